@@ -1,0 +1,1 @@
+//! K-means and hierarchical clustering of regions into tiers

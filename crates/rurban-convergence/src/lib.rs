@@ -1,0 +1,1 @@
+//! Sigma and absolute beta convergence

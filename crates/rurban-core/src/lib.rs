@@ -1,0 +1,1 @@
+//! Data model, index specification and table input for rurban

@@ -1,0 +1,1 @@
+//! Disparity measures: CV, Theil, Gini and the Dagum decomposition

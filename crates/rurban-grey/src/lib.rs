@@ -1,0 +1,1 @@
+//! Grey relational analysis (Deng)

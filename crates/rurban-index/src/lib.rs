@@ -1,0 +1,1 @@
+//! Normalisation and aggregation of a panel into composite and dimension scores

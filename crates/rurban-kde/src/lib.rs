@@ -1,0 +1,1 @@
+//! Kernel density estimation with peaks, mode and spread

@@ -1,0 +1,1 @@
+//! The rurban run pipeline: specification to weights, scores, analyses and findings

@@ -1,0 +1,1 @@
+//! Stable C ABI for rurban plugins (no dependencies beyond std)

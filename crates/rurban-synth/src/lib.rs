@@ -1,0 +1,1 @@
+//! Seeded synthetic panels with known structure

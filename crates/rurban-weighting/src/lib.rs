@@ -1,0 +1,1 @@
+//! Objective and subjective weighting schemes behind one Weighting trait
