@@ -1,1 +1,23 @@
-//! Data model, index specification and table input for rurban
+//! Data model, index specification and table input for rurban.
+//!
+//! * [`table`] reads CSV, TSV and XLSX files into a [`Table`] of trimmed text
+//!   cells, with encoding detection (UTF-8 with or without BOM, GB18030), the
+//!   missing-value tokens of the contract and the identifier-column aliases.
+//! * [`panel`] turns a table (long or wide form) into a [`Panel`]: regions x
+//!   years x indicators on `ndarray`, with an explicit missing mask.
+//! * [`spec`] is the TOML index specification (`index.toml`).
+//! * [`impute`] fills missing panel cells by the rules a spec may choose.
+//!
+//! Every error carries the file, the 1-based data row (header not counted) and
+//! the column it is about, so the binary can print one precise `error:` line.
+
+pub mod error;
+pub mod impute;
+pub mod panel;
+pub mod spec;
+pub mod table;
+
+pub use error::{CoreError, Location};
+
+pub use spec::{Direction, Spec};
+pub use table::{ReadOptions, Table};

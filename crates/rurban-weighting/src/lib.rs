@@ -1,1 +1,138 @@
-//! Objective and subjective weighting schemes behind one Weighting trait
+//! Weighting schemes for composite indices, behind one [`Weighting`] trait.
+//!
+//! The built-in schemes follow the command-line contract exactly:
+//!
+//! * [`Entropy`]: `q = z + S`, `p_ij = q_ij / sum_i q_ij`,
+//!   `e_j = -(1/ln n) sum_i p_ij ln p_ij` (`0 ln 0 = 0`), `d_j = 1 - e_j`,
+//!   `w_j = d_j / sum_k d_k`.
+//! * [`Critic`]: `c_j = s_j sum_k (1 - r_jk)` with `s` the sample standard
+//!   deviation of `z_j` and `r` the Pearson correlation of the z columns.
+//! * [`StdDev`]: `w_j = s_j / sum_k s_k`.
+//! * [`Cv`]: on raw values (all > 0), `v_j = s_j / mean_j`.
+//! * [`Equal`]: `w_j = 1 / m`.
+//!
+//! `z` is the direction-aware min-max normalisation of [`normalize::minmax`].
+//! A constant column carries no information: entropy, CRITIC and stddev leave
+//! it out, give it weight 0 and name it in a warning.
+//!
+//! Plugins implement the same trait (through `rurban-host`), so the rest of
+//! the program cannot tell a plugin from a built-in scheme.
+
+pub mod normalize;
+mod schemes;
+
+use ndarray::ArrayView2;
+use rurban_core::Direction;
+
+pub use normalize::{Normalized, minmax};
+pub use schemes::{Critic, Cv, Entropy, Equal, StdDev, builtin, builtin_names};
+
+/// What a weighting scheme sees: one matrix of observations (rows) x
+/// indicators (columns), raw and normalised.
+#[derive(Debug, Clone, Copy)]
+pub struct WeightInput<'a> {
+    /// Indicator names, one per column.
+    pub names: &'a [String],
+    /// Raw values, n x m.
+    pub raw: ArrayView2<'a, f64>,
+    /// Direction-aware min-max values in [0, 1], n x m.
+    pub normalized: ArrayView2<'a, f64>,
+    /// Per column: true when max = min.
+    pub constant: &'a [bool],
+    /// Per column direction.
+    pub directions: &'a [Direction],
+    /// Entropy shift S (other schemes ignore it).
+    pub shift: f64,
+    /// Scheme parameters as a JSON text (`"{}"` when none), for plugins.
+    pub params: &'a str,
+}
+
+/// The weights of one computation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Weights {
+    /// One weight per column, summing to 1.
+    pub weights: Vec<f64>,
+    /// Entropy e_j per column (entropy method only).
+    pub entropy: Option<Vec<f64>>,
+    /// Human-readable warnings (e.g. constant columns left out).
+    pub warnings: Vec<String>,
+}
+
+/// Errors of a weighting computation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeightError {
+    /// Fewer than two observations.
+    #[error("need at least 2 rows to compute weights, got {0}")]
+    TooFewRows(usize),
+    /// No column varies.
+    #[error("all columns are constant: no column carries information to weight")]
+    AllConstant,
+    /// No columns at all.
+    #[error("no indicator columns to weight")]
+    NoColumns,
+    /// A value the scheme cannot take.
+    #[error("column '{column}', row {row}: {message}")]
+    BadValue {
+        column: String,
+        /// 1-based row among the rows weighted.
+        row: usize,
+        message: String,
+    },
+    /// Anything else, e.g. a plugin's own error.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A weighting scheme. Implementations must be deterministic.
+pub trait Weighting: Send + Sync {
+    /// The name users select the scheme by.
+    fn name(&self) -> &str;
+    /// One line describing the scheme.
+    fn description(&self) -> &str {
+        ""
+    }
+    /// Computes one weight per column of `input`.
+    fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError>;
+}
+
+/// Normalises `raw` and weighs it with `scheme`, checking the common
+/// preconditions (at least 2 rows, at least one non-constant column, finite values).
+pub fn compute(
+    scheme: &dyn Weighting,
+    names: &[String],
+    raw: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    shift: f64,
+    params: &str,
+) -> Result<Weights, WeightError> {
+    let (n, m) = raw.dim();
+    if m == 0 {
+        return Err(WeightError::NoColumns);
+    }
+    if n < 2 {
+        return Err(WeightError::TooFewRows(n));
+    }
+    for (j, col) in raw.columns().into_iter().enumerate() {
+        if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+            return Err(WeightError::BadValue {
+                column: names[j].clone(),
+                row: i + 1,
+                message: "missing or non-finite value".into(),
+            });
+        }
+    }
+    let norm = minmax(raw, directions);
+    if norm.constant.iter().all(|&c| c) {
+        return Err(WeightError::AllConstant);
+    }
+    let input = WeightInput {
+        names,
+        raw: raw.reborrow(),
+        normalized: norm.z.view(),
+        constant: &norm.constant,
+        directions,
+        shift,
+        params,
+    };
+    scheme.weigh(&input)
+}

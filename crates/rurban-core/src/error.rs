@@ -1,0 +1,74 @@
+//! Errors that name the place in the input they are about.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input file something went wrong.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the user named it.
+    pub file: PathBuf,
+    /// 1-based data row (the header is not counted), if the error is about a row.
+    pub row: Option<usize>,
+    /// Column name, if the error is about a column.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location naming only the file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: file.into(), row: None, column: None }
+    }
+    /// This location narrowed to a data row.
+    pub fn row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+    /// This location narrowed to a column.
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column '{c}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong while reading data or a specification.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read file: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Malformed input at a known place.
+    #[error("{at}: {message}")]
+    At { at: Location, message: String },
+    /// A problem with the specification file (TOML syntax, unknown keys, semantics).
+    #[error("{path}: {message}")]
+    Spec { path: PathBuf, message: String },
+}
+
+impl CoreError {
+    /// An error at a location.
+    pub fn at(at: Location, message: impl Into<String>) -> Self {
+        CoreError::At { at, message: message.into() }
+    }
+    /// An error in a specification file.
+    pub fn spec(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        CoreError::Spec { path: path.into(), message: message.into() }
+    }
+}
