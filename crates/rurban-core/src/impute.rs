@@ -1,1 +1,162 @@
-//! impute
+//! Filling missing panel cells by the rule a specification chooses.
+//!
+//! * `linear`: within each region and indicator, linear interpolation in the
+//!   year value between the nearest observed years; before the first or after
+//!   the last observed year, the nearest observed value.
+//! * `year-mean`: the mean of the other regions' observed values that year.
+//!
+//! Under `linear`, a region with no observation of an indicator in any year
+//! is an error. Under `year-mean` it is imputed from the other regions like
+//! any other cell (otherwise a one-year cross-section could never be imputed);
+//! a year in which no region has a value is an error.
+
+use serde::Serialize;
+
+use crate::error::{CoreError, Location};
+use crate::panel::Panel;
+use crate::spec::Impute;
+
+/// One imputed cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImputedCell {
+    pub region: String,
+    pub year: i64,
+    pub indicator: String,
+    pub value: f64,
+    pub method: &'static str,
+}
+
+/// Fills every missing cell of `panel` in place and reports what was filled.
+pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreError> {
+    if rule == Impute::None {
+        panel.require_complete()?;
+        return Ok(Vec::new());
+    }
+    let (nr, ny, m) = panel.values.dim();
+    // Linear interpolation needs at least one observed year per region. The
+    // year-mean rule does not: it is what makes one-year panels (a
+    // cross-section) imputable at all.
+    for r in 0..nr {
+        if rule != Impute::Linear {
+            break;
+        }
+        for k in 0..m {
+            if (0..ny).all(|y| !panel.observed[[r, y, k]]) {
+                return Err(CoreError::at(
+                    Location::file(&panel.source).column(panel.indicators[k].as_str()),
+                    format!(
+                        "region '{}' has no observation of this indicator in any year: it cannot be imputed",
+                        panel.regions[r]
+                    ),
+                ));
+            }
+        }
+    }
+    let mut filled = Vec::new();
+    let years: Vec<f64> = panel.years.iter().map(|&y| y as f64).collect();
+    for k in 0..m {
+        for y in 0..ny {
+            for r in 0..nr {
+                if panel.observed[[r, y, k]] {
+                    continue;
+                }
+                let value = match rule {
+                    Impute::Linear => {
+                        let prev = (0..y).rev().find(|&t| panel.observed[[r, t, k]]);
+                        let next = (y + 1..ny).find(|&t| panel.observed[[r, t, k]]);
+                        match (prev, next) {
+                            (Some(a), Some(b)) => {
+                                let (va, vb) = (panel.values[[r, a, k]], panel.values[[r, b, k]]);
+                                va + (vb - va) * (years[y] - years[a]) / (years[b] - years[a])
+                            }
+                            (Some(a), None) => panel.values[[r, a, k]],
+                            (None, Some(b)) => panel.values[[r, b, k]],
+                            (None, None) => unreachable!("checked above"),
+                        }
+                    }
+                    Impute::YearMean => {
+                        let vals: Vec<f64> = (0..nr)
+                            .filter(|&o| o != r && panel.observed[[o, y, k]])
+                            .map(|o| panel.values[[o, y, k]])
+                            .collect();
+                        if vals.is_empty() {
+                            return Err(CoreError::at(
+                                Location::file(&panel.source).column(panel.indicators[k].as_str()),
+                                format!(
+                                    "year {}: no other region has a value, so year-mean cannot impute region '{}'",
+                                    panel.years[y], panel.regions[r]
+                                ),
+                            ));
+                        }
+                        vals.iter().sum::<f64>() / vals.len() as f64
+                    }
+                    Impute::None => unreachable!(),
+                };
+                filled.push(ImputedCell {
+                    region: panel.regions[r].clone(),
+                    year: panel.years[y],
+                    indicator: panel.indicators[k].clone(),
+                    value,
+                    method: match rule {
+                        Impute::Linear => "linear",
+                        _ => "year-mean",
+                    },
+                });
+            }
+        }
+    }
+    // Write after computing, so year-mean only ever uses observed values.
+    for c in &filled {
+        let r = panel.regions.iter().position(|x| *x == c.region).unwrap_or(0);
+        let y = panel.years.iter().position(|x| *x == c.year).unwrap_or(0);
+        let k = panel.indicators.iter().position(|x| *x == c.indicator).unwrap_or(0);
+        panel.values[[r, y, k]] = c.value;
+    }
+    filled.sort_by(|a, b| (&a.region, a.year, &a.indicator).cmp(&(&b.region, b.year, &b.indicator)));
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panel::PanelColumns;
+    use crate::table::Table;
+    use std::path::Path;
+
+    fn panel(text: &str) -> Panel {
+        let t = Table::parse_delimited(text, b',', Path::new("p.csv")).unwrap();
+        Panel::from_table(&t, &PanelColumns::default(), None).unwrap()
+    }
+
+    #[test]
+    fn linear_interpolates_in_year_value_and_extends_ends() {
+        // a: 2010=1, 2011=?, 2013=4, 2014=? -> 2011 = 1 + 3*(1/3) = 2, 2014 = 4 (nearest)
+        let mut p = panel("region,year,x\na,2010,1\na,2011,\na,2013,4\na,2014,NA\n");
+        let f = impute(&mut p, Impute::Linear).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(p.values[[0, 1, 0]], 2.0);
+        assert_eq!(p.values[[0, 3, 0]], 4.0);
+    }
+
+    #[test]
+    fn year_mean_uses_other_regions() {
+        let mut p = panel("region,year,x\na,2010,1\nb,2010,3\nc,2010,\n");
+        let f = impute(&mut p, Impute::YearMean).unwrap();
+        assert_eq!(f[0].region, "c");
+        assert_eq!(p.values[[2, 0, 0]], 2.0);
+    }
+
+    #[test]
+    fn region_without_observation_is_an_error() {
+        let mut p = panel("region,year,x\na,2010,1\nb,2010,NA\n");
+        let e = impute(&mut p, Impute::Linear).unwrap_err().to_string();
+        assert!(e.contains("'b'") && e.contains("no observation"), "{e}");
+    }
+
+    #[test]
+    fn none_rule_lists_missing() {
+        let mut p = panel("region,year,x\na,2010,1\nb,2010,NA\n");
+        let e = impute(&mut p, Impute::None).unwrap_err().to_string();
+        assert!(e.contains("b 2010 'x'"), "{e}");
+    }
+}

@@ -19,5 +19,6 @@ pub mod table;
 
 pub use error::{CoreError, Location};
 
+pub use panel::{Panel, PanelColumns};
 pub use spec::{Direction, Spec};
-pub use table::{ReadOptions, Table};
+pub use table::{IdColumn, ReadOptions, Table, order_keys};

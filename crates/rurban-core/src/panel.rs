@@ -1,1 +1,350 @@
-//! panel
+//! A panel of regions x years x indicators with an explicit missing mask.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ndarray::{Array2, Array3, ArrayView2};
+
+use crate::error::{CoreError, Location};
+use crate::table::{IdColumn, Table};
+
+/// Region x year x indicator values.
+///
+/// Regions keep the order of their first appearance in the file; years are
+/// sorted ascending. A region-year absent from the file counts as missing for
+/// every indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// The file the panel was read from.
+    pub source: PathBuf,
+    /// Region names in file order.
+    pub regions: Vec<String>,
+    /// Years, ascending.
+    pub years: Vec<i64>,
+    /// Indicator names.
+    pub indicators: Vec<String>,
+    /// `[region, year, indicator]`; NaN where missing.
+    pub values: Array3<f64>,
+    /// `[region, year, indicator]`; true where a value was observed.
+    pub observed: Array3<bool>,
+}
+
+/// Column names to use for the identifier columns, when not the aliases.
+#[derive(Debug, Clone, Default)]
+pub struct PanelColumns<'a> {
+    /// The region column's name.
+    pub region: Option<&'a str>,
+    /// The year column's name.
+    pub year: Option<&'a str>,
+}
+
+/// One missing cell.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MissingCell {
+    pub region: String,
+    pub year: i64,
+    pub indicator: String,
+}
+
+impl Panel {
+    /// Builds a panel from a table in long (`region, year, indicator, value`)
+    /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
+    /// requires) the indicators read; other columns are ignored.
+    pub fn from_table(table: &Table, cols: &PanelColumns<'_>, wanted: Option<&[String]>) -> Result<Panel, CoreError> {
+        let file = || Location::file(&table.path);
+        let rcol = table.id_column(IdColumn::Region, cols.region)?.ok_or_else(|| {
+            CoreError::at(
+                file(),
+                format!(
+                    "no region column: name one 'region' (or unit, city, province, 地区, 城市, 省份), or set [data] region = \"...\" (columns: {})",
+                    table.headers.join(", ")
+                ),
+            )
+        })?;
+        let ycol = table.id_column(IdColumn::Year, cols.year)?.ok_or_else(|| {
+            CoreError::at(
+                file(),
+                format!(
+                    "no year column: name one 'year' (or time, 年份), or set [data] year = \"...\" (columns: {})",
+                    table.headers.join(", ")
+                ),
+            )
+        })?;
+        let region_keys = table.keys(rcol)?;
+        let year_keys = table.years(ycol)?;
+
+        let mut regions: Vec<String> = Vec::new();
+        let mut rindex: HashMap<&str, usize> = HashMap::new();
+        for r in &region_keys {
+            if !rindex.contains_key(r.as_str()) {
+                rindex.insert(r, regions.len());
+                regions.push(r.clone());
+            }
+        }
+        let mut years = year_keys.clone();
+        years.sort_unstable();
+        years.dedup();
+        let yindex: HashMap<i64, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+
+        let lower: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
+        let others: Vec<usize> = (0..table.headers.len()).filter(|&c| c != rcol && c != ycol).collect();
+        let is_long = others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
+
+        let (nr, ny) = (regions.len(), years.len());
+        if is_long {
+            let icol = others[0];
+            let vcol = others[1];
+            let names = table.keys(icol)?;
+            let mut indicators: Vec<String> = match wanted {
+                Some(w) => w.to_vec(),
+                None => {
+                    let mut v: Vec<String> = Vec::new();
+                    for n in &names {
+                        if !v.contains(n) {
+                            v.push(n.clone());
+                        }
+                    }
+                    v
+                }
+            };
+            indicators.dedup();
+            let iindex: HashMap<&str, usize> = indicators.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+            let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
+            let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
+            let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
+            let mut found = vec![false; indicators.len()];
+            for (i, row) in table.rows.iter().enumerate() {
+                let Some(&k) = iindex.get(names[i].as_str()) else { continue };
+                found[k] = true;
+                let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+                if let Some(prev) = seen.insert((r, y, k), i + 1) {
+                    return Err(CoreError::at(
+                        file().row(i + 1),
+                        format!(
+                            "duplicate (region, year, indicator) ({}, {}, {}): also on row {prev}",
+                            region_keys[i], year_keys[i], names[i]
+                        ),
+                    ));
+                }
+                let v = crate::table::parse_number(&row[vcol])
+                    .map_err(|m| CoreError::at(table.loc(Some(i + 1), Some(vcol)), m))?;
+                if let Some(v) = v {
+                    values[[r, y, k]] = v;
+                    observed[[r, y, k]] = true;
+                }
+            }
+            if let Some(k) = found.iter().position(|f| !f) {
+                return Err(CoreError::at(
+                    file().column(indicators[k].as_str()),
+                    "indicator not found in the long-form data (no row has it in the 'indicator' column)",
+                ));
+            }
+            return Ok(Panel { source: table.path.clone(), regions, years, indicators, values, observed });
+        }
+
+        // Wide form.
+        let icols: Vec<usize> = match wanted {
+            Some(w) => w
+                .iter()
+                .map(|name| {
+                    table.find(name).filter(|c| *c != rcol && *c != ycol).ok_or_else(|| {
+                        CoreError::at(
+                            file().column(name.as_str()),
+                            "indicator named in the specification is not a column of the data",
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            None => others.clone(),
+        };
+        let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
+        let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
+        let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
+        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+        for (i, _) in table.rows.iter().enumerate() {
+            let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+            if let Some(prev) = seen.insert((r, y), i + 1) {
+                return Err(CoreError::at(
+                    file().row(i + 1),
+                    format!("duplicate (region, year) ({}, {}): also on row {prev}", region_keys[i], year_keys[i]),
+                ));
+            }
+        }
+        for (k, &c) in icols.iter().enumerate() {
+            let col = table.numbers(c)?;
+            for (i, v) in col.into_iter().enumerate() {
+                if let Some(v) = v {
+                    let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+                    values[[r, y, k]] = v;
+                    observed[[r, y, k]] = true;
+                }
+            }
+        }
+        Ok(Panel { source: table.path.clone(), regions, years, indicators, values, observed })
+    }
+
+    /// Cells that are not observed, in region, year, indicator order.
+    pub fn missing(&self) -> Vec<MissingCell> {
+        self.observed
+            .indexed_iter()
+            .filter(|(_, o)| !**o)
+            .map(|((r, y, k), _)| MissingCell {
+                region: self.regions[r].clone(),
+                year: self.years[y],
+                indicator: self.indicators[k].clone(),
+            })
+            .collect()
+    }
+
+    /// An error listing missing cells (first 20, then a count), if any.
+    pub fn require_complete(&self) -> Result<(), CoreError> {
+        let missing = self.missing();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut msg = format!(
+            "{} missing value(s) and no imputation rule ([method] impute = \"linear\" or \"year-mean\"): ",
+            missing.len()
+        );
+        let shown: Vec<String> = missing
+            .iter()
+            .take(20)
+            .map(|m| format!("{} {} '{}'", m.region, m.year, m.indicator))
+            .collect();
+        msg.push_str(&shown.join("; "));
+        if missing.len() > 20 {
+            msg.push_str(&format!("; and {} more", missing.len() - 20));
+        }
+        Err(CoreError::at(Location::file(&self.source), msg))
+    }
+
+    /// The values as a (region-year) x indicator matrix, rows ordered region
+    /// by region, years ascending within a region.
+    pub fn stacked(&self) -> Array2<f64> {
+        let (nr, ny, m) = self.values.dim();
+        self.values
+            .to_shape((nr * ny, m))
+            .map(|a| a.to_owned())
+            .unwrap_or_else(|_| Array2::zeros((nr * ny, m)))
+    }
+
+    /// The values of one year: region x indicator.
+    pub fn year_slice(&self, y: usize) -> ArrayView2<'_, f64> {
+        self.values.index_axis(ndarray::Axis(1), y)
+    }
+
+    /// Appends a derived indicator column (NaN = missing).
+    pub fn push_indicator(&mut self, name: &str, data: &Array2<f64>) {
+        let (nr, ny, m) = self.values.dim();
+        let mut values = Array3::from_elem((nr, ny, m + 1), f64::NAN);
+        let mut observed = Array3::from_elem((nr, ny, m + 1), false);
+        values.slice_mut(ndarray::s![.., .., ..m]).assign(&self.values);
+        observed.slice_mut(ndarray::s![.., .., ..m]).assign(&self.observed);
+        for r in 0..nr {
+            for y in 0..ny {
+                let v = data[[r, y]];
+                values[[r, y, m]] = v;
+                observed[[r, y, m]] = v.is_finite();
+            }
+        }
+        self.values = values;
+        self.observed = observed;
+        self.indicators.push(name.to_string());
+    }
+
+    /// Keeps only the named indicators, in the given order.
+    pub fn select(&self, names: &[String]) -> Result<Panel, CoreError> {
+        let idx: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                self.indicators.iter().position(|i| i == n).ok_or_else(|| {
+                    CoreError::at(
+                        Location::file(&self.source).column(n.as_str()),
+                        "indicator named in the specification is not a column of the data",
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let values = self.values.select(ndarray::Axis(2), &idx);
+        let observed = self.observed.select(ndarray::Axis(2), &idx);
+        Ok(Panel { indicators: names.to_vec(), values, observed, ..self.clone_meta() })
+    }
+
+    fn clone_meta(&self) -> Panel {
+        Panel {
+            source: self.source.clone(),
+            regions: self.regions.clone(),
+            years: self.years.clone(),
+            indicators: Vec::new(),
+            values: Array3::zeros((0, 0, 0)),
+            observed: Array3::from_elem((0, 0, 0), false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn table(text: &str) -> Table {
+        Table::parse_delimited(text, b',', Path::new("p.csv")).unwrap()
+    }
+
+    #[test]
+    fn wide_panel_orders_regions_by_file_and_years_ascending() {
+        let t = table("city,year,a,b\nz,2012,1,2\nz,2011,3,4\ny,2011,5,\n");
+        let p = Panel::from_table(&t, &PanelColumns::default(), None).unwrap();
+        assert_eq!(p.regions, ["z", "y"]);
+        assert_eq!(p.years, [2011, 2012]);
+        assert_eq!(p.values[[0, 0, 0]], 3.0);
+        assert!(!p.observed[[1, 0, 1]]);
+        assert!(!p.observed[[1, 1, 0]], "absent region-year is missing");
+        assert_eq!(p.missing().len(), 3);
+    }
+
+    #[test]
+    fn long_panel() {
+        let t = table("region,year,indicator,value\na,2011,x,1\na,2011,y,2\nb,2011,x,3\nb,2011,y,4\n");
+        let p = Panel::from_table(&t, &PanelColumns::default(), None).unwrap();
+        assert_eq!(p.indicators, ["x", "y"]);
+        assert_eq!(p.values[[1, 0, 1]], 4.0);
+    }
+
+    #[test]
+    fn duplicate_region_year_names_both_rows() {
+        let t = table("region,year,a\nq,2011,1\nq,2011,2\n");
+        let e = Panel::from_table(&t, &PanelColumns::default(), None).unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("also on row 1"), "{e}");
+        let t = table("region,year,indicator,value\na,2011,x,1\na,2011,x,2\n");
+        let e = Panel::from_table(&t, &PanelColumns::default(), None).unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("also on row 1") && e.contains("x"), "{e}");
+    }
+
+    #[test]
+    fn wanted_indicator_must_exist() {
+        let t = table("region,year,a\nq,2011,1\n");
+        let e = Panel::from_table(&t, &PanelColumns::default(), Some(&["zz".into()])).unwrap_err().to_string();
+        assert!(e.contains("'zz'") && e.contains("not a column"), "{e}");
+    }
+
+    #[test]
+    fn explicit_id_columns() {
+        let t = table("uCode,Time,a\nq,2018,1\n");
+        let cols = PanelColumns { region: Some("uCode"), year: Some("Time") };
+        let p = Panel::from_table(&t, &cols, None).unwrap();
+        assert_eq!(p.regions, ["q"]);
+        assert_eq!(p.indicators, ["a"]);
+    }
+
+    #[test]
+    fn missing_listing_is_capped() {
+        let mut text = String::from("region,year,a\n");
+        for i in 0..25 {
+            text.push_str(&format!("r{i},2011,NA\n"));
+        }
+        let p = Panel::from_table(&table(&text), &PanelColumns::default(), None).unwrap();
+        let e = p.require_complete().unwrap_err().to_string();
+        assert!(e.contains("25 missing") && e.contains("and 5 more"), "{e}");
+    }
+}

@@ -1,3 +1,512 @@
-//! placeholder
-pub struct Table;
-pub struct ReadOptions;
+//! Reading CSV, TSV and XLSX tables into trimmed text cells.
+//!
+//! Cells stay text until a method asks for numbers, so every conversion error
+//! can name its file, 1-based data row and column.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{CoreError, Location};
+
+/// How to read a table.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Force a text encoding (an `encoding_rs` label such as `gb18030`, `gbk`, `utf-8`).
+    pub encoding: Option<String>,
+    /// Sheet of a workbook; the first sheet when absent.
+    pub sheet: Option<String>,
+}
+
+/// A table of text cells with a header row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file it was read from (used in messages).
+    pub path: PathBuf,
+    /// Trimmed column names.
+    pub headers: Vec<String>,
+    /// Trimmed cells, one vector per data row, each as long as `headers`.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Identifier columns recognised by alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdColumn {
+    /// `region`, `unit`, `city`, `province`, `地区`, `城市`, `省份`.
+    Region,
+    /// `year`, `time`, `年份`.
+    Year,
+}
+
+impl IdColumn {
+    /// The header names that identify this column (compared case-insensitively).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            IdColumn::Region => &["region", "unit", "city", "province", "地区", "城市", "省份"],
+            IdColumn::Year => &["year", "time", "年份"],
+        }
+    }
+}
+
+/// True for the contract's missing-value tokens: empty, `NA`, `N/A`, `NaN`,
+/// `null`, `..`, `-` (case-insensitive, surrounding spaces ignored).
+pub fn is_missing(cell: &str) -> bool {
+    let c = cell.trim();
+    c.is_empty()
+        || c == ".."
+        || c == "-"
+        || ["na", "n/a", "nan", "null"].iter().any(|t| c.eq_ignore_ascii_case(t))
+}
+
+/// Parses a number cell: `Ok(None)` for a missing token, `Err` with the reason
+/// for text that is not a finite number. Thousands separators (`6,016.3`) are
+/// accepted when they group digits by three.
+pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+    let c = cell.trim();
+    if is_missing(c) {
+        return Ok(None);
+    }
+    let cleaned;
+    let s = if c.contains(',') && has_thousands_groups(c) {
+        cleaned = c.replace(',', "");
+        cleaned.as_str()
+    } else {
+        c
+    };
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Err(format!("'{c}' is not a finite number")),
+        Err(_) => Err(format!("'{c}' is not a number")),
+    }
+}
+
+fn has_thousands_groups(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let int = body.split('.').next().unwrap_or("");
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && !body.split('.').nth(1).unwrap_or("").contains(',')
+}
+
+/// Decodes file bytes: a forced encoding, else UTF-8 (BOM stripped) when
+/// valid, else GB18030.
+pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String, CoreError> {
+    if let Some(label) = forced {
+        let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            CoreError::at(Location::file(path), format!("unknown encoding '{label}'"))
+        })?;
+        let (text, _, had_errors) = enc.decode(bytes);
+        if had_errors {
+            return Err(CoreError::at(
+                Location::file(path),
+                format!("the file is not valid {}", enc.name()),
+            ));
+        }
+        return Ok(text.into_owned());
+    }
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(CoreError::at(
+                Location::file(path),
+                format!("the file starts with a {} byte-order mark but is not valid {}", enc.name(), enc.name()),
+            ));
+        }
+        return Ok(text.into_owned());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(CoreError::at(
+                    Location::file(path),
+                    "the file is neither valid UTF-8 nor GB18030; pass --encoding",
+                ));
+            }
+            Ok(text.into_owned())
+        }
+    }
+}
+
+impl Table {
+    /// Reads a table, choosing the format by extension: `.xlsx`/`.xlsm`/`.xls`/`.ods`
+    /// as a workbook, `.tsv`/`.tab` as tab-separated, anything else as CSV.
+    pub fn read(path: &Path, opts: &ReadOptions) -> Result<Table, CoreError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Table::read_workbook(path, opts),
+            _ => {
+                if !path.exists() {
+                    return Err(CoreError::Io {
+                        path: path.to_path_buf(),
+                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                    });
+                }
+                let bytes = std::fs::read(path)
+                    .map_err(|source| CoreError::Io { path: path.to_path_buf(), source })?;
+                let text = decode(&bytes, opts.encoding.as_deref(), path)?;
+                let delim = if ext == "tsv" || ext == "tab" { b'\t' } else { b',' };
+                Table::parse_delimited(&text, delim, path)
+            }
+        }
+    }
+
+    /// Parses delimited text (already decoded).
+    pub fn parse_delimited(text: &str, delimiter: u8, path: &Path) -> Result<Table, CoreError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut records = rdr.records();
+        let header = loop {
+            match records.next() {
+                None => {
+                    return Err(CoreError::at(Location::file(path), "the file is empty: no header row"));
+                }
+                Some(Err(e)) => return Err(csv_error(e, path)),
+                Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
+                Some(Ok(r)) => break r,
+            }
+        };
+        let headers = clean_headers(header.iter(), path)?;
+        let mut rows = Vec::new();
+        for rec in records {
+            let rec = rec.map_err(|e| csv_error(e, path))?;
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let row_no = rows.len() + 1;
+            if rec.len() != headers.len() {
+                return Err(CoreError::at(
+                    Location::file(path).row(row_no),
+                    format!(
+                        "ragged row: {} fields, but the header has {} columns",
+                        rec.len(),
+                        headers.len()
+                    ),
+                ));
+            }
+            rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+        }
+        Table::finish(path, headers, rows)
+    }
+
+    fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<Table, CoreError> {
+        use calamine::{Data, Reader, open_workbook_auto};
+        if !path.exists() {
+            return Err(CoreError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        let mut wb = open_workbook_auto(path).map_err(|e| {
+            CoreError::at(Location::file(path), format!("cannot open workbook: {e}"))
+        })?;
+        let names = wb.sheet_names().to_vec();
+        let sheet = match &opts.sheet {
+            Some(s) => {
+                if !names.iter().any(|n| n == s) {
+                    return Err(CoreError::at(
+                        Location::file(path),
+                        format!("no sheet '{s}' (sheets: {})", names.join(", ")),
+                    ));
+                }
+                s.clone()
+            }
+            None => names.first().cloned().ok_or_else(|| {
+                CoreError::at(Location::file(path), "the workbook has no sheets")
+            })?,
+        };
+        let range = wb.worksheet_range(&sheet).map_err(|e| {
+            CoreError::at(Location::file(path), format!("cannot read sheet '{sheet}': {e}"))
+        })?;
+        let cell_text = |d: &Data| -> String {
+            match d {
+                Data::Empty => String::new(),
+                Data::String(s) => s.trim().to_string(),
+                Data::Float(f) => format!("{f}"),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(dt) => format!("{}", dt.as_f64()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(_) => String::new(),
+            }
+        };
+        let mut rows_iter = range.rows().skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
+        let header = rows_iter.next().ok_or_else(|| {
+            CoreError::at(Location::file(path), format!("sheet '{sheet}' is empty: no header row"))
+        })?;
+        let mut headers: Vec<String> = header.iter().map(cell_text).collect();
+        while headers.last().is_some_and(|h| h.is_empty()) {
+            headers.pop();
+        }
+        let headers = clean_headers(headers.iter().map(String::as_str), path)?;
+        let mut rows = Vec::new();
+        for r in rows_iter {
+            let mut cells: Vec<String> = r.iter().map(cell_text).collect();
+            if cells.iter().all(String::is_empty) {
+                continue;
+            }
+            if cells.len() > headers.len() {
+                if cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+                    return Err(CoreError::at(
+                        Location::file(path).row(rows.len() + 1),
+                        format!("ragged row: values beyond the header's {} columns", headers.len()),
+                    ));
+                }
+                cells.truncate(headers.len());
+            }
+            cells.resize(headers.len(), String::new());
+            rows.push(cells);
+        }
+        Table::finish(path, headers, rows)
+    }
+
+    fn finish(path: &Path, headers: Vec<String>, rows: Vec<Vec<String>>) -> Result<Table, CoreError> {
+        if rows.is_empty() {
+            return Err(CoreError::at(Location::file(path), "the file has a header but no data rows"));
+        }
+        Ok(Table { path: path.to_path_buf(), headers, rows })
+    }
+
+    /// Number of data rows.
+    pub fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// A location in this table.
+    pub fn loc(&self, row: Option<usize>, col: Option<usize>) -> Location {
+        Location {
+            file: self.path.clone(),
+            row,
+            column: col.map(|c| self.headers[c].clone()),
+        }
+    }
+
+    /// Index of a column by name: exact match first, then case-insensitive.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .or_else(|| self.headers.iter().position(|h| h.to_lowercase() == name.to_lowercase()))
+    }
+
+    /// Index of a column that must exist.
+    pub fn require(&self, name: &str) -> Result<usize, CoreError> {
+        self.find(name).ok_or_else(|| {
+            CoreError::at(
+                Location::file(&self.path).column(name),
+                format!("no such column (columns: {})", self.headers.join(", ")),
+            )
+        })
+    }
+
+    /// The identifier column: `explicit` when given (it must exist), else the
+    /// first header matching one of the aliases.
+    pub fn id_column(&self, kind: IdColumn, explicit: Option<&str>) -> Result<Option<usize>, CoreError> {
+        if let Some(name) = explicit {
+            return self.require(name).map(Some);
+        }
+        Ok(self.headers.iter().position(|h| {
+            let h = h.to_lowercase();
+            kind.aliases().iter().any(|a| h == *a)
+        }))
+    }
+
+    /// A numeric column with missing cells as `None`; text that is not a
+    /// number is an error naming row and column.
+    pub fn numbers(&self, col: usize) -> Result<Vec<Option<f64>>, CoreError> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                parse_number(&r[col]).map_err(|m| CoreError::at(self.loc(Some(i + 1), Some(col)), m))
+            })
+            .collect()
+    }
+
+    /// A numeric column in which a missing cell is an error.
+    pub fn numbers_complete(&self, col: usize) -> Result<Vec<f64>, CoreError> {
+        self.numbers(col)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.ok_or_else(|| CoreError::at(self.loc(Some(i + 1), Some(col)), "missing value"))
+            })
+            .collect()
+    }
+
+    /// A column of integer years (`2011` or `2011.0`).
+    pub fn years(&self, col: usize) -> Result<Vec<i64>, CoreError> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let c = r[col].trim();
+                let err = || {
+                    CoreError::at(self.loc(Some(i + 1), Some(col)), format!("year '{c}' is not an integer"))
+                };
+                if let Ok(y) = c.parse::<i64>() {
+                    return Ok(y);
+                }
+                match c.parse::<f64>() {
+                    Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e9 => Ok(f as i64),
+                    _ => Err(err()),
+                }
+            })
+            .collect()
+    }
+
+    /// The text of a column.
+    pub fn text(&self, col: usize) -> Vec<&str> {
+        self.rows.iter().map(|r| r[col].as_str()).collect()
+    }
+
+    /// Text keys of a column where an empty or missing key is an error.
+    pub fn keys(&self, col: usize) -> Result<Vec<String>, CoreError> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if r[col].is_empty() {
+                    Err(CoreError::at(self.loc(Some(i + 1), Some(col)), "empty key"))
+                } else {
+                    Ok(r[col].clone())
+                }
+            })
+            .collect()
+    }
+}
+
+fn clean_headers<'a>(cells: impl Iterator<Item = &'a str>, path: &Path) -> Result<Vec<String>, CoreError> {
+    let mut headers: Vec<String> = Vec::new();
+    for (i, h) in cells.enumerate() {
+        let h = h.trim().trim_start_matches('\u{feff}').trim().to_string();
+        let h = if h.is_empty() { format!("column_{}", i + 1) } else { h };
+        if headers.contains(&h) {
+            return Err(CoreError::at(
+                Location::file(path).column(h.as_str()),
+                format!("duplicate column name in the header (columns {} and {})", headers.iter().position(|x| *x == h).unwrap_or(0) + 1, i + 1),
+            ));
+        }
+        headers.push(h);
+    }
+    Ok(headers)
+}
+
+fn csv_error(e: csv::Error, path: &Path) -> CoreError {
+    let mut loc = Location::file(path);
+    if let Some(p) = e.position() {
+        // csv lines are 1-based and include the header line.
+        loc = loc.row((p.line() as usize).saturating_sub(1));
+    }
+    CoreError::at(loc, format!("malformed CSV: {e}"))
+}
+
+/// Orders group keys: numerically when every key parses as a number, else lexically.
+pub fn order_keys(keys: &mut [String]) {
+    let nums: Option<Vec<f64>> = keys.iter().map(|k| k.trim().parse::<f64>().ok()).collect();
+    if nums.is_some() {
+        keys.sort_by(|a, b| {
+            let (x, y) = (a.trim().parse::<f64>().unwrap_or(0.0), b.trim().parse::<f64>().unwrap_or(0.0));
+            x.total_cmp(&y).then_with(|| a.cmp(b))
+        });
+    } else {
+        keys.sort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> Result<Table, CoreError> {
+        Table::parse_delimited(text, b',', Path::new("x.csv"))
+    }
+
+    #[test]
+    fn missing_tokens() {
+        for c in ["", " NA ", "n/a", "NaN", "NULL", "..", "-"] {
+            assert_eq!(parse_number(c), Ok(None), "{c:?}");
+        }
+        assert_eq!(parse_number("-1"), Ok(Some(-1.0)));
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(parse_number("6,016.3"), Ok(Some(6016.3)));
+        assert_eq!(parse_number("-1,234,567"), Ok(Some(-1234567.0)));
+        assert!(parse_number("1,23").is_err());
+        assert!(parse_number("12,3456.1").is_err());
+        assert!(parse_number("abc").is_err());
+        assert!(parse_number("inf").is_err());
+    }
+
+    #[test]
+    fn quoted_thousands_in_csv() {
+        let tab = t("region,x\na,\"6,016.3\"\n").unwrap();
+        assert_eq!(tab.numbers(1).unwrap(), vec![Some(6016.3)]);
+    }
+
+    #[test]
+    fn ragged_row_names_row() {
+        let e = t("a,b\n1,2\n3\n").unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("ragged"), "{e}");
+    }
+
+    #[test]
+    fn empty_and_header_only() {
+        assert!(t("").unwrap_err().to_string().contains("empty"));
+        assert!(t("a,b\n").unwrap_err().to_string().contains("no data rows"));
+    }
+
+    #[test]
+    fn non_numeric_names_row_and_column() {
+        let tab = t("region,x\na,1\nb,abc\n").unwrap();
+        let e = tab.numbers(1).unwrap_err().to_string();
+        assert_eq!(e, "x.csv, row 2, column 'x': 'abc' is not a number");
+    }
+
+    #[test]
+    fn gb18030_and_bom() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("地区,年份\n哈尔滨,2011\n");
+        let s = decode(&bytes, None, Path::new("g.csv")).unwrap();
+        assert!(s.starts_with("地区,年份"));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("年份,x\n".as_bytes());
+        assert_eq!(decode(&b, None, Path::new("b.csv")).unwrap(), "年份,x\n");
+    }
+
+    #[test]
+    fn aliases_case_insensitive() {
+        let tab = t(" City ,TIME,x\na,2011,1\n").unwrap();
+        assert_eq!(tab.id_column(IdColumn::Region, None).unwrap(), Some(0));
+        assert_eq!(tab.id_column(IdColumn::Year, None).unwrap(), Some(1));
+    }
+
+    #[test]
+    fn years_must_be_integers() {
+        let tab = t("year\n2011\n2012.0\n2012.5\n").unwrap();
+        let e = tab.years(0).unwrap_err().to_string();
+        assert!(e.contains("row 3") && e.contains("not an integer"), "{e}");
+    }
+
+    #[test]
+    fn key_order() {
+        let mut k = vec!["10".to_string(), "9".into(), "2".into()];
+        order_keys(&mut k);
+        assert_eq!(k, ["2", "9", "10"]);
+        let mut k = vec!["west".to_string(), "east".into()];
+        order_keys(&mut k);
+        assert_eq!(k, ["east", "west"]);
+    }
+}
