@@ -1,1 +1,129 @@
-//! Normalisation and aggregation of a panel into composite and dimension scores
+//! Normalisation and aggregation of a panel into composite and dimension scores.
+//!
+//! For each scope unit (the whole panel, or each year), the indicators are
+//! min-max normalised with their directions, weighted by a
+//! [`Weighting`](rurban_weighting::Weighting) scheme over the unit's rows, and
+//! aggregated: `composite = sum_j w_j z_j`, and the score of dimension `D` is
+//! `sum_{j in D} w_j z_j`, so dimension scores add up to the composite.
+
+use ndarray::{Array2, Array3, Axis};
+use rurban_core::spec::Scope;
+use rurban_core::{Direction, Panel};
+use rurban_weighting::{WeightError, Weighting, minmax};
+use serde::Serialize;
+
+/// Which indicators make up the index, with directions and dimensions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexModel {
+    /// Indicator names, in the panel's column order.
+    pub indicators: Vec<String>,
+    /// Direction of each indicator.
+    pub directions: Vec<Direction>,
+    /// Dimension index of each indicator.
+    pub dimension_of: Vec<usize>,
+    /// Dimension ids.
+    pub dimensions: Vec<String>,
+}
+
+/// One weight vector (the panel's, or one year's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightSet {
+    /// The year, for scope = year.
+    pub year: Option<i64>,
+    /// One weight per indicator.
+    pub weights: Vec<f64>,
+    /// Entropy per indicator (entropy method only).
+    pub entropy: Option<Vec<f64>>,
+    /// Rows the weights were computed over.
+    pub n: usize,
+    /// Warnings of the weighting (constant columns...).
+    pub warnings: Vec<String>,
+}
+
+/// Weights and scores of a panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexResult {
+    /// One set for scope = panel, one per year for scope = year.
+    pub weight_sets: Vec<WeightSet>,
+    /// Normalised values `[region, year, indicator]`.
+    pub z: Array3<f64>,
+    /// Composite score `[region, year]`.
+    pub composite: Array2<f64>,
+    /// Dimension scores `[region, year, dimension]`.
+    pub dimension_scores: Array3<f64>,
+}
+
+/// Errors of index construction.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IndexError {
+    /// The weighting failed (for a year, with scope = year).
+    #[error("{context}weighting '{method}' failed: {source}")]
+    Weighting {
+        method: String,
+        context: String,
+        #[source]
+        source: WeightError,
+    },
+    /// The model does not fit the panel.
+    #[error("{0}")]
+    Model(String),
+}
+
+/// Builds weights and scores. `panel` must be complete (impute first).
+pub fn build(
+    panel: &Panel,
+    model: &IndexModel,
+    scheme: &dyn Weighting,
+    scope: Scope,
+    shift: f64,
+    params: &str,
+) -> Result<IndexResult, IndexError> {
+    let (nr, ny, m) = panel.values.dim();
+    if model.indicators.len() != m || model.directions.len() != m || model.dimension_of.len() != m {
+        return Err(IndexError::Model(format!(
+            "the model names {} indicators but the panel has {m}",
+            model.indicators.len()
+        )));
+    }
+    let mut z = Array3::<f64>::zeros((nr, ny, m));
+    let mut weight_sets = Vec::new();
+    let fail = |context: String, source| IndexError::Weighting {
+        method: scheme.name().to_string(),
+        context,
+        source,
+    };
+    match scope {
+        Scope::Panel => {
+            let raw = panel.stacked();
+            let w = rurban_weighting::compute(scheme, &model.indicators, raw.view(), &model.directions, shift, params)
+                .map_err(|e| fail(String::new(), e))?;
+            let norm = minmax(raw.view(), &model.directions);
+            z.assign(&norm.z.to_shape((nr, ny, m)).map_err(|e| IndexError::Model(e.to_string()))?);
+            weight_sets.push(WeightSet { year: None, weights: w.weights, entropy: w.entropy, n: nr * ny, warnings: w.warnings });
+        }
+        Scope::Year => {
+            for (y, &year) in panel.years.iter().enumerate() {
+                let raw = panel.year_slice(y);
+                let w = rurban_weighting::compute(scheme, &model.indicators, raw, &model.directions, shift, params)
+                    .map_err(|e| fail(format!("year {year}: "), e))?;
+                let norm = minmax(raw, &model.directions);
+                z.index_axis_mut(Axis(1), y).assign(&norm.z);
+                let warnings = w.warnings.into_iter().map(|s| format!("year {year}: {s}")).collect();
+                weight_sets.push(WeightSet { year: Some(year), weights: w.weights, entropy: w.entropy, n: nr, warnings });
+            }
+        }
+    }
+    let nd = model.dimensions.len();
+    let mut composite = Array2::<f64>::zeros((nr, ny));
+    let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
+    for y in 0..ny {
+        let w = &weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
+        for r in 0..nr {
+            for j in 0..m {
+                dimension_scores[[r, y, model.dimension_of[j]]] += w[j] * z[[r, y, j]];
+            }
+            composite[[r, y]] = (0..m).map(|j| w[j] * z[[r, y, j]]).sum();
+        }
+    }
+    Ok(IndexResult { weight_sets, z, composite, dimension_scores })
+}
