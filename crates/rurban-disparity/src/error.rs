@@ -1,0 +1,91 @@
+//! Error type of the crate.
+
+use thiserror::Error;
+
+/// Why a disparity measure could not be computed.
+///
+/// Positions (`index`) are 0-based offsets into the slice that was passed in,
+/// so a caller can map them back to its own rows.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DisparityError {
+    /// No values at all.
+    #[error("no values")]
+    Empty,
+    /// Too few values for a standard deviation with the requested ddof.
+    #[error(
+        "{n} value(s) are too few for a standard deviation with ddof = {ddof}: need at least {}",
+        *ddof as usize + 1
+    )]
+    TooFew {
+        /// Number of values given.
+        n: usize,
+        /// Delta degrees of freedom asked for.
+        ddof: u8,
+    },
+    /// ddof other than 0 or 1.
+    #[error("ddof must be 0 or 1, got {0}")]
+    InvalidDdof(u8),
+    /// The mean is zero, so ratios to the mean are undefined.
+    #[error("the mean is 0, so cv and gini (ratios to the mean) are undefined")]
+    ZeroMean,
+    /// A value is NaN or infinite.
+    #[error("value {value} at position {index} is not a finite number")]
+    NonFinite {
+        /// 0-based position in the input slice.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A value is zero or negative where the Theil index needs all values > 0.
+    #[error(
+        "value {value} at position {index} is not positive: the Theil index needs every value > 0"
+    )]
+    NonPositive {
+        /// 0-based position in the input slice.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A negative value where the Dagum decomposition needs all values >= 0.
+    #[error(
+        "value {value} at position {index} is negative: the Dagum decomposition needs every value >= 0"
+    )]
+    Negative {
+        /// 0-based position in the input slice.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A sub-group whose values are all zero (its mean is 0).
+    #[error("sub-group {0:?} has mean 0, so its Gini is undefined")]
+    SubgroupZeroMean(String),
+    /// The sub-group labels do not line up with the values.
+    #[error("{values} values but {labels} sub-group labels")]
+    LabelLength {
+        /// Number of values.
+        values: usize,
+        /// Number of labels.
+        labels: usize,
+    },
+    /// Only one sub-group: a between/within decomposition needs two or more.
+    #[error("the sub-group column has a single group {0:?}; a decomposition needs at least two")]
+    SingleSubgroup(String),
+    /// An error inside one group of a report, naming the group.
+    #[error("group {group:?}: {source}")]
+    InGroup {
+        /// Key of the group.
+        group: String,
+        /// What went wrong in that group.
+        source: Box<DisparityError>,
+    },
+}
+
+impl DisparityError {
+    /// Wraps the error with the key of the group it happened in.
+    pub(crate) fn in_group(self, group: &str) -> Self {
+        DisparityError::InGroup {
+            group: group.to_string(),
+            source: Box::new(self),
+        }
+    }
+}
