@@ -7,6 +7,7 @@
 
 mod cmd;
 mod output;
+mod resolver;
 
 use clap::{Parser, Subcommand};
 
@@ -25,31 +26,14 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Compute indicator weights of a table.
     Weights(cmd::weights::WeightsArgs),
-    /// Kernel density estimation of a column, per group.
-    Kde(cmd::kde::KdeArgs),
-    /// Disparity: CV, Theil, Gini and their decompositions.
-    Disparity(cmd::disparity::DisparityArgs),
-    /// Grey relational analysis of compared sequences against a reference.
-    Grey(cmd::grey::GreyArgs),
-    /// Cluster rows into tiers (k-means or hierarchical).
-    Cluster(cmd::cluster::ClusterArgs),
-    /// Sigma and absolute beta convergence.
-    Convergence(cmd::convergence::ConvergenceArgs),
-    /// Write a synthetic panel with known structure.
-    Synth(cmd::synth::SynthArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let resolver = resolver::Resolver::new();
     let result = match cli.command {
-        Command::Run(a) => cmd::run::run(a),
-        Command::Weights(a) => cmd::weights::run(a),
-        Command::Kde(a) => cmd::kde::run(a),
-        Command::Disparity(a) => cmd::disparity::run(a),
-        Command::Grey(a) => cmd::grey::run(a),
-        Command::Cluster(a) => cmd::cluster::run(a),
-        Command::Convergence(a) => cmd::convergence::run(a),
-        Command::Synth(a) => cmd::synth::run(a),
+        Command::Run(a) => cmd::run::run(a, &resolver),
+        Command::Weights(a) => cmd::weights::run(a, &resolver),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

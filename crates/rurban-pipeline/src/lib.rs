@@ -1,1 +1,260 @@
-//! The rurban run pipeline: specification to weights, scores, analyses and findings
+//! The `rurban run` pipeline: from an index specification to weights, scores,
+//! the analysis chain and its findings.
+//!
+//! Data flow: read the table named by the spec (or `--data`) -> keep the
+//! indicators the spec needs -> impute by the spec's rule -> compute derived
+//! indicators -> check completeness -> weigh and score ([`rurban_index`]) ->
+//! run the analysis chain -> collect everything into a [`RunOutput`], which
+//! [`output`] writes as CSV and JSON files.
+//!
+//! Weighting schemes and derived indicators are found through a [`Resolve`]
+//! implementation, so the pipeline does not care whether a method is built in
+//! or comes from a plugin.
+
+pub mod output;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ndarray::Array2;
+use rurban_core::impute::{ImputedCell, impute};
+use rurban_core::spec::{DerivedSpec, Scope};
+use rurban_core::{CoreError, Panel, PanelColumns, ReadOptions, Spec, Table};
+use rurban_index::{IndexModel, IndexResult};
+use rurban_weighting::Weighting;
+
+/// Looks up weighting schemes and derived-indicator kinds by name.
+pub trait Resolve {
+    /// A weighting scheme by name.
+    fn weighting(&self, name: &str) -> Option<Arc<dyn Weighting>>;
+    /// Names of every known weighting scheme (for messages).
+    fn weighting_names(&self) -> Vec<String>;
+    /// Computes a derived indicator: `None` when the kind is unknown. `columns`
+    /// are the input columns (region-year rows, NaN = missing) in the spec's order.
+    fn derive(
+        &self,
+        spec: &DerivedSpec,
+        columns: &[Vec<f64>],
+        regions: &[String],
+        years: &[i64],
+        params: &str,
+    ) -> Option<Result<Vec<f64>, String>>;
+}
+
+/// Built-in weighting schemes only, no derived kinds.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Builtins;
+
+impl Resolve for Builtins {
+    fn weighting(&self, name: &str) -> Option<Arc<dyn Weighting>> {
+        rurban_weighting::builtin(name).map(Arc::from)
+    }
+    fn weighting_names(&self) -> Vec<String> {
+        rurban_weighting::builtin_names().iter().map(|s| s.to_string()).collect()
+    }
+    fn derive(&self, _: &DerivedSpec, _: &[Vec<f64>], _: &[String], _: &[i64], _: &str) -> Option<Result<Vec<f64>, String>> {
+        None
+    }
+}
+
+/// Errors of a run.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// Input or specification problem.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Index construction problem.
+    #[error("{path}: {source}")]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: rurban_index::IndexError,
+    },
+    /// Anything else, already phrased for the user.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Options that override the specification.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Use this data file instead of the spec's.
+    pub data: Option<PathBuf>,
+}
+
+/// Everything a run computes.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The specification that was run.
+    pub spec: Spec,
+    /// The data file read.
+    pub data_file: PathBuf,
+    /// The panel after imputation and derivation, indicators in spec order.
+    pub panel: Panel,
+    /// Indicators, directions and dimensions.
+    pub model: IndexModel,
+    /// Weights and scores.
+    pub index: IndexResult,
+    /// Cells filled by imputation.
+    pub imputed: Vec<ImputedCell>,
+    /// Warnings collected along the way.
+    pub warnings: Vec<String>,
+}
+
+/// The data file of a spec, `--data` first.
+pub fn data_path(spec: &Spec, opts: &RunOptions) -> Result<PathBuf, PipelineError> {
+    if let Some(p) = &opts.data {
+        return Ok(p.clone());
+    }
+    match spec.data.as_ref().and_then(|d| d.file.as_deref()) {
+        Some(f) => Ok(spec.resolve(f)),
+        None => Err(PipelineError::Other(format!(
+            "{}: no data file: set `data = \"panel.csv\"` (or [data] file = ...) in the spec, or pass --data",
+            spec.path.display()
+        ))),
+    }
+}
+
+/// Reads the panel a spec needs, imputes, derives and checks completeness.
+pub fn load_panel(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Result<(PathBuf, Panel, Vec<ImputedCell>, Vec<String>), PipelineError> {
+    let path = data_path(spec, opts)?;
+    let data = spec.data.clone().unwrap_or_default();
+    let table = Table::read(&path, &ReadOptions { encoding: data.encoding.clone(), sheet: data.sheet.clone() })?;
+    let derived_ids: Vec<&str> = spec.derived.iter().map(|d| d.id.as_str()).collect();
+    let mut wanted: Vec<String> = Vec::new();
+    let mut push = |name: &str| {
+        if !derived_ids.contains(&name) && !wanted.iter().any(|w| w == name) {
+            wanted.push(name.to_string());
+        }
+    };
+    for d in &spec.derived {
+        for i in &d.inputs {
+            push(i);
+        }
+    }
+    for (_, ind) in spec.indicators() {
+        push(&ind.id);
+    }
+    let cols = PanelColumns { region: data.region.as_deref(), year: data.year.as_deref() };
+    let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
+    let imputed = impute(&mut panel, spec.method.impute)?;
+    let warnings = Vec::new();
+    for d in &spec.derived {
+        derive_into(&mut panel, d, spec, resolver)?;
+    }
+    let order: Vec<String> = spec.indicators().iter().map(|(_, i)| i.id.clone()).collect();
+    let panel = panel.select(&order)?;
+    panel.require_complete()?;
+    Ok((path, panel, imputed, warnings))
+}
+
+fn derive_into(panel: &mut Panel, d: &DerivedSpec, spec: &Spec, resolver: &dyn Resolve) -> Result<(), PipelineError> {
+    let (nr, ny, _) = panel.values.dim();
+    let mut columns = Vec::new();
+    for name in &d.inputs {
+        let k = panel.indicators.iter().position(|i| i == name).ok_or_else(|| {
+            PipelineError::Other(format!(
+                "{}: derived indicator '{}': input '{}' is not an indicator of the data",
+                spec.path.display(),
+                d.id,
+                name
+            ))
+        })?;
+        let mut col = Vec::with_capacity(nr * ny);
+        for r in 0..nr {
+            for y in 0..ny {
+                col.push(if panel.observed[[r, y, k]] { panel.values[[r, y, k]] } else { f64::NAN });
+            }
+        }
+        columns.push(col);
+    }
+    let mut regions = Vec::with_capacity(nr * ny);
+    let mut years = Vec::with_capacity(nr * ny);
+    for r in &panel.regions {
+        for y in &panel.years {
+            regions.push(r.clone());
+            years.push(*y);
+        }
+    }
+    let params = d
+        .params
+        .as_ref()
+        .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
+        .unwrap_or_else(|| "{}".into());
+    let out = resolver
+        .derive(d, &columns, &regions, &years, &params)
+        .ok_or_else(|| {
+            PipelineError::Other(format!(
+                "{}: derived indicator '{}': unknown kind '{}' (built-in: ratio, difference, per_capita; or load a plugin)",
+                spec.path.display(),
+                d.id,
+                d.kind
+            ))
+        })?
+        .map_err(|e| PipelineError::Other(format!("{}: derived indicator '{}': {e}", spec.path.display(), d.id)))?;
+    if out.len() != nr * ny {
+        return Err(PipelineError::Other(format!(
+            "derived indicator '{}': {} values returned for {} region-years",
+            d.id,
+            out.len(),
+            nr * ny
+        )));
+    }
+    let data = Array2::from_shape_vec((nr, ny), out).map_err(|e| PipelineError::Other(e.to_string()))?;
+    panel.push_indicator(&d.id, &data);
+    Ok(())
+}
+
+/// The index model of a spec.
+pub fn model_of(spec: &Spec) -> IndexModel {
+    let inds = spec.indicators();
+    IndexModel {
+        indicators: inds.iter().map(|(_, i)| i.id.clone()).collect(),
+        directions: inds.iter().map(|(_, i)| i.direction).collect(),
+        dimension_of: inds.iter().map(|(d, _)| *d).collect(),
+        dimensions: spec.dimension.iter().map(|d| d.id.clone()).collect(),
+    }
+}
+
+/// Runs a specification.
+pub fn run(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Result<RunOutput, PipelineError> {
+    let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
+        PipelineError::Other(format!(
+            "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
+            spec.path.display(),
+            spec.method.weighting,
+            resolver.weighting_names().join(", ")
+        ))
+    })?;
+    let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
+    let model = model_of(spec);
+    let params = spec
+        .method
+        .params
+        .as_ref()
+        .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
+        .unwrap_or_else(|| "{}".into());
+    let index = rurban_index::build(&panel, &model, scheme.as_ref(), spec.method.scope, spec.method.shift, &params)
+        .map_err(|source| PipelineError::Index { path: data_file.clone(), source })?;
+    for ws in &index.weight_sets {
+        warnings.extend(ws.warnings.iter().cloned());
+    }
+    if !imputed.is_empty() {
+        warnings.push(format!("{} missing cell(s) imputed by rule '{}'", imputed.len(), impute_name(spec)));
+    }
+    let _ = Scope::Panel;
+    Ok(RunOutput { spec: spec.clone(), data_file, panel, model, index, imputed, warnings })
+}
+
+fn impute_name(spec: &Spec) -> &'static str {
+    match spec.method.impute {
+        rurban_core::spec::Impute::None => "none",
+        rurban_core::spec::Impute::Linear => "linear",
+        rurban_core::spec::Impute::YearMean => "year-mean",
+    }
+}
+
+/// Reads a spec file.
+pub fn read_spec(path: &Path) -> Result<Spec, PipelineError> {
+    Ok(Spec::from_file(path)?)
+}

@@ -1,0 +1,125 @@
+//! `rurban run`: a whole index specification.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use rurban_pipeline::output::{OutputSet, scores_csv, summary_json, weights_csv};
+use rurban_pipeline::{RunOptions, RunOutput};
+
+use crate::output::{Format, fmt4, print_warnings, table};
+use crate::resolver::Resolver;
+
+/// Arguments of `rurban run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The index specification (TOML).
+    #[arg(value_name = "SPEC.toml")]
+    pub spec: PathBuf,
+    /// Data file (overrides the spec's `data`).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "rurban-out")]
+    pub out: PathBuf,
+    /// Output format of what is printed.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs `rurban run`.
+pub fn run(args: RunArgs, resolver: &Resolver) -> Result<()> {
+    let spec = rurban_pipeline::read_spec(&args.spec)?;
+    let out = rurban_pipeline::run(&spec, &RunOptions { data: args.data.clone() }, resolver)?;
+    let summary = summary_json(&out);
+    let mut files = OutputSet::default();
+    files.add("weights.csv", weights_csv(&out));
+    files.add("scores.csv", scores_csv(&out));
+    files.add("summary.json", serde_json::to_vec_pretty(&summary)?);
+    files.commit(&args.out)?;
+    match args.format {
+        Format::Json => crate::output::emit_json(summary, &out.warnings)?,
+        Format::Human => {
+            print_warnings(&out.warnings);
+            if !args.quiet {
+                print_summary(&out, &args, &files);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
+    let m = &out.model;
+    println!(
+        "{}: {} regions x {} years ({}-{}) x {} indicators, {} weights, scope {}",
+        out.spec.name,
+        out.panel.regions.len(),
+        out.panel.years.len(),
+        out.panel.years.first().copied().unwrap_or(0),
+        out.panel.years.last().copied().unwrap_or(0),
+        m.indicators.len(),
+        out.spec.method.weighting,
+        match out.spec.method.scope {
+            rurban_core::spec::Scope::Panel => "panel",
+            rurban_core::spec::Scope::Year => "year",
+        },
+    );
+    if !out.imputed.is_empty() {
+        println!("{} missing cells imputed ({:?})", out.imputed.len(), out.spec.method.impute);
+    }
+    // Weights by dimension (the panel's, or the last year's).
+    if let Some(ws) = out.index.weight_sets.last() {
+        let mut t = table(&["dimension", "indicator", "dir", "weight"]);
+        for (d, dim) in m.dimensions.iter().enumerate() {
+            let total: f64 = (0..m.indicators.len()).filter(|&j| m.dimension_of[j] == d).map(|j| ws.weights[j]).sum();
+            t.add_row(vec![dim.clone(), "(total)".into(), String::new(), fmt4(total)]);
+            for j in (0..m.indicators.len()).filter(|&j| m.dimension_of[j] == d) {
+                t.add_row(vec![String::new(), m.indicators[j].clone(), m.directions[j].symbol().into(), fmt4(ws.weights[j])]);
+            }
+        }
+        match ws.year {
+            Some(y) => println!("\nWeights ({y}):"),
+            None => println!("\nWeights:"),
+        }
+        println!("{t}");
+    }
+    // Mean composite per year.
+    let mut t = table(&["year", "mean composite", "min", "max"]);
+    for (y, year) in out.panel.years.iter().enumerate() {
+        let col = out.index.composite.column(y);
+        let mean = col.sum() / col.len() as f64;
+        let min = col.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        t.add_row(vec![year.to_string(), fmt4(mean), fmt4(min), fmt4(max)]);
+    }
+    println!("\nComposite score by year:\n{t}");
+    // Top and bottom regions of the last year.
+    if let Some(last) = out.panel.years.len().checked_sub(1) {
+        let mut order: Vec<usize> = (0..out.panel.regions.len()).collect();
+        order.sort_by(|&a, &b| out.index.composite[[b, last]].total_cmp(&out.index.composite[[a, last]]));
+        let k = 5.min(order.len());
+        let mut header = vec!["rank", "region", "composite"];
+        header.extend(m.dimensions.iter().map(String::as_str));
+        let mut t = table(&header);
+        let row = |rank: usize, r: usize| {
+            let mut row = vec![rank.to_string(), out.panel.regions[r].clone(), fmt4(out.index.composite[[r, last]])];
+            row.extend((0..m.dimensions.len()).map(|d| fmt4(out.index.dimension_scores[[r, last, d]])));
+            row
+        };
+        for (i, &r) in order.iter().enumerate().take(k) {
+            t.add_row(row(i + 1, r));
+        }
+        if order.len() > 2 * k {
+            t.add_row(vec!["...".to_string(); 3 + m.dimensions.len()]);
+        }
+        for (i, &r) in order.iter().enumerate().skip(k.max(order.len().saturating_sub(k))) {
+            t.add_row(row(i + 1, r));
+        }
+        println!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last]);
+    }
+    println!("\nWrote {} into {}", files.names().join(", "), args.out.display());
+}

@@ -1,0 +1,111 @@
+//! `rurban weights`: indicator weights of a table.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use ndarray::Array2;
+use rurban_core::Direction;
+use rurban_core::table::IdColumn;
+use serde_json::json;
+
+use super::common::{InputArgs, split_list};
+use crate::output::{Format, emit_json, fmt4, print_warnings, table};
+use crate::resolver::Resolver;
+
+/// Arguments of `rurban weights`.
+#[derive(Debug, Args)]
+pub struct WeightsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// entropy, critic, stddev, cv, equal, or a loaded weighting plugin.
+    #[arg(long, short = 'm')]
+    pub method: String,
+    /// Columns whose smaller values are better.
+    #[arg(long, value_name = "C1,C2")]
+    pub negative: Option<String>,
+    /// Entropy shift S added to every normalised value.
+    #[arg(long, default_value_t = 0.0)]
+    pub shift: f64,
+    /// Use only these columns (default: every column but region/year).
+    #[arg(long, value_name = "C1,C2")]
+    pub columns: Option<String>,
+}
+
+/// Runs `rurban weights`.
+pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
+    use rurban_pipeline::Resolve;
+    if !args.shift.is_finite() || args.shift < 0.0 {
+        bail!("--shift must be a finite number >= 0, got {}", args.shift);
+    }
+    let scheme = match resolver.weighting(&args.method) {
+        Some(s) => s,
+        None => bail!(
+            "unknown weighting method '{}' (known: {})",
+            args.method,
+            resolver.weighting_names().join(", ")
+        ),
+    };
+    let t = args.input.read()?;
+    let picked = split_list(&args.columns);
+    let cols: Vec<usize> = if picked.is_empty() {
+        let r = t.id_column(IdColumn::Region, None)?;
+        let y = t.id_column(IdColumn::Year, None)?;
+        (0..t.headers.len()).filter(|c| Some(*c) != r && Some(*c) != y).collect()
+    } else {
+        picked.iter().map(|c| t.require(c)).collect::<Result<_, _>>()?
+    };
+    if cols.is_empty() {
+        bail!("{}: no indicator columns to weight", t.path.display());
+    }
+    let names: Vec<String> = cols.iter().map(|&c| t.headers[c].clone()).collect();
+    let negative = split_list(&args.negative);
+    for n in &negative {
+        if !names.iter().any(|x| x == n) {
+            bail!("{}: --negative names column '{n}', which is not an indicator column (columns: {})", t.path.display(), names.join(", "));
+        }
+    }
+    let directions: Vec<Direction> = names
+        .iter()
+        .map(|n| if negative.contains(n) { Direction::Negative } else { Direction::Positive })
+        .collect();
+    let n = t.n_rows();
+    let mut raw = Array2::<f64>::zeros((n, cols.len()));
+    for (j, &c) in cols.iter().enumerate() {
+        for (i, v) in t.numbers_complete(c)?.into_iter().enumerate() {
+            raw[[i, j]] = v;
+        }
+    }
+    let w = rurban_weighting::compute(scheme.as_ref(), &names, raw.view(), &directions, args.shift, "{}")
+        .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
+    match args.input.format {
+        Format::Json => {
+            let mut doc = json!({
+                "method": args.method,
+                "indicators": names,
+                "weights": w.weights,
+                "n": n,
+            });
+            if let Some(e) = &w.entropy {
+                doc["entropy"] = json!(e);
+            }
+            emit_json(doc, &w.warnings)
+        }
+        Format::Human => {
+            print_warnings(&w.warnings);
+            let mut header = vec!["indicator", "direction", "weight"];
+            if w.entropy.is_some() {
+                header.push("entropy");
+            }
+            let mut tab = table(&header);
+            for (j, name) in names.iter().enumerate() {
+                let mut row = vec![name.clone(), directions[j].symbol().into(), fmt4(w.weights[j])];
+                if let Some(e) = &w.entropy {
+                    row.push(fmt4(e[j]));
+                }
+                tab.add_row(row);
+            }
+            println!("{} weights over {n} rows of {}", args.method, t.path.display());
+            println!("{tab}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Writing a run's results: `weights.csv`, `scores.csv`, `summary.json`, and
+//! whatever further files the caller adds.
+//!
+//! Files are rendered in memory first, then written as `NAME.partial` and
+//! renamed once every file is written, so a failed run never leaves a file
+//! that looks complete.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::{PipelineError, RunOutput};
+use rurban_core::spec::Scope;
+
+/// Files to write into an output directory, in memory until [`OutputSet::commit`].
+#[derive(Debug, Default)]
+pub struct OutputSet {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl OutputSet {
+    /// Adds (or replaces) a file.
+    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        let name = name.into();
+        self.files.retain(|(n, _)| *n != name);
+        self.files.push((name, bytes));
+    }
+
+    /// Names of the files, in the order added.
+    pub fn names(&self) -> Vec<&str> {
+        self.files.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Writes every file into `dir` (created if needed).
+    pub fn commit(&self, dir: &Path) -> Result<Vec<PathBuf>, PipelineError> {
+        let fail = |what: &str, p: &Path, e: std::io::Error| {
+            PipelineError::Other(format!("{}: cannot {what}: {e}", p.display()))
+        };
+        std::fs::create_dir_all(dir).map_err(|e| fail("create the output directory", dir, e))?;
+        let mut partial = Vec::new();
+        for (name, bytes) in &self.files {
+            let tmp = dir.join(format!("{name}.partial"));
+            let res = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
+            if let Err(e) = res {
+                for p in &partial {
+                    let _ = std::fs::remove_file(p);
+                }
+                let _ = std::fs::remove_file(&tmp);
+                return Err(fail("write into the output directory", &tmp, e));
+            }
+            partial.push(tmp);
+        }
+        let mut done = Vec::new();
+        for ((name, _), tmp) in self.files.iter().zip(&partial) {
+            let target = dir.join(name);
+            std::fs::rename(tmp, &target).map_err(|e| fail("rename into place", &target, e))?;
+            done.push(target);
+        }
+        Ok(done)
+    }
+}
+
+/// A CSV writer into memory.
+pub fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A float as text with full round-trip precision (`NaN` as empty).
+pub fn num(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+/// `weights.csv`.
+pub fn weights_csv(out: &RunOutput) -> Vec<u8> {
+    let scope_year = out.spec.method.scope == Scope::Year;
+    let has_entropy = out.index.weight_sets.first().is_some_and(|w| w.entropy.is_some());
+    let mut header: Vec<String> = Vec::new();
+    if scope_year {
+        header.push("year".into());
+    }
+    header.extend(["dimension", "indicator", "direction", "weight"].map(String::from));
+    if has_entropy {
+        header.push("entropy".into());
+    }
+    let mut rows = Vec::new();
+    for ws in &out.index.weight_sets {
+        for (j, ind) in out.model.indicators.iter().enumerate() {
+            let mut r = Vec::new();
+            if let Some(y) = ws.year {
+                r.push(y.to_string());
+            }
+            r.push(out.model.dimensions[out.model.dimension_of[j]].clone());
+            r.push(ind.clone());
+            r.push(out.model.directions[j].symbol().to_string());
+            r.push(num(ws.weights[j]));
+            if let Some(e) = &ws.entropy {
+                r.push(num(e[j]));
+            }
+            rows.push(r);
+        }
+    }
+    csv_bytes(&header, rows)
+}
+
+/// `scores.csv`: region, year, composite, then one column per dimension.
+pub fn scores_csv(out: &RunOutput) -> Vec<u8> {
+    let mut header: Vec<String> = ["region", "year", "composite"].map(String::from).to_vec();
+    header.extend(out.model.dimensions.iter().cloned());
+    let mut rows = Vec::new();
+    for (r, region) in out.panel.regions.iter().enumerate() {
+        for (y, year) in out.panel.years.iter().enumerate() {
+            let mut row = vec![region.clone(), year.to_string(), num(out.index.composite[[r, y]])];
+            for d in 0..out.model.dimensions.len() {
+                row.push(num(out.index.dimension_scores[[r, y, d]]));
+            }
+            rows.push(row);
+        }
+    }
+    csv_bytes(&header, rows)
+}
+
+/// The weights in the JSON shape of `rurban weights` (one object per weight set).
+pub fn weights_json(out: &RunOutput) -> Value {
+    let sets: Vec<Value> = out
+        .index
+        .weight_sets
+        .iter()
+        .map(|ws| {
+            let mut v = json!({
+                "method": out.spec.method.weighting,
+                "indicators": out.model.indicators,
+                "weights": ws.weights,
+                "n": ws.n,
+                "warnings": ws.warnings,
+            });
+            if let Some(e) = &ws.entropy {
+                v["entropy"] = json!(e);
+            }
+            if let Some(y) = ws.year {
+                v["year"] = json!(y);
+            }
+            v
+        })
+        .collect();
+    if out.spec.method.scope == Scope::Year { Value::Array(sets) } else { sets.into_iter().next().unwrap_or(Value::Null) }
+}
+
+/// Scores as an array of `{region, year, composite, <dimension>...}` records.
+pub fn scores_json(out: &RunOutput) -> Value {
+    let mut rows = Vec::new();
+    for (r, region) in out.panel.regions.iter().enumerate() {
+        for (y, year) in out.panel.years.iter().enumerate() {
+            let mut o = serde_json::Map::new();
+            o.insert("region".into(), json!(region));
+            o.insert("year".into(), json!(year));
+            o.insert("composite".into(), json!(out.index.composite[[r, y]]));
+            for (d, id) in out.model.dimensions.iter().enumerate() {
+                o.insert(id.clone(), json!(out.index.dimension_scores[[r, y, d]]));
+            }
+            rows.push(Value::Object(o));
+        }
+    }
+    Value::Array(rows)
+}
+
+/// The index system: dimensions with their indicators and weights.
+pub fn system_json(out: &RunOutput) -> Value {
+    let spec = &out.spec;
+    let mut j = 0;
+    let dims: Vec<Value> = spec
+        .dimension
+        .iter()
+        .map(|d| {
+            let inds: Vec<Value> = d
+                .indicator
+                .iter()
+                .map(|i| {
+                    let w = out.index.weight_sets.first().map(|ws| ws.weights[j]).unwrap_or(f64::NAN);
+                    j += 1;
+                    json!({"id": i.id, "name": i.name, "direction": i.direction.symbol(), "unit": i.unit, "weight": w})
+                })
+                .collect();
+            json!({"id": d.id, "name": d.name, "indicators": inds})
+        })
+        .collect();
+    Value::Array(dims)
+}
+
+/// The core of `summary.json` (the analysis chain adds its own keys).
+pub fn summary_json(out: &RunOutput) -> Value {
+    json!({
+        "name": out.spec.name,
+        "spec": out.spec.path.display().to_string(),
+        "data": out.data_file.display().to_string(),
+        "method": {
+            "weighting": out.spec.method.weighting,
+            "scope": out.spec.method.scope,
+            "shift": out.spec.method.shift,
+            "impute": out.spec.method.impute,
+        },
+        "regions": out.panel.regions,
+        "years": out.panel.years,
+        "dimensions": system_json(out),
+        "weights": weights_json(out),
+        "scores": scores_json(out),
+        "imputed": out.imputed,
+        "warnings": out.warnings,
+    })
+}
