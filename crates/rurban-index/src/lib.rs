@@ -67,9 +67,20 @@ pub enum IndexError {
     /// The model does not fit the panel.
     #[error("{0}")]
     Model(String),
+    /// A region-year has no (finite) value for an indicator.
+    #[error(
+        "region '{region}', year {year}, indicator '{indicator}': missing value (impute first)"
+    )]
+    Missing {
+        region: String,
+        year: i64,
+        indicator: String,
+    },
 }
 
-/// Builds weights and scores. `panel` must be complete (impute first).
+/// Builds weights and scores. `panel` must be complete (impute first): a
+/// non-finite value is an error naming its region, year and indicator.
+/// `model.indicators` must equal `panel.indicators`, in order.
 pub fn build(
     panel: &Panel,
     model: &IndexModel,
@@ -81,9 +92,47 @@ pub fn build(
     let (nr, ny, m) = panel.values.dim();
     if model.indicators.len() != m || model.directions.len() != m || model.dimension_of.len() != m {
         return Err(IndexError::Model(format!(
-            "the model names {} indicators but the panel has {m}",
-            model.indicators.len()
+            "the model has {} indicators, {} directions and {} dimension assignments but the panel has {m} indicators",
+            model.indicators.len(),
+            model.directions.len(),
+            model.dimension_of.len()
         )));
+    }
+    if panel.regions.len() != nr || panel.years.len() != ny || panel.indicators.len() != m {
+        return Err(IndexError::Model(format!(
+            "the panel lists {} regions, {} years and {} indicators but its values are {nr} x {ny} x {m}",
+            panel.regions.len(),
+            panel.years.len(),
+            panel.indicators.len()
+        )));
+    }
+    if ny == 0 {
+        return Err(IndexError::Model("the panel has no years".into()));
+    }
+    for (j, name) in model.indicators.iter().enumerate() {
+        if panel.indicators[j] != *name {
+            return Err(IndexError::Model(format!(
+                "indicator {} of the model is '{name}' but the panel's is '{}'",
+                j + 1,
+                panel.indicators[j]
+            )));
+        }
+        if model.dimension_of[j] >= model.dimensions.len() {
+            return Err(IndexError::Model(format!(
+                "indicator '{name}' belongs to dimension {} but the model has {} dimensions",
+                model.dimension_of[j],
+                model.dimensions.len()
+            )));
+        }
+    }
+    for ((r, y, j), v) in panel.values.indexed_iter() {
+        if !v.is_finite() {
+            return Err(IndexError::Missing {
+                region: panel.regions[r].clone(),
+                year: panel.years[y],
+                indicator: panel.indicators[j].clone(),
+            });
+        }
     }
     let mut z = Array3::<f64>::zeros((nr, ny, m));
     let mut weight_sets = Vec::new();
@@ -95,21 +144,56 @@ pub fn build(
     match scope {
         Scope::Panel => {
             let raw = panel.stacked();
-            let w = rurban_weighting::compute(scheme, &model.indicators, raw.view(), &model.directions, shift, params)
-                .map_err(|e| fail(String::new(), e))?;
+            let w = rurban_weighting::compute(
+                scheme,
+                &model.indicators,
+                raw.view(),
+                &model.directions,
+                shift,
+                params,
+            )
+            .map_err(|e| fail(String::new(), e))?;
             let norm = minmax(raw.view(), &model.directions);
-            z.assign(&norm.z.to_shape((nr, ny, m)).map_err(|e| IndexError::Model(e.to_string()))?);
-            weight_sets.push(WeightSet { year: None, weights: w.weights, entropy: w.entropy, n: nr * ny, warnings: w.warnings });
+            z.assign(
+                &norm
+                    .z
+                    .to_shape((nr, ny, m))
+                    .map_err(|e| IndexError::Model(e.to_string()))?,
+            );
+            weight_sets.push(WeightSet {
+                year: None,
+                weights: w.weights,
+                entropy: w.entropy,
+                n: nr * ny,
+                warnings: w.warnings,
+            });
         }
         Scope::Year => {
             for (y, &year) in panel.years.iter().enumerate() {
                 let raw = panel.year_slice(y);
-                let w = rurban_weighting::compute(scheme, &model.indicators, raw, &model.directions, shift, params)
-                    .map_err(|e| fail(format!("year {year}: "), e))?;
+                let w = rurban_weighting::compute(
+                    scheme,
+                    &model.indicators,
+                    raw,
+                    &model.directions,
+                    shift,
+                    params,
+                )
+                .map_err(|e| fail(format!("year {year}: "), e))?;
                 let norm = minmax(raw, &model.directions);
                 z.index_axis_mut(Axis(1), y).assign(&norm.z);
-                let warnings = w.warnings.into_iter().map(|s| format!("year {year}: {s}")).collect();
-                weight_sets.push(WeightSet { year: Some(year), weights: w.weights, entropy: w.entropy, n: nr, warnings });
+                let warnings = w
+                    .warnings
+                    .into_iter()
+                    .map(|s| format!("year {year}: {s}"))
+                    .collect();
+                weight_sets.push(WeightSet {
+                    year: Some(year),
+                    weights: w.weights,
+                    entropy: w.entropy,
+                    n: nr,
+                    warnings,
+                });
             }
         }
     }
@@ -125,5 +209,10 @@ pub fn build(
             composite[[r, y]] = (0..m).map(|j| w[j] * z[[r, y, j]]).sum();
         }
     }
-    Ok(IndexResult { weight_sets, z, composite, dimension_scores })
+    Ok(IndexResult {
+        weight_sets,
+        z,
+        composite,
+        dimension_scores,
+    })
 }

@@ -96,7 +96,8 @@ pub trait Weighting: Send + Sync {
 }
 
 /// Normalises `raw` and weighs it with `scheme`, checking the common
-/// preconditions (at least 2 rows, at least one non-constant column, finite values).
+/// preconditions (one name and one direction per column, at least 2 rows,
+/// finite values, at least one non-constant column).
 pub fn compute(
     scheme: &dyn Weighting,
     names: &[String],
@@ -108,6 +109,13 @@ pub fn compute(
     let (n, m) = raw.dim();
     if m == 0 {
         return Err(WeightError::NoColumns);
+    }
+    if names.len() != m || directions.len() != m {
+        return Err(WeightError::Other(format!(
+            "the matrix has {m} columns but {} names and {} directions were given",
+            names.len(),
+            directions.len()
+        )));
     }
     if n < 2 {
         return Err(WeightError::TooFewRows(n));

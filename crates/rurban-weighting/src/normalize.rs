@@ -36,6 +36,9 @@ pub fn column_bounds(raw: ArrayView2<'_, f64>) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Normalises with the given bounds (so a scope can reuse bounds).
+///
+/// `directions`, `min` and `max` need one entry per column of `raw`
+/// (a programming error otherwise: this panics; [`crate::compute`] checks it).
 pub fn minmax_with(
     raw: ArrayView2<'_, f64>,
     directions: &[Direction],
@@ -48,12 +51,12 @@ pub fn minmax_with(
         let range = hi - lo;
         if range > 0.0 {
             match directions[j] {
-                Direction::Positive => {
-                    Zip::from(&mut zc).and(&xc).for_each(|z, &x| *z = (x - lo) / range)
-                }
-                Direction::Negative => {
-                    Zip::from(&mut zc).and(&xc).for_each(|z, &x| *z = (hi - x) / range)
-                }
+                Direction::Positive => Zip::from(&mut zc)
+                    .and(&xc)
+                    .for_each(|z, &x| *z = (x - lo) / range),
+                Direction::Negative => Zip::from(&mut zc)
+                    .and(&xc)
+                    .for_each(|z, &x| *z = (hi - x) / range),
             }
         }
     }
@@ -61,9 +64,16 @@ pub fn minmax_with(
 }
 
 /// Direction-aware min-max over all rows of `raw`.
+///
+/// `directions` needs one entry per column (see [`minmax_with`]).
 pub fn minmax(raw: ArrayView2<'_, f64>, directions: &[Direction]) -> Normalized {
     let (min, max) = column_bounds(raw);
     let z = minmax_with(raw, directions, &min, &max);
     let constant = min.iter().zip(&max).map(|(a, b)| b <= a).collect();
-    Normalized { z, constant, min, max }
+    Normalized {
+        z,
+        constant,
+        min,
+        max,
+    }
 }

@@ -19,10 +19,10 @@ fn sample_std(c: ArrayView1<'_, f64>) -> f64 {
 /// Scales non-negative scores to sum to 1.
 fn share(scores: Vec<f64>) -> Result<Vec<f64>, WeightError> {
     let total: f64 = scores.iter().sum();
-    if !(total > 0.0) || !total.is_finite() {
-        return Err(WeightError::Other(
-            "the weighting scores sum to zero: no column carries information".into(),
-        ));
+    if !total.is_finite() || total <= 0.0 {
+        return Err(WeightError::Other(format!(
+            "the weighting scores sum to {total}, not a positive number: no column carries information"
+        )));
     }
     Ok(scores.into_iter().map(|s| s / total).collect())
 }
@@ -51,6 +51,12 @@ impl Weighting for Entropy {
         "entropy weight method: w_j proportional to 1 - e_j"
     }
     fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError> {
+        if !input.shift.is_finite() || input.shift < 0.0 {
+            return Err(WeightError::Other(format!(
+                "entropy shift must be a finite number >= 0, got {}",
+                input.shift
+            )));
+        }
         let n = input.normalized.nrows();
         let k = 1.0 / (n as f64).ln();
         let m = input.normalized.ncols();
@@ -94,6 +100,14 @@ impl Weighting for Critic {
         let z = input.normalized;
         let m = z.ncols();
         let live: Vec<usize> = (0..m).filter(|&j| !input.constant[j]).collect();
+        if live.len() < 2 {
+            let names: Vec<&str> = live.iter().map(|&j| input.names[j].as_str()).collect();
+            return Err(WeightError::Other(format!(
+                "CRITIC needs at least 2 non-constant columns (its conflict term compares columns), got {}: {}",
+                live.len(),
+                names.join(", ")
+            )));
+        }
         let means: Vec<f64> = (0..m).map(|j| mean(z.column(j))).collect();
         let stds: Vec<f64> = (0..m).map(|j| sample_std(z.column(j))).collect();
         let mut c = vec![0.0; m];
@@ -110,11 +124,17 @@ impl Weighting for Critic {
                         .map(|(a, b)| (a - means[j]) * (b - means[k]))
                         .sum::<f64>()
                         / (z.nrows() as f64 - 1.0);
-                    cov / (stds[j] * stds[k])
+                    // Rounding can push |r| a hair past 1; keep it in range.
+                    (cov / (stds[j] * stds[k])).clamp(-1.0, 1.0)
                 };
                 conflict += 1.0 - r;
             }
             c[j] = stds[j] * conflict;
+        }
+        if c.iter().all(|&v| v == 0.0) {
+            return Err(WeightError::Other(
+                "CRITIC: every non-constant column is perfectly correlated with every other (r = 1), so every c_j = 0".into(),
+            ));
         }
         Ok(Weights {
             weights: share(c)?,
@@ -138,7 +158,11 @@ impl Weighting for StdDev {
     fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError> {
         let s = (0..input.normalized.ncols())
             .map(|j| {
-                if input.constant[j] { 0.0 } else { sample_std(input.normalized.column(j)) }
+                if input.constant[j] {
+                    0.0
+                } else {
+                    sample_std(input.normalized.column(j))
+                }
             })
             .collect();
         Ok(Weights {
@@ -175,7 +199,11 @@ impl Weighting for Cv {
             }
             v.push(sample_std(col) / mean(col));
         }
-        Ok(Weights { weights: share(v)?, entropy: None, warnings: Vec::new() })
+        Ok(Weights {
+            weights: share(v)?,
+            entropy: None,
+            warnings: Vec::new(),
+        })
     }
 }
 
@@ -192,7 +220,11 @@ impl Weighting for Equal {
     }
     fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError> {
         let m = input.normalized.ncols();
-        Ok(Weights { weights: vec![1.0 / m as f64; m], entropy: None, warnings: Vec::new() })
+        Ok(Weights {
+            weights: vec![1.0 / m as f64; m],
+            entropy: None,
+            warnings: Vec::new(),
+        })
     }
 }
 
