@@ -26,6 +26,10 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Compute indicator weights of a table.
     Weights(cmd::weights::WeightsArgs),
+    /// Kernel density estimation of a column, per group.
+    Kde(cmd::kde::KdeArgs),
+    /// Disparity: CV, Theil, Gini and their decompositions.
+    Disparity(cmd::disparity::DisparityArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +38,8 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Run(a) => cmd::run::run(a, &resolver),
         Command::Weights(a) => cmd::weights::run(a, &resolver),
+        Command::Kde(a) => cmd::kde::run(a),
+        Command::Disparity(a) => cmd::disparity::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

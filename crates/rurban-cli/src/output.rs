@@ -56,5 +56,9 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
 
 /// A number for people: 4 significant decimals.
 pub fn fmt4(x: f64) -> String {
-    if x.is_finite() { format!("{x:.4}") } else { "-".into() }
+    if x.is_finite() {
+        format!("{x:.4}")
+    } else {
+        "-".into()
+    }
 }

@@ -26,7 +26,14 @@ impl Resolve for Resolver {
     fn weighting_names(&self) -> Vec<String> {
         self.builtins.weighting_names()
     }
-    fn derive(&self, spec: &DerivedSpec, columns: &[Vec<f64>], regions: &[String], years: &[i64], params: &str) -> Option<Result<Vec<f64>, String>> {
+    fn derive(
+        &self,
+        spec: &DerivedSpec,
+        columns: &[Vec<f64>],
+        regions: &[String],
+        years: &[i64],
+        params: &str,
+    ) -> Option<Result<Vec<f64>, String>> {
         self.builtins.derive(spec, columns, regions, years, params)
     }
 }

@@ -17,7 +17,11 @@ pub struct Location {
 impl Location {
     /// A location naming only the file.
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location { file: file.into(), row: None, column: None }
+        Location {
+            file: file.into(),
+            row: None,
+            column: None,
+        }
     }
     /// This location narrowed to a data row.
     pub fn row(mut self, row: usize) -> Self {
@@ -65,10 +69,16 @@ pub enum CoreError {
 impl CoreError {
     /// An error at a location.
     pub fn at(at: Location, message: impl Into<String>) -> Self {
-        CoreError::At { at, message: message.into() }
+        CoreError::At {
+            at,
+            message: message.into(),
+        }
     }
     /// An error in a specification file.
     pub fn spec(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        CoreError::Spec { path: path.into(), message: message.into() }
+        CoreError::Spec {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

@@ -107,12 +107,21 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
     }
     // Write after computing, so year-mean only ever uses observed values.
     for c in &filled {
-        let r = panel.regions.iter().position(|x| *x == c.region).unwrap_or(0);
+        let r = panel
+            .regions
+            .iter()
+            .position(|x| *x == c.region)
+            .unwrap_or(0);
         let y = panel.years.iter().position(|x| *x == c.year).unwrap_or(0);
-        let k = panel.indicators.iter().position(|x| *x == c.indicator).unwrap_or(0);
+        let k = panel
+            .indicators
+            .iter()
+            .position(|x| *x == c.indicator)
+            .unwrap_or(0);
         panel.values[[r, y, k]] = c.value;
     }
-    filled.sort_by(|a, b| (&a.region, a.year, &a.indicator).cmp(&(&b.region, b.year, &b.indicator)));
+    filled
+        .sort_by(|a, b| (&a.region, a.year, &a.indicator).cmp(&(&b.region, b.year, &b.indicator)));
     Ok(filled)
 }
 

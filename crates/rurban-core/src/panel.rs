@@ -50,7 +50,11 @@ impl Panel {
     /// Builds a panel from a table in long (`region, year, indicator, value`)
     /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
     /// requires) the indicators read; other columns are ignored.
-    pub fn from_table(table: &Table, cols: &PanelColumns<'_>, wanted: Option<&[String]>) -> Result<Panel, CoreError> {
+    pub fn from_table(
+        table: &Table,
+        cols: &PanelColumns<'_>,
+        wanted: Option<&[String]>,
+    ) -> Result<Panel, CoreError> {
         let file = || Location::file(&table.path);
         let rcol = table.id_column(IdColumn::Region, cols.region)?.ok_or_else(|| {
             CoreError::at(
@@ -87,8 +91,11 @@ impl Panel {
         let yindex: HashMap<i64, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
 
         let lower: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
-        let others: Vec<usize> = (0..table.headers.len()).filter(|&c| c != rcol && c != ycol).collect();
-        let is_long = others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
+        let others: Vec<usize> = (0..table.headers.len())
+            .filter(|&c| c != rcol && c != ycol)
+            .collect();
+        let is_long =
+            others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
 
         let (nr, ny) = (regions.len(), years.len());
         if is_long {
@@ -108,13 +115,19 @@ impl Panel {
                 }
             };
             indicators.dedup();
-            let iindex: HashMap<&str, usize> = indicators.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+            let iindex: HashMap<&str, usize> = indicators
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i))
+                .collect();
             let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
             let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
             let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
             let mut found = vec![false; indicators.len()];
             for (i, row) in table.rows.iter().enumerate() {
-                let Some(&k) = iindex.get(names[i].as_str()) else { continue };
+                let Some(&k) = iindex.get(names[i].as_str()) else {
+                    continue;
+                };
                 found[k] = true;
                 let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
                 if let Some(prev) = seen.insert((r, y, k), i + 1) {
@@ -139,22 +152,30 @@ impl Panel {
                     "indicator not found in the long-form data (no row has it in the 'indicator' column)",
                 ));
             }
-            return Ok(Panel { source: table.path.clone(), regions, years, indicators, values, observed });
+            return Ok(Panel {
+                source: table.path.clone(),
+                regions,
+                years,
+                indicators,
+                values,
+                observed,
+            });
         }
 
         // Wide form.
         let icols: Vec<usize> = match wanted {
-            Some(w) => w
-                .iter()
-                .map(|name| {
-                    table.find(name).filter(|c| *c != rcol && *c != ycol).ok_or_else(|| {
+            Some(w) => {
+                w.iter()
+                    .map(|name| {
+                        table.find(name).filter(|c| *c != rcol && *c != ycol).ok_or_else(|| {
                         CoreError::at(
                             file().column(name.as_str()),
                             "indicator named in the specification is not a column of the data",
                         )
                     })
-                })
-                .collect::<Result<_, _>>()?,
+                    })
+                    .collect::<Result<_, _>>()?
+            }
             None => others.clone(),
         };
         let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
@@ -166,7 +187,10 @@ impl Panel {
             if let Some(prev) = seen.insert((r, y), i + 1) {
                 return Err(CoreError::at(
                     file().row(i + 1),
-                    format!("duplicate (region, year) ({}, {}): also on row {prev}", region_keys[i], year_keys[i]),
+                    format!(
+                        "duplicate (region, year) ({}, {}): also on row {prev}",
+                        region_keys[i], year_keys[i]
+                    ),
                 ));
             }
         }
@@ -180,7 +204,14 @@ impl Panel {
                 }
             }
         }
-        Ok(Panel { source: table.path.clone(), regions, years, indicators, values, observed })
+        Ok(Panel {
+            source: table.path.clone(),
+            regions,
+            years,
+            indicators,
+            values,
+            observed,
+        })
     }
 
     /// Cells that are not observed, in region, year, indicator order.
@@ -238,8 +269,12 @@ impl Panel {
         let (nr, ny, m) = self.values.dim();
         let mut values = Array3::from_elem((nr, ny, m + 1), f64::NAN);
         let mut observed = Array3::from_elem((nr, ny, m + 1), false);
-        values.slice_mut(ndarray::s![.., .., ..m]).assign(&self.values);
-        observed.slice_mut(ndarray::s![.., .., ..m]).assign(&self.observed);
+        values
+            .slice_mut(ndarray::s![.., .., ..m])
+            .assign(&self.values);
+        observed
+            .slice_mut(ndarray::s![.., .., ..m])
+            .assign(&self.observed);
         for r in 0..nr {
             for y in 0..ny {
                 let v = data[[r, y]];
@@ -267,7 +302,12 @@ impl Panel {
             .collect::<Result<_, _>>()?;
         let values = self.values.select(ndarray::Axis(2), &idx);
         let observed = self.observed.select(ndarray::Axis(2), &idx);
-        Ok(Panel { indicators: names.to_vec(), values, observed, ..self.clone_meta() })
+        Ok(Panel {
+            indicators: names.to_vec(),
+            values,
+            observed,
+            ..self.clone_meta()
+        })
     }
 
     fn clone_meta(&self) -> Panel {
@@ -305,7 +345,8 @@ mod tests {
 
     #[test]
     fn long_panel() {
-        let t = table("region,year,indicator,value\na,2011,x,1\na,2011,y,2\nb,2011,x,3\nb,2011,y,4\n");
+        let t =
+            table("region,year,indicator,value\na,2011,x,1\na,2011,y,2\nb,2011,x,3\nb,2011,y,4\n");
         let p = Panel::from_table(&t, &PanelColumns::default(), None).unwrap();
         assert_eq!(p.indicators, ["x", "y"]);
         assert_eq!(p.values[[1, 0, 1]], 4.0);
@@ -314,24 +355,36 @@ mod tests {
     #[test]
     fn duplicate_region_year_names_both_rows() {
         let t = table("region,year,a\nq,2011,1\nq,2011,2\n");
-        let e = Panel::from_table(&t, &PanelColumns::default(), None).unwrap_err().to_string();
+        let e = Panel::from_table(&t, &PanelColumns::default(), None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("row 2") && e.contains("also on row 1"), "{e}");
         let t = table("region,year,indicator,value\na,2011,x,1\na,2011,x,2\n");
-        let e = Panel::from_table(&t, &PanelColumns::default(), None).unwrap_err().to_string();
-        assert!(e.contains("row 2") && e.contains("also on row 1") && e.contains("x"), "{e}");
+        let e = Panel::from_table(&t, &PanelColumns::default(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("row 2") && e.contains("also on row 1") && e.contains("x"),
+            "{e}"
+        );
     }
 
     #[test]
     fn wanted_indicator_must_exist() {
         let t = table("region,year,a\nq,2011,1\n");
-        let e = Panel::from_table(&t, &PanelColumns::default(), Some(&["zz".into()])).unwrap_err().to_string();
+        let e = Panel::from_table(&t, &PanelColumns::default(), Some(&["zz".into()]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("'zz'") && e.contains("not a column"), "{e}");
     }
 
     #[test]
     fn explicit_id_columns() {
         let t = table("uCode,Time,a\nq,2018,1\n");
-        let cols = PanelColumns { region: Some("uCode"), year: Some("Time") };
+        let cols = PanelColumns {
+            region: Some("uCode"),
+            year: Some("Time"),
+        };
         let p = Panel::from_table(&t, &cols, None).unwrap();
         assert_eq!(p.regions, ["q"]);
         assert_eq!(p.indicators, ["a"]);

@@ -113,7 +113,10 @@ enum DataField {
 fn de_data<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DataSpec>, D::Error> {
     Ok(match Option::<DataField>::deserialize(d)? {
         None => None,
-        Some(DataField::Path(p)) => Some(DataSpec { file: Some(p), ..DataSpec::default() }),
+        Some(DataField::Path(p)) => Some(DataSpec {
+            file: Some(p),
+            ..DataSpec::default()
+        }),
         Some(DataField::Table(t)) => Some(t),
     })
 }
@@ -273,7 +276,13 @@ macro_rules! default_from_serde {
         }
     )*};
 }
-default_from_serde!(ClusterSpec, KdeSpec, DisparitySpec, ConvergenceSpec, GreySpec);
+default_from_serde!(
+    ClusterSpec,
+    KdeSpec,
+    DisparitySpec,
+    ConvergenceSpec,
+    GreySpec
+);
 
 fn yes() -> bool {
     true
@@ -417,7 +426,10 @@ impl Spec {
             }
             for i in &d.indicator {
                 if i.id.trim().is_empty() {
-                    return err(format!("dimension '{}' has an indicator with an empty id", d.id));
+                    return err(format!(
+                        "dimension '{}' has an indicator with an empty id",
+                        d.id
+                    ));
                 }
                 if let Some(prev) = inds.insert(i.id.as_str(), d.id.as_str()) {
                     return err(format!(
@@ -437,7 +449,10 @@ impl Spec {
             }
         }
         if !self.method.shift.is_finite() || self.method.shift < 0.0 {
-            return err(format!("[method] shift must be a finite number >= 0, got {}", self.method.shift));
+            return err(format!(
+                "[method] shift must be a finite number >= 0, got {}",
+                self.method.shift
+            ));
         }
         Ok(())
     }
@@ -454,6 +469,10 @@ impl Spec {
     /// Resolves a path relative to the specification file.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let p = Path::new(p);
-        if p.is_absolute() { p.to_path_buf() } else { self.base_dir.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
     }
 }

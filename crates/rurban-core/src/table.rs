@@ -53,7 +53,9 @@ pub fn is_missing(cell: &str) -> bool {
     c.is_empty()
         || c == ".."
         || c == "-"
-        || ["na", "n/a", "nan", "null"].iter().any(|t| c.eq_ignore_ascii_case(t))
+        || ["na", "n/a", "nan", "null"]
+            .iter()
+            .any(|t| c.eq_ignore_ascii_case(t))
 }
 
 /// Parses a number cell: `Ok(None)` for a missing token, `Err` with the reason
@@ -111,7 +113,11 @@ pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String,
         if had_errors {
             return Err(CoreError::at(
                 Location::file(path),
-                format!("the file starts with a {} byte-order mark but is not valid {}", enc.name(), enc.name()),
+                format!(
+                    "the file starts with a {} byte-order mark but is not valid {}",
+                    enc.name(),
+                    enc.name()
+                ),
             ));
         }
         return Ok(text.into_owned());
@@ -149,10 +155,16 @@ impl Table {
                         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     });
                 }
-                let bytes = std::fs::read(path)
-                    .map_err(|source| CoreError::Io { path: path.to_path_buf(), source })?;
+                let bytes = std::fs::read(path).map_err(|source| CoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
                 let text = decode(&bytes, opts.encoding.as_deref(), path)?;
-                let delim = if ext == "tsv" || ext == "tab" { b'\t' } else { b',' };
+                let delim = if ext == "tsv" || ext == "tab" {
+                    b'\t'
+                } else {
+                    b','
+                };
                 Table::parse_delimited(&text, delim, path)
             }
         }
@@ -169,7 +181,10 @@ impl Table {
         let header = loop {
             match records.next() {
                 None => {
-                    return Err(CoreError::at(Location::file(path), "the file is empty: no header row"));
+                    return Err(CoreError::at(
+                        Location::file(path),
+                        "the file is empty: no header row",
+                    ));
                 }
                 Some(Err(e)) => return Err(csv_error(e, path)),
                 Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
@@ -221,12 +236,16 @@ impl Table {
                 }
                 s.clone()
             }
-            None => names.first().cloned().ok_or_else(|| {
-                CoreError::at(Location::file(path), "the workbook has no sheets")
-            })?,
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| CoreError::at(Location::file(path), "the workbook has no sheets"))?,
         };
         let range = wb.worksheet_range(&sheet).map_err(|e| {
-            CoreError::at(Location::file(path), format!("cannot read sheet '{sheet}': {e}"))
+            CoreError::at(
+                Location::file(path),
+                format!("cannot read sheet '{sheet}': {e}"),
+            )
         })?;
         let cell_text = |d: &Data| -> String {
             match d {
@@ -240,9 +259,14 @@ impl Table {
                 Data::Error(_) => String::new(),
             }
         };
-        let mut rows_iter = range.rows().skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
+        let mut rows_iter = range
+            .rows()
+            .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
         let header = rows_iter.next().ok_or_else(|| {
-            CoreError::at(Location::file(path), format!("sheet '{sheet}' is empty: no header row"))
+            CoreError::at(
+                Location::file(path),
+                format!("sheet '{sheet}' is empty: no header row"),
+            )
         })?;
         let mut headers: Vec<String> = header.iter().map(cell_text).collect();
         while headers.last().is_some_and(|h| h.is_empty()) {
@@ -259,7 +283,10 @@ impl Table {
                 if cells[headers.len()..].iter().any(|c| !c.is_empty()) {
                     return Err(CoreError::at(
                         Location::file(path).row(rows.len() + 1),
-                        format!("ragged row: values beyond the header's {} columns", headers.len()),
+                        format!(
+                            "ragged row: values beyond the header's {} columns",
+                            headers.len()
+                        ),
                     ));
                 }
                 cells.truncate(headers.len());
@@ -270,11 +297,22 @@ impl Table {
         Table::finish(path, headers, rows)
     }
 
-    fn finish(path: &Path, headers: Vec<String>, rows: Vec<Vec<String>>) -> Result<Table, CoreError> {
+    fn finish(
+        path: &Path,
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+    ) -> Result<Table, CoreError> {
         if rows.is_empty() {
-            return Err(CoreError::at(Location::file(path), "the file has a header but no data rows"));
+            return Err(CoreError::at(
+                Location::file(path),
+                "the file has a header but no data rows",
+            ));
         }
-        Ok(Table { path: path.to_path_buf(), headers, rows })
+        Ok(Table {
+            path: path.to_path_buf(),
+            headers,
+            rows,
+        })
     }
 
     /// Number of data rows.
@@ -294,10 +332,11 @@ impl Table {
     /// Index of a column by name: exact match first, then case-insensitive.
     pub fn find(&self, name: &str) -> Option<usize> {
         let name = name.trim();
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .or_else(|| self.headers.iter().position(|h| h.to_lowercase() == name.to_lowercase()))
+        self.headers.iter().position(|h| h == name).or_else(|| {
+            self.headers
+                .iter()
+                .position(|h| h.to_lowercase() == name.to_lowercase())
+        })
     }
 
     /// Index of a column that must exist.
@@ -312,7 +351,11 @@ impl Table {
 
     /// The identifier column: `explicit` when given (it must exist), else the
     /// first header matching one of the aliases.
-    pub fn id_column(&self, kind: IdColumn, explicit: Option<&str>) -> Result<Option<usize>, CoreError> {
+    pub fn id_column(
+        &self,
+        kind: IdColumn,
+        explicit: Option<&str>,
+    ) -> Result<Option<usize>, CoreError> {
         if let Some(name) = explicit {
             return self.require(name).map(Some);
         }
@@ -329,7 +372,8 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                parse_number(&r[col]).map_err(|m| CoreError::at(self.loc(Some(i + 1), Some(col)), m))
+                parse_number(&r[col])
+                    .map_err(|m| CoreError::at(self.loc(Some(i + 1), Some(col)), m))
             })
             .collect()
     }
@@ -353,7 +397,10 @@ impl Table {
             .map(|(i, r)| {
                 let c = r[col].trim();
                 let err = || {
-                    CoreError::at(self.loc(Some(i + 1), Some(col)), format!("year '{c}' is not an integer"))
+                    CoreError::at(
+                        self.loc(Some(i + 1), Some(col)),
+                        format!("year '{c}' is not an integer"),
+                    )
                 };
                 if let Ok(y) = c.parse::<i64>() {
                     return Ok(y);
@@ -387,15 +434,26 @@ impl Table {
     }
 }
 
-fn clean_headers<'a>(cells: impl Iterator<Item = &'a str>, path: &Path) -> Result<Vec<String>, CoreError> {
+fn clean_headers<'a>(
+    cells: impl Iterator<Item = &'a str>,
+    path: &Path,
+) -> Result<Vec<String>, CoreError> {
     let mut headers: Vec<String> = Vec::new();
     for (i, h) in cells.enumerate() {
         let h = h.trim().trim_start_matches('\u{feff}').trim().to_string();
-        let h = if h.is_empty() { format!("column_{}", i + 1) } else { h };
+        let h = if h.is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            h
+        };
         if headers.contains(&h) {
             return Err(CoreError::at(
                 Location::file(path).column(h.as_str()),
-                format!("duplicate column name in the header (columns {} and {})", headers.iter().position(|x| *x == h).unwrap_or(0) + 1, i + 1),
+                format!(
+                    "duplicate column name in the header (columns {} and {})",
+                    headers.iter().position(|x| *x == h).unwrap_or(0) + 1,
+                    i + 1
+                ),
             ));
         }
         headers.push(h);
@@ -417,7 +475,10 @@ pub fn order_keys(keys: &mut [String]) {
     let nums: Option<Vec<f64>> = keys.iter().map(|k| k.trim().parse::<f64>().ok()).collect();
     if nums.is_some() {
         keys.sort_by(|a, b| {
-            let (x, y) = (a.trim().parse::<f64>().unwrap_or(0.0), b.trim().parse::<f64>().unwrap_or(0.0));
+            let (x, y) = (
+                a.trim().parse::<f64>().unwrap_or(0.0),
+                b.trim().parse::<f64>().unwrap_or(0.0),
+            );
             x.total_cmp(&y).then_with(|| a.cmp(b))
         });
     } else {

@@ -50,9 +50,19 @@ impl Resolve for Builtins {
         rurban_weighting::builtin(name).map(Arc::from)
     }
     fn weighting_names(&self) -> Vec<String> {
-        rurban_weighting::builtin_names().iter().map(|s| s.to_string()).collect()
+        rurban_weighting::builtin_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
-    fn derive(&self, _: &DerivedSpec, _: &[Vec<f64>], _: &[String], _: &[i64], _: &str) -> Option<Result<Vec<f64>, String>> {
+    fn derive(
+        &self,
+        _: &DerivedSpec,
+        _: &[Vec<f64>],
+        _: &[String],
+        _: &[i64],
+        _: &str,
+    ) -> Option<Result<Vec<f64>, String>> {
         None
     }
 }
@@ -116,10 +126,20 @@ pub fn data_path(spec: &Spec, opts: &RunOptions) -> Result<PathBuf, PipelineErro
 }
 
 /// Reads the panel a spec needs, imputes, derives and checks completeness.
-pub fn load_panel(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Result<(PathBuf, Panel, Vec<ImputedCell>, Vec<String>), PipelineError> {
+pub fn load_panel(
+    spec: &Spec,
+    opts: &RunOptions,
+    resolver: &dyn Resolve,
+) -> Result<(PathBuf, Panel, Vec<ImputedCell>, Vec<String>), PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
-    let table = Table::read(&path, &ReadOptions { encoding: data.encoding.clone(), sheet: data.sheet.clone() })?;
+    let table = Table::read(
+        &path,
+        &ReadOptions {
+            encoding: data.encoding.clone(),
+            sheet: data.sheet.clone(),
+        },
+    )?;
     let derived_ids: Vec<&str> = spec.derived.iter().map(|d| d.id.as_str()).collect();
     let mut wanted: Vec<String> = Vec::new();
     let mut push = |name: &str| {
@@ -135,35 +155,55 @@ pub fn load_panel(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Res
     for (_, ind) in spec.indicators() {
         push(&ind.id);
     }
-    let cols = PanelColumns { region: data.region.as_deref(), year: data.year.as_deref() };
+    let cols = PanelColumns {
+        region: data.region.as_deref(),
+        year: data.year.as_deref(),
+    };
     let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
     let imputed = impute(&mut panel, spec.method.impute)?;
     let warnings = Vec::new();
     for d in &spec.derived {
         derive_into(&mut panel, d, spec, resolver)?;
     }
-    let order: Vec<String> = spec.indicators().iter().map(|(_, i)| i.id.clone()).collect();
+    let order: Vec<String> = spec
+        .indicators()
+        .iter()
+        .map(|(_, i)| i.id.clone())
+        .collect();
     let panel = panel.select(&order)?;
     panel.require_complete()?;
     Ok((path, panel, imputed, warnings))
 }
 
-fn derive_into(panel: &mut Panel, d: &DerivedSpec, spec: &Spec, resolver: &dyn Resolve) -> Result<(), PipelineError> {
+fn derive_into(
+    panel: &mut Panel,
+    d: &DerivedSpec,
+    spec: &Spec,
+    resolver: &dyn Resolve,
+) -> Result<(), PipelineError> {
     let (nr, ny, _) = panel.values.dim();
     let mut columns = Vec::new();
     for name in &d.inputs {
-        let k = panel.indicators.iter().position(|i| i == name).ok_or_else(|| {
-            PipelineError::Other(format!(
-                "{}: derived indicator '{}': input '{}' is not an indicator of the data",
-                spec.path.display(),
-                d.id,
-                name
-            ))
-        })?;
+        let k = panel
+            .indicators
+            .iter()
+            .position(|i| i == name)
+            .ok_or_else(|| {
+                PipelineError::Other(format!(
+                    "{}: derived indicator '{}': input '{}' is not an indicator of the data",
+                    spec.path.display(),
+                    d.id,
+                    name
+                ))
+            })?;
         let mut col = Vec::with_capacity(nr * ny);
         for r in 0..nr {
             for y in 0..ny {
-                col.push(if panel.observed[[r, y, k]] { panel.values[[r, y, k]] } else { f64::NAN });
+                col.push(if panel.observed[[r, y, k]] {
+                    panel.values[[r, y, k]]
+                } else {
+                    f64::NAN
+                });
             }
         }
         columns.push(col);
@@ -200,7 +240,8 @@ fn derive_into(panel: &mut Panel, d: &DerivedSpec, spec: &Spec, resolver: &dyn R
             nr * ny
         )));
     }
-    let data = Array2::from_shape_vec((nr, ny), out).map_err(|e| PipelineError::Other(e.to_string()))?;
+    let data =
+        Array2::from_shape_vec((nr, ny), out).map_err(|e| PipelineError::Other(e.to_string()))?;
     panel.push_indicator(&d.id, &data);
     Ok(())
 }
@@ -217,7 +258,11 @@ pub fn model_of(spec: &Spec) -> IndexModel {
 }
 
 /// Runs a specification.
-pub fn run(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Result<RunOutput, PipelineError> {
+pub fn run(
+    spec: &Spec,
+    opts: &RunOptions,
+    resolver: &dyn Resolve,
+) -> Result<RunOutput, PipelineError> {
     let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
         PipelineError::Other(format!(
             "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
@@ -234,16 +279,38 @@ pub fn run(spec: &Spec, opts: &RunOptions, resolver: &dyn Resolve) -> Result<Run
         .as_ref()
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
-    let index = rurban_index::build(&panel, &model, scheme.as_ref(), spec.method.scope, spec.method.shift, &params)
-        .map_err(|source| PipelineError::Index { path: data_file.clone(), source })?;
+    let index = rurban_index::build(
+        &panel,
+        &model,
+        scheme.as_ref(),
+        spec.method.scope,
+        spec.method.shift,
+        &params,
+    )
+    .map_err(|source| PipelineError::Index {
+        path: data_file.clone(),
+        source,
+    })?;
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
     }
     if !imputed.is_empty() {
-        warnings.push(format!("{} missing cell(s) imputed by rule '{}'", imputed.len(), impute_name(spec)));
+        warnings.push(format!(
+            "{} missing cell(s) imputed by rule '{}'",
+            imputed.len(),
+            impute_name(spec)
+        ));
     }
     let _ = Scope::Panel;
-    Ok(RunOutput { spec: spec.clone(), data_file, panel, model, index, imputed, warnings })
+    Ok(RunOutput {
+        spec: spec.clone(),
+        data_file,
+        panel,
+        model,
+        index,
+        imputed,
+        warnings,
+    })
 }
 
 fn impute_name(spec: &Spec) -> &'static str {

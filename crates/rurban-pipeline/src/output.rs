@@ -74,13 +74,21 @@ pub fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>)
 
 /// A float as text with full round-trip precision (`NaN` as empty).
 pub fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 /// `weights.csv`.
 pub fn weights_csv(out: &RunOutput) -> Vec<u8> {
     let scope_year = out.spec.method.scope == Scope::Year;
-    let has_entropy = out.index.weight_sets.first().is_some_and(|w| w.entropy.is_some());
+    let has_entropy = out
+        .index
+        .weight_sets
+        .first()
+        .is_some_and(|w| w.entropy.is_some());
     let mut header: Vec<String> = Vec::new();
     if scope_year {
         header.push("year".into());
@@ -116,7 +124,11 @@ pub fn scores_csv(out: &RunOutput) -> Vec<u8> {
     let mut rows = Vec::new();
     for (r, region) in out.panel.regions.iter().enumerate() {
         for (y, year) in out.panel.years.iter().enumerate() {
-            let mut row = vec![region.clone(), year.to_string(), num(out.index.composite[[r, y]])];
+            let mut row = vec![
+                region.clone(),
+                year.to_string(),
+                num(out.index.composite[[r, y]]),
+            ];
             for d in 0..out.model.dimensions.len() {
                 row.push(num(out.index.dimension_scores[[r, y, d]]));
             }
@@ -149,7 +161,11 @@ pub fn weights_json(out: &RunOutput) -> Value {
             v
         })
         .collect();
-    if out.spec.method.scope == Scope::Year { Value::Array(sets) } else { sets.into_iter().next().unwrap_or(Value::Null) }
+    if out.spec.method.scope == Scope::Year {
+        Value::Array(sets)
+    } else {
+        sets.into_iter().next().unwrap_or(Value::Null)
+    }
 }
 
 /// Scores as an array of `{region, year, composite, <dimension>...}` records.

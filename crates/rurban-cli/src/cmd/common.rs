@@ -31,7 +31,10 @@ impl InputArgs {
     pub fn read(&self) -> Result<Table> {
         Ok(Table::read(
             &self.input,
-            &ReadOptions { encoding: self.encoding.clone(), sheet: self.sheet.clone() },
+            &ReadOptions {
+                encoding: self.encoding.clone(),
+                sheet: self.sheet.clone(),
+            },
         )?)
     }
 }
@@ -39,7 +42,12 @@ impl InputArgs {
 /// Splits a comma-separated list argument.
 pub fn split_list(s: &Option<String>) -> Vec<String> {
     s.as_deref()
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -61,8 +69,33 @@ pub fn groups(table: &Table, by: Option<&str>) -> Result<Vec<(String, Vec<usize>
     Ok(distinct
         .into_iter()
         .map(|k| {
-            let rows = keys.iter().enumerate().filter(|(_, x)| **x == k).map(|(i, _)| i).collect();
+            let rows = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x == k)
+                .map(|(i, _)| i)
+                .collect();
             (k, rows)
         })
         .collect())
+}
+
+/// The values of numeric column `column` for each group (a missing or
+/// non-numeric cell is an error naming row and column).
+pub fn values_by_group(
+    table: &Table,
+    column: &str,
+    groups: &[(String, Vec<usize>)],
+) -> Result<Vec<(String, Vec<f64>)>> {
+    let c = table.require(column)?;
+    let values = table.numbers_complete(c)?;
+    Ok(groups
+        .iter()
+        .map(|(k, rows)| (k.clone(), rows.iter().map(|&i| values[i]).collect()))
+        .collect())
+}
+
+/// Prefixes a method error with the input file.
+pub fn in_file<E: std::fmt::Display>(table: &Table) -> impl Fn(E) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("{}: {e}", table.path.display())
 }

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
 pub mod common;
+pub mod disparity;
+pub mod kde;
 pub mod run;
 pub mod weights;

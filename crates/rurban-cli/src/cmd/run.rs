@@ -33,7 +33,13 @@ pub struct RunArgs {
 /// Runs `rurban run`.
 pub fn run(args: RunArgs, resolver: &Resolver) -> Result<()> {
     let spec = rurban_pipeline::read_spec(&args.spec)?;
-    let out = rurban_pipeline::run(&spec, &RunOptions { data: args.data.clone() }, resolver)?;
+    let out = rurban_pipeline::run(
+        &spec,
+        &RunOptions {
+            data: args.data.clone(),
+        },
+        resolver,
+    )?;
     let summary = summary_json(&out);
     let mut files = OutputSet::default();
     files.add("weights.csv", weights_csv(&out));
@@ -69,16 +75,33 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         },
     );
     if !out.imputed.is_empty() {
-        println!("{} missing cells imputed ({:?})", out.imputed.len(), out.spec.method.impute);
+        println!(
+            "{} missing cells imputed ({:?})",
+            out.imputed.len(),
+            out.spec.method.impute
+        );
     }
     // Weights by dimension (the panel's, or the last year's).
     if let Some(ws) = out.index.weight_sets.last() {
         let mut t = table(&["dimension", "indicator", "dir", "weight"]);
         for (d, dim) in m.dimensions.iter().enumerate() {
-            let total: f64 = (0..m.indicators.len()).filter(|&j| m.dimension_of[j] == d).map(|j| ws.weights[j]).sum();
-            t.add_row(vec![dim.clone(), "(total)".into(), String::new(), fmt4(total)]);
+            let total: f64 = (0..m.indicators.len())
+                .filter(|&j| m.dimension_of[j] == d)
+                .map(|j| ws.weights[j])
+                .sum();
+            t.add_row(vec![
+                dim.clone(),
+                "(total)".into(),
+                String::new(),
+                fmt4(total),
+            ]);
             for j in (0..m.indicators.len()).filter(|&j| m.dimension_of[j] == d) {
-                t.add_row(vec![String::new(), m.indicators[j].clone(), m.directions[j].symbol().into(), fmt4(ws.weights[j])]);
+                t.add_row(vec![
+                    String::new(),
+                    m.indicators[j].clone(),
+                    m.directions[j].symbol().into(),
+                    fmt4(ws.weights[j]),
+                ]);
             }
         }
         match ws.year {
@@ -100,14 +123,22 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
     // Top and bottom regions of the last year.
     if let Some(last) = out.panel.years.len().checked_sub(1) {
         let mut order: Vec<usize> = (0..out.panel.regions.len()).collect();
-        order.sort_by(|&a, &b| out.index.composite[[b, last]].total_cmp(&out.index.composite[[a, last]]));
+        order.sort_by(|&a, &b| {
+            out.index.composite[[b, last]].total_cmp(&out.index.composite[[a, last]])
+        });
         let k = 5.min(order.len());
         let mut header = vec!["rank", "region", "composite"];
         header.extend(m.dimensions.iter().map(String::as_str));
         let mut t = table(&header);
         let row = |rank: usize, r: usize| {
-            let mut row = vec![rank.to_string(), out.panel.regions[r].clone(), fmt4(out.index.composite[[r, last]])];
-            row.extend((0..m.dimensions.len()).map(|d| fmt4(out.index.dimension_scores[[r, last, d]])));
+            let mut row = vec![
+                rank.to_string(),
+                out.panel.regions[r].clone(),
+                fmt4(out.index.composite[[r, last]]),
+            ];
+            row.extend(
+                (0..m.dimensions.len()).map(|d| fmt4(out.index.dimension_scores[[r, last, d]])),
+            );
             row
         };
         for (i, &r) in order.iter().enumerate().take(k) {
@@ -116,10 +147,18 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         if order.len() > 2 * k {
             t.add_row(vec!["...".to_string(); 3 + m.dimensions.len()]);
         }
-        for (i, &r) in order.iter().enumerate().skip(k.max(order.len().saturating_sub(k))) {
+        for (i, &r) in order
+            .iter()
+            .enumerate()
+            .skip(k.max(order.len().saturating_sub(k)))
+        {
             t.add_row(row(i + 1, r));
         }
         println!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last]);
     }
-    println!("\nWrote {} into {}", files.names().join(", "), args.out.display());
+    println!(
+        "\nWrote {} into {}",
+        files.names().join(", "),
+        args.out.display()
+    );
 }

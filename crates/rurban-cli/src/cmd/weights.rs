@@ -49,9 +49,14 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     let cols: Vec<usize> = if picked.is_empty() {
         let r = t.id_column(IdColumn::Region, None)?;
         let y = t.id_column(IdColumn::Year, None)?;
-        (0..t.headers.len()).filter(|c| Some(*c) != r && Some(*c) != y).collect()
+        (0..t.headers.len())
+            .filter(|c| Some(*c) != r && Some(*c) != y)
+            .collect()
     } else {
-        picked.iter().map(|c| t.require(c)).collect::<Result<_, _>>()?
+        picked
+            .iter()
+            .map(|c| t.require(c))
+            .collect::<Result<_, _>>()?
     };
     if cols.is_empty() {
         bail!("{}: no indicator columns to weight", t.path.display());
@@ -60,12 +65,22 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     let negative = split_list(&args.negative);
     for n in &negative {
         if !names.iter().any(|x| x == n) {
-            bail!("{}: --negative names column '{n}', which is not an indicator column (columns: {})", t.path.display(), names.join(", "));
+            bail!(
+                "{}: --negative names column '{n}', which is not an indicator column (columns: {})",
+                t.path.display(),
+                names.join(", ")
+            );
         }
     }
     let directions: Vec<Direction> = names
         .iter()
-        .map(|n| if negative.contains(n) { Direction::Negative } else { Direction::Positive })
+        .map(|n| {
+            if negative.contains(n) {
+                Direction::Negative
+            } else {
+                Direction::Positive
+            }
+        })
         .collect();
     let n = t.n_rows();
     let mut raw = Array2::<f64>::zeros((n, cols.len()));
@@ -74,8 +89,15 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
             raw[[i, j]] = v;
         }
     }
-    let w = rurban_weighting::compute(scheme.as_ref(), &names, raw.view(), &directions, args.shift, "{}")
-        .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
+    let w = rurban_weighting::compute(
+        scheme.as_ref(),
+        &names,
+        raw.view(),
+        &directions,
+        args.shift,
+        "{}",
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
     match args.input.format {
         Format::Json => {
             let mut doc = json!({
@@ -97,13 +119,21 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
             }
             let mut tab = table(&header);
             for (j, name) in names.iter().enumerate() {
-                let mut row = vec![name.clone(), directions[j].symbol().into(), fmt4(w.weights[j])];
+                let mut row = vec![
+                    name.clone(),
+                    directions[j].symbol().into(),
+                    fmt4(w.weights[j]),
+                ];
                 if let Some(e) = &w.entropy {
                     row.push(fmt4(e[j]));
                 }
                 tab.add_row(row);
             }
-            println!("{} weights over {n} rows of {}", args.method, t.path.display());
+            println!(
+                "{} weights over {n} rows of {}",
+                args.method,
+                t.path.display()
+            );
             println!("{tab}");
             Ok(())
         }
