@@ -30,9 +30,41 @@ enum Command {
     Kde(cmd::kde::KdeArgs),
     /// Disparity: CV, Theil, Gini and their decompositions.
     Disparity(cmd::disparity::DisparityArgs),
+    /// Sigma and absolute beta convergence.
+    Convergence(cmd::convergence::ConvergenceArgs),
+}
+
+/// Restores the default SIGPIPE action, so `rurban ... | head` ends quietly
+/// instead of failing on a closed pipe.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to its default before any other
+    // thread exists has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// A bug must still end in one `error:` line, not a backtrace.
+fn report_bugs_plainly() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{at}: {msg} (this is a bug in rurban; please report it)");
+    }));
 }
 
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_pipe();
+    report_bugs_plainly();
     let cli = Cli::parse();
     let resolver = resolver::Resolver::new();
     let result = match cli.command {
@@ -40,6 +72,7 @@ fn main() -> std::process::ExitCode {
         Command::Weights(a) => cmd::weights::run(a, &resolver),
         Command::Kde(a) => cmd::kde::run(a),
         Command::Disparity(a) => cmd::disparity::run(a),
+        Command::Convergence(a) => cmd::convergence::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod common;
+pub mod convergence;
 pub mod disparity;
 pub mod kde;
 pub mod run;

@@ -1,0 +1,81 @@
+//! `rurban convergence`: sigma and absolute beta convergence.
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+use rurban_core::table::IdColumn;
+
+use super::common::{InputArgs, in_file};
+use crate::output::{Format, emit_json, fmt4, print_warnings, table};
+
+/// Arguments of `rurban convergence`.
+#[derive(Debug, Args)]
+pub struct ConvergenceArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The column whose convergence is measured.
+    #[arg(long)]
+    pub column: String,
+    /// Region column (default: the region alias).
+    #[arg(long)]
+    pub region_column: Option<String>,
+    /// Year column (default: the year alias).
+    #[arg(long)]
+    pub year_column: Option<String>,
+}
+
+/// Runs `rurban convergence`.
+pub fn run(args: ConvergenceArgs) -> Result<()> {
+    let t = args.input.read()?;
+    let rc = t
+        .id_column(IdColumn::Region, args.region_column.as_deref())?
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: no region column (name one 'region', or pass --region-column)",
+                t.path.display()
+            )
+        })?;
+    let yc = t
+        .id_column(IdColumn::Year, args.year_column.as_deref())?
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: no year column (name one 'year', or pass --year-column)",
+                t.path.display()
+            )
+        })?;
+    let regions = t.keys(rc)?;
+    let years = t.years(yc)?;
+    let values = t.numbers(t.require(&args.column)?)?;
+    let rows: Vec<(String, i64, f64)> = regions
+        .into_iter()
+        .zip(years)
+        .zip(values)
+        .map(|((r, y), v)| (r, y, v.unwrap_or(f64::NAN)))
+        .collect();
+    let res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    match args.input.format {
+        Format::Json => emit_json(serde_json::to_value(&res)?, &res.warnings),
+        Format::Human => {
+            print_warnings(&res.warnings);
+            let mut tab = table(&["year", "cv"]);
+            for s in &res.sigma {
+                tab.add_row(vec![s.year.to_string(), fmt4(s.cv)]);
+            }
+            println!("Sigma convergence of '{}':\n{tab}", args.column);
+            let b = &res.beta;
+            let mut tab = table(&["b", "se", "t", "p", "R^2", "lambda", "half-life", "n"]);
+            let opt = |x: Option<f64>| x.map(fmt4).unwrap_or_else(|| "-".into());
+            tab.add_row(vec![
+                fmt4(b.b),
+                fmt4(b.se),
+                fmt4(b.t),
+                fmt4(b.p),
+                fmt4(b.r2),
+                opt(b.lambda),
+                opt(b.half_life),
+                b.n.to_string(),
+            ]);
+            println!("\nAbsolute beta convergence (growth on initial log level):\n{tab}");
+            Ok(())
+        }
+    }
+}
