@@ -52,11 +52,16 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     /// The file could not be opened or read.
-    #[error("{path}: cannot read file: {source}")]
+    ///
+    /// The cause is part of the message and deliberately not exposed as
+    /// `source()`: error printers that walk the source chain (such as
+    /// `anyhow`'s `{:#}`) would otherwise print it twice.
+    #[error("{path}: cannot read file: {cause}")]
     Io {
+        /// The file, as the user named it.
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        /// What the operating system reported.
+        cause: std::io::Error,
     },
     /// Malformed input at a known place.
     #[error("{at}: {message}")]
@@ -80,5 +85,45 @@ impl CoreError {
             path: path.into(),
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message with every cause of the source chain appended, the way
+    /// `anyhow` prints `{:#}`.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut s = e.to_string();
+        let mut cur = e.source();
+        while let Some(c) = cur {
+            s.push_str(": ");
+            s.push_str(&c.to_string());
+            cur = c.source();
+        }
+        s
+    }
+
+    #[test]
+    fn io_error_states_its_cause_once() {
+        let e = CoreError::Io {
+            path: PathBuf::from("panel.csv"),
+            cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        };
+        assert_eq!(e.to_string(), "panel.csv: cannot read file: no such file");
+        assert_eq!(chain(&e), "panel.csv: cannot read file: no such file");
+    }
+
+    #[test]
+    fn location_names_file_row_and_column() {
+        let e = CoreError::at(
+            Location::file("a.csv").row(3).column("x"),
+            "'q' is not a number",
+        );
+        assert_eq!(
+            e.to_string(),
+            "a.csv, row 3, column 'x': 'q' is not a number"
+        );
     }
 }

@@ -119,6 +119,9 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
             .position(|x| *x == c.indicator)
             .unwrap_or(0);
         panel.values[[r, y, k]] = c.value;
+        // The cell now holds a value: later steps (derived indicators, the
+        // completeness check) must see it as present.
+        panel.observed[[r, y, k]] = true;
     }
     filled
         .sort_by(|a, b| (&a.region, a.year, &a.indicator).cmp(&(&b.region, b.year, &b.indicator)));
@@ -153,6 +156,22 @@ mod tests {
         let f = impute(&mut p, Impute::YearMean).unwrap();
         assert_eq!(f[0].region, "c");
         assert_eq!(p.values[[2, 0, 0]], 2.0);
+    }
+
+    #[test]
+    fn imputed_cells_count_as_present_afterwards() {
+        // Without this the pipeline's completeness check after imputation
+        // rejected every imputed panel as still missing its cells.
+        let mut p = panel("region,year,x\na,2010,1\na,2011,\nb,2010,3\nb,2011,5\n");
+        let f = impute(&mut p, Impute::Linear).unwrap();
+        assert_eq!(f.len(), 1);
+        assert!(p.observed[[0, 1, 0]]);
+        assert!(p.missing().is_empty());
+        p.require_complete().unwrap();
+        let mut p = panel("region,year,x\na,2010,1\nb,2010,3\nc,2010,\n");
+        impute(&mut p, Impute::YearMean).unwrap();
+        assert!(p.missing().is_empty());
+        p.require_complete().unwrap();
     }
 
     #[test]

@@ -379,9 +379,9 @@ fn default_name() -> String {
 impl Spec {
     /// Reads and validates a specification file.
     pub fn from_file(path: &Path) -> Result<Spec, CoreError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CoreError::Io {
+        let text = std::fs::read_to_string(path).map_err(|cause| CoreError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let mut spec = Spec::from_str_at(&text, path)?;
         spec.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

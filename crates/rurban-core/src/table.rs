@@ -152,12 +152,12 @@ impl Table {
                 if !path.exists() {
                     return Err(CoreError::Io {
                         path: path.to_path_buf(),
-                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                        cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     });
                 }
-                let bytes = std::fs::read(path).map_err(|source| CoreError::Io {
+                let bytes = std::fs::read(path).map_err(|cause| CoreError::Io {
                     path: path.to_path_buf(),
-                    source,
+                    cause,
                 })?;
                 let text = decode(&bytes, opts.encoding.as_deref(), path)?;
                 let delim = if ext == "tsv" || ext == "tab" {
@@ -219,7 +219,7 @@ impl Table {
         if !path.exists() {
             return Err(CoreError::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
             });
         }
         let mut wb = open_workbook_auto(path).map_err(|e| {
