@@ -1,1 +1,349 @@
-//! Grey relational analysis (Deng)
+//! Deng's grey relational analysis (GRA): how closely each compared sequence
+//! follows a reference sequence.
+//!
+//! Every sequence (the reference `x_0` and each compared `x_i`, all with the
+//! same points `k = 1..n`) is first normalised by one of:
+//!
+//! - `mean`: `x(k) / mean(x)` (the default),
+//! - `initial`: `x(k) / x(1)`,
+//! - `minmax`: `(x(k) - min x) / (max x - min x)`,
+//! - `none`: unchanged.
+//!
+//! Then `D_i(k) = |x_0(k) - x_i(k)|`, `Dmin` and `Dmax` are the minimum and
+//! maximum of `D_i(k)` over all compared sequences `i` and points `k`, and
+//!
+//! ```text
+//! xi_i(k) = (Dmin + rho Dmax) / (D_i(k) + rho Dmax)     (all 1 when Dmax = 0)
+//! r_i     = (1/n) sum_k xi_i(k)
+//! ```
+//!
+//! with the distinguishing coefficient `rho` in `(0, 1]` (0.5 by default).
+//! Rank 1 is the largest grade; equal grades (exact floating-point
+//! equality) share the smaller rank (competition ranking, "1, 2, 2, 4").
+//!
+//! The contract-level entry point is [`grey_report`]; the crate does no I/O.
+//! See `docs/methods/grey.md`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// Default distinguishing coefficient.
+pub const DEFAULT_RHO: f64 = 0.5;
+
+/// Why a grey relational analysis could not be computed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum GreyError {
+    /// `rho` outside `(0, 1]` (or NaN).
+    #[error("rho must be in (0, 1], got {0}")]
+    Rho(f64),
+    /// The sequences have no points.
+    #[error("the sequences have no points; grey relational analysis needs at least 1")]
+    NoPoints,
+    /// No compared sequences.
+    #[error("no sequences to compare with the reference")]
+    NoCompared,
+    /// A sequence whose length differs from the reference's.
+    #[error("sequence {column:?} has {len} points but the reference has {expected}")]
+    LengthMismatch {
+        /// Sequence name.
+        column: String,
+        /// Its length.
+        len: usize,
+        /// The reference's length.
+        expected: usize,
+    },
+    /// A NaN or infinite value.
+    #[error("sequence {column:?}: value {value} at point {index} is not a finite number")]
+    NonFinite {
+        /// Sequence name.
+        column: String,
+        /// 0-based point index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// Mean normalisation of a sequence with mean 0.
+    #[error("sequence {column:?} has mean 0, so mean normalisation divides by zero")]
+    ZeroMean {
+        /// Sequence name.
+        column: String,
+    },
+    /// Initial-value normalisation of a sequence whose first value is 0.
+    #[error("sequence {column:?} starts with 0, so initial-value normalisation divides by zero")]
+    ZeroInitial {
+        /// Sequence name.
+        column: String,
+    },
+    /// Min-max normalisation of a constant sequence.
+    #[error("sequence {column:?} is constant, so min-max normalisation divides by zero")]
+    Constant {
+        /// Sequence name.
+        column: String,
+    },
+    /// A normalisation name that is not one of mean, initial, minmax, none.
+    #[error("unknown normalization {0:?}: expected mean, initial, minmax or none")]
+    UnknownNormalization(String),
+}
+
+/// How each sequence is made dimensionless before comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Normalization {
+    /// `x(k) / mean(x)`.
+    #[default]
+    Mean,
+    /// `x(k) / x(1)`.
+    Initial,
+    /// `(x(k) - min) / (max - min)`.
+    #[serde(rename = "minmax")]
+    MinMax,
+    /// No normalisation.
+    None,
+}
+
+impl Normalization {
+    /// The contract's name: `mean`, `initial`, `minmax` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Normalization::Mean => "mean",
+            Normalization::Initial => "initial",
+            Normalization::MinMax => "minmax",
+            Normalization::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Normalization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Normalization {
+    type Err = GreyError;
+
+    /// Parses `mean`, `initial`, `minmax` or `none` (exactly, lower case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "mean" => Ok(Normalization::Mean),
+            "initial" => Ok(Normalization::Initial),
+            "minmax" => Ok(Normalization::MinMax),
+            "none" => Ok(Normalization::None),
+            other => Err(GreyError::UnknownNormalization(other.to_string())),
+        }
+    }
+}
+
+fn check_finite(column: &str, x: &[f64]) -> Result<(), GreyError> {
+    match x.iter().position(|v| !v.is_finite()) {
+        Some(index) => Err(GreyError::NonFinite {
+            column: column.to_string(),
+            index,
+            value: x[index],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Normalises one sequence named `column` (the name only appears in errors).
+///
+/// Errors: no points, non-finite values, mean 0 (`mean`), first value 0
+/// (`initial`), constant sequence (`minmax`).
+pub fn normalize(column: &str, x: &[f64], method: Normalization) -> Result<Vec<f64>, GreyError> {
+    if x.is_empty() {
+        return Err(GreyError::NoPoints);
+    }
+    check_finite(column, x)?;
+    let name = || column.to_string();
+    Ok(match method {
+        Normalization::Mean => {
+            let mean = x.iter().sum::<f64>() / x.len() as f64;
+            if mean == 0.0 {
+                return Err(GreyError::ZeroMean { column: name() });
+            }
+            x.iter().map(|v| v / mean).collect()
+        }
+        Normalization::Initial => {
+            let first = x[0];
+            if first == 0.0 {
+                return Err(GreyError::ZeroInitial { column: name() });
+            }
+            x.iter().map(|v| v / first).collect()
+        }
+        Normalization::MinMax => {
+            let min = x.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if max == min {
+                return Err(GreyError::Constant { column: name() });
+            }
+            x.iter().map(|v| (v - min) / (max - min)).collect()
+        }
+        Normalization::None => x.to_vec(),
+    })
+}
+
+/// Grey relational coefficients `xi_i(k)` of already normalised sequences:
+/// one row per compared sequence, one column per point.
+///
+/// Errors: `rho` outside `(0, 1]`, no points, no compared sequences, a
+/// length mismatch (compared sequences are named by their 0-based position
+/// here), non-finite values.
+pub fn coefficients(
+    reference: &[f64],
+    compared: &[Vec<f64>],
+    rho: f64,
+) -> Result<Vec<Vec<f64>>, GreyError> {
+    check_rho(rho)?;
+    if reference.is_empty() {
+        return Err(GreyError::NoPoints);
+    }
+    if compared.is_empty() {
+        return Err(GreyError::NoCompared);
+    }
+    check_finite("reference", reference)?;
+    for (i, x) in compared.iter().enumerate() {
+        let column = format!("compared #{i}");
+        if x.len() != reference.len() {
+            return Err(GreyError::LengthMismatch {
+                column,
+                len: x.len(),
+                expected: reference.len(),
+            });
+        }
+        check_finite(&column, x)?;
+    }
+    Ok(coefficients_unchecked(reference, compared, rho))
+}
+
+fn check_rho(rho: f64) -> Result<(), GreyError> {
+    if rho > 0.0 && rho <= 1.0 {
+        Ok(())
+    } else {
+        Err(GreyError::Rho(rho))
+    }
+}
+
+fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) -> Vec<Vec<f64>> {
+    let deltas: Vec<Vec<f64>> = compared
+        .iter()
+        .map(|x| {
+            reference
+                .iter()
+                .zip(x)
+                .map(|(a, b)| (a - b).abs())
+                .collect()
+        })
+        .collect();
+    let all = deltas.iter().flatten().copied();
+    let dmin = all.clone().fold(f64::INFINITY, f64::min);
+    let dmax = all.fold(f64::NEG_INFINITY, f64::max);
+    deltas
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|d| {
+                    if dmax == 0.0 {
+                        1.0
+                    } else {
+                        (dmin + rho * dmax) / (d + rho * dmax)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Competition ranks ("1, 2, 2, 4"): rank 1 is the largest value, equal
+/// values (exact equality) share the smaller rank:
+/// `rank_i = 1 + #{j : grades_j > grades_i}`.
+pub fn competition_ranks(grades: &[f64]) -> Vec<usize> {
+    grades
+        .iter()
+        .map(|g| 1 + grades.iter().filter(|h| *h > g).count())
+        .collect()
+}
+
+/// Grade and rank of one compared sequence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grade {
+    /// Sequence (column) name.
+    pub column: String,
+    /// Grey relational grade `r_i`.
+    pub grade: f64,
+    /// Competition rank, 1 = largest grade.
+    pub rank: usize,
+}
+
+/// The `rurban grey` JSON document (without `"warnings"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GreyReport {
+    /// Distinguishing coefficient used.
+    pub rho: f64,
+    /// Normalisation used.
+    pub normalization: Normalization,
+    /// One entry per compared sequence, in the order given.
+    pub grades: Vec<Grade>,
+    /// `xi_i(k)`: one row per compared sequence, one column per point.
+    pub coefficients: Vec<Vec<f64>>,
+}
+
+/// Grey relational analysis of `compare` (named sequences, in output order)
+/// against the reference sequence `reference` named `reference_name`.
+///
+/// Errors: `rho` outside `(0, 1]`, no points, no compared sequences,
+/// sequences of different lengths, non-finite values, and the normalisation
+/// errors of [`normalize`]; every error names the sequence involved.
+pub fn grey_report<N: AsRef<str>, V: AsRef<[f64]>>(
+    reference_name: &str,
+    reference: &[f64],
+    compare: &[(N, V)],
+    normalization: Normalization,
+    rho: f64,
+) -> Result<GreyReport, GreyError> {
+    check_rho(rho)?;
+    if reference.is_empty() {
+        return Err(GreyError::NoPoints);
+    }
+    if compare.is_empty() {
+        return Err(GreyError::NoCompared);
+    }
+    for (name, x) in compare {
+        let x = x.as_ref();
+        if x.len() != reference.len() {
+            return Err(GreyError::LengthMismatch {
+                column: name.as_ref().to_string(),
+                len: x.len(),
+                expected: reference.len(),
+            });
+        }
+    }
+    let reference = normalize(reference_name, reference, normalization)?;
+    let compared = compare
+        .iter()
+        .map(|(name, x)| normalize(name.as_ref(), x.as_ref(), normalization))
+        .collect::<Result<Vec<_>, _>>()?;
+    let coefficients = coefficients_unchecked(&reference, &compared, rho);
+    let n = reference.len() as f64;
+    let grades: Vec<f64> = coefficients
+        .iter()
+        .map(|row| row.iter().sum::<f64>() / n)
+        .collect();
+    let ranks = competition_ranks(&grades);
+    Ok(GreyReport {
+        rho,
+        normalization,
+        grades: compare
+            .iter()
+            .zip(grades.iter().zip(ranks))
+            .map(|((name, _), (&grade, rank))| Grade {
+                column: name.as_ref().to_string(),
+                grade,
+                rank,
+            })
+            .collect(),
+        coefficients,
+    })
+}
