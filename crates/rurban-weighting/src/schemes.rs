@@ -101,7 +101,10 @@ impl Weighting for Critic {
         let m = z.ncols();
         let live: Vec<usize> = (0..m).filter(|&j| !input.constant[j]).collect();
         if live.len() < 2 {
-            let names: Vec<&str> = live.iter().map(|&j| input.names[j].as_str()).collect();
+            let names: Vec<String> = live
+                .iter()
+                .map(|&j| format!("'{}'", input.names[j]))
+                .collect();
             return Err(WeightError::Other(format!(
                 "CRITIC needs at least 2 non-constant columns (its conflict term compares columns), got {}: {}",
                 live.len(),
