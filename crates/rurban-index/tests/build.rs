@@ -1,6 +1,8 @@
 //! Index construction: hand-checked weights and scores for both scopes,
 //! the dimension/composite identity on a random panel, and rejected inputs.
 
+#![allow(clippy::needless_range_loop)] // indices mirror the [region, year, indicator] arithmetic
+
 use std::path::PathBuf;
 
 use ndarray::{Array3, Axis};
