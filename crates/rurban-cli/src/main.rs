@@ -32,6 +32,8 @@ enum Command {
     Disparity(cmd::disparity::DisparityArgs),
     /// Sigma and absolute beta convergence.
     Convergence(cmd::convergence::ConvergenceArgs),
+    /// Grey relational analysis of compared sequences against a reference.
+    Grey(cmd::grey::GreyArgs),
 }
 
 /// Restores the default SIGPIPE action, so `rurban ... | head` ends quietly
@@ -73,6 +75,7 @@ fn main() -> std::process::ExitCode {
         Command::Kde(a) => cmd::kde::run(a),
         Command::Disparity(a) => cmd::disparity::run(a),
         Command::Convergence(a) => cmd::convergence::run(a),
+        Command::Grey(a) => cmd::grey::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

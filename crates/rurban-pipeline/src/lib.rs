@@ -11,6 +11,8 @@
 //! implementation, so the pipeline does not care whether a method is built in
 //! or comes from a plugin.
 
+pub mod analysis;
+pub mod findings;
 pub mod output;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use std::sync::Arc;
 
 use ndarray::Array2;
 use rurban_core::impute::{ImputedCell, impute};
-use rurban_core::spec::{DerivedSpec, Scope};
+use rurban_core::spec::DerivedSpec;
 use rurban_core::{CoreError, Panel, PanelColumns, ReadOptions, Spec, Table};
 use rurban_index::{IndexModel, IndexResult};
 use rurban_weighting::Weighting;
@@ -109,6 +111,10 @@ pub struct RunOutput {
     pub imputed: Vec<ImputedCell>,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
+    /// Results of the analysis chain.
+    pub analysis: analysis::Analysis,
+    /// The findings in words.
+    pub findings: findings::Findings,
 }
 
 /// The data file of a spec, `--data` first.
@@ -301,8 +307,8 @@ pub fn run(
             impute_name(spec)
         ));
     }
-    let _ = Scope::Panel;
-    Ok(RunOutput {
+    let groups = analysis::read_groups(spec, &panel.regions)?;
+    let mut out = RunOutput {
         spec: spec.clone(),
         data_file,
         panel,
@@ -310,7 +316,14 @@ pub fn run(
         index,
         imputed,
         warnings,
-    })
+        analysis: analysis::Analysis::default(),
+        findings: findings::Findings::default(),
+    };
+    let mut warnings = std::mem::take(&mut out.warnings);
+    out.analysis = analysis::analyse(&out, groups, &mut warnings);
+    out.findings = findings::findings(&out, &out.analysis);
+    out.warnings = warnings;
+    Ok(out)
 }
 
 fn impute_name(spec: &Spec) -> &'static str {

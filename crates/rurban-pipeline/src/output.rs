@@ -227,6 +227,156 @@ pub fn summary_json(out: &RunOutput) -> Value {
         "weights": weights_json(out),
         "scores": scores_json(out),
         "imputed": out.imputed,
+        "analysis": out.analysis,
+        "findings": out.findings,
         "warnings": out.warnings,
     })
+}
+
+/// `kde.csv`: `year, x, density`.
+pub fn kde_csv(out: &RunOutput) -> Option<Vec<u8>> {
+    let k = out.analysis.kde.as_ref()?;
+    let header = ["year", "x", "density"].map(String::from);
+    let rows = k.groups.iter().flat_map(|g| {
+        g.x.iter()
+            .zip(&g.density)
+            .map(move |(x, f)| vec![g.key.clone(), num(*x), num(*f)])
+    });
+    Some(csv_bytes(&header, rows))
+}
+
+/// `disparity.csv`: one row per series and year.
+pub fn disparity_csv(out: &RunOutput) -> Option<Vec<u8>> {
+    let d = out.analysis.disparity.as_ref()?;
+    let grouped = d
+        .composite
+        .groups
+        .first()
+        .is_some_and(|g| g.dagum.is_some());
+    let mut header: Vec<String> = ["series", "year", "n", "mean", "std", "cv", "theil", "gini"]
+        .map(String::from)
+        .to_vec();
+    if grouped {
+        header.extend(
+            [
+                "theil_within",
+                "theil_between",
+                "dagum_within",
+                "dagum_between",
+                "dagum_transvariation",
+            ]
+            .map(String::from),
+        );
+    }
+    let mut rows = Vec::new();
+    let series = std::iter::once(("composite".to_string(), &d.composite))
+        .chain(d.dimensions.0.iter().map(|(k, v)| (k.clone(), v)));
+    for (name, rep) in series {
+        for g in &rep.groups {
+            let mut r = vec![
+                name.clone(),
+                g.key.clone(),
+                g.n.to_string(),
+                num(g.mean),
+                num(g.std),
+                num(g.cv),
+                num(g.theil),
+                num(g.gini),
+            ];
+            if grouped {
+                match (&g.theil_decomposition, &g.dagum) {
+                    (Some(t), Some(dg)) => r.extend([
+                        num(t.within),
+                        num(t.between),
+                        num(dg.within),
+                        num(dg.between),
+                        num(dg.transvariation),
+                    ]),
+                    _ => r.extend(std::iter::repeat_n(String::new(), 5)),
+                }
+            }
+            rows.push(r);
+        }
+    }
+    Some(csv_bytes(&header, rows))
+}
+
+/// `grey.csv`: `scope, region, dimension, grade, rank`.
+pub fn grey_csv(out: &RunOutput) -> Option<Vec<u8>> {
+    let g = out.analysis.grey.as_ref()?;
+    let header = ["scope", "region", "dimension", "grade", "rank"].map(String::from);
+    let mut rows = Vec::new();
+    for x in &g.mean.grades {
+        rows.push(vec![
+            "mean".into(),
+            String::new(),
+            x.column.clone(),
+            num(x.grade),
+            x.rank.to_string(),
+        ]);
+    }
+    for r in &g.regions {
+        for x in &r.result.grades {
+            rows.push(vec![
+                "region".into(),
+                r.region.clone(),
+                x.column.clone(),
+                num(x.grade),
+                x.rank.to_string(),
+            ]);
+        }
+    }
+    Some(csv_bytes(&header, rows))
+}
+
+/// `clusters.csv`: `region, cluster, tier`.
+pub fn clusters_csv(out: &RunOutput) -> Option<Vec<u8>> {
+    let c = out.analysis.cluster.as_ref()?;
+    let labels = c.get("labels")?.as_array()?;
+    let header = ["region", "cluster", "tier"].map(String::from);
+    let rows = labels.iter().map(|l| {
+        let s = |k: &str| {
+            l.get(k)
+                .map(|v| {
+                    v.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .unwrap_or_default()
+        };
+        vec![s("label"), s("cluster"), s("tier")]
+    });
+    Some(csv_bytes(&header, rows))
+}
+
+/// `convergence.json`.
+pub fn convergence_json(out: &RunOutput) -> Option<Vec<u8>> {
+    let c = out.analysis.convergence.as_ref()?;
+    let mut v = serde_json::to_value(c).ok()?;
+    v["warnings"] = json!(c.warnings);
+    serde_json::to_vec_pretty(&v).ok()
+}
+
+/// Every table file of a run (all but the report), in memory.
+pub fn run_files(out: &RunOutput, summary: &Value) -> Result<OutputSet, PipelineError> {
+    let mut files = OutputSet::default();
+    files.add("weights.csv", weights_csv(out));
+    files.add("scores.csv", scores_csv(out));
+    let optional = [
+        ("clusters.csv", clusters_csv(out)),
+        ("kde.csv", kde_csv(out)),
+        ("disparity.csv", disparity_csv(out)),
+        ("grey.csv", grey_csv(out)),
+        ("convergence.json", convergence_json(out)),
+    ];
+    for (name, bytes) in optional {
+        if let Some(b) = bytes {
+            files.add(name, b);
+        }
+    }
+    files.add(
+        "summary.json",
+        serde_json::to_vec_pretty(summary).map_err(|e| PipelineError::Other(e.to_string()))?,
+    );
+    Ok(files)
 }

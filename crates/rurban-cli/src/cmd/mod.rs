@@ -3,6 +3,7 @@
 pub mod common;
 pub mod convergence;
 pub mod disparity;
+pub mod grey;
 pub mod kde;
 pub mod run;
 pub mod weights;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use rurban_pipeline::output::{OutputSet, scores_csv, summary_json, weights_csv};
+use rurban_pipeline::output::{OutputSet, run_files, summary_json};
 use rurban_pipeline::{RunOptions, RunOutput};
 
 use crate::output::{Format, fmt4, print_warnings, table};
@@ -41,10 +41,7 @@ pub fn run(args: RunArgs, resolver: &Resolver) -> Result<()> {
         resolver,
     )?;
     let summary = summary_json(&out);
-    let mut files = OutputSet::default();
-    files.add("weights.csv", weights_csv(&out));
-    files.add("scores.csv", scores_csv(&out));
-    files.add("summary.json", serde_json::to_vec_pretty(&summary)?);
+    let files = run_files(&out, &summary)?;
     files.commit(&args.out)?;
     match args.format {
         Format::Json => crate::output::emit_json(summary, &out.warnings)?,
@@ -155,6 +152,12 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             t.add_row(row(i + 1, r));
         }
         println!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last]);
+    }
+    if !out.findings.sentences.is_empty() {
+        println!("\nFindings:");
+        for s in &out.findings.sentences {
+            println!("  - {s}");
+        }
     }
     println!(
         "\nWrote {} into {}",

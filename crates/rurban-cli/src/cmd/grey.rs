@@ -1,0 +1,66 @@
+//! `rurban grey`: grey relational analysis.
+
+use anyhow::{Result, anyhow, bail};
+use clap::Args;
+use rurban_grey::Normalization;
+
+use super::common::{InputArgs, in_file, split_list};
+use crate::output::{Format, emit_json, fmt4, table};
+
+/// Arguments of `rurban grey`.
+#[derive(Debug, Args)]
+pub struct GreyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The reference sequence (column).
+    #[arg(long)]
+    pub reference: String,
+    /// The compared sequences (columns).
+    #[arg(long, value_name = "C1,C2")]
+    pub compare: String,
+    /// mean, initial, minmax or none.
+    #[arg(long, default_value = "mean")]
+    pub normalization: String,
+    /// Distinguishing coefficient, in (0, 1].
+    #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
+    pub rho: f64,
+}
+
+/// Runs `rurban grey`.
+pub fn run(args: GreyArgs) -> Result<()> {
+    let norm: Normalization = args
+        .normalization
+        .parse()
+        .map_err(|e| anyhow!("--normalization: {e}"))?;
+    let t = args.input.read()?;
+    let reference = t.numbers_complete(t.require(&args.reference)?)?;
+    let names = split_list(&Some(args.compare.clone()));
+    if names.is_empty() {
+        bail!("--compare names no columns");
+    }
+    let compare: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .map(|n| Ok((n.clone(), t.numbers_complete(t.require(n)?)?)))
+        .collect::<Result<_>>()?;
+    let res = rurban_grey::grey_report(&args.reference, &reference, &compare, norm, args.rho)
+        .map_err(in_file(&t))?;
+    match args.input.format {
+        Format::Json => emit_json(serde_json::to_value(&res)?, &[]),
+        Format::Human => {
+            let mut order: Vec<usize> = (0..res.grades.len()).collect();
+            order.sort_by_key(|&i| res.grades[i].rank);
+            let mut tab = table(&["rank", "sequence", "grade"]);
+            for i in order {
+                let g = &res.grades[i];
+                tab.add_row(vec![g.rank.to_string(), g.column.clone(), fmt4(g.grade)]);
+            }
+            println!(
+                "Grey relational grades against '{}' ({} normalisation, rho = {}):\n{tab}",
+                args.reference,
+                res.normalization.as_str(),
+                res.rho
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! The analysis chain of `rurban run`: tiers, distribution dynamics,
+//! disparity, convergence and grey relational analysis of the scores.
+//!
+//! Each step uses the same method crate, and produces the same JSON, as its
+//! own subcommand. A step whose data do not allow it (e.g. a zero score for
+//! the Theil index) is skipped with a warning; settings that are wrong in the
+//! spec are errors.
+
+use std::collections::HashMap;
+
+use rurban_convergence::ConvergenceReport;
+use rurban_core::spec::AnalysisSpec;
+use rurban_core::{ReadOptions, Spec, Table, table::IdColumn};
+use rurban_disparity::{DisparityReport, GroupInput};
+use rurban_grey::{GreyReport, Normalization};
+use rurban_kde::{Bandwidth, KdeOptions, KdeResult, Kernel};
+use serde::Serialize;
+
+use crate::{PipelineError, RunOutput};
+
+/// Disparity of the composite and of each dimension score, per year.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisparityAnalysis {
+    /// The composite, by year (with the group decompositions when groups are given).
+    pub composite: DisparityReport,
+    /// Each dimension score, by year.
+    pub dimensions: indexmap_like::OrderedMap<DisparityReport>,
+}
+
+/// Grey relational analysis of the dimensions against the composite.
+#[derive(Debug, Clone, Serialize)]
+pub struct GreyAnalysis {
+    /// On the yearly means across regions (the province-level series).
+    pub mean: GreyReport,
+    /// For each region, on its own series.
+    pub regions: Vec<RegionGrey>,
+}
+
+/// One region's grey relational analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionGrey {
+    pub region: String,
+    pub result: GreyReport,
+}
+
+/// Every analysis result of a run (absent when switched off or skipped).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Analysis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kde: Option<KdeResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disparity: Option<DisparityAnalysis>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convergence: Option<ConvergenceReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grey: Option<GreyAnalysis>,
+    /// Region -> group, when a groups file was given.
+    #[serde(skip)]
+    pub groups: Option<Vec<String>>,
+}
+
+/// A JSON object that keeps insertion order.
+pub mod indexmap_like {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    /// `(key, value)` pairs serialised as a JSON object, in order.
+    #[derive(Debug, Clone, Default)]
+    pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+    impl<V: Serialize> Serialize for OrderedMap<V> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                m.serialize_entry(k, v)?;
+            }
+            m.end()
+        }
+    }
+}
+
+/// Checks the settings of `[analysis]` before anything is computed.
+pub fn validate(spec: &Spec) -> Result<(), PipelineError> {
+    let a = &spec.analysis;
+    let err = |m: String| {
+        Err(PipelineError::Other(format!(
+            "{}: [analysis] {m}",
+            spec.path.display()
+        )))
+    };
+    if a.cluster.enabled {
+        if !["kmeans", "ward", "complete", "average", "single"].contains(&a.cluster.method.as_str())
+        {
+            return err(format!(
+                "cluster.method = \"{}\" is not one of kmeans, ward, complete, average, single",
+                a.cluster.method
+            ));
+        }
+        if a.cluster.k < 1 {
+            return err("cluster.k must be at least 1".into());
+        }
+    }
+    if a.kde.enabled {
+        kernel(&a.kde.kernel).map_err(|m| {
+            PipelineError::Other(format!("{}: [analysis] kde.{m}", spec.path.display()))
+        })?;
+        bandwidth(&a.kde.bandwidth).map_err(|m| {
+            PipelineError::Other(format!("{}: [analysis] kde.{m}", spec.path.display()))
+        })?;
+        if a.kde.grid_n < 2 {
+            return err(format!("kde.grid_n = {} must be at least 2", a.kde.grid_n));
+        }
+    }
+    if a.disparity.enabled && a.disparity.ddof > 1 {
+        return err(format!(
+            "disparity.ddof = {} must be 0 or 1",
+            a.disparity.ddof
+        ));
+    }
+    if a.grey.enabled {
+        if a.grey.normalization.parse::<Normalization>().is_err() {
+            return err(format!(
+                "grey.normalization = \"{}\" is not one of mean, initial, minmax, none",
+                a.grey.normalization
+            ));
+        }
+        if !(a.grey.rho > 0.0 && a.grey.rho <= 1.0) {
+            return err(format!("grey.rho = {} must be in (0, 1]", a.grey.rho));
+        }
+    }
+    Ok(())
+}
+
+fn kernel(s: &str) -> Result<Kernel, String> {
+    match s {
+        "gaussian" => Ok(Kernel::Gaussian),
+        "epanechnikov" => Ok(Kernel::Epanechnikov),
+        _ => Err(format!("kernel = \"{s}\" is not gaussian or epanechnikov")),
+    }
+}
+
+fn bandwidth(v: &toml::Value) -> Result<Bandwidth, String> {
+    match v {
+        toml::Value::String(s) if s == "silverman" => Ok(Bandwidth::Silverman),
+        toml::Value::String(s) if s == "scott" => Ok(Bandwidth::Scott),
+        toml::Value::Float(h) if h.is_finite() && *h > 0.0 => Ok(Bandwidth::Fixed(*h)),
+        toml::Value::Integer(h) if *h > 0 => Ok(Bandwidth::Fixed(*h as f64)),
+        other => Err(format!(
+            "bandwidth = {other} is not \"silverman\", \"scott\" or a number > 0"
+        )),
+    }
+}
+
+/// Reads the region -> group file of `[analysis] groups`, in panel region order.
+pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>>, PipelineError> {
+    let Some(file) = &spec.analysis.groups else {
+        return Ok(None);
+    };
+    let path = spec.resolve(file);
+    let t = Table::read(&path, &ReadOptions::default())?;
+    let rc = t.id_column(IdColumn::Region, None)?.ok_or_else(|| {
+        PipelineError::Other(format!(
+            "{}: no region column (expected columns region, group)",
+            path.display()
+        ))
+    })?;
+    let gc = t
+        .find("group")
+        .or_else(|| (0..t.headers.len()).find(|&c| c != rc))
+        .ok_or_else(|| {
+            PipelineError::Other(format!(
+                "{}: no group column (expected columns region, group)",
+                path.display()
+            ))
+        })?;
+    let keys = t.keys(rc)?;
+    let groups = t.keys(gc)?;
+    let mut map: HashMap<&str, &str> = HashMap::new();
+    for (i, (r, g)) in keys.iter().zip(&groups).enumerate() {
+        if map.insert(r, g).is_some() {
+            return Err(PipelineError::Other(format!(
+                "{}, row {}: region '{r}' is listed twice",
+                path.display(),
+                i + 1
+            )));
+        }
+    }
+    let mut out = Vec::with_capacity(regions.len());
+    for r in regions {
+        match map.get(r.as_str()) {
+            Some(g) => out.push(g.to_string()),
+            None => {
+                return Err(PipelineError::Other(format!(
+                    "{}: region '{r}' of the panel has no group",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Runs the analysis chain on a run's scores. Failures of individual steps
+/// become warnings.
+pub fn analyse(
+    out: &RunOutput,
+    groups: Option<Vec<String>>,
+    warnings: &mut Vec<String>,
+) -> Analysis {
+    let a: &AnalysisSpec = &out.spec.analysis;
+    let (nr, ny) = out.index.composite.dim();
+    let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+    let mut res = Analysis {
+        groups: groups.clone(),
+        ..Analysis::default()
+    };
+
+    if a.cluster.enabled {
+        match cluster_regions(out, a) {
+            Ok(v) => res.cluster = Some(v),
+            Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
+        }
+    }
+
+    if a.kde.enabled {
+        if let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth)) {
+            let data: Vec<(String, Vec<f64>)> = (0..ny)
+                .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
+                .collect();
+            let opts = KdeOptions {
+                kernel,
+                bandwidth,
+                grid_n: a.kde.grid_n,
+                grid_range: None,
+                binned: false,
+            };
+            match rurban_kde::kde(&data, &opts) {
+                Ok(k) => res.kde = Some(k),
+                Err(e) => warnings.push(format!("kernel density skipped: {e}")),
+            }
+        }
+    }
+
+    if a.disparity.enabled {
+        let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
+            (0..ny)
+                .map(|y| {
+                    (
+                        (years[y].clone()),
+                        (0..nr).map(|r| series(r, y)).collect(),
+                        groups.clone(),
+                    )
+                })
+                .collect()
+        };
+        let composite = rurban_disparity::disparity_report(
+            &by_year(&|r, y| out.index.composite[[r, y]]),
+            a.disparity.ddof,
+        );
+        match composite {
+            Ok(composite) => {
+                let mut dims = Vec::new();
+                for (d, id) in out.model.dimensions.iter().enumerate() {
+                    let input: Vec<GroupInput> =
+                        by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
+                    match rurban_disparity::disparity_report(&input, a.disparity.ddof) {
+                        Ok(rep) => dims.push((id.clone(), rep)),
+                        Err(e) => {
+                            warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
+                        }
+                    }
+                }
+                res.disparity = Some(DisparityAnalysis {
+                    composite,
+                    dimensions: indexmap_like::OrderedMap(dims),
+                });
+            }
+            Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
+        }
+    }
+
+    if a.convergence.enabled {
+        let rows: Vec<(&str, i64, f64)> = (0..nr)
+            .flat_map(|r| (0..ny).map(move |y| (r, y)))
+            .map(|(r, y)| {
+                (
+                    out.panel.regions[r].as_str(),
+                    out.panel.years[y],
+                    out.index.composite[[r, y]],
+                )
+            })
+            .collect();
+        match rurban_convergence::convergence_report(&rows) {
+            Ok(c) => {
+                warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
+                res.convergence = Some(c);
+            }
+            Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
+        }
+    }
+
+    if a.grey.enabled {
+        if let Ok(norm) = a.grey.normalization.parse::<Normalization>() {
+            let nd = out.model.dimensions.len();
+            let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
+            let reference: Vec<f64> = (0..ny)
+                .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
+                .collect();
+            let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                .map(|d| {
+                    (
+                        out.model.dimensions[d].clone(),
+                        (0..ny)
+                            .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
+                            .collect(),
+                    )
+                })
+                .collect();
+            match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
+                Ok(mean) => {
+                    let mut regions = Vec::new();
+                    for (r, region) in out.panel.regions.iter().enumerate() {
+                        let reference: Vec<f64> = out.index.composite.row(r).to_vec();
+                        let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                            .map(|d| {
+                                (
+                                    out.model.dimensions[d].clone(),
+                                    (0..ny)
+                                        .map(|y| out.index.dimension_scores[[r, y, d]])
+                                        .collect(),
+                                )
+                            })
+                            .collect();
+                        match rurban_grey::grey_report(
+                            "composite",
+                            &reference,
+                            &compare,
+                            norm,
+                            a.grey.rho,
+                        ) {
+                            Ok(result) => regions.push(RegionGrey {
+                                region: region.clone(),
+                                result,
+                            }),
+                            Err(e) => warnings.push(format!(
+                                "grey relational analysis of region '{region}' skipped: {e}"
+                            )),
+                        }
+                    }
+                    res.grey = Some(GreyAnalysis { mean, regions });
+                }
+                Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
+            }
+        }
+    }
+    res
+}
+
+/// Clusters the regions on their composite series (one feature per year).
+fn cluster_regions(_out: &RunOutput, _a: &AnalysisSpec) -> Result<serde_json::Value, String> {
+    Err("clustering is not wired yet".into())
+}
