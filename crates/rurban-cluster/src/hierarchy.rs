@@ -1,0 +1,420 @@
+//! Agglomerative clustering in SciPy's conventions, and the `maxclust` cut.
+//!
+//! * `single`: `kodama`'s minimum-spanning-tree algorithm, the same
+//!   algorithm as SciPy's `mst_single_linkage` (same tie order).
+//! * `complete`, `average`, `ward`: the nearest-neighbour-chain algorithm
+//!   exactly as SciPy's `nn_chain` runs it (chain continued after a merge,
+//!   the previous chain element preferred on ties, first index otherwise),
+//!   with SciPy's Lance–Williams updates on unsquared distances. kodama's
+//!   chain restarts differently and its Ward update works on squared
+//!   distances; the rounding differences change which of two tied merges
+//!   comes first, so on data with ties its Ward dendrogram can differ from
+//!   SciPy's. Doing the updates as SciPy does keeps results identical.
+//!
+//! Both end with SciPy's post-processing: merges stably sorted by height,
+//! then relabelled with a union-find so that rows are `0..n-1`, the cluster
+//! made by the i-th merge is `n + i`, and each merge lists the smaller id
+//! first.
+
+use serde::Serialize;
+
+use crate::ClusterError;
+
+/// Linkage criterion of the agglomerative methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkage {
+    /// Ward's minimum variance criterion on Euclidean distances
+    /// (Lance–Williams update on unsquared distances, as SciPy).
+    Ward,
+    /// Largest pairwise distance.
+    Complete,
+    /// Mean pairwise distance (UPGMA).
+    Average,
+    /// Smallest pairwise distance.
+    Single,
+}
+
+/// One merge of a dendrogram in SciPy's convention: clusters `a < b` merged
+/// at `height` into a cluster of `size` rows. Serialises as `[a, b, height, size]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Merge {
+    /// Smaller cluster id (`< n`: a row, else the cluster of merge `a - n`).
+    pub a: usize,
+    /// Larger cluster id.
+    pub b: usize,
+    /// Linkage distance at which the two clusters merge.
+    pub height: f64,
+    /// Number of rows in the merged cluster.
+    pub size: usize,
+}
+
+impl Serialize for Merge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.a, self.b, self.height, self.size).serialize(serializer)
+    }
+}
+
+/// Condensed Euclidean distance matrix (as `scipy.spatial.distance.pdist`):
+/// `d(i, j)` for `i < j` at position `n i - i (i + 1) / 2 + j - i - 1`.
+pub fn pdist_euclidean(data: &ndarray::ArrayView2<'_, f64>) -> Vec<f64> {
+    let n = data.nrows();
+    let mut out = Vec::with_capacity(n * n.saturating_sub(1) / 2);
+    for i in 0..n {
+        let ri = data.row(i);
+        for j in i + 1..n {
+            let s: f64 = ri
+                .iter()
+                .zip(data.row(j).iter())
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            out.push(s.sqrt());
+        }
+    }
+    out
+}
+
+#[inline]
+fn cidx(n: usize, i: usize, j: usize) -> usize {
+    let (i, j) = if i < j { (i, j) } else { (j, i) };
+    n * i - i * (i + 1) / 2 + (j - i - 1)
+}
+
+/// Hierarchical clustering of the rows of `data` (Euclidean distances),
+/// returning the `n - 1` merges in SciPy's `linkage` convention.
+///
+/// One row gives no merges. Errors when a distance or a merge height is
+/// not finite (values so large that squares overflow).
+pub fn linkage(
+    data: &ndarray::ArrayView2<'_, f64>,
+    method: Linkage,
+) -> Result<Vec<Merge>, ClusterError> {
+    let n = data.nrows();
+    let mut dist = pdist_euclidean(data);
+    if dist.iter().any(|d| !d.is_finite()) {
+        return Err(ClusterError::DistanceOverflow);
+    }
+    if n < 2 {
+        return Ok(Vec::new());
+    }
+    let merges = match method {
+        Linkage::Single => {
+            let dend = kodama::linkage(&mut dist, n, kodama::Method::Single);
+            dend.steps()
+                .iter()
+                .map(|s| Merge {
+                    a: s.cluster1.min(s.cluster2),
+                    b: s.cluster1.max(s.cluster2),
+                    height: s.dissimilarity,
+                    size: s.size,
+                })
+                .collect()
+        }
+        _ => {
+            let mut raw = nn_chain(&mut dist, n, method);
+            // numpy argsort(kind="mergesort") is stable, as is sort_by
+            raw.sort_by(|x, y| x.height.total_cmp(&y.height));
+            label(&mut raw, n);
+            raw
+        }
+    };
+    if merges.iter().any(|m| !m.height.is_finite()) {
+        return Err(ClusterError::DistanceOverflow);
+    }
+    Ok(merges)
+}
+
+/// Lance–Williams update of SciPy's `_hierarchy_distance_update.pxi`:
+/// distance from cluster `i` to the union of `x` and `y`.
+#[inline]
+fn update(
+    method: Linkage,
+    d_xi: f64,
+    d_yi: f64,
+    d_xy: f64,
+    nx: usize,
+    ny: usize,
+    ni: usize,
+) -> f64 {
+    match method {
+        Linkage::Complete => d_xi.max(d_yi),
+        Linkage::Average => (nx as f64 * d_xi + ny as f64 * d_yi) / (nx + ny) as f64,
+        Linkage::Ward => {
+            let t = 1.0 / (nx + ny + ni) as f64;
+            ((ni + nx) as f64 * t * d_xi * d_xi + (ni + ny) as f64 * t * d_yi * d_yi
+                - ni as f64 * t * d_xy * d_xy)
+                .sqrt()
+        }
+        Linkage::Single => d_xi.min(d_yi),
+    }
+}
+
+/// SciPy's `nn_chain`: merges in the order found, cluster ids are the
+/// surviving matrix slots (relabelled later by [`label`]).
+fn nn_chain(d: &mut [f64], n: usize, method: Linkage) -> Vec<Merge> {
+    let mut size = vec![1usize; n];
+    let mut chain: Vec<usize> = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(n - 1);
+    for _ in 0..n - 1 {
+        if chain.is_empty()
+            && let Some(first) = (0..n).find(|&i| size[i] > 0)
+        {
+            chain.push(first);
+        }
+        let (mut x, mut y, mut current_min);
+        loop {
+            x = chain[chain.len() - 1];
+            // prefer the previous chain element on ties, to avoid cycles
+            if chain.len() > 1 {
+                y = chain[chain.len() - 2];
+                current_min = d[cidx(n, x, y)];
+            } else {
+                y = x;
+                current_min = f64::INFINITY;
+            }
+            for i in 0..n {
+                if size[i] == 0 || i == x {
+                    continue;
+                }
+                let dist = d[cidx(n, x, i)];
+                if dist < current_min {
+                    current_min = dist;
+                    y = i;
+                }
+            }
+            if chain.len() > 1 && y == chain[chain.len() - 2] {
+                break;
+            }
+            chain.push(y);
+        }
+        chain.truncate(chain.len() - 2);
+        if x > y {
+            std::mem::swap(&mut x, &mut y);
+        }
+        let (nx, ny) = (size[x], size[y]);
+        out.push(Merge {
+            a: x,
+            b: y,
+            height: current_min,
+            size: nx + ny,
+        });
+        size[x] = 0;
+        size[y] = nx + ny;
+        for i in 0..n {
+            let ni = size[i];
+            if ni == 0 || i == y {
+                continue;
+            }
+            d[cidx(n, i, y)] = update(
+                method,
+                d[cidx(n, i, x)],
+                d[cidx(n, i, y)],
+                current_min,
+                nx,
+                ny,
+                ni,
+            );
+        }
+    }
+    out
+}
+
+/// SciPy's `label`: rewrite the ids of height-sorted merges with a
+/// union-find so that the i-th merge creates cluster `n + i`.
+fn label(merges: &mut [Merge], n: usize) {
+    let mut parent: Vec<usize> = (0..2 * n - 1).collect();
+    let mut sizes = vec![1usize; 2 * n - 1];
+    let mut next = n;
+    let find = |parent: &mut Vec<usize>, mut x: usize| {
+        let mut p = x;
+        while parent[x] != x {
+            x = parent[x];
+        }
+        while parent[p] != x {
+            let up = parent[p];
+            parent[p] = x;
+            p = up;
+        }
+        x
+    };
+    for m in merges.iter_mut() {
+        let xr = find(&mut parent, m.a);
+        let yr = find(&mut parent, m.b);
+        let (a, b) = if xr < yr { (xr, yr) } else { (yr, xr) };
+        parent[a] = next;
+        parent[b] = next;
+        sizes[next] = sizes[a] + sizes[b];
+        m.a = a;
+        m.b = b;
+        m.size = sizes[next];
+        next += 1;
+    }
+}
+
+/// Flat clusters as SciPy's `fcluster(Z, k, criterion="maxclust")`.
+///
+/// Finds the smallest merge height `t` such that cutting the tree at `t`
+/// (keeping merges of height `<= t`) leaves at most `k` clusters, then
+/// numbers the clusters 1, 2, .. in SciPy's depth-first order (left child
+/// first, from the last merge). With tied heights at the cut this gives
+/// fewer than `k` clusters, as SciPy does. When `k >= n` every row is its
+/// own cluster, numbered `row + 1`. Returns one cluster number per row.
+pub fn fcluster_maxclust(merges: &[Merge], n: usize, k: usize) -> Vec<usize> {
+    if k >= n || merges.len() + 1 != n {
+        return (1..=n).collect();
+    }
+    // monotone criterion: the largest height in each merge's subtree
+    let mut mc = vec![0.0f64; n - 1];
+    for (i, m) in merges.iter().enumerate() {
+        let mut v = m.height;
+        for c in [m.a, m.b] {
+            if c >= n {
+                v = v.max(mc[c - n]);
+            }
+        }
+        mc[i] = v;
+    }
+    // number of clusters at threshold t: one more than the merges cut
+    let clusters_at = |t: f64| 1 + mc.iter().filter(|&&v| v > t).count();
+    // binary search as SciPy: lower is "-infinity" (n clusters > k)
+    let (mut lower, mut upper): (isize, isize) = (-1, n as isize - 1);
+    while upper - lower > 1 {
+        let i = (lower + upper) >> 1;
+        if clusters_at(mc[i as usize]) > k {
+            lower = i;
+        } else {
+            upper = i;
+        }
+    }
+    let cutoff = mc[(upper as usize).min(n - 2)];
+    monocrit(merges, &mc, cutoff, n)
+}
+
+/// SciPy's `cluster_monocrit`: depth-first numbering of the flat clusters.
+fn monocrit(merges: &[Merge], mc: &[f64], cutoff: f64, n: usize) -> Vec<usize> {
+    let mut t = vec![0usize; n];
+    let mut visited = vec![false; 2 * n - 1];
+    let mut stack = vec![2 * n - 2];
+    let mut n_cluster = 0usize;
+    let mut leader: Option<usize> = None;
+    while let Some(&node) = stack.last() {
+        let root = node - n;
+        let (lc, rc) = (merges[root].a, merges[root].b);
+        if leader.is_none() && mc[root] <= cutoff {
+            leader = Some(root);
+            n_cluster += 1;
+        }
+        if lc >= n && !visited[lc] {
+            visited[lc] = true;
+            stack.push(lc);
+            continue;
+        }
+        if rc >= n && !visited[rc] {
+            visited[rc] = true;
+            stack.push(rc);
+            continue;
+        }
+        for c in [lc, rc] {
+            if c < n {
+                if leader.is_none() {
+                    n_cluster += 1;
+                }
+                t[c] = n_cluster;
+            }
+        }
+        if leader == Some(root) {
+            leader = None;
+        }
+        stack.pop();
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn condensed_distances_by_hand() {
+        // (0,0), (3,4), (6,8): d01 = 5, d02 = 10, d12 = 5
+        let x = array![[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]];
+        assert_eq!(pdist_euclidean(&x.view()), vec![5.0, 10.0, 5.0]);
+        assert_eq!(cidx(3, 0, 1), 0);
+        assert_eq!(cidx(3, 2, 0), 1);
+        assert_eq!(cidx(3, 1, 2), 2);
+    }
+
+    #[test]
+    fn four_points_on_a_line_by_hand() {
+        // rows 0, 1, 4, 10 on a line. Distances: 01=1, 02=4, 03=10, 12=3, 13=9, 23=6.
+        // complete: {0,1} at 1 -> id 4; d(4,2) = max(4,3) = 4, d(4,3) = max(10,9) = 10,
+        //   d(2,3) = 6: {2,4} at 4 -> id 5; then {3,5} at max(10, 6) = 10.
+        // average: d(4,2) = 3.5 -> {2,4} at 3.5; d(5,3) = (2*9.5 + 6)/3 = 25/3.
+        // single: {0,1} at 1, {2,4} at 3, {3,5} at 6.
+        // ward: d(4,2)^2 = (2*16 + 2*9 - 1*1)/3 = 49/3 -> sqrt = 4.0415;
+        //   d(4,3)^2 = (2*100 + 2*81 - 1)/3 = 361/3; {2,4} merge at sqrt(49/3);
+        //   d(5,3)^2 = (3*361/3 + 2*36 - 1*49/3)/4 = (361 + 72 - 49/3)/4 = 1250/12
+        let x = array![[0.0], [1.0], [4.0], [10.0]];
+        let v = x.view();
+        let m = linkage(&v, Linkage::Complete).unwrap();
+        let as_tuples = |m: &[Merge]| m.iter().map(|m| (m.a, m.b, m.size)).collect::<Vec<_>>();
+        assert_eq!(as_tuples(&m), vec![(0, 1, 2), (2, 4, 3), (3, 5, 4)]);
+        assert_eq!(
+            m.iter().map(|m| m.height).collect::<Vec<_>>(),
+            vec![1.0, 4.0, 10.0]
+        );
+        let m = linkage(&v, Linkage::Average).unwrap();
+        assert_eq!(as_tuples(&m), vec![(0, 1, 2), (2, 4, 3), (3, 5, 4)]);
+        assert_eq!(m[1].height, 3.5);
+        assert!((m[2].height - 25.0 / 3.0).abs() < 1e-14);
+        let m = linkage(&v, Linkage::Single).unwrap();
+        assert_eq!(as_tuples(&m), vec![(0, 1, 2), (2, 4, 3), (3, 5, 4)]);
+        assert_eq!(
+            m.iter().map(|m| m.height).collect::<Vec<_>>(),
+            vec![1.0, 3.0, 6.0]
+        );
+        let m = linkage(&v, Linkage::Ward).unwrap();
+        assert_eq!(as_tuples(&m), vec![(0, 1, 2), (2, 4, 3), (3, 5, 4)]);
+        assert!((m[1].height - (49.0f64 / 3.0).sqrt()).abs() < 1e-14);
+        assert!((m[2].height - (1250.0f64 / 12.0).sqrt()).abs() < 1e-13);
+
+        // maxclust on the complete tree: k=2 cuts at 4 -> {0,1,2} and {3};
+        // depth-first from the root (3, 5): left child 3 is a row, right child
+        // 5 is visited first (as SciPy), so {0,1,2} is cluster 1, row 3 is 2.
+        let m = linkage(&v, Linkage::Complete).unwrap();
+        assert_eq!(fcluster_maxclust(&m, 4, 2), vec![1, 1, 1, 2]);
+        assert_eq!(fcluster_maxclust(&m, 4, 1), vec![1, 1, 1, 1]);
+        assert_eq!(fcluster_maxclust(&m, 4, 3), vec![1, 1, 2, 3]);
+        assert_eq!(fcluster_maxclust(&m, 4, 4), vec![1, 2, 3, 4]);
+        assert_eq!(fcluster_maxclust(&m, 4, 9), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn merges_serialise_as_arrays() {
+        let m = Merge {
+            a: 1,
+            b: 5,
+            height: 2.5,
+            size: 3,
+        };
+        assert_eq!(serde_json::to_string(&m).unwrap(), "[1,5,2.5,3]");
+    }
+
+    #[test]
+    fn single_row_has_no_merges() {
+        let x = array![[1.0, 2.0]];
+        for method in [Linkage::Ward, Linkage::Single] {
+            assert!(linkage(&x.view(), method).unwrap().is_empty());
+        }
+        assert_eq!(fcluster_maxclust(&[], 1, 1), vec![1]);
+    }
+
+    #[test]
+    fn overflowing_distances_are_an_error() {
+        let x = array![[-1e200], [1e200]];
+        assert!(matches!(
+            linkage(&x.view(), Linkage::Ward),
+            Err(ClusterError::DistanceOverflow)
+        ));
+    }
+}
