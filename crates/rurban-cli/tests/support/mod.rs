@@ -1,0 +1,484 @@
+//! Shared helpers of the end-to-end tests: run the `rurban` binary as a
+//! process, assert on its error lines, scratch directories, fixtures, the
+//! shared real data, and an independent reference implementation of the
+//! contract's weighting formulas.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+pub struct Out {
+    /// The command line, for messages.
+    pub cmdline: String,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `rurban ARGS` in the test's working directory.
+pub fn rurban<I, S>(args: I) -> Out
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    rurban_in(None, args)
+}
+
+/// Runs `rurban ARGS` with `cwd` as working directory (when given).
+pub fn rurban_in<I, S>(cwd: Option<&Path>, args: I) -> Out
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let args: Vec<std::ffi::OsString> = args
+        .into_iter()
+        .map(|a| a.as_ref().to_os_string())
+        .collect();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rurban"));
+    cmd.args(&args);
+    // A panic must show up as one: ask for a backtrace so it cannot hide.
+    cmd.env("RUST_BACKTRACE", "1");
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    let o = cmd.output().expect("cannot start the rurban binary");
+    Out {
+        cmdline: format!(
+            "rurban {}",
+            args.iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        status: o.status,
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Texts that only a panic (or the program's panic hook) prints.
+const PANIC_MARKERS: [&str; 5] = [
+    "panicked",
+    "RUST_BACKTRACE",
+    "stack backtrace",
+    "internal error",
+    "this is a bug",
+];
+
+impl Out {
+    fn context(&self) -> String {
+        format!(
+            "command: {}\nexit: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.cmdline,
+            self.status.code(),
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    fn assert_no_panic(&self) {
+        for m in PANIC_MARKERS {
+            assert!(
+                !self.stderr.contains(m),
+                "stderr shows a panic ({m:?})\n{}",
+                self.context()
+            );
+        }
+        assert_ne!(
+            self.status.code(),
+            Some(101),
+            "exit status 101 is a panic\n{}",
+            self.context()
+        );
+    }
+
+    /// Asserts success (exit 0, no panic, no `error:` line); returns self.
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert!(
+            self.status.success(),
+            "expected success\n{}",
+            self.context()
+        );
+        self.assert_no_panic();
+        assert!(
+            !self.stderr.lines().any(|l| l.starts_with("error:")),
+            "success with an error line\n{}",
+            self.context()
+        );
+        self
+    }
+
+    /// Asserts success and parses stdout as exactly one JSON document.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        self.ok();
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}\n{}", self.context()))
+    }
+
+    /// Asserts a clean failure: non-zero exit (not a panic), nothing on
+    /// stdout, no panic text, and a first stderr line that starts with
+    /// `error:` and contains every one of `needles`. Returns that line.
+    #[track_caller]
+    pub fn error(&self, needles: &[&str]) -> String {
+        assert!(
+            !self.status.success(),
+            "expected failure, got success\n{}",
+            self.context()
+        );
+        assert!(
+            self.status.code().is_some(),
+            "killed by a signal\n{}",
+            self.context()
+        );
+        self.assert_no_panic();
+        assert!(
+            self.stdout.trim().is_empty(),
+            "a failing run printed on stdout\n{}",
+            self.context()
+        );
+        let first = self.stderr.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("error:"),
+            "first stderr line does not start with 'error:'\n{}",
+            self.context()
+        );
+        for n in needles {
+            assert!(
+                first.contains(n),
+                "the error line does not contain {n:?}\n{}",
+                self.context()
+            );
+        }
+        first.to_string()
+    }
+
+    /// The `warning:` lines of stderr.
+    pub fn warnings(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect()
+    }
+}
+
+/// A scratch directory under the system temp dir, removed on drop.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl TempDir {
+    /// A fresh, empty directory whose name contains `tag`.
+    pub fn new(tag: &str) -> TempDir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path =
+            std::env::temp_dir().join(format!("rurban-cli-test-{}-{n}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("cannot create a scratch directory");
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `self/name`.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Writes a text file and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        self.write_bytes(name, text.as_bytes())
+    }
+
+    /// Writes a file and returns its path.
+    pub fn write_bytes(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("cannot create a scratch subdirectory");
+        }
+        std::fs::write(&p, bytes).expect("cannot write a scratch file");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A file of `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A file of the shared real data (`../shared/data` beside the workspace
+/// root). Fails the test with a clear message when it is not there.
+#[track_caller]
+pub fn shared_data(rel: &str) -> PathBuf {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
+    let p = root.join(rel);
+    assert!(
+        p.is_file(),
+        "the real data file {} is missing: these tests read the shared data set from \
+         ../shared/data beside the workspace root (see shared/data/README.md); it is not \
+         part of the repository and must be provided",
+        p.display()
+    );
+    p
+}
+
+/// Asserts that a run left no output: `dir` is absent or empty.
+#[track_caller]
+pub fn assert_no_outputs(dir: &Path) {
+    if dir.exists() {
+        let entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("cannot list the output directory")
+            .map(|e| e.map(|e| e.file_name()).unwrap_or_default())
+            .collect();
+        assert!(
+            entries.is_empty(),
+            "a failed run left files in {}: {entries:?}",
+            dir.display()
+        );
+    }
+}
+
+/// A CSV file (UTF-8, optional BOM) as header and rows of text.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = rdr
+        .headers()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = rdr
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Index of a column in a header.
+#[track_caller]
+pub fn col(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name:?} in {header:?}"))
+}
+
+/// Parses a number written by the program.
+#[track_caller]
+pub fn num(s: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("{s:?} is not a number"))
+}
+
+/// A JSON array of numbers.
+#[track_caller]
+pub fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap_or_else(|| panic!("not a number: {x}")))
+        .collect()
+}
+
+/// A JSON array of strings.
+#[track_caller]
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| {
+            x.as_str()
+                .unwrap_or_else(|| panic!("not a string: {x}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// Asserts `|a_i - b_i| <= tol * max(1, |b_i|)` element-wise.
+#[track_caller]
+pub fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths differ: {a:?} vs {b:?}");
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!(
+            (x - y).abs() <= tol * y.abs().max(1.0),
+            "{what}[{i}]: {x} vs expected {y} (all: {a:?} vs {b:?})"
+        );
+    }
+}
+
+/// The contract's weighting formulas written out as plain loops, independent
+/// of the program's code. `x[i][j]`: row i, column j.
+pub mod reference {
+    /// Direction-aware min-max over all rows; `None` for a constant column.
+    pub fn minmax(x: &[Vec<f64>], negative: &[bool]) -> Vec<Option<Vec<f64>>> {
+        let m = x[0].len();
+        (0..m)
+            .map(|j| {
+                let col: Vec<f64> = x.iter().map(|r| r[j]).collect();
+                let lo = col.iter().cloned().fold(f64::INFINITY, f64::min);
+                let hi = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                if hi == lo {
+                    return None;
+                }
+                Some(
+                    col.iter()
+                        .map(|v| {
+                            if negative[j] {
+                                (hi - v) / (hi - lo)
+                            } else {
+                                (v - lo) / (hi - lo)
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn normalise(v: Vec<f64>) -> Vec<f64> {
+        let s: f64 = v.iter().sum();
+        v.into_iter().map(|x| x / s).collect()
+    }
+
+    fn mean(v: &[f64]) -> f64 {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+
+    /// Sample standard deviation (n - 1).
+    pub fn sd(v: &[f64]) -> f64 {
+        let mu = mean(v);
+        (v.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
+    }
+
+    fn pearson(a: &[f64], b: &[f64]) -> f64 {
+        let (ma, mb) = (mean(a), mean(b));
+        let mut sab = 0.0;
+        let mut saa = 0.0;
+        let mut sbb = 0.0;
+        for k in 0..a.len() {
+            sab += (a[k] - ma) * (b[k] - mb);
+            saa += (a[k] - ma) * (a[k] - ma);
+            sbb += (b[k] - mb) * (b[k] - mb);
+        }
+        sab / (saa * sbb).sqrt()
+    }
+
+    /// Entropy weights and entropies e_j (constant columns: weight 0; their
+    /// e_j is not defined by the contract and returned as NaN).
+    pub fn entropy(x: &[Vec<f64>], negative: &[bool], shift: f64) -> (Vec<f64>, Vec<f64>) {
+        let n = x.len() as f64;
+        let z = minmax(x, negative);
+        let mut e = Vec::new();
+        let mut d = Vec::new();
+        for col in &z {
+            match col {
+                None => {
+                    e.push(f64::NAN);
+                    d.push(0.0);
+                }
+                Some(z) => {
+                    let q: Vec<f64> = z.iter().map(|v| v + shift).collect();
+                    let total: f64 = q.iter().sum();
+                    let mut s = 0.0;
+                    for qi in &q {
+                        let p = qi / total;
+                        if p > 0.0 {
+                            s += p * p.ln();
+                        }
+                    }
+                    let ej = -s / n.ln();
+                    e.push(ej);
+                    d.push(1.0 - ej);
+                }
+            }
+        }
+        (normalise(d), e)
+    }
+
+    /// CRITIC weights over the non-constant columns.
+    pub fn critic(x: &[Vec<f64>], negative: &[bool]) -> Vec<f64> {
+        let z = minmax(x, negative);
+        let live: Vec<usize> = (0..z.len()).filter(|&j| z[j].is_some()).collect();
+        let mut c = vec![0.0; z.len()];
+        for &j in &live {
+            let zj = z[j].as_ref().unwrap();
+            let mut conflict = 0.0;
+            for &k in &live {
+                conflict += 1.0 - pearson(zj, z[k].as_ref().unwrap());
+            }
+            c[j] = sd(zj) * conflict;
+        }
+        normalise(c)
+    }
+
+    /// Standard-deviation weights over the non-constant columns.
+    pub fn stddev(x: &[Vec<f64>], negative: &[bool]) -> Vec<f64> {
+        let z = minmax(x, negative);
+        normalise(
+            z.iter()
+                .map(|c| c.as_ref().map(|v| sd(v)).unwrap_or(0.0))
+                .collect(),
+        )
+    }
+
+    /// Coefficient-of-variation weights on raw values.
+    pub fn cv(x: &[Vec<f64>]) -> Vec<f64> {
+        let m = x[0].len();
+        normalise(
+            (0..m)
+                .map(|j| {
+                    let col: Vec<f64> = x.iter().map(|r| r[j]).collect();
+                    sd(&col) / mean(&col)
+                })
+                .collect(),
+        )
+    }
+
+    /// Equal weights.
+    pub fn equal(m: usize) -> Vec<f64> {
+        vec![1.0 / m as f64; m]
+    }
+}
+
+/// A small numeric matrix as CSV text with `region,year` columns first.
+pub fn matrix_csv(names: &[&str], x: &[Vec<f64>]) -> String {
+    let mut s = format!("region,year,{}\n", names.join(","));
+    for (i, r) in x.iter().enumerate() {
+        let cells: Vec<String> = r.iter().map(|v| format!("{v}")).collect();
+        s.push_str(&format!("r{i},2020,{}\n", cells.join(",")));
+    }
+    s
+}
