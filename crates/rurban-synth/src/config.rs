@@ -443,7 +443,10 @@ impl SynthConfig {
     /// groups (and its `group_names` when their number differs); setting
     /// `indicators.count`, `indicators.dimensions` or
     /// `indicators.negative_share` without `[[dimension]]` drops the base's
-    /// explicit dimensions.
+    /// explicit dimensions; changing the regions or years without setting
+    /// `latent.shocks` caps the base's random shocks at the region-years
+    /// available (`cap_shocks`), and without `regions.groups` lowers the
+    /// base's number of groups to the number of regions when larger.
     pub fn from_toml_over(base: &SynthConfig, text: &str) -> Result<Self, SynthError> {
         let over: toml::Table =
             toml::from_str(text).map_err(|e| SynthError::Toml(e.to_string()))?;
@@ -469,12 +472,34 @@ impl SynthConfig {
         {
             base.dimension.clear();
         }
+        let reshaped = ["first_year", "last_year"]
+            .iter()
+            .any(|k| over.contains_key(*k))
+            || sub("regions").is_some_and(|r| r.contains_key("count") || r.contains_key("names"));
+        let sets_shocks = sub("latent").is_some_and(|l| l.contains_key("shocks"));
+        let sets_groups = sub("regions").is_some_and(|r| r.contains_key("groups"));
         let mut merged =
             toml::Value::try_from(&base).map_err(|e| SynthError::Toml(e.to_string()))?;
         merge(&mut merged, toml::Value::Table(over));
-        merged
+        let mut cfg: SynthConfig = merged
             .try_into()
-            .map_err(|e: toml::de::Error| SynthError::Toml(e.to_string()))
+            .map_err(|e: toml::de::Error| SynthError::Toml(e.to_string()))?;
+        if reshaped && !sets_shocks {
+            cfg.cap_shocks();
+        }
+        let n = cfg.region_names().len();
+        if reshaped && !sets_groups && cfg.regions.group.is_empty() && cfg.regions.groups > n {
+            cfg.set_group_count(n);
+        }
+        Ok(cfg)
+    }
+
+    /// Lowers `latent.shocks` to the number of region-years after the first
+    /// year when it is larger (e.g. after shrinking a preset).
+    pub fn cap_shocks(&mut self) {
+        let years = (self.last_year as i64 - self.first_year as i64).max(0) as usize;
+        let slots = self.region_names().len().saturating_mul(years);
+        self.latent.shocks = self.latent.shocks.min(slots);
     }
 
     /// The configuration as TOML (what `from_toml` reads back).

@@ -55,6 +55,34 @@ fn overlay_region_count_drops_named_regions() {
 }
 
 #[test]
+fn overlay_reshaping_caps_random_shocks() {
+    let base = SynthConfig::county();
+    // 5 regions x (2020 - 2011) = 45 region-years after the first year.
+    let cfg =
+        SynthConfig::from_toml_over(&base, "first_year = 2011\n[regions]\ncount = 5\n").unwrap();
+    assert_eq!(cfg.latent.shocks, 45);
+    // The county preset's 8 groups become 5, one region each.
+    assert_eq!(cfg.regions.groups, 5);
+    assert_eq!(
+        generate(&cfg).unwrap().groups,
+        ["g1", "g2", "g3", "g4", "g5"]
+    );
+    // An explicit number is kept, and then rejected if it does not fit.
+    let cfg = SynthConfig::from_toml_over(&base, "[regions]\ncount = 5\n[latent]\nshocks = 300\n")
+        .unwrap();
+    assert_eq!(cfg.latent.shocks, 300);
+    assert!(
+        cfg.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("latent.shocks")
+    );
+    // Not reshaped: untouched.
+    let cfg = SynthConfig::from_toml_over(&base, "seed = 1\n").unwrap();
+    assert_eq!(cfg.latent.shocks, 300);
+}
+
+#[test]
 fn overlay_indicator_count_drops_explicit_dimensions() {
     let base = SynthConfig::heilongjiang();
     let cfg =
