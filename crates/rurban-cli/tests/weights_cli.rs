@@ -509,3 +509,16 @@ fn negative_naming_a_column_that_does_not_exist() {
     );
     out.error(&["m.csv", "'zz'"]);
 }
+
+#[test]
+fn an_unclosed_quote_is_reported_on_the_first_line() {
+    // The stray quote pulls the rest of the file into one cell: the whole
+    // message (row, column and cause) must still be on the error line.
+    let (_d, out) = weights_on(
+        "quote.csv",
+        "region,x,y\nA,1,5\nB,2,\"3\nC,4,4\n",
+        "entropy",
+        &[],
+    );
+    out.error(&["quote.csv", "row 2", "column 'y'", "is not a number"]);
+}

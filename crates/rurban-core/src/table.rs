@@ -75,8 +75,27 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
     };
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        Ok(_) => Err(format!("'{c}' is not a finite number")),
-        Err(_) => Err(format!("'{c}' is not a number")),
+        Ok(_) => Err(format!("'{}' is not a finite number", one_line(c))),
+        Err(_) => Err(format!("'{}' is not a number", one_line(c))),
+    }
+}
+
+/// A cell as it can be quoted inside a one-line message: line breaks, tabs
+/// and other control characters escaped (a stray quote in a CSV file can pull
+/// several lines into one cell).
+fn one_line(cell: &str) -> String {
+    if cell.chars().any(char::is_control) {
+        cell.chars()
+            .map(|ch| {
+                if ch.is_control() {
+                    ch.escape_default().to_string()
+                } else {
+                    ch.to_string()
+                }
+            })
+            .collect()
+    } else {
+        cell.to_string()
     }
 }
 
@@ -399,7 +418,7 @@ impl Table {
                 let err = || {
                     CoreError::at(
                         self.loc(Some(i + 1), Some(col)),
-                        format!("year '{c}' is not an integer"),
+                        format!("year '{}' is not an integer", one_line(c)),
                     )
                 };
                 if let Ok(y) = c.parse::<i64>() {
@@ -522,6 +541,19 @@ mod tests {
     fn ragged_row_names_row() {
         let e = t("a,b\n1,2\n3\n").unwrap_err().to_string();
         assert!(e.contains("row 2") && e.contains("ragged"), "{e}");
+    }
+
+    #[test]
+    fn a_cell_spanning_lines_is_quoted_on_one_line() {
+        // An unclosed quote makes the rest of the file one cell; the message
+        // must still fit the first line of the error.
+        let tab = t("region,x\na,\"3\nb,4\n").unwrap();
+        let e = tab.numbers(1).unwrap_err().to_string();
+        assert_eq!(e, "x.csv, row 1, column 'x': '3\\nb,4' is not a number");
+        assert!(!e.contains('\n'));
+        let tab = t("year\n\"20\t11\"\n").unwrap();
+        let e = tab.years(0).unwrap_err().to_string();
+        assert!(e.contains("'20\\t11'") && !e.contains('\t'), "{e}");
     }
 
     #[test]
