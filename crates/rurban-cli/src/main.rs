@@ -34,6 +34,8 @@ enum Command {
     Convergence(cmd::convergence::ConvergenceArgs),
     /// Grey relational analysis of compared sequences against a reference.
     Grey(cmd::grey::GreyArgs),
+    /// Cluster rows into tiers (k-means or hierarchical).
+    Cluster(cmd::cluster::ClusterArgs),
 }
 
 /// Restores the default SIGPIPE action, so `rurban ... | head` ends quietly
@@ -76,6 +78,7 @@ fn main() -> std::process::ExitCode {
         Command::Disparity(a) => cmd::disparity::run(a),
         Command::Convergence(a) => cmd::convergence::run(a),
         Command::Grey(a) => cmd::grey::run(a),
+        Command::Cluster(a) => cmd::cluster::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

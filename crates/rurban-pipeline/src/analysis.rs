@@ -358,6 +358,18 @@ pub fn analyse(
 }
 
 /// Clusters the regions on their composite series (one feature per year).
-fn cluster_regions(_out: &RunOutput, _a: &AnalysisSpec) -> Result<serde_json::Value, String> {
-    Err("clustering is not wired yet".into())
+fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Value, String> {
+    let method: rurban_cluster::Method = a.cluster.method.parse().map_err(|e| format!("{e}"))?;
+    let mut opts = rurban_cluster::ClusterOptions::new(method, a.cluster.k);
+    opts.seed = a.cluster.seed;
+    opts.standardize = a.cluster.standardize;
+    opts.column_names = out
+        .panel
+        .years
+        .iter()
+        .map(|y| format!("composite {y}"))
+        .collect();
+    let res = rurban_cluster::cluster(&out.panel.regions, &out.index.composite.view(), &opts)
+        .map_err(|e| e.to_string())?;
+    serde_json::to_value(&res).map_err(|e| e.to_string())
 }

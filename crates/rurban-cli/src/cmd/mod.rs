@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod cluster;
 pub mod common;
 pub mod convergence;
 pub mod disparity;

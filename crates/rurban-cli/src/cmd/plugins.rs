@@ -1,0 +1,69 @@
+//! `rurban plugins`: the weighting schemes and derived-indicator kinds this
+//! process knows, built-in and loaded from plugin libraries.
+
+use anyhow::Result;
+use clap::Args;
+use rurban_host::{PluginInfo, Registry};
+
+use crate::output::{Format, table};
+
+/// Arguments of `rurban plugins`.
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    /// Output format: a table, or `json` for a JSON array of
+    /// `{name, kind, version, file, builtin, description}`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `rurban plugins`: lists built-ins first, then plugins in load order.
+pub fn run(args: PluginsArgs, registry: &Registry) -> Result<()> {
+    let list = registry.list();
+    match args.format {
+        Format::Json => println!("{}", render_json(&list)?),
+        Format::Human => println!("{}", render_table(&list)),
+    }
+    Ok(())
+}
+
+/// The JSON array printed by `--format json`.
+fn render_json(list: &[PluginInfo]) -> Result<String> {
+    Ok(serde_json::to_string_pretty(list)?)
+}
+
+/// The table printed for people: name, kind, version, file.
+fn render_table(list: &[PluginInfo]) -> String {
+    let mut t = table(&["name", "kind", "version", "file"]);
+    for p in list {
+        let file = match &p.file {
+            Some(f) => f.clone(),
+            None => "(built-in)".to_string(),
+        };
+        t.add_row(vec![p.name.clone(), p.kind.clone(), p.version.clone(), file]);
+    }
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_are_listed_in_both_formats() {
+        let list = Registry::with_builtins().list();
+        let text = render_table(&list);
+        for name in ["entropy", "critic", "stddev", "cv", "equal", "ratio", "difference", "per_capita"] {
+            assert!(text.contains(name), "{name} missing from:\n{text}");
+        }
+        assert!(text.contains("(built-in)"));
+        let json: serde_json::Value = serde_json::from_str(&render_json(&list).unwrap()).unwrap();
+        let arr = json.as_array().unwrap();
+        assert_eq!(arr.len(), 8);
+        assert_eq!(arr[0]["name"], "entropy");
+        assert_eq!(arr[0]["kind"], "weighting");
+        assert_eq!(arr[0]["builtin"], true);
+        assert_eq!(arr[0]["file"], serde_json::Value::Null);
+        assert_eq!(arr[7]["name"], "per_capita");
+        assert_eq!(arr[7]["kind"], "indicator");
+    }
+}
