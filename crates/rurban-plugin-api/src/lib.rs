@@ -773,13 +773,13 @@ pub mod __private {
                     result.weights.len()
                 ));
             }
-            if let Some(e) = &result.entropy {
-                if e.len() != m {
-                    return Err(format!(
-                        "the plugin returned {} entropy values for {m} columns",
-                        e.len()
-                    ));
-                }
+            if let Some(e) = &result.entropy
+                && e.len() != m
+            {
+                return Err(format!(
+                    "the plugin returned {} entropy values for {m} columns",
+                    e.len()
+                ));
             }
             if m > 0 && out.weights.is_null() {
                 return Err("the host passed a null weight buffer".into());
@@ -787,11 +787,11 @@ pub mod __private {
             // SAFETY: the host's buffers hold m values each.
             unsafe {
                 std::ptr::copy_nonoverlapping(result.weights.as_ptr(), out.weights, m);
-                if let Some(e) = &result.entropy {
-                    if !out.entropy.is_null() {
-                        std::ptr::copy_nonoverlapping(e.as_ptr(), out.entropy, m);
-                        out.has_entropy = 1;
-                    }
+                if let Some(e) = &result.entropy
+                    && !out.entropy.is_null()
+                {
+                    std::ptr::copy_nonoverlapping(e.as_ptr(), out.entropy, m);
+                    out.has_entropy = 1;
                 }
                 if let Some(warn) = out.warn {
                     for w in &result.warnings {

@@ -55,7 +55,7 @@ pub fn merec(input: &WeightingInput<'_>) -> Result<WeightingOutput, String> {
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
         for (i, x) in input.raw_column(j).enumerate() {
-            if !(x > 0.0) || !x.is_finite() {
+            if x <= 0.0 || !x.is_finite() {
                 return Err(format!(
                     "column '{}', row {}: MEREC needs finite values > 0, got {x}",
                     input.names[j],
@@ -91,7 +91,7 @@ pub fn merec(input: &WeightingInput<'_>) -> Result<WeightingOutput, String> {
         }
     }
     let sum: f64 = effect.iter().sum();
-    if !(sum > 0.0) {
+    if sum <= 0.0 || sum.is_nan() {
         return Err("all removal effects are 0: no column carries information".into());
     }
     let warnings = effect

@@ -87,7 +87,7 @@ pub fn theil(input: &IndicatorInput<'_>) -> Result<Vec<f64>, String> {
                 return Ok(f64::NAN);
             }
             for (j, &y) in v.iter().enumerate().take(2) {
-                if !(y > 0.0) {
+                if y <= 0.0 || !y.is_finite() {
                     return Err(format!("{}: per-capita value must be > 0, got {y}", place(input, i, j)));
                 }
             }
@@ -101,9 +101,9 @@ pub fn theil(input: &IndicatorInput<'_>) -> Result<Vec<f64>, String> {
                 }
                 v[2]
             } else {
-                for j in 2..4 {
-                    if v[j] < 0.0 {
-                        return Err(format!("{}: population must be >= 0, got {}", place(input, i, j), v[j]));
+                for (j, &p) in v.iter().enumerate().skip(2) {
+                    if p < 0.0 {
+                        return Err(format!("{}: population must be >= 0, got {p}", place(input, i, j)));
                     }
                 }
                 if v[2] + v[3] == 0.0 {

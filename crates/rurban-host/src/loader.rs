@@ -1,0 +1,145 @@
+//! Opening a library and reading its declaration.
+
+use std::ffi::{CStr, c_char};
+use std::path::Path;
+
+use libloading::Library;
+use rurban_plugin_api::{
+    ABI_VERSION, ComputeFn, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, KIND_INDICATOR,
+    KIND_WEIGHTING, LastErrorFn, PluginDeclaration, WeighFn,
+};
+
+use crate::HostError;
+
+/// The function a plugin computes with.
+pub(crate) enum Function {
+    Weigh(WeighFn),
+    Compute(ComputeFn),
+}
+
+/// What the host keeps of a loaded declaration (copied out of the library).
+pub(crate) struct Loaded {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub function: Function,
+    pub last_error: LastErrorFn,
+}
+
+/// The highest ABI version probed for when the v1 symbol is missing.
+const PROBE_VERSIONS: u32 = 32;
+
+/// Opens `canonical` (reported as `path`) and reads its declaration. The
+/// library is never closed, whatever happens.
+pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
+    // SAFETY: loading a library runs its initialisers; plugins are trusted
+    // code the user chose to load. The absolute path keeps the loader from
+    // searching system directories.
+    let lib = unsafe { Library::new(canonical) }.map_err(|e| HostError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    // Never unloaded: a Rust cdylib with thread-locals cannot be unloaded soundly.
+    let lib: &'static Library = Box::leak(Box::new(lib));
+
+    let symbol = format!("{ENTRY_SYMBOL}\0");
+    // SAFETY: the symbol has the ABI's entry type by the plugin contract.
+    let entry: EntryFn = match unsafe { lib.get::<EntryFn>(symbol.as_bytes()) } {
+        Ok(f) => *f,
+        Err(_) => {
+            for v in (1..=PROBE_VERSIONS).filter(|&v| v != ABI_VERSION) {
+                let other = format!("{ENTRY_SYMBOL_PREFIX}{v}\0");
+                // SAFETY: only checks that the symbol exists; never called.
+                if unsafe { lib.get::<*const ()>(other.as_bytes()) }.is_ok() {
+                    return Err(HostError::AbiVersion {
+                        path: path.to_path_buf(),
+                        found: v,
+                        supported: ABI_VERSION,
+                    });
+                }
+            }
+            return Err(HostError::NotAPlugin {
+                path: path.to_path_buf(),
+                symbol: ENTRY_SYMBOL.to_string(),
+            });
+        }
+    };
+    let bad = |reason: &str| HostError::BadDeclaration {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+
+    // SAFETY: calling the entry function the plugin exported for this purpose.
+    let decl: *const PluginDeclaration = unsafe { entry() };
+    if decl.is_null() {
+        return Err(bad("the entry function returned a null pointer"));
+    }
+    if !decl.is_aligned() {
+        return Err(bad("the declaration is not aligned"));
+    }
+    // The ABI version first, before anything else is interpreted.
+    // SAFETY: non-null and aligned; every ABI version starts with a u32.
+    let found = unsafe { decl.cast::<u32>().read() };
+    if found != ABI_VERSION {
+        return Err(HostError::AbiVersion {
+            path: path.to_path_buf(),
+            found,
+            supported: ABI_VERSION,
+        });
+    }
+    // SAFETY: a version-1 declaration has this layout.
+    let d: PluginDeclaration = unsafe { decl.read() };
+
+    let name = text(d.name, "name", true).map_err(|r| bad(&r))?;
+    let version = text(d.version, "version", true).map_err(|r| bad(&r))?;
+    let description = text(d.description, "description", false).map_err(|r| bad(&r))?;
+    if name.trim().is_empty() || name.trim() != name {
+        return Err(bad(&format!(
+            "its name {name:?} is empty or has leading or trailing spaces"
+        )));
+    }
+    let last_error = d
+        .last_error
+        .ok_or_else(|| bad("its last_error function is null"))?;
+    let function = match d.kind {
+        KIND_WEIGHTING => Function::Weigh(
+            d.weigh
+                .ok_or_else(|| bad("it is a weighting plugin but its weigh function is null"))?,
+        ),
+        KIND_INDICATOR => Function::Compute(
+            d.compute
+                .ok_or_else(|| bad("it is an indicator plugin but its compute function is null"))?,
+        ),
+        other => {
+            return Err(bad(&format!(
+                "unknown kind {other} (expected {KIND_WEIGHTING} = weighting or {KIND_INDICATOR} = indicator)"
+            )));
+        }
+    };
+    Ok(Loaded {
+        name,
+        version,
+        description,
+        function,
+        last_error,
+    })
+}
+
+/// Reads a declaration string: NUL-terminated UTF-8.
+fn text(ptr: *const c_char, what: &str, required: bool) -> Result<String, String> {
+    if ptr.is_null() {
+        return if required {
+            Err(format!("its {what} is a null pointer"))
+        } else {
+            Ok(String::new())
+        };
+    }
+    // SAFETY: non-null; the ABI requires a NUL-terminated static string.
+    let c = unsafe { CStr::from_ptr(ptr) };
+    c.to_str().map(str::to_string).map_err(|_| {
+        format!(
+            "its {what} is not UTF-8 ({:?})",
+            String::from_utf8_lossy(c.to_bytes())
+        )
+    })
+}

@@ -1,0 +1,21 @@
+//! A declaration whose name is not UTF-8 (a Latin-1 byte 0xFF).
+
+use rurban_plugin_api::{ABI_VERSION, KIND_WEIGHTING, PluginDeclaration};
+use rurban_plugin_test_broken::{StaticDeclaration, equal_weights, no_error};
+
+static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
+    abi_version: ABI_VERSION,
+    name: c"bad\xffname".as_ptr(),
+    version: c"0.0.1".as_ptr(),
+    kind: KIND_WEIGHTING,
+    description: std::ptr::null(),
+    weigh: Some(equal_weights),
+    compute: None,
+    last_error: Some(no_error),
+});
+
+/// The entry point.
+#[unsafe(no_mangle)]
+pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclaration {
+    &DECLARATION.0
+}

@@ -1,0 +1,21 @@
+//! A plugin built for a future ABI: it exports only `rurban_plugin_entry_v2`.
+
+use rurban_plugin_api::{KIND_WEIGHTING, PluginDeclaration};
+use rurban_plugin_test_broken::{StaticDeclaration, equal_weights, no_error};
+
+static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
+    abi_version: 2,
+    name: c"broken-future".as_ptr(),
+    version: c"0.0.1".as_ptr(),
+    kind: KIND_WEIGHTING,
+    description: std::ptr::null(),
+    weigh: Some(equal_weights),
+    compute: None,
+    last_error: Some(no_error),
+});
+
+/// The (future) entry point.
+#[unsafe(no_mangle)]
+pub extern "C" fn rurban_plugin_entry_v2() -> *const PluginDeclaration {
+    &DECLARATION.0
+}

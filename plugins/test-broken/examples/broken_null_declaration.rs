@@ -1,0 +1,9 @@
+//! The entry symbol returns a null pointer.
+
+use rurban_plugin_api::PluginDeclaration;
+
+/// The entry point.
+#[unsafe(no_mangle)]
+pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclaration {
+    std::ptr::null()
+}
