@@ -30,7 +30,7 @@ pub enum HostError {
     },
     /// The library was built for another ABI version.
     #[error(
-        "plugin '{}' was built for plugin ABI version {found}, but this rurban speaks ABI version {supported}: rebuild it against rurban-plugin-api {supported}",
+        "plugin '{}' was built for plugin ABI version {found}, but this rurban speaks ABI version {supported}: rebuild it against the rurban-plugin-api of this rurban",
         path.display()
     )]
     AbiVersion {

@@ -39,7 +39,12 @@ fn render_table(list: &[PluginInfo]) -> String {
             Some(f) => f.clone(),
             None => "(built-in)".to_string(),
         };
-        t.add_row(vec![p.name.clone(), p.kind.clone(), p.version.clone(), file]);
+        t.add_row(vec![
+            p.name.clone(),
+            p.kind.clone(),
+            p.version.clone(),
+            file,
+        ]);
     }
     t.to_string()
 }
@@ -52,7 +57,16 @@ mod tests {
     fn builtins_are_listed_in_both_formats() {
         let list = Registry::with_builtins().list();
         let text = render_table(&list);
-        for name in ["entropy", "critic", "stddev", "cv", "equal", "ratio", "difference", "per_capita"] {
+        for name in [
+            "entropy",
+            "critic",
+            "stddev",
+            "cv",
+            "equal",
+            "ratio",
+            "difference",
+            "per_capita",
+        ] {
             assert!(text.contains(name), "{name} missing from:\n{text}");
         }
         assert!(text.contains("(built-in)"));
