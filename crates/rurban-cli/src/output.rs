@@ -50,7 +50,7 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     if !std::io::stdout().is_terminal() {
         t.force_no_tty();
     }
-    t.set_header(header.iter().map(|h| comfy_table::Cell::new(h)));
+    t.set_header(header.iter().map(comfy_table::Cell::new));
     t
 }
 

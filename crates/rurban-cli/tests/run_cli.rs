@@ -843,7 +843,6 @@ fn cv_needs_positive_values() {
 }
 
 #[test]
-#[ignore = "rurban run names the row of the region-major stacked panel, not the data row of the file (see report)"]
 fn cv_error_names_the_file_row_of_a_multi_year_panel() {
     // File rows: 1 = x 2011, 2 = y 2011 (the zero), 3 = x 2012, 4 = y 2012.
     // The panel stacks x 2011, x 2012, y 2011, y 2012, where the zero is 3rd.
@@ -861,7 +860,6 @@ fn cv_error_names_the_file_row_of_a_multi_year_panel() {
 }
 
 #[test]
-#[ignore = "weighting errors in rurban run repeat their cause three times on the error line (see report)"]
 fn weighting_errors_state_the_cause_once() {
     let line = run_fails(
         "flat.csv",

@@ -27,6 +27,10 @@ pub struct Panel {
     pub values: Array3<f64>,
     /// `[region, year, indicator]`; true where a value was observed.
     pub observed: Array3<bool>,
+    /// `[region, year, indicator]`; the 1-based data row of the file the
+    /// cell came from, 0 where it did not come from the file (absent
+    /// region-year, derived indicator). Lets later errors name the file row.
+    pub rows: Array3<u32>,
 }
 
 /// Column names to use for the identifier columns, when not the aliases.
@@ -122,6 +126,7 @@ impl Panel {
                 .collect();
             let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
             let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
+            let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
             let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
             let mut found = vec![false; indicators.len()];
             for (i, row) in table.rows.iter().enumerate() {
@@ -139,6 +144,7 @@ impl Panel {
                         ),
                     ));
                 }
+                rows[[r, y, k]] = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 let v = crate::table::parse_number(&row[vcol])
                     .map_err(|m| CoreError::at(table.loc(Some(i + 1), Some(vcol)), m))?;
                 if let Some(v) = v {
@@ -159,6 +165,7 @@ impl Panel {
                 indicators,
                 values,
                 observed,
+                rows,
             });
         }
 
@@ -181,9 +188,12 @@ impl Panel {
         let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
         let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
         let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
+        let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
         for (i, _) in table.rows.iter().enumerate() {
             let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+            rows.slice_mut(ndarray::s![r, y, ..])
+                .fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
             if let Some(prev) = seen.insert((r, y), i + 1) {
                 return Err(CoreError::at(
                     file().row(i + 1),
@@ -211,7 +221,38 @@ impl Panel {
             indicators,
             values,
             observed,
+            rows,
         })
+    }
+
+    /// A panel from values (NaN = missing), not read from a file: every
+    /// finite value counts as observed, no cell has a file row.
+    pub fn from_values(
+        source: impl Into<PathBuf>,
+        regions: Vec<String>,
+        years: Vec<i64>,
+        indicators: Vec<String>,
+        values: Array3<f64>,
+    ) -> Panel {
+        let observed = values.mapv(f64::is_finite);
+        let rows = Array3::zeros(values.raw_dim());
+        Panel {
+            source: source.into(),
+            regions,
+            years,
+            indicators,
+            values,
+            observed,
+            rows,
+        }
+    }
+
+    /// The 1-based file data row of a cell, when it came from the file.
+    pub fn file_row(&self, region: usize, year: usize, indicator: usize) -> Option<usize> {
+        match self.rows.get([region, year, indicator]) {
+            Some(&r) if r > 0 => Some(r as usize),
+            _ => None,
+        }
     }
 
     /// Cells that are not observed, in region, year, indicator order.
@@ -282,8 +323,11 @@ impl Panel {
                 observed[[r, y, m]] = v.is_finite();
             }
         }
+        let mut rows = Array3::<u32>::zeros((nr, ny, m + 1));
+        rows.slice_mut(ndarray::s![.., .., ..m]).assign(&self.rows);
         self.values = values;
         self.observed = observed;
+        self.rows = rows;
         self.indicators.push(name.to_string());
     }
 
@@ -302,10 +346,12 @@ impl Panel {
             .collect::<Result<_, _>>()?;
         let values = self.values.select(ndarray::Axis(2), &idx);
         let observed = self.observed.select(ndarray::Axis(2), &idx);
+        let rows = self.rows.select(ndarray::Axis(2), &idx);
         Ok(Panel {
             indicators: names.to_vec(),
             values,
             observed,
+            rows,
             ..self.clone_meta()
         })
     }
@@ -318,6 +364,7 @@ impl Panel {
             indicators: Vec::new(),
             values: Array3::zeros((0, 0, 0)),
             observed: Array3::from_elem((0, 0, 0), false),
+            rows: Array3::zeros((0, 0, 0)),
         }
     }
 }

@@ -57,12 +57,22 @@ pub struct IndexResult {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IndexError {
     /// The weighting failed (for a year, with scope = year).
-    #[error("{context}weighting '{method}' failed: {source}")]
+    #[error("{context}weighting '{method}' failed: {cause}")]
     Weighting {
         method: String,
         context: String,
-        #[source]
-        source: WeightError,
+        cause: WeightError,
+    },
+    /// A value the weighting scheme cannot take, located in the panel.
+    #[error("{}column '{indicator}' (region '{region}', year {year}): {message} (weighting '{method}')", row.map(|r| format!("row {r}, ")).unwrap_or_default())]
+    Value {
+        method: String,
+        /// 1-based data row of the input file, when the cell came from it.
+        row: Option<usize>,
+        region: String,
+        year: i64,
+        indicator: String,
+        message: String,
     },
     /// The model does not fit the panel.
     #[error("{0}")]
@@ -136,10 +146,40 @@ pub fn build(
     }
     let mut z = Array3::<f64>::zeros((nr, ny, m));
     let mut weight_sets = Vec::new();
-    let fail = |context: String, source| IndexError::Weighting {
-        method: scheme.name().to_string(),
-        context,
-        source,
+    // Weighting errors name a row of the matrix it was given; translate it
+    // back into the region and year (`year` is the year index for scope =
+    // year, None for the stacked region-major panel matrix).
+    let fail = |year: Option<usize>, cause: WeightError| match cause {
+        WeightError::BadValue {
+            column,
+            row,
+            message,
+        } if row >= 1 => {
+            let (r, y) = match year {
+                Some(y) => (row - 1, y),
+                None => ((row - 1) / ny.max(1), (row - 1) % ny.max(1)),
+            };
+            let k = panel
+                .indicators
+                .iter()
+                .position(|i| *i == column)
+                .unwrap_or(0);
+            IndexError::Value {
+                method: scheme.name().to_string(),
+                row: panel.file_row(r, y, k),
+                region: panel.regions.get(r).cloned().unwrap_or_default(),
+                year: panel.years.get(y).copied().unwrap_or_default(),
+                indicator: column,
+                message,
+            }
+        }
+        cause => IndexError::Weighting {
+            method: scheme.name().to_string(),
+            context: year
+                .map(|y| format!("year {}: ", panel.years[y]))
+                .unwrap_or_default(),
+            cause,
+        },
     };
     match scope {
         Scope::Panel => {
@@ -152,7 +192,7 @@ pub fn build(
                 shift,
                 params,
             )
-            .map_err(|e| fail(String::new(), e))?;
+            .map_err(|e| fail(None, e))?;
             let norm = minmax(raw.view(), &model.directions);
             z.assign(
                 &norm
@@ -179,7 +219,7 @@ pub fn build(
                     shift,
                     params,
                 )
-                .map_err(|e| fail(format!("year {year}: "), e))?;
+                .map_err(|e| fail(Some(y), e))?;
                 let norm = minmax(raw, &model.directions);
                 z.index_axis_mut(Axis(1), y).assign(&norm.z);
                 let warnings = w

@@ -16,14 +16,13 @@ use rurban_weighting::{Critic, Entropy, StdDev, Weighting, builtin, builtin_name
 fn panel(regions: &[&str], years: &[i64], indicators: &[&str], values: &[Vec<Vec<f64>>]) -> Panel {
     let (nr, ny, m) = (regions.len(), years.len(), indicators.len());
     let v = Array3::from_shape_fn((nr, ny, m), |(r, y, j)| values[r][y][j]);
-    Panel {
-        source: PathBuf::from("test.csv"),
-        regions: regions.iter().map(|s| s.to_string()).collect(),
-        years: years.to_vec(),
-        indicators: indicators.iter().map(|s| s.to_string()).collect(),
-        values: v,
-        observed: Array3::from_elem((nr, ny, m), true),
-    }
+    Panel::from_values(
+        PathBuf::from("test.csv"),
+        regions.iter().map(|s| s.to_string()).collect(),
+        years.to_vec(),
+        indicators.iter().map(|s| s.to_string()).collect(),
+        v,
+    )
 }
 
 fn model(

@@ -223,22 +223,22 @@ pub fn analyse(
         }
     }
 
-    if a.kde.enabled {
-        if let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth)) {
-            let data: Vec<(String, Vec<f64>)> = (0..ny)
-                .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
-                .collect();
-            let opts = KdeOptions {
-                kernel,
-                bandwidth,
-                grid_n: a.kde.grid_n,
-                grid_range: None,
-                binned: false,
-            };
-            match rurban_kde::kde(&data, &opts) {
-                Ok(k) => res.kde = Some(k),
-                Err(e) => warnings.push(format!("kernel density skipped: {e}")),
-            }
+    if a.kde.enabled
+        && let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth))
+    {
+        let data: Vec<(String, Vec<f64>)> = (0..ny)
+            .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
+            .collect();
+        let opts = KdeOptions {
+            kernel,
+            bandwidth,
+            grid_n: a.kde.grid_n,
+            grid_range: None,
+            binned: false,
+        };
+        match rurban_kde::kde(&data, &opts) {
+            Ok(k) => res.kde = Some(k),
+            Err(e) => warnings.push(format!("kernel density skipped: {e}")),
         }
     }
 
@@ -300,58 +300,58 @@ pub fn analyse(
         }
     }
 
-    if a.grey.enabled {
-        if let Ok(norm) = a.grey.normalization.parse::<Normalization>() {
-            let nd = out.model.dimensions.len();
-            let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
-            let reference: Vec<f64> = (0..ny)
-                .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
-                .collect();
-            let compare: Vec<(String, Vec<f64>)> = (0..nd)
-                .map(|d| {
-                    (
-                        out.model.dimensions[d].clone(),
-                        (0..ny)
-                            .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
-                            .collect(),
-                    )
-                })
-                .collect();
-            match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
-                Ok(mean) => {
-                    let mut regions = Vec::new();
-                    for (r, region) in out.panel.regions.iter().enumerate() {
-                        let reference: Vec<f64> = out.index.composite.row(r).to_vec();
-                        let compare: Vec<(String, Vec<f64>)> = (0..nd)
-                            .map(|d| {
-                                (
-                                    out.model.dimensions[d].clone(),
-                                    (0..ny)
-                                        .map(|y| out.index.dimension_scores[[r, y, d]])
-                                        .collect(),
-                                )
-                            })
-                            .collect();
-                        match rurban_grey::grey_report(
-                            "composite",
-                            &reference,
-                            &compare,
-                            norm,
-                            a.grey.rho,
-                        ) {
-                            Ok(result) => regions.push(RegionGrey {
-                                region: region.clone(),
-                                result,
-                            }),
-                            Err(e) => warnings.push(format!(
-                                "grey relational analysis of region '{region}' skipped: {e}"
-                            )),
-                        }
+    if a.grey.enabled
+        && let Ok(norm) = a.grey.normalization.parse::<Normalization>()
+    {
+        let nd = out.model.dimensions.len();
+        let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
+        let reference: Vec<f64> = (0..ny)
+            .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
+            .collect();
+        let compare: Vec<(String, Vec<f64>)> = (0..nd)
+            .map(|d| {
+                (
+                    out.model.dimensions[d].clone(),
+                    (0..ny)
+                        .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
+                        .collect(),
+                )
+            })
+            .collect();
+        match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
+            Ok(mean) => {
+                let mut regions = Vec::new();
+                for (r, region) in out.panel.regions.iter().enumerate() {
+                    let reference: Vec<f64> = out.index.composite.row(r).to_vec();
+                    let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                        .map(|d| {
+                            (
+                                out.model.dimensions[d].clone(),
+                                (0..ny)
+                                    .map(|y| out.index.dimension_scores[[r, y, d]])
+                                    .collect(),
+                            )
+                        })
+                        .collect();
+                    match rurban_grey::grey_report(
+                        "composite",
+                        &reference,
+                        &compare,
+                        norm,
+                        a.grey.rho,
+                    ) {
+                        Ok(result) => regions.push(RegionGrey {
+                            region: region.clone(),
+                            result,
+                        }),
+                        Err(e) => warnings.push(format!(
+                            "grey relational analysis of region '{region}' skipped: {e}"
+                        )),
                     }
-                    res.grey = Some(GreyAnalysis { mean, regions });
                 }
-                Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
+                res.grey = Some(GreyAnalysis { mean, regions });
             }
+            Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
         }
     }
     res

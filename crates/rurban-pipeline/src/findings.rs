@@ -133,10 +133,9 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
             "flat"
         };
         let mut s = format!(
-            "The mean composite score is {direction}: from {} in {first} to {} in {last}, a linear trend of {} per year",
+            "The mean composite score is {direction}: from {} in {first} to {} in {last}, a linear trend of {slope:+.4} per year",
             f4(means[0]),
             f4(means[ny - 1]),
-            format!("{slope:+.4}")
         );
         if declines.is_empty() {
             s.push_str(", with no year-on-year decline.");
@@ -161,13 +160,13 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
             let (a, b) = (&g[0], &g[g.len() - 1]);
             let narrowed = b.cv < a.cv;
             f.sentences.push(format!(
-                "Regional gaps {}: the coefficient of variation of the composite went from {} in {} to {} in {} ({}), the Gini coefficient from {} to {}.",
+                "Regional gaps {}: the coefficient of variation of the composite went from {} in {} to {} in {} ({:+.4}), the Gini coefficient from {} to {}.",
                 if narrowed { "narrowed" } else { "widened" },
                 f4(a.cv),
                 a.key,
                 f4(b.cv),
                 b.key,
-                format!("{:+.4}", b.cv - a.cv),
+                b.cv - a.cv,
                 f4(a.gini),
                 f4(b.gini)
             ));
@@ -182,15 +181,16 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
         }
     }
 
-    if let Some(k) = &analysis.kde {
-        if k.groups.len() >= 2 {
-            let (a, b) = (&k.groups[0], &k.groups[k.groups.len() - 1]);
-            let shape = match b.peaks.len().cmp(&a.peaks.len()) {
-                std::cmp::Ordering::Greater => "more peaks: signs of polarisation",
-                std::cmp::Ordering::Less => "fewer peaks: the distribution became less polarised",
-                std::cmp::Ordering::Equal => "the same number of peaks",
-            };
-            f.sentences.push(format!(
+    if let Some(k) = &analysis.kde
+        && k.groups.len() >= 2
+    {
+        let (a, b) = (&k.groups[0], &k.groups[k.groups.len() - 1]);
+        let shape = match b.peaks.len().cmp(&a.peaks.len()) {
+            std::cmp::Ordering::Greater => "more peaks: signs of polarisation",
+            std::cmp::Ordering::Less => "fewer peaks: the distribution became less polarised",
+            std::cmp::Ordering::Equal => "the same number of peaks",
+        };
+        f.sentences.push(format!(
                 "The distribution of the composite moved {}: its main peak from {} in {} to {} in {} (height {} to {}, spread {} to {}), with {} peak(s) in {} and {} in {}, {}.",
                 if b.mode > a.mode { "right" } else if b.mode < a.mode { "left" } else { "neither left nor right" },
                 f4(a.mode),
@@ -207,17 +207,16 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
                 b.key,
                 shape
             ));
-            f.polarisation = Some(Polarisation {
-                peaks_first: a.peaks.len(),
-                peaks_last: b.peaks.len(),
-                mode_first: a.mode,
-                mode_last: b.mode,
-                peak_height_first: a.peak_height,
-                peak_height_last: b.peak_height,
-                spread_first: a.spread,
-                spread_last: b.spread,
-            });
-        }
+        f.polarisation = Some(Polarisation {
+            peaks_first: a.peaks.len(),
+            peaks_last: b.peaks.len(),
+            mode_first: a.mode,
+            mode_last: b.mode,
+            peak_height_first: a.peak_height,
+            peak_height_last: b.peak_height,
+            spread_first: a.spread,
+            spread_last: b.spread,
+        });
     }
 
     if let Some(g) = &analysis.grey {
@@ -259,42 +258,42 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
         }
     }
 
-    if let Some(c) = &analysis.cluster {
-        if let Some(labels) = c.get("labels").and_then(|l| l.as_array()) {
-            for l in labels {
-                f.tiers.push(RegionTier {
-                    region: l
-                        .get("label")
-                        .and_then(|x| x.as_str())
-                        .unwrap_or("")
-                        .to_string(),
-                    tier: l.get("tier").and_then(|x| x.as_u64()).unwrap_or(0),
-                    cluster: l.get("cluster").and_then(|x| x.as_u64()).unwrap_or(0),
-                });
-            }
-            let max_tier = f.tiers.iter().map(|t| t.tier).max().unwrap_or(0);
-            let parts: Vec<String> = (1..=max_tier)
-                .map(|t| {
-                    let members: Vec<&str> = f
-                        .tiers
-                        .iter()
-                        .filter(|x| x.tier == t)
-                        .map(|x| x.region.as_str())
-                        .collect();
-                    format!(
-                        "tier {t} ({} regions): {}",
-                        members.len(),
-                        members.join(", ")
-                    )
-                })
-                .collect();
-            f.sentences.push(format!(
-                "Clustering the regions' composite series ({}, k = {}) gives {}.",
-                c.get("method").and_then(|x| x.as_str()).unwrap_or(""),
-                max_tier,
-                parts.join("; ")
-            ));
+    if let Some(c) = &analysis.cluster
+        && let Some(labels) = c.get("labels").and_then(|l| l.as_array())
+    {
+        for l in labels {
+            f.tiers.push(RegionTier {
+                region: l
+                    .get("label")
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                tier: l.get("tier").and_then(|x| x.as_u64()).unwrap_or(0),
+                cluster: l.get("cluster").and_then(|x| x.as_u64()).unwrap_or(0),
+            });
         }
+        let max_tier = f.tiers.iter().map(|t| t.tier).max().unwrap_or(0);
+        let parts: Vec<String> = (1..=max_tier)
+            .map(|t| {
+                let members: Vec<&str> = f
+                    .tiers
+                    .iter()
+                    .filter(|x| x.tier == t)
+                    .map(|x| x.region.as_str())
+                    .collect();
+                format!(
+                    "tier {t} ({} regions): {}",
+                    members.len(),
+                    members.join(", ")
+                )
+            })
+            .collect();
+        f.sentences.push(format!(
+            "Clustering the regions' composite series ({}, k = {}) gives {}.",
+            c.get("method").and_then(|x| x.as_str()).unwrap_or(""),
+            max_tier,
+            parts.join("; ")
+        ));
     }
     f
 }

@@ -76,11 +76,10 @@ pub enum PipelineError {
     #[error(transparent)]
     Core(#[from] CoreError),
     /// Index construction problem.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Index {
         path: PathBuf,
-        #[source]
-        source: rurban_index::IndexError,
+        cause: Box<rurban_index::IndexError>,
     },
     /// Anything else, already phrased for the user.
     #[error("{0}")]
@@ -293,9 +292,9 @@ pub fn run(
         spec.method.shift,
         &params,
     )
-    .map_err(|source| PipelineError::Index {
+    .map_err(|cause| PipelineError::Index {
         path: data_file.clone(),
-        source,
+        cause: Box::new(cause),
     })?;
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
