@@ -16,6 +16,10 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "rurban", version, about, long_about = None)]
 struct Cli {
+    /// Load a plugin library (repeatable); RURBAN_PLUGIN_PATH directories are
+    /// searched too.
+    #[arg(long, global = true, value_name = "FILE")]
+    plugin: Vec<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +40,8 @@ enum Command {
     Grey(cmd::grey::GreyArgs),
     /// Cluster rows into tiers (k-means or hierarchical).
     Cluster(cmd::cluster::ClusterArgs),
+    /// List the weighting schemes and derived-indicator kinds, built in and loaded.
+    Plugins(cmd::plugins::PluginsArgs),
 }
 
 /// Restores the default SIGPIPE action, so `rurban ... | head` ends quietly
@@ -70,21 +76,26 @@ fn main() -> std::process::ExitCode {
     quiet_on_closed_pipe();
     report_bugs_plainly();
     let cli = Cli::parse();
-    let resolver = resolver::Resolver::new();
-    let result = match cli.command {
-        Command::Run(a) => cmd::run::run(a, &resolver),
-        Command::Weights(a) => cmd::weights::run(a, &resolver),
-        Command::Kde(a) => cmd::kde::run(a),
-        Command::Disparity(a) => cmd::disparity::run(a),
-        Command::Convergence(a) => cmd::convergence::run(a),
-        Command::Grey(a) => cmd::grey::run(a),
-        Command::Cluster(a) => cmd::cluster::run(a),
-    };
+    let result =
+        resolver::Resolver::new(&cli.plugin).and_then(|resolver| dispatch(cli.command, resolver));
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             output::print_error(&e);
             std::process::ExitCode::from(2)
         }
+    }
+}
+
+fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Result<()> {
+    match command {
+        Command::Run(a) => cmd::run::run(a, &mut resolver),
+        Command::Weights(a) => cmd::weights::run(a, &resolver),
+        Command::Kde(a) => cmd::kde::run(a),
+        Command::Disparity(a) => cmd::disparity::run(a),
+        Command::Convergence(a) => cmd::convergence::run(a),
+        Command::Grey(a) => cmd::grey::run(a),
+        Command::Cluster(a) => cmd::cluster::run(a),
+        Command::Plugins(a) => cmd::plugins::run(a, &resolver.registry),
     }
 }

@@ -6,5 +6,6 @@ pub mod convergence;
 pub mod disparity;
 pub mod grey;
 pub mod kde;
+pub mod plugins;
 pub mod run;
 pub mod weights;

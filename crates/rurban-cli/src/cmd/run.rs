@@ -31,8 +31,10 @@ pub struct RunArgs {
 }
 
 /// Runs `rurban run`.
-pub fn run(args: RunArgs, resolver: &Resolver) -> Result<()> {
+pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     let spec = rurban_pipeline::read_spec(&args.spec)?;
+    let plugin_files: Vec<_> = spec.plugins.iter().map(|p| spec.resolve(p)).collect();
+    resolver.load_all(&plugin_files)?;
     let out = rurban_pipeline::run(
         &spec,
         &RunOptions {
