@@ -40,6 +40,8 @@ enum Command {
     Grey(cmd::grey::GreyArgs),
     /// Cluster rows into tiers (k-means or hierarchical).
     Cluster(cmd::cluster::ClusterArgs),
+    /// Write a synthetic panel with known structure.
+    Synth(cmd::synth::SynthArgs),
     /// List the weighting schemes and derived-indicator kinds, built in and loaded.
     Plugins(cmd::plugins::PluginsArgs),
 }
@@ -96,6 +98,7 @@ fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Resul
         Command::Convergence(a) => cmd::convergence::run(a),
         Command::Grey(a) => cmd::grey::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
         Command::Plugins(a) => cmd::plugins::run(a, &resolver.registry),
     }
 }

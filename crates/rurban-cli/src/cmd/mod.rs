@@ -8,4 +8,5 @@ pub mod grey;
 pub mod kde;
 pub mod plugins;
 pub mod run;
+pub mod synth;
 pub mod weights;
