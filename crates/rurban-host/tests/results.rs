@@ -79,7 +79,7 @@ fn a_panicking_plugin_becomes_an_error_with_its_message() {
     for _ in 0..3 {
         let msg = weigh_err(&r, "broken-panic");
         assert!(
-            msg.contains("failed: panicked: deliberate panic while weighing 3 columns (at "),
+            msg.contains("failed: the plugin panicked (caught): deliberate panic while weighing 3 columns (at "),
             "{msg}"
         );
         assert!(msg.contains("broken_panic.rs:"), "{msg}");
@@ -97,7 +97,10 @@ fn panics_from_many_threads_are_contained() {
             s.spawn(|| {
                 for _ in 0..5 {
                     let msg = weigh_err(&r, "broken-panic");
-                    assert!(msg.contains("panicked: deliberate panic"), "{msg}");
+                    assert!(
+                        msg.contains("the plugin panicked (caught): deliberate panic"),
+                        "{msg}"
+                    );
                     assert!(common::weigh(&r, "merec", matrix().view()).is_ok());
                 }
             });
@@ -183,7 +186,9 @@ fn a_panicking_indicator_plugin_becomes_an_error() {
     };
     assert_eq!(plugin, "broken-indicator-panic");
     assert!(
-        message.starts_with("panicked: index out of bounds: the len is 3 but the index is 8"),
+        message.starts_with(
+            "the plugin panicked (caught): index out of bounds: the len is 3 but the index is 8"
+        ),
         "{message}"
     );
     // The working plugin next to it still computes.

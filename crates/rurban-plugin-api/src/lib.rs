@@ -742,7 +742,7 @@ pub mod __private {
                 });
                 // Dropping a payload can itself panic; never let that escape.
                 let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                set_last_error(&format!("panicked: {msg}"));
+                set_last_error(&format!("the plugin panicked (caught): {msg}"));
                 STATUS_PANIC
             }
         }
@@ -883,7 +883,10 @@ mod tests {
         assert_eq!(last_error_text(), "bad input");
         assert_eq!(__private::guarded(|| panic!("boom {}", 7)), STATUS_PANIC);
         let msg = last_error_text();
-        assert!(msg.starts_with("panicked: boom 7 (at "), "{msg}");
+        assert!(
+            msg.starts_with("the plugin panicked (caught): boom 7 (at "),
+            "{msg}"
+        );
         assert!(msg.contains("lib.rs"), "{msg}");
         // Still usable after a panic.
         assert_eq!(__private::guarded(|| Ok(())), STATUS_OK);

@@ -66,7 +66,7 @@ where
 
 /// Texts that only a panic (or the program's panic hook) prints.
 const PANIC_MARKERS: [&str; 5] = [
-    "panicked",
+    "panicked at",
     "RUST_BACKTRACE",
     "stack backtrace",
     "internal error",
