@@ -16,7 +16,7 @@ use rurban_grey::{GreyReport, Normalization};
 use rurban_kde::{Bandwidth, KdeOptions, KdeResult, Kernel};
 use serde::Serialize;
 
-use crate::{PipelineError, RunOutput};
+use crate::{PipelineError, RunOutput, Step};
 
 /// Disparity of the composite and of each dimension score, per year.
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +207,7 @@ pub fn analyse(
     out: &RunOutput,
     groups: Option<Vec<String>>,
     warnings: &mut Vec<String>,
+    progress: &dyn Fn(Step),
 ) -> Analysis {
     let a: &AnalysisSpec = &out.spec.analysis;
     let (nr, ny) = out.index.composite.dim();
@@ -216,6 +217,7 @@ pub fn analyse(
         ..Analysis::default()
     };
 
+    progress(Step::Cluster);
     if a.cluster.enabled {
         match cluster_regions(out, a) {
             Ok(v) => res.cluster = Some(v),
@@ -223,6 +225,7 @@ pub fn analyse(
         }
     }
 
+    progress(Step::Kde);
     if a.kde.enabled
         && let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth))
     {
@@ -242,6 +245,7 @@ pub fn analyse(
         }
     }
 
+    progress(Step::Disparity);
     if a.disparity.enabled {
         let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
             (0..ny)
@@ -280,6 +284,7 @@ pub fn analyse(
         }
     }
 
+    progress(Step::Convergence);
     if a.convergence.enabled {
         let rows: Vec<(&str, i64, f64)> = (0..nr)
             .flat_map(|r| (0..ny).map(move |y| (r, y)))
@@ -300,6 +305,7 @@ pub fn analyse(
         }
     }
 
+    progress(Step::Grey);
     if a.grey.enabled
         && let Ok(norm) = a.grey.normalization.parse::<Normalization>()
     {

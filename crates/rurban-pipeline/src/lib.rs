@@ -69,6 +69,51 @@ impl Resolve for Builtins {
     }
 }
 
+/// The steps of a run, reported to a progress callback as each begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Reading, imputing and deriving the panel.
+    Load,
+    /// Weights and scores.
+    Index,
+    /// Clustering the regions.
+    Cluster,
+    /// Kernel density per year.
+    Kde,
+    /// Disparity per year.
+    Disparity,
+    /// Convergence.
+    Convergence,
+    /// Grey relational analysis.
+    Grey,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 7] = [
+        Step::Load,
+        Step::Index,
+        Step::Cluster,
+        Step::Kde,
+        Step::Disparity,
+        Step::Convergence,
+        Step::Grey,
+    ];
+
+    /// What the step does, for a progress line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Load => "reading the panel",
+            Step::Index => "weights and scores",
+            Step::Cluster => "clustering regions",
+            Step::Kde => "kernel density",
+            Step::Disparity => "disparity",
+            Step::Convergence => "convergence",
+            Step::Grey => "grey relational analysis",
+        }
+    }
+}
+
 /// Errors of a run.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -268,6 +313,16 @@ pub fn run(
     opts: &RunOptions,
     resolver: &dyn Resolve,
 ) -> Result<RunOutput, PipelineError> {
+    run_with_progress(spec, opts, resolver, &|_| {})
+}
+
+/// Runs a specification, calling `progress` as each [`Step`] begins.
+pub fn run_with_progress(
+    spec: &Spec,
+    opts: &RunOptions,
+    resolver: &dyn Resolve,
+    progress: &dyn Fn(Step),
+) -> Result<RunOutput, PipelineError> {
     let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
         PipelineError::Other(format!(
             "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
@@ -276,6 +331,7 @@ pub fn run(
             resolver.weighting_names().join(", ")
         ))
     })?;
+    progress(Step::Load);
     let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
     let model = model_of(spec);
     let params = spec
@@ -284,6 +340,7 @@ pub fn run(
         .as_ref()
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
+    progress(Step::Index);
     let index = rurban_index::build(
         &panel,
         &model,
@@ -319,7 +376,7 @@ pub fn run(
         findings: findings::Findings::default(),
     };
     let mut warnings = std::mem::take(&mut out.warnings);
-    out.analysis = analysis::analyse(&out, groups, &mut warnings);
+    out.analysis = analysis::analyse(&out, groups, &mut warnings, progress);
     out.findings = findings::findings(&out, &out.analysis);
     out.warnings = warnings;
     Ok(out)

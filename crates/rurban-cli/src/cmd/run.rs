@@ -10,6 +10,45 @@ use rurban_pipeline::{RunOptions, RunOutput};
 use crate::output::{Format, fmt4, print_warnings, table};
 use crate::resolver::Resolver;
 
+/// A progress bar on stderr for the steps of a run; drawn only on a
+/// terminal, and not at all with --quiet or --format json.
+struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    fn new(hidden: bool) -> Self {
+        let total = rurban_pipeline::Step::ALL.len() as u64;
+        let bar = if hidden {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new(total)
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {msg}") {
+            bar.set_style(style);
+        }
+        Progress(bar)
+    }
+
+    fn step(&self, step: rurban_pipeline::Step) {
+        let pos = rurban_pipeline::Step::ALL
+            .iter()
+            .position(|s| *s == step)
+            .unwrap_or(0);
+        self.0.set_position(pos as u64);
+        self.0.set_message(step.label());
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // Also when the run fails, so the error line is not drawn over.
+        self.0.finish_and_clear();
+    }
+}
+
 /// Arguments of `rurban run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -35,13 +74,16 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     let spec = rurban_pipeline::read_spec(&args.spec)?;
     let plugin_files: Vec<_> = spec.plugins.iter().map(|p| spec.resolve(p)).collect();
     resolver.load_all(&plugin_files)?;
-    let out = rurban_pipeline::run(
+    let bar = Progress::new(args.quiet || args.format == Format::Json);
+    let out = rurban_pipeline::run_with_progress(
         &spec,
         &RunOptions {
             data: args.data.clone(),
         },
         resolver,
+        &|step| bar.step(step),
     )?;
+    bar.finish();
     let summary = summary_json(&out);
     let files = run_files(&out, &summary)?;
     files.commit(&args.out)?;
