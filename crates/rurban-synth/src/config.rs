@@ -1,7 +1,6 @@
 //! The generator's configuration, its presets, TOML input and validation.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,49 +10,9 @@ use crate::error::SynthError;
 /// Largest number of cells (regions x years x indicators) one panel may have.
 pub const MAX_CELLS: u128 = 200_000_000;
 
-/// Whether an indicator rises (`+`) or falls (`-`) with development.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Rises with the latent level (`+`).
-    Positive,
-    /// Falls with the latent level (`-`).
-    Negative,
-}
-
-impl Direction {
-    /// `+` or `-`.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Direction::Positive => "+",
-            Direction::Negative => "-",
-        }
-    }
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.symbol())
-    }
-}
-
-impl Serialize for Direction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.symbol())
-    }
-}
-
-impl<'de> Deserialize<'de> for Direction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        match s.trim() {
-            "+" => Ok(Direction::Positive),
-            "-" => Ok(Direction::Negative),
-            other => Err(serde::de::Error::custom(format!(
-                "invalid direction '{other}': expected \"+\" or \"-\""
-            ))),
-        }
-    }
-}
+/// Whether an indicator rises (`+`) or falls (`-`) with development: the
+/// same type the index specification uses.
+pub use rurban_core::Direction;
 
 /// Everything the generator needs; every field has a default (the `small`
 /// preset), so a TOML file only lists what it changes.

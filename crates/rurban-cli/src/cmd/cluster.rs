@@ -1,12 +1,11 @@
 //! `rurban cluster`: rows into clusters and tiers.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
-use ndarray::Array2;
 use rurban_cluster::{ClusterOptions, Method};
 use rurban_core::table::IdColumn;
 
-use super::common::{InputArgs, in_file, split_list};
+use super::common::{InputArgs, data_columns, in_file, numeric_matrix};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 
 /// Clustering method.
@@ -51,31 +50,12 @@ pub fn run(args: ClusterArgs) -> Result<()> {
         Some(c) => Some(t.require(c)?),
         None => t.id_column(IdColumn::Region, None)?,
     };
-    let picked = split_list(&args.columns);
-    let cols: Vec<usize> = if picked.is_empty() {
-        let year = t.id_column(IdColumn::Year, None)?;
-        (0..t.headers.len())
-            .filter(|c| Some(*c) != label_col && Some(*c) != year)
-            .collect()
-    } else {
-        picked
-            .iter()
-            .map(|c| t.require(c))
-            .collect::<Result<_, _>>()?
-    };
-    if cols.is_empty() {
-        bail!("{}: no feature columns to cluster", t.path.display());
-    }
+    let cols = data_columns(&t, &args.columns, label_col, "cluster")?;
     let labels: Vec<String> = match label_col {
         Some(c) => t.text(c).into_iter().map(String::from).collect(),
         None => (1..=t.n_rows()).map(|i| i.to_string()).collect(),
     };
-    let mut data = Array2::<f64>::zeros((t.n_rows(), cols.len()));
-    for (j, &c) in cols.iter().enumerate() {
-        for (i, v) in t.numbers_complete(c)?.into_iter().enumerate() {
-            data[[i, j]] = v;
-        }
-    }
+    let data = numeric_matrix(&t, &cols)?;
     let method = match args.method {
         MethodArg::Kmeans => Method::Kmeans,
         MethodArg::Ward => Method::Ward,

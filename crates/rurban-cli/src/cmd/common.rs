@@ -99,3 +99,45 @@ pub fn values_by_group(
 pub fn in_file<E: std::fmt::Display>(table: &Table) -> impl Fn(E) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("{}: {e}", table.path.display())
 }
+
+/// The numeric data columns of a method subcommand: those `--columns` picks,
+/// else every column but the identifier columns (region and year aliases)
+/// and `exclude` (e.g. a label column). None is an error saying `what` they
+/// were wanted for.
+pub fn data_columns(
+    table: &Table,
+    picked: &Option<String>,
+    exclude: Option<usize>,
+    what: &str,
+) -> Result<Vec<usize>> {
+    use rurban_core::table::IdColumn;
+    let picked = split_list(picked);
+    let cols: Vec<usize> = if picked.is_empty() {
+        let r = table.id_column(IdColumn::Region, None)?;
+        let y = table.id_column(IdColumn::Year, None)?;
+        (0..table.headers.len())
+            .filter(|c| ![r, y, exclude].contains(&Some(*c)))
+            .collect()
+    } else {
+        picked
+            .iter()
+            .map(|c| table.require(c))
+            .collect::<Result<_, _>>()?
+    };
+    if cols.is_empty() {
+        anyhow::bail!("{}: no numeric columns to {what}", table.path.display());
+    }
+    Ok(cols)
+}
+
+/// The given columns as a rows x columns matrix; a missing or non-numeric
+/// cell is an error naming row and column.
+pub fn numeric_matrix(table: &Table, cols: &[usize]) -> Result<ndarray::Array2<f64>> {
+    let mut data = ndarray::Array2::<f64>::zeros((table.n_rows(), cols.len()));
+    for (j, &c) in cols.iter().enumerate() {
+        for (i, v) in table.numbers_complete(c)?.into_iter().enumerate() {
+            data[[i, j]] = v;
+        }
+    }
+    Ok(data)
+}

@@ -2,12 +2,10 @@
 
 use anyhow::{Result, bail};
 use clap::Args;
-use ndarray::Array2;
 use rurban_core::Direction;
-use rurban_core::table::IdColumn;
 use serde_json::json;
 
-use super::common::{InputArgs, split_list};
+use super::common::{InputArgs, data_columns, numeric_matrix, split_list};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 use crate::resolver::Resolver;
 
@@ -45,22 +43,7 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
         ),
     };
     let t = args.input.read()?;
-    let picked = split_list(&args.columns);
-    let cols: Vec<usize> = if picked.is_empty() {
-        let r = t.id_column(IdColumn::Region, None)?;
-        let y = t.id_column(IdColumn::Year, None)?;
-        (0..t.headers.len())
-            .filter(|c| Some(*c) != r && Some(*c) != y)
-            .collect()
-    } else {
-        picked
-            .iter()
-            .map(|c| t.require(c))
-            .collect::<Result<_, _>>()?
-    };
-    if cols.is_empty() {
-        bail!("{}: no indicator columns to weight", t.path.display());
-    }
+    let cols = data_columns(&t, &args.columns, None, "weight")?;
     let names: Vec<String> = cols.iter().map(|&c| t.headers[c].clone()).collect();
     let negative = split_list(&args.negative);
     for n in &negative {
@@ -83,12 +66,7 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
         })
         .collect();
     let n = t.n_rows();
-    let mut raw = Array2::<f64>::zeros((n, cols.len()));
-    for (j, &c) in cols.iter().enumerate() {
-        for (i, v) in t.numbers_complete(c)?.into_iter().enumerate() {
-            raw[[i, j]] = v;
-        }
-    }
+    let raw = numeric_matrix(&t, &cols)?;
     let w = rurban_weighting::compute(
         scheme.as_ref(),
         &names,
