@@ -1,1 +1,93 @@
-//! Self-contained HTML report with SVG charts
+//! The report of a `rurban run`: renders the run's `summary.json` into one
+//! self-contained `report.html` and into `results.xlsx`.
+//!
+//! * [`render_html`] writes a single HTML document with inline CSS and inline
+//!   SVG charts (drawn with plotters' SVG backend; no script, no web font, no
+//!   external resource), so it opens from disk in any browser and prints
+//!   cleanly. SVG text uses the font stack
+//!   `"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif`,
+//!   because region and indicator names are often Chinese.
+//! * [`render_xlsx`] writes one worksheet per table (weights, scores, tiers,
+//!   kde, disparity, convergence, grey), bold frozen header row, numbers
+//!   stored as numbers.
+//!
+//! Both tolerate a summary whose `analysis` or `findings` sections (or parts
+//! of them) are absent: what is there is rendered, and the report names the
+//! sections that were not run. A section that is present but malformed is an
+//! error naming the field.
+//!
+//! The charts compute little of their own; what they do compute:
+//! * the yearly mean composite, `mean_r x_ry` over regions with a value;
+//! * beta convergence points `ln x_r,t0` and `g_r = ln(x_r,T / x_r,t0) / (T - t0)`
+//!   from the composite scores, and, when the summary carries only the slope
+//!   `b`, the OLS intercept `a = mean(g) - b mean(ln x0)`;
+//! * the dendrogram layout from SciPy-convention merges `[a, b, height, size]`
+//!   (rows 0..n-1, merged clusters n+i), leaves in the order
+//!   `scipy.cluster.hierarchy.dendrogram` draws them, and the cut height for
+//!   `k` clusters halfway between the (k-1)-th and k-th highest merges.
+//!
+//! See `docs/report.md` for every chart and table.
+
+mod charts;
+mod draw;
+mod fmt;
+mod html;
+mod json;
+mod model;
+mod xlsx;
+
+#[cfg(test)]
+mod fixture_tests;
+
+/// What can go wrong when rendering a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A field the report needs is absent.
+    #[error("summary.json: `{path}` is missing")]
+    Missing {
+        /// Where in the summary, e.g. `analysis.kde.groups[2].density`.
+        path: String,
+    },
+    /// A field has the wrong type.
+    #[error("summary.json: `{path}` should be {expected}, found {found}")]
+    Invalid {
+        /// Where in the summary.
+        path: String,
+        /// What the field should be.
+        expected: &'static str,
+        /// What was found.
+        found: String,
+    },
+    /// Fields contradict each other (an unknown region, a duplicate year, a
+    /// merge of a cluster that does not exist, ...).
+    #[error("summary.json: {0}")]
+    Inconsistent(String),
+    /// A chart could not be drawn.
+    #[error("cannot draw {figure}: {message}")]
+    Chart {
+        /// The figure id.
+        figure: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The workbook could not be written.
+    #[error("cannot write results.xlsx: {0}")]
+    Xlsx(String),
+}
+
+/// Renders a run's `summary.json` as one self-contained HTML document.
+///
+/// The figures are `<figure id="fig-...">` elements whose `<svg>` has the id
+/// `fig-...-svg`: fig-weights, fig-composite, fig-heatmap, fig-dimensions,
+/// fig-kde, fig-disparity, fig-dagum (only with groups), fig-beta, fig-grey,
+/// fig-dendrogram, each present when its data is.
+pub fn render_html(summary: &serde_json::Value) -> Result<String, ReportError> {
+    let s = model::Summary::parse(summary)?;
+    html::page(&s)
+}
+
+/// Renders a run's `summary.json` as an XLSX workbook (the file's bytes).
+pub fn render_xlsx(summary: &serde_json::Value) -> Result<Vec<u8>, ReportError> {
+    let s = model::Summary::parse(summary)?;
+    xlsx::workbook(&s)
+}

@@ -1,0 +1,636 @@
+//! Charts of relations: beta convergence, grey relational grades, the
+//! cluster dendrogram.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{Axis, Figure, mesh};
+use crate::ReportError;
+use crate::draw::{
+    INK, LegendItem, MUTED, NEUTRAL, begin, category_colour, end, font, legend, padded, render,
+    text, text_width, tier_colour,
+};
+use crate::fmt::{decimals_for, fx, pval};
+use crate::model::{Beta, Cluster, ClusterLabel, Grey, Merge, Summary};
+
+const WIDTH: u32 = 920;
+
+/// Beta regression points: (region index, ln x0, g) for every region with a
+/// positive composite in the first and the last year, where
+/// `g = ln(x_T / x_0) / (T - t0)`. Also returns `(t0, T)`.
+pub(crate) fn beta_points(s: &Summary) -> (Vec<(usize, f64, f64)>, i64, i64) {
+    let ny = s.years.len();
+    let (t0, t1) = (s.years[0], s.years[ny - 1]);
+    let span = (t1 - t0) as f64;
+    let mut pts = Vec::new();
+    if span <= 0.0 {
+        return (pts, t0, t1);
+    }
+    for (r, row) in s.composite.iter().enumerate() {
+        let (x0, x1) = (row[0], row[ny - 1]);
+        if x0.is_finite() && x1.is_finite() && x0 > 0.0 && x1 > 0.0 {
+            pts.push((r, x0.ln(), (x1 / x0).ln() / span));
+        }
+    }
+    (pts, t0, t1)
+}
+
+/// The intercept of the beta line: the summary's, else the OLS intercept for
+/// the given slope, `a = mean(g) - b mean(ln x0)`. Returns (a, computed here).
+pub(crate) fn beta_intercept(beta: &Beta, pts: &[(usize, f64, f64)]) -> (f64, bool) {
+    if let Some(a) = beta.a.filter(|a| a.is_finite()) {
+        return (a, false);
+    }
+    let n = pts.len() as f64;
+    let mx = pts.iter().map(|p| p.1).sum::<f64>() / n;
+    let my = pts.iter().map(|p| p.2).sum::<f64>() / n;
+    (my - beta.b * mx, true)
+}
+
+/// Initial level against growth with the fitted line (fig-beta). None when
+/// fewer than 2 regions have a positive score in both end years.
+pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportError> {
+    let (pts, t0, t1) = beta_points(s);
+    if pts.len() < 2 {
+        return Ok(None);
+    }
+    let (a, computed) = beta_intercept(beta, &pts);
+    let b = beta.b;
+    let (xlo, xhi) = padded(pts.iter().map(|p| p.1), 0.08);
+    let line = |x: f64| a + b * x;
+    let (ylo, yhi) = padded(
+        pts.iter()
+            .map(|p| p.2)
+            .chain([line(xlo), line(xhi)].into_iter().filter(|v| v.is_finite())),
+        0.08,
+    );
+    let xdec = decimals_for(xhi - xlo);
+    let ydec = decimals_for(yhi - ylo);
+    let xfmt = move |v: &f64| fx(*v, xdec);
+    let yfmt = move |v: &f64| fx(*v, ydec);
+    // Label priority: the extremes of the initial level first.
+    let mx = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
+    let mut priority: Vec<usize> = (0..pts.len()).collect();
+    priority.sort_by(|&i, &j| {
+        (pts[j].1 - mx)
+            .abs()
+            .total_cmp(&(pts[i].1 - mx).abs())
+            .then(i.cmp(&j))
+    });
+    let unlabelled = std::cell::Cell::new(0usize);
+    let title = "Absolute beta convergence";
+    let svg = render("fig-beta", title, (WIDTH, 460), |root| {
+        let items = [
+            LegendItem {
+                label: "region".into(),
+                colour: category_colour(0),
+                line: false,
+            },
+            LegendItem {
+                label: format!(
+                    "fit: g = {} {} {}·ln x0",
+                    fx(a, 4),
+                    if b < 0.0 { "−" } else { "+" },
+                    fx(b.abs(), 4)
+                ),
+                colour: category_colour(5),
+                line: true,
+            },
+        ];
+        legend(root, &items, (80, 10), WIDTH as i32 - 100)?;
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(40)
+            .margin_right(36)
+            .margin_left(4)
+            .x_label_area_size(48)
+            .y_label_area_size(74)
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+        let x = Axis {
+            desc: format!("ln composite score in {t0}"),
+            labels: 9,
+            grid: true,
+            fmt: &xfmt,
+        };
+        let y = Axis {
+            desc: format!("Mean annual log growth {t0}–{t1}"),
+            labels: 7,
+            grid: true,
+            fmt: &yfmt,
+        };
+        mesh(root, &mut chart, &x, &y)?;
+        begin(root, "fit")?;
+        chart.draw_series(LineSeries::new(
+            vec![(xlo, line(xlo)), (xhi, line(xhi))],
+            category_colour(5).stroke_width(2),
+        ))?;
+        end(root)?;
+        begin(root, "points")?;
+        chart.draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p.1, p.2), 5, category_colour(0).mix(0.85).filled())),
+        )?;
+        end(root)?;
+        begin(root, "labels")?;
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let centres: Vec<(i32, i32)> = pts
+            .iter()
+            .map(|p| chart.backend_coord(&(p.1, p.2)))
+            .collect();
+        let boxes = place_labels(
+            &centres,
+            &priority,
+            |i| (text_width(&s.regions[pts[i].0], 11.0).ceil() as i32, 12),
+            (xr.start, yr.start, xr.end, yr.end),
+        );
+        for (i, b) in boxes.iter().enumerate() {
+            match b {
+                Some((x, y)) => text(
+                    root,
+                    &s.regions[pts[i].0],
+                    (*x, *y),
+                    &font(11.0).color(&MUTED),
+                    HPos::Left,
+                    VPos::Top,
+                )?,
+                None => unlabelled.set(unlabelled.get() + 1),
+            }
+        }
+        end(root)?;
+        Ok(())
+    })?;
+
+    let mut caption = format!(
+        "Each dot is a region: x = ln of its composite score in {t0}, y = mean annual log growth g = ln(x{t1} / x{t0}) / {}. The line is the OLS fit g = a + b·ln x0 with b = {}",
+        t1 - t0,
+        fx(b, 4)
+    );
+    let mut stats = Vec::new();
+    if let Some(se) = beta.se {
+        stats.push(format!("se {}", fx(se, 4)));
+    }
+    if let Some(t) = beta.t {
+        stats.push(format!("t {}", fx(t, 2)));
+    }
+    if let Some(p) = beta.p {
+        stats.push(format!("p {}", pval(p)));
+    }
+    if !stats.is_empty() {
+        caption.push_str(&format!(" ({})", stats.join(", ")));
+    }
+    caption.push_str(&format!(
+        " and a = {}{}",
+        fx(a, 4),
+        if computed {
+            " (computed from the points as mean(g) − b·mean(ln x0))"
+        } else {
+            ""
+        }
+    ));
+    if let Some(r2) = beta.r2 {
+        caption.push_str(&format!(", R² = {}", fx(r2, 3)));
+    }
+    caption.push_str(&format!(", n = {}", beta.n.unwrap_or(pts.len())));
+    caption.push_str(". ");
+    match (beta.lambda, beta.half_life) {
+        (Some(l), Some(h)) if b < 0.0 => caption.push_str(&format!(
+            "b < 0: regions that started lower grew faster (absolute β convergence), at a speed λ = {} per year, half-life {} years.",
+            fx(l, 4),
+            fx(h, 1)
+        )),
+        _ if b < 0.0 => caption.push_str("b < 0: regions that started lower grew faster (absolute β convergence)."),
+        _ => caption.push_str("b ≥ 0: no absolute β convergence (no speed or half-life)."),
+    }
+    match unlabelled.get() {
+        0 => {}
+        k => caption.push_str(&format!(
+            " {k} of the {} dots are not named because their label would overlap another label or dot.",
+            pts.len()
+        )),
+    }
+    Ok(Some(Figure {
+        id: "fig-beta",
+        title: title.into(),
+        svg,
+        caption,
+    }))
+}
+
+/// Places point labels (pixel boxes `w x h`) next to their points without
+/// overlapping each other, any point (a 10 x 10 box around each centre) or the
+/// plot frame `(x0, y0, x1, y1)`. Points are tried in `priority` order; each
+/// gets the first free spot of eight around it, or None. Returns the top-left
+/// corner of each label.
+pub(crate) fn place_labels(
+    centres: &[(i32, i32)],
+    priority: &[usize],
+    size: impl Fn(usize) -> (i32, i32),
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+) -> Vec<Option<(i32, i32)>> {
+    type Box4 = (i32, i32, i32, i32);
+    let overlaps = |a: &Box4, b: &Box4| a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+    let dots: Vec<Box4> = centres
+        .iter()
+        .map(|&(x, y)| (x - 5, y - 5, x + 5, y + 5))
+        .collect();
+    let mut placed: Vec<Box4> = Vec::new();
+    let mut out = vec![None; centres.len()];
+    for &i in priority {
+        let (px, py) = centres[i];
+        let (w, h) = size(i);
+        let candidates = [
+            (px + 7, py - h - 1),
+            (px + 7, py + 1),
+            (px - 7 - w, py - h - 1),
+            (px - 7 - w, py + 1),
+            (px + 8, py - h / 2),
+            (px - 8 - w, py - h / 2),
+            (px - w / 2, py - h - 7),
+            (px - w / 2, py + 7),
+        ];
+        for (x, y) in candidates {
+            let b = (x, y, x + w, y + h);
+            let inside = b.0 >= x0 && b.1 >= y0 && b.2 <= x1 && b.3 <= y1;
+            if inside
+                && !placed.iter().any(|p| overlaps(p, &b))
+                && !dots.iter().any(|d| overlaps(d, &b))
+            {
+                placed.push(b);
+                out[i] = Some((x, y));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Grey relational grades of the dimensions, ranked (fig-grey).
+pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
+    let mut rows: Vec<(usize, &str, f64, i64)> = g
+        .grades
+        .iter()
+        .enumerate()
+        .map(|(i, (c, grade, rank))| (i, s.dim_name(c), *grade, *rank))
+        .collect();
+    rows.sort_by(|a, b| a.3.cmp(&b.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let n = rows.len();
+    let lab_px = 12.0;
+    let left = (rows
+        .iter()
+        .map(|r| text_width(&format!("{}. {}", r.3, r.1), lab_px))
+        .fold(60.0, f64::max)
+        + 22.0)
+        .ceil() as u32;
+    let height = n as u32 * 34 + 18 + 52;
+    let xfmt = |v: &f64| fx(*v, 1);
+    let nofmt = |_: &f64| String::new();
+    let dim_index = |c: &str| s.dimensions.iter().position(|d| d.id == c);
+    let title = "Grey relational grades of the dimensions";
+    let svg = render("fig-grey", title, (WIDTH, height), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(18)
+            .margin_right(40)
+            .margin_left(0)
+            .x_label_area_size(48)
+            .y_label_area_size(left)
+            .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))?;
+        let x = Axis {
+            desc: "Grey relational grade (0–1, higher = closer to the composite)".into(),
+            labels: 11,
+            grid: true,
+            fmt: &xfmt,
+        };
+        let y = Axis {
+            desc: String::new(),
+            labels: 0,
+            grid: false,
+            fmt: &nofmt,
+        };
+        mesh(root, &mut chart, &x, &y)?;
+        let row = |k: usize| (n - 1 - k) as f64;
+        begin(root, "bars")?;
+        for (k, r) in rows.iter().enumerate() {
+            let c = dim_index(&g.grades[r.0].0)
+                .map(category_colour)
+                .unwrap_or(NEUTRAL);
+            let v = if r.2.is_finite() { r.2 } else { 0.0 };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, row(k) - 0.3), (v, row(k) + 0.3)],
+                c.filled(),
+            )))?;
+        }
+        end(root)?;
+        begin(root, "labels")?;
+        let (xr, _) = chart.plotting_area().get_pixel_range();
+        for (k, r) in rows.iter().enumerate() {
+            let (bx, py) = chart.backend_coord(&(if r.2.is_finite() { r.2 } else { 0.0 }, row(k)));
+            text(
+                root,
+                &format!("{}. {}", r.3, r.1),
+                (xr.start - 8, py),
+                &font(lab_px),
+                HPos::Right,
+                VPos::Center,
+            )?;
+            text(
+                root,
+                &fx(r.2, 3),
+                (bx + 5, py),
+                &font(11.0).color(&MUTED),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        end(root)?;
+        Ok(())
+    })?;
+    let mut caption = format!(
+        "Grey relational grade of each dimension's yearly mean score with the yearly mean composite ({} normalisation, ρ = {}), ranked: rank 1 moves most closely with the composite. ",
+        g.normalization.clone().unwrap_or_else(|| "mean".into()),
+        g.rho.map(|r| fx(r, 2)).unwrap_or_else(|| "0.5".into())
+    );
+    caption.push_str(
+        &rows
+            .iter()
+            .map(|r| format!("{}. {} {}", r.3, r.1, fx(r.2, 3)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    caption.push('.');
+    Ok(Figure {
+        id: "fig-grey",
+        title: title.into(),
+        svg,
+        caption,
+    })
+}
+
+/// Leaf order of a SciPy linkage as `scipy.cluster.hierarchy.dendrogram`
+/// draws it (no sorting): from the root, the first merged cluster `a` before
+/// the second `b`.
+pub(crate) fn leaf_order(merges: &[Merge], n: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if merges.is_empty() {
+        return (0..n).collect();
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut stack = vec![n + merges.len() - 1];
+    while let Some(node) = stack.pop() {
+        if node < n {
+            out.push(node);
+        } else {
+            let m = merges[node - n];
+            stack.push(m.b);
+            stack.push(m.a);
+        }
+    }
+    out
+}
+
+/// The cluster dendrogram with tiers coloured (fig-dendrogram); None for
+/// k-means (no merges).
+pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, ReportError> {
+    let Some(merges) = c.merges.as_ref().filter(|m| !m.is_empty()) else {
+        return Ok(None);
+    };
+    let labels: &[ClusterLabel] = &c.labels;
+    let n = labels.len();
+    let order = leaf_order(merges, n);
+    let mut pos = vec![0.0; n + merges.len()];
+    for (k, &leaf) in order.iter().enumerate() {
+        pos[leaf] = (n - 1 - k) as f64;
+    }
+    let mut height = vec![0.0; n + merges.len()];
+    // Tier of every node: Some(t) when all its leaves share tier t.
+    let mut tier: Vec<Option<i64>> = labels.iter().map(|l| Some(l.tier)).collect();
+    tier.resize(n + merges.len(), None);
+    for (i, m) in merges.iter().enumerate() {
+        let id = n + i;
+        pos[id] = (pos[m.a] + pos[m.b]) / 2.0;
+        height[id] = m.height;
+        tier[id] = match (tier[m.a], tier[m.b]) {
+            (Some(x), Some(y)) if x == y => Some(x),
+            _ => None,
+        };
+    }
+    let hmax = merges
+        .iter()
+        .map(|m| m.height)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let mut sorted: Vec<f64> = merges.iter().map(|m| m.height).collect();
+    sorted.sort_by(f64::total_cmp);
+    let k = c.k.unwrap_or_else(|| {
+        let mut t: Vec<i64> = labels.iter().map(|l| l.cluster).collect();
+        t.sort();
+        t.dedup();
+        t.len()
+    });
+    let m = sorted.len();
+    let cut = (k >= 2 && k <= n).then(|| (sorted[m - k] + sorted[m - k + 1]) / 2.0);
+    let lab_px = if n > 40 { 10.0 } else { 12.0 };
+    let row_h: u32 = if n > 40 { 14 } else { 20 };
+    let left = (labels
+        .iter()
+        .map(|l| text_width(&l.label, lab_px))
+        .fold(40.0, f64::max)
+        + 36.0)
+        .ceil() as u32;
+    let mut tiers: Vec<i64> = labels.iter().map(|l| l.tier).collect();
+    tiers.sort();
+    tiers.dedup();
+    let h_px = n as u32 * row_h + 40 + 52;
+    let xdec = decimals_for(hmax);
+    let xfmt = move |v: &f64| fx(*v, xdec);
+    let nofmt = |_: &f64| String::new();
+    let method = c.method.clone().unwrap_or_else(|| "hierarchical".into());
+    let title = "Cluster dendrogram";
+    let svg = render("fig-dendrogram", title, (WIDTH, h_px), |root| {
+        let mut items: Vec<LegendItem> = tiers
+            .iter()
+            .map(|&t| LegendItem {
+                label: format!("Tier {t}"),
+                colour: tier_colour(t),
+                line: true,
+            })
+            .collect();
+        items.push(LegendItem {
+            label: "joins several tiers".into(),
+            colour: NEUTRAL,
+            line: true,
+        });
+        legend(
+            root,
+            &items,
+            (left as i32, 10),
+            WIDTH as i32 - left as i32 - 20,
+        )?;
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(40)
+            .margin_right(30)
+            .margin_left(0)
+            .x_label_area_size(48)
+            .y_label_area_size(left)
+            .build_cartesian_2d(0.0..hmax * 1.04, -0.6..(n as f64 - 0.4))?;
+        let x = Axis {
+            desc: format!("Merge height ({method} linkage distance)"),
+            labels: 9,
+            grid: true,
+            fmt: &xfmt,
+        };
+        let y = Axis {
+            desc: String::new(),
+            labels: 0,
+            grid: false,
+            fmt: &nofmt,
+        };
+        mesh(root, &mut chart, &x, &y)?;
+        begin(root, "links")?;
+        for (i, m) in merges.iter().enumerate() {
+            let id = n + i;
+            let colour = tier[id].map(tier_colour).unwrap_or(NEUTRAL);
+            let style = colour.stroke_width(2);
+            let h = m.height;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(height[m.a], pos[m.a]), (h, pos[m.a])],
+                style,
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(height[m.b], pos[m.b]), (h, pos[m.b])],
+                style,
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(h, pos[m.a]), (h, pos[m.b])],
+                style,
+            )))?;
+        }
+        end(root)?;
+        if let Some(cut) = cut {
+            begin(root, "cut")?;
+            chart.draw_series(DashedLineSeries::new(
+                vec![(cut, -0.5), (cut, n as f64 - 0.5)],
+                6,
+                4,
+                INK.mix(0.7).stroke_width(1),
+            ))?;
+            end(root)?;
+        }
+        begin(root, "leaves")?;
+        let (xr, _) = chart.plotting_area().get_pixel_range();
+        for &leaf in &order {
+            let (_, py) = chart.backend_coord(&(0.0, pos[leaf]));
+            let l = &labels[leaf];
+            let col = tier_colour(l.tier);
+            root.draw(&Rectangle::new(
+                [(xr.start - 16, py - 5), (xr.start - 6, py + 5)],
+                col.filled(),
+            ))?;
+            text(
+                root,
+                &l.label,
+                (xr.start - 22, py),
+                &font(lab_px),
+                HPos::Right,
+                VPos::Center,
+            )?;
+        }
+        end(root)?;
+        Ok(())
+    })?;
+
+    let mut caption = format!(
+        "Hierarchical clustering ({method} linkage) of the {n} regions on their composite scores over the years (one feature per year); the leaves, coloured squares and the links inside one tier carry the tier colour (tier 1 = highest mean composite), links that join several tiers are grey. "
+    );
+    if let Some(cut) = cut {
+        caption.push_str(&format!(
+            "The dashed line at height {} cuts the tree into {k} clusters. ",
+            fx(cut, 3)
+        ));
+    }
+    let means = s.region_mean();
+    let idx = |name: &str| s.regions.iter().position(|r| r == name);
+    let parts: Vec<String> = tiers
+        .iter()
+        .map(|&t| {
+            let members: Vec<&ClusterLabel> = labels.iter().filter(|l| l.tier == t).collect();
+            let m = crate::model::mean(
+                members
+                    .iter()
+                    .filter_map(|l| idx(&l.label))
+                    .map(|r| means[r]),
+            );
+            format!(
+                "tier {t}: {} region(s), mean composite {}",
+                members.len(),
+                fx(m, 3)
+            )
+        })
+        .collect();
+    caption.push_str(&parts.join("; "));
+    caption.push_str(&format!(
+        ". The tallest merge is at height {}.",
+        fx(hmax, 3)
+    ));
+    Ok(Some(Figure {
+        id: "fig-dendrogram",
+        title: title.into(),
+        svg,
+        caption,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(a: usize, b: usize, h: f64) -> Merge {
+        Merge { a, b, height: h }
+    }
+
+    #[test]
+    fn leaf_order_follows_scipy() {
+        // 4 leaves: (0,3) -> 4, (1,2) -> 5, (5,4) -> 6.
+        // From the root 6: left 5 = (1, 2), right 4 = (0, 3): order 1, 2, 0, 3.
+        let merges = [m(0, 3, 1.0), m(1, 2, 1.5), m(5, 4, 3.0)];
+        assert_eq!(leaf_order(&merges, 4), vec![1, 2, 0, 3]);
+        assert_eq!(leaf_order(&[], 1), vec![0]);
+    }
+
+    #[test]
+    fn labels_do_not_overlap() {
+        // Two points 4 px apart: the first label goes above-right of point 0
+        // at (7, -11)..(37, -1); for point 1 at (0, 4) above-right would be
+        // (7, -7)..(37, 3), which overlaps, so it goes below-right: (7, 5).
+        let c = [(0, 0), (0, 4)];
+        let out = place_labels(&c, &[0, 1], |_| (30, 10), (-100, -100, 100, 100));
+        assert_eq!(out, vec![Some((7, -11)), Some((7, 5))]);
+        // No room at all inside a tiny frame.
+        let out = place_labels(&c, &[0, 1], |_| (30, 10), (-1, -1, 1, 1));
+        assert_eq!(out, vec![None, None]);
+    }
+
+    #[test]
+    fn intercept_from_points() {
+        // Points (ln x0, g): (0, 1), (1, 0), (2, -1); b = -1.
+        // mean(g) = 0, mean(ln x0) = 1: a = 0 - (-1)(1) = 1.
+        let pts = [(0, 0.0, 1.0), (1, 1.0, 0.0), (2, 2.0, -1.0)];
+        let beta = Beta {
+            b: -1.0,
+            a: None,
+            se: None,
+            t: None,
+            p: None,
+            r2: None,
+            lambda: None,
+            half_life: None,
+            n: None,
+        };
+        assert_eq!(beta_intercept(&beta, &pts), (1.0, true));
+        let given = Beta {
+            a: Some(0.25),
+            ..beta
+        };
+        assert_eq!(beta_intercept(&given, &pts), (0.25, false));
+    }
+}

@@ -1,0 +1,380 @@
+//! `results.xlsx`: one worksheet per table, bold frozen header row, numbers
+//! as numbers (a value that is not finite is left blank).
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::ReportError;
+use crate::charts::{beta_points, key_year};
+use crate::model::{Disparity, Summary};
+
+/// One cell of a table.
+enum Cell {
+    Num(f64),
+    Int(i64),
+    Text(String),
+    Blank,
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// A year-like key as a whole number when it is one.
+fn key_cell(k: &str) -> Cell {
+    match key_year(k) {
+        Some(y) if y.fract() == 0.0 => Cell::Int(y as i64),
+        _ => text(k),
+    }
+}
+
+fn xerr(e: XlsxError) -> ReportError {
+    ReportError::Xlsx(e.to_string())
+}
+
+/// Writes a block of columns starting at column `col0`: header in row 0, data below.
+fn block(
+    ws: &mut Worksheet,
+    bold: &Format,
+    col0: u16,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<(), ReportError> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, col0 + c as u16, *h, bold)
+            .map_err(xerr)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = col0 + c as u16;
+            match cell {
+                Cell::Num(v) if v.is_finite() => {
+                    ws.write_number(r, c, *v).map_err(xerr)?;
+                }
+                Cell::Int(v) => {
+                    ws.write_number(r, c, *v as f64).map_err(xerr)?;
+                }
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).map_err(xerr)?;
+                }
+                Cell::Num(_) | Cell::Blank => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet, ReportError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).map_err(xerr)?;
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    Ok(ws)
+}
+
+/// The workbook's bytes.
+pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+
+    // weights
+    {
+        let yearly = !s.year_weights.is_empty();
+        let mut rows = Vec::new();
+        let mut headers = Vec::new();
+        if yearly {
+            headers.push("year");
+        }
+        headers.extend([
+            "dimension",
+            "dimension_name",
+            "indicator",
+            "indicator_name",
+            "direction",
+            "unit",
+            "weight",
+        ]);
+        let sets: Vec<Option<&crate::model::YearWeights>> = if yearly {
+            s.year_weights.iter().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for set in sets {
+            for dim in &s.dimensions {
+                for ind in &dim.indicators {
+                    let mut row = Vec::new();
+                    let w = match set {
+                        Some(y) => {
+                            row.push(Cell::Int(y.year));
+                            y.weights.get(&ind.id).copied().unwrap_or(f64::NAN)
+                        }
+                        None => ind.weight,
+                    };
+                    row.extend([
+                        text(&dim.id),
+                        text(&dim.name),
+                        text(&ind.id),
+                        text(&ind.name),
+                        text(&ind.direction),
+                        text(&ind.unit),
+                        Cell::Num(w),
+                    ]);
+                    rows.push(row);
+                }
+            }
+        }
+        let ws = sheet(&mut wb, "weights")?;
+        block(ws, &bold, 0, &headers, &rows)?;
+        ws.autofit();
+    }
+
+    // scores
+    {
+        let mut headers = vec!["region", "year", "composite"];
+        headers.extend(s.dimensions.iter().map(|d| d.id.as_str()));
+        let mut rows = Vec::new();
+        for (r, region) in s.regions.iter().enumerate() {
+            for (y, year) in s.years.iter().enumerate() {
+                let mut row = vec![text(region), Cell::Int(*year), Cell::Num(s.composite[r][y])];
+                row.extend((0..s.dimensions.len()).map(|d| Cell::Num(s.dims[d][r][y])));
+                rows.push(row);
+            }
+        }
+        let ws = sheet(&mut wb, "scores")?;
+        block(ws, &bold, 0, &headers, &rows)?;
+        ws.autofit();
+    }
+
+    // tiers
+    if let Some(labels) = s.tiers() {
+        let means = s.region_mean();
+        let rows: Vec<Vec<Cell>> = labels
+            .iter()
+            .map(|l| {
+                let m = s
+                    .regions
+                    .iter()
+                    .position(|r| r == &l.label)
+                    .map(|r| means[r])
+                    .unwrap_or(f64::NAN);
+                vec![
+                    text(&l.label),
+                    Cell::Int(l.cluster),
+                    Cell::Int(l.tier),
+                    Cell::Num(m),
+                ]
+            })
+            .collect();
+        let ws = sheet(&mut wb, "tiers")?;
+        block(
+            ws,
+            &bold,
+            0,
+            &["region", "cluster", "tier", "mean_composite"],
+            &rows,
+        )?;
+        ws.autofit();
+    }
+
+    // kde
+    if let Some(k) = &s.analysis.kde {
+        let rows: Vec<Vec<Cell>> = k
+            .groups
+            .iter()
+            .map(|g| {
+                let xs: Vec<String> = g.peaks.iter().map(|p| format!("{}", p.0)).collect();
+                vec![
+                    key_cell(&g.key),
+                    g.n.map(|n| Cell::Int(n as i64)).unwrap_or(Cell::Blank),
+                    Cell::Num(g.bandwidth),
+                    Cell::Num(g.mode),
+                    Cell::Int(g.peaks.len() as i64),
+                    Cell::Num(g.peak_height),
+                    Cell::Num(g.spread),
+                    Cell::Text(xs.join("; ")),
+                ]
+            })
+            .collect();
+        let ws = sheet(&mut wb, "kde")?;
+        block(
+            ws,
+            &bold,
+            0,
+            &[
+                "year",
+                "n",
+                "bandwidth",
+                "mode",
+                "peaks",
+                "peak_height",
+                "spread",
+                "peak_x",
+            ],
+            &rows,
+        )?;
+        ws.autofit();
+    }
+
+    // disparity
+    if s.analysis.disparity_composite.is_some() || !s.analysis.disparity_dimensions.is_empty() {
+        let mut series: Vec<(&str, &Disparity)> = Vec::new();
+        if let Some(d) = &s.analysis.disparity_composite {
+            series.push(("composite", d));
+        }
+        for (id, d) in &s.analysis.disparity_dimensions {
+            series.push((id.as_str(), d));
+        }
+        let theil = series
+            .iter()
+            .any(|(_, d)| d.groups.iter().any(|g| g.theil_decomposition.is_some()));
+        let dagum = series
+            .iter()
+            .any(|(_, d)| d.groups.iter().any(|g| g.dagum.is_some()));
+        let mut headers = vec!["series", "year", "n", "mean", "std", "cv", "theil", "gini"];
+        if theil {
+            headers.extend(["theil_within", "theil_between"]);
+        }
+        if dagum {
+            headers.extend([
+                "dagum_total",
+                "dagum_within",
+                "dagum_between",
+                "dagum_transvariation",
+            ]);
+        }
+        let mut rows = Vec::new();
+        for (name, d) in series {
+            for g in &d.groups {
+                let mut row = vec![
+                    text(name),
+                    key_cell(&g.key),
+                    g.n.map(|n| Cell::Int(n as i64)).unwrap_or(Cell::Blank),
+                    Cell::Num(g.mean),
+                    Cell::Num(g.std),
+                    Cell::Num(g.cv),
+                    Cell::Num(g.theil),
+                    Cell::Num(g.gini),
+                ];
+                if theil {
+                    let (w, b) = g.theil_decomposition.unwrap_or((f64::NAN, f64::NAN));
+                    row.extend([Cell::Num(w), Cell::Num(b)]);
+                }
+                if dagum {
+                    match &g.dagum {
+                        Some(dg) => row.extend([
+                            Cell::Num(dg.total),
+                            Cell::Num(dg.within),
+                            Cell::Num(dg.between),
+                            Cell::Num(dg.transvariation),
+                        ]),
+                        None => row.extend([Cell::Blank, Cell::Blank, Cell::Blank, Cell::Blank]),
+                    }
+                }
+                rows.push(row);
+            }
+        }
+        let ws = sheet(&mut wb, "disparity")?;
+        block(ws, &bold, 0, &headers, &rows)?;
+        ws.autofit();
+    }
+
+    // convergence: beta statistics | sigma by year | the points of the beta regression
+    if let Some(c) = &s.analysis.convergence {
+        let mut stats: Vec<Vec<Cell>> = Vec::new();
+        let (pts, t0, t1) = beta_points(s);
+        if let Some(b) = &c.beta {
+            let opt = |v: Option<f64>| v.map(Cell::Num).unwrap_or(Cell::Blank);
+            let (a, _) = if pts.len() >= 2 {
+                crate::charts::beta_intercept(b, &pts)
+            } else {
+                (b.a.unwrap_or(f64::NAN), false)
+            };
+            stats = vec![
+                vec![text("b"), Cell::Num(b.b)],
+                vec![text("a"), Cell::Num(a)],
+                vec![text("se"), opt(b.se)],
+                vec![text("t"), opt(b.t)],
+                vec![text("p"), opt(b.p)],
+                vec![text("r2"), opt(b.r2)],
+                vec![text("lambda"), opt(b.lambda)],
+                vec![text("half_life"), opt(b.half_life)],
+                vec![
+                    text("n"),
+                    b.n.map(|n| Cell::Int(n as i64)).unwrap_or(Cell::Blank),
+                ],
+                vec![text("first_year"), Cell::Int(t0)],
+                vec![text("last_year"), Cell::Int(t1)],
+            ];
+        }
+        let sigma: Vec<Vec<Cell>> = c
+            .sigma
+            .iter()
+            .map(|(y, v)| vec![Cell::Int(*y), Cell::Num(*v)])
+            .collect();
+        let line = c
+            .beta
+            .as_ref()
+            .filter(|_| pts.len() >= 2)
+            .map(|b| (crate::charts::beta_intercept(b, &pts).0, b.b));
+        let points: Vec<Vec<Cell>> = pts
+            .iter()
+            .map(|&(r, lx, g)| {
+                vec![
+                    text(&s.regions[r]),
+                    Cell::Num(lx),
+                    Cell::Num(g),
+                    line.map(|(a, b)| Cell::Num(a + b * lx))
+                        .unwrap_or(Cell::Blank),
+                ]
+            })
+            .collect();
+        let ws = sheet(&mut wb, "convergence")?;
+        block(ws, &bold, 0, &["statistic", "value"], &stats)?;
+        block(ws, &bold, 3, &["year", "sigma_cv"], &sigma)?;
+        block(
+            ws,
+            &bold,
+            6,
+            &["region", "ln_x0", "growth", "fitted"],
+            &points,
+        )?;
+        ws.autofit();
+    }
+
+    // grey
+    if let Some(g) = &s.analysis.grey {
+        let mut rows = Vec::new();
+        if let Some(m) = &g.mean {
+            for (c, grade, rank) in &m.grades {
+                rows.push(vec![
+                    text("mean"),
+                    Cell::Blank,
+                    text(c),
+                    Cell::Num(*grade),
+                    Cell::Int(*rank),
+                ]);
+            }
+        }
+        for (region, r) in &g.regions {
+            for (c, grade, rank) in &r.grades {
+                rows.push(vec![
+                    text("region"),
+                    text(region),
+                    text(c),
+                    Cell::Num(*grade),
+                    Cell::Int(*rank),
+                ]);
+            }
+        }
+        let ws = sheet(&mut wb, "grey")?;
+        block(
+            ws,
+            &bold,
+            0,
+            &["scope", "region", "dimension", "grade", "rank"],
+            &rows,
+        )?;
+        ws.autofit();
+    }
+
+    wb.save_to_buffer().map_err(xerr)
+}
