@@ -723,3 +723,103 @@ fn groups_are_balanced() {
         assert!(!groups(svg, "axes").is_empty(), "{id}: no axes");
     }
 }
+
+/// A summary without analysis: `nr` regions, `ny` years from 1991, two
+/// dimensions; composite = economy + society with values from `f(r, y)`.
+fn synthetic(nr: usize, ny: usize, f: impl Fn(usize, usize) -> f64) -> Value {
+    let regions: Vec<String> = (0..nr).map(|r| format!("Region {r:02}")).collect();
+    let years: Vec<i64> = (0..ny as i64).map(|y| 1991 + y).collect();
+    let mut scores = Vec::new();
+    for (r, name) in regions.iter().enumerate() {
+        for (y, year) in years.iter().enumerate() {
+            let v = f(r, y);
+            scores.push(json!({"region": name, "year": year, "composite": v, "economy": 0.4 * v, "society": 0.6 * v}));
+        }
+    }
+    json!({
+        "name": "Synthetic", "regions": regions, "years": years,
+        "dimensions": [
+            {"id": "economy", "name": "Economy", "indicators": [{"id": "a", "name": "A", "direction": "+", "unit": "%", "weight": 0.4}]},
+            {"id": "society", "name": "Society", "indicators": [{"id": "b", "name": "B", "direction": "-", "unit": "ratio", "weight": 0.6}]}
+        ],
+        "scores": scores
+    })
+}
+
+#[test]
+fn degenerate_panels_render() {
+    // One region and one year; one year; one region; every score equal; zeros.
+    let cases = [
+        synthetic(1, 1, |_, _| 0.5),
+        synthetic(5, 1, |r, _| 0.1 * (r + 1) as f64),
+        synthetic(1, 6, |_, y| 0.1 * (y + 1) as f64),
+        synthetic(4, 4, |_, _| 0.3),
+        synthetic(3, 3, |_, _| 0.0),
+    ];
+    for s in &cases {
+        let html = render_html(s).unwrap();
+        for id in [
+            "fig-weights",
+            "fig-composite",
+            "fig-heatmap",
+            "fig-dimensions",
+        ] {
+            let svg = svg(figure(&html, id).unwrap_or_else(|| panic!("{id}")));
+            let (w, h) = svg_size(svg);
+            assert!(w > 0.0 && h > 0.0);
+        }
+        rurban_report::render_xlsx(s).unwrap();
+    }
+    // A beta chart needs two end years: one year gives a note instead.
+    let mut s = cases[1].clone();
+    s["analysis"] =
+        json!({"convergence": {"sigma": [{"year": 1991, "cv": 0.5}], "beta": {"b": -0.1}}});
+    let html = render_html(&s).unwrap();
+    assert!(!html.contains("id=\"fig-beta\""));
+    assert!(html.contains("β convergence chart"));
+}
+
+#[test]
+fn many_regions_and_years_stay_readable() {
+    let s = synthetic(31, 30, |r, y| {
+        0.01 + 0.9 * ((r * 7 + y * 3) % 31) as f64 / 31.0
+    });
+    let html = render_html(&s).unwrap();
+    let comp = svg(figure(&html, "fig-composite").unwrap());
+    assert_eq!(
+        count(group(comp, "series"), "polyline") + count(group(comp, "mean"), "polyline"),
+        32
+    );
+    // 30 years: the year axis is thinned, and no two year labels overlap.
+    let mut ticks: Vec<common::TextEl> = texts(group(comp, "axes"))
+        .into_iter()
+        .filter(|t| t.anchor == "middle" && t.dy == "0.76em")
+        .collect();
+    assert!(
+        ticks.len() >= 4 && ticks.len() <= 12,
+        "{} year labels",
+        ticks.len()
+    );
+    ticks.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for w in ticks.windows(2) {
+        assert!(w[1].x - w[0].x >= (width(&w[0]) + width(&w[1])) / 2.0);
+    }
+    let heat = svg(figure(&html, "fig-heatmap").unwrap());
+    assert_eq!(count(group(heat, "cells"), "rect"), 31 * 30);
+    assert_eq!(
+        texts(group(heat, "row-labels")).len(),
+        31,
+        "every region is listed"
+    );
+    let mut cols = texts(group(heat, "col-labels"));
+    assert!(
+        cols.len() < 30,
+        "30 year columns are too narrow for every label"
+    );
+    cols.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for w in cols.windows(2) {
+        assert!(w[1].x - w[0].x >= (width(&w[0]) + width(&w[1])) / 2.0);
+    }
+    // Cells too narrow for numbers: no values are printed.
+    assert!(groups(heat, "values").is_empty());
+}
