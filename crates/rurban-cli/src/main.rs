@@ -40,6 +40,8 @@ enum Command {
     Grey(cmd::grey::GreyArgs),
     /// Cluster rows into tiers (k-means or hierarchical).
     Cluster(cmd::cluster::ClusterArgs),
+    /// Re-render report.html and results.xlsx from a run's summary.json.
+    Report(cmd::report::ReportArgs),
     /// Write a synthetic panel with known structure.
     Synth(cmd::synth::SynthArgs),
     /// List the weighting schemes and derived-indicator kinds, built in and loaded.
@@ -99,6 +101,7 @@ fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Resul
         Command::Grey(a) => cmd::grey::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Plugins(a) => cmd::plugins::run(a, &resolver.registry),
     }
 }

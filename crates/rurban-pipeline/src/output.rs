@@ -198,7 +198,9 @@ pub fn system_json(out: &RunOutput) -> Value {
                 .indicator
                 .iter()
                 .map(|i| {
-                    let w = out.index.weight_sets.first().map(|ws| ws.weights[j]).unwrap_or(f64::NAN);
+                    // The panel's weight; with scope = year, the mean over the years.
+                    let sets = &out.index.weight_sets;
+                    let w = sets.iter().map(|ws| ws.weights[j]).sum::<f64>() / sets.len() as f64;
                     j += 1;
                     json!({"id": i.id, "name": i.name, "direction": i.direction.symbol(), "unit": i.unit, "weight": w})
                 })

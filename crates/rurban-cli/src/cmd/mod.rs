@@ -7,6 +7,7 @@ pub mod disparity;
 pub mod grey;
 pub mod kde;
 pub mod plugins;
+pub mod report;
 pub mod run;
 pub mod synth;
 pub mod weights;

@@ -67,6 +67,12 @@ pub struct RunArgs {
     /// Print nothing but warnings and errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
+    /// Do not write results.xlsx.
+    #[arg(long)]
+    pub no_xlsx: bool,
 }
 
 /// Runs `rurban run`.
@@ -85,7 +91,8 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     )?;
     bar.finish();
     let summary = summary_json(&out);
-    let files = run_files(&out, &summary)?;
+    let mut files = run_files(&out, &summary)?;
+    crate::cmd::report::add_renderings(&mut files, &summary, !args.no_report, !args.no_xlsx)?;
     files.commit(&args.out)?;
     match args.format {
         Format::Json => crate::output::emit_json(summary, &out.warnings)?,

@@ -482,3 +482,50 @@ pub fn matrix_csv(names: &[&str], x: &[Vec<f64>]) -> String {
     }
     s
 }
+
+/// Asserts that the JSON object `v` has every key of `required`, and no key
+/// outside `required` and `allowed_extra`.
+#[track_caller]
+pub fn assert_keys(v: &Value, required: &[&str], allowed_extra: &[&str], what: &str) {
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: not a JSON object: {v}"));
+    for k in required {
+        assert!(
+            obj.contains_key(*k),
+            "{what}: key {k:?} missing in {:?}",
+            obj.keys().collect::<Vec<_>>()
+        );
+    }
+    for k in obj.keys() {
+        assert!(
+            required.contains(&k.as_str()) || allowed_extra.contains(&k.as_str()),
+            "{what}: unexpected key {k:?} (expected {required:?}, optionally {allowed_extra:?})"
+        );
+    }
+}
+
+/// Asserts `|a - b| <= tol * |b|` (a relative comparison also for small
+/// numbers such as p values); `a == b` when `b` is 0.
+#[track_caller]
+pub fn assert_rel(a: f64, b: f64, tol: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= tol * b.abs(),
+        "{what}: {a} vs expected {b} (relative tolerance {tol})"
+    );
+}
+
+/// A JSON number (panics with `what` otherwise).
+#[track_caller]
+pub fn fnum(v: &Value, what: &str) -> f64 {
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{what}: not a number: {v}"))
+}
+
+/// Reads a JSON file.
+#[track_caller]
+pub fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}

@@ -1,0 +1,55 @@
+//! `rurban report`: render report.html and results.xlsx from a run's summary.json.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use rurban_pipeline::output::OutputSet;
+
+/// Arguments of `rurban report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output directory of a run (holding summary.json).
+    #[arg(value_name = "OUT_DIR")]
+    pub dir: PathBuf,
+    /// Do not write results.xlsx.
+    #[arg(long)]
+    pub no_xlsx: bool,
+}
+
+/// Adds `report.html` and/or `results.xlsx` rendered from `summary`.
+pub fn add_renderings(
+    files: &mut OutputSet,
+    summary: &serde_json::Value,
+    html: bool,
+    xlsx: bool,
+) -> Result<()> {
+    if html {
+        let page = rurban_report::render_html(summary).context("cannot render report.html")?;
+        files.add("report.html", page.into_bytes());
+    }
+    if xlsx {
+        let book = rurban_report::render_xlsx(summary).context("cannot write results.xlsx")?;
+        files.add("results.xlsx", book);
+    }
+    Ok(())
+}
+
+/// Runs `rurban report`.
+pub fn run(args: ReportArgs) -> Result<()> {
+    let path = args.dir.join("summary.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read the run's summary", path.display()))?;
+    let summary: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a valid summary.json", path.display()))?;
+    let mut files = OutputSet::default();
+    add_renderings(&mut files, &summary, true, !args.no_xlsx)
+        .with_context(|| path.display().to_string())?;
+    files.commit(&args.dir)?;
+    println!(
+        "Wrote {} into {}",
+        files.names().join(", "),
+        args.dir.display()
+    );
+    Ok(())
+}

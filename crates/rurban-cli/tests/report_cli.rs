@@ -1,0 +1,138 @@
+//! `rurban run` writes report.html and results.xlsx; `rurban report`
+//! re-renders them; workbooks are read back as input.
+
+mod support;
+
+use support::{TempDir, rurban};
+
+fn example() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/index.toml")
+}
+
+#[test]
+fn run_writes_report_and_workbook_and_no_report_skips_them() {
+    let dir = TempDir::new("report");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "fig-weights",
+        "fig-composite",
+        "fig-heatmap",
+        "fig-dimensions",
+        "fig-kde",
+        "fig-disparity",
+        "fig-dagum",
+        "fig-beta",
+        "fig-grey",
+        "fig-dendrogram",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "report lacks {id}");
+    }
+    assert!(
+        !html.contains("<script src"),
+        "the report must be self-contained"
+    );
+    assert!(out.join("results.xlsx").metadata().unwrap().len() > 0);
+
+    let bare = dir.join("bare");
+    rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        bare.as_os_str(),
+        "-q".as_ref(),
+        "--no-report".as_ref(),
+        "--no-xlsx".as_ref(),
+    ])
+    .ok();
+    assert!(bare.join("summary.json").exists());
+    assert!(!bare.join("report.html").exists());
+    assert!(!bare.join("results.xlsx").exists());
+
+    // Re-rendering from summary.json gives the same page.
+    rurban(["report".as_ref(), bare.as_os_str()]).ok();
+    assert_eq!(
+        std::fs::read_to_string(bare.join("report.html")).unwrap(),
+        html
+    );
+}
+
+#[test]
+fn the_workbook_reads_back_as_input_with_sheet() {
+    let dir = TempDir::new("xlsxin");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+        "--no-report".as_ref(),
+    ])
+    .ok();
+    let from_csv = rurban([
+        "kde".as_ref(),
+        "--input".as_ref(),
+        out.join("scores.csv").as_os_str(),
+        "--column".as_ref(),
+        "composite".as_ref(),
+        "--by".as_ref(),
+        "year".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    from_csv.ok();
+    let from_xlsx = rurban([
+        "kde".as_ref(),
+        "--input".as_ref(),
+        out.join("results.xlsx").as_os_str(),
+        "--sheet".as_ref(),
+        "scores".as_ref(),
+        "--column".as_ref(),
+        "composite".as_ref(),
+        "--by".as_ref(),
+        "year".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    from_xlsx.ok();
+    assert_eq!(
+        from_csv.json(),
+        from_xlsx.json(),
+        "numbers must survive the workbook exactly"
+    );
+}
+
+#[test]
+fn a_missing_sheet_and_a_missing_summary_are_errors() {
+    let dir = TempDir::new("xlsxbad");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+        "--no-report".as_ref(),
+    ])
+    .ok();
+    rurban([
+        "kde".as_ref(),
+        "--input".as_ref(),
+        out.join("results.xlsx").as_os_str(),
+        "--sheet".as_ref(),
+        "nope".as_ref(),
+        "--column".as_ref(),
+        "composite".as_ref(),
+    ])
+    .error(&["results.xlsx", "no sheet 'nope'"]);
+    rurban(["report".as_ref(), dir.join("empty").as_os_str()]).error(&["summary.json"]);
+}
