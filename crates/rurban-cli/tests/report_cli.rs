@@ -136,3 +136,29 @@ fn a_missing_sheet_and_a_missing_summary_are_errors() {
     .error(&["results.xlsx", "no sheet 'nope'"]);
     rurban(["report".as_ref(), dir.join("empty").as_os_str()]).error(&["summary.json"]);
 }
+
+#[test]
+fn a_tiny_panel_with_as_many_regions_as_clusters_renders() {
+    // 3 regions, k = 3 (the default): every region is its own tier and the
+    // dendrogram has no cut line; 2 years: the smallest panel with a trend.
+    let dir = TempDir::new("tiny");
+    dir.write(
+        "panel.csv",
+        "region,year,x,y\na,2011,1,9\nb,2011,2,7\nc,2011,4,8\na,2012,2,8\nb,2012,3,6\nc,2012,5,9\n",
+    );
+    let spec = dir.write(
+        "spec.toml",
+        "data = \"panel.csv\"\n[[dimension]]\nid = \"d\"\n[[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\n[[dimension.indicator]]\nid = \"y\"\ndirection = \"-\"\n",
+    );
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"fig-dendrogram\""));
+}

@@ -428,7 +428,9 @@ pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, Rep
         t.len()
     });
     let m = sorted.len();
-    let cut = (k >= 2 && k <= n).then(|| (sorted[m - k] + sorted[m - k + 1]) / 2.0);
+    // A cut between the (k-1)-th and k-th highest merges; none when every
+    // row is its own cluster (k = n) or all are one (k = 1).
+    let cut = (k >= 2 && k <= m).then(|| (sorted[m - k] + sorted[m - k + 1]) / 2.0);
     let lab_px = if n > 40 { 10.0 } else { 12.0 };
     let row_h: u32 = if n > 40 { 14 } else { 20 };
     let left = (labels
