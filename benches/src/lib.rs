@@ -69,7 +69,9 @@ impl Workload {
         let mut values = Array3::<f64>::from_elem((nr, ny, m), f64::NAN);
         for r in 0..nr {
             for y in 0..ny {
-                let row = s.row(r, y).ok_or("synthetic panel shorter than its shape")?;
+                let row = s
+                    .row(r, y)
+                    .ok_or("synthetic panel shorter than its shape")?;
                 for (j, &v) in row.iter().enumerate() {
                     values[[r, y, j]] = v;
                 }
@@ -97,7 +99,12 @@ impl Workload {
             dimension_of: s
                 .indicators
                 .iter()
-                .map(|i| dimensions.iter().position(|d| *d == i.dimension).unwrap_or(0))
+                .map(|i| {
+                    dimensions
+                        .iter()
+                        .position(|d| *d == i.dimension)
+                        .unwrap_or(0)
+                })
                 .collect(),
             dimensions,
         };
@@ -146,11 +153,7 @@ pub fn composite_by_year(panel: &Panel, index: &IndexResult) -> Vec<(String, Vec
 
 /// Per year, the composite across regions with each region's group label
 /// (the input of the per-year disparity report with decompositions).
-pub fn disparity_by_year(
-    panel: &Panel,
-    index: &IndexResult,
-    groups: &[String],
-) -> Vec<GroupInput> {
+pub fn disparity_by_year(panel: &Panel, index: &IndexResult, groups: &[String]) -> Vec<GroupInput> {
     panel
         .years
         .iter()
@@ -171,10 +174,10 @@ pub fn pooled(index: &IndexResult, groups: &[String]) -> (Vec<f64>, Vec<String>)
     let (nr, ny) = index.composite.dim();
     let mut values = Vec::with_capacity(nr * ny);
     let mut labels = Vec::with_capacity(nr * ny);
-    for r in 0..nr {
+    for (r, group) in groups.iter().enumerate().take(nr) {
         for y in 0..ny {
             values.push(index.composite[[r, y]]);
-            labels.push(groups[r].clone());
+            labels.push(group.clone());
         }
     }
     (values, labels)
@@ -225,7 +228,11 @@ impl SplitMix {
 
 /// `n_seq` compared sequences of `n_pts` positive points around a rising
 /// reference (seeded), for the large grey relational benchmark.
-pub fn grey_sequences(n_seq: usize, n_pts: usize, seed: u64) -> (Vec<f64>, Vec<(String, Vec<f64>)>) {
+pub fn grey_sequences(
+    n_seq: usize,
+    n_pts: usize,
+    seed: u64,
+) -> (Vec<f64>, Vec<(String, Vec<f64>)>) {
     let mut rng = SplitMix(seed);
     let reference: Vec<f64> = (0..n_pts).map(|k| 1.0 + 0.05 * k as f64).collect();
     let compare = (0..n_seq)
@@ -347,7 +354,11 @@ mod tests {
 
     #[test]
     fn unknown_workload_is_rejected() {
-        assert!(Workload::new("city").unwrap_err().contains("unknown workload 'city'"));
+        assert!(
+            Workload::new("city")
+                .unwrap_err()
+                .contains("unknown workload 'city'")
+        );
     }
 
     #[test]
