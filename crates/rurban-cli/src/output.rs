@@ -50,7 +50,12 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     if !std::io::stdout().is_terminal() {
         t.force_no_tty();
     }
-    t.set_header(header.iter().map(comfy_table::Cell::new));
+    // Styling is emitted only when stdout is a terminal (comfy-table checks).
+    t.set_header(header.iter().map(|h| {
+        comfy_table::Cell::new(h)
+            .add_attribute(comfy_table::Attribute::Bold)
+            .fg(comfy_table::Color::Cyan)
+    }));
     t
 }
 
