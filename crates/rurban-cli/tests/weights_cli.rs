@@ -522,3 +522,23 @@ fn an_unclosed_quote_is_reported_on_the_first_line() {
     );
     out.error(&["quote.csv", "row 2", "column 'y'", "is not a number"]);
 }
+
+#[test]
+fn human_output_has_no_colour_codes_when_piped() {
+    let dir = TempDir::new("nocolour");
+    let f = dir.write("m.csv", "a,b\n1,2\n2,5\n4,1\n");
+    let out = rurban([
+        "weights".as_ref(),
+        "--input".as_ref(),
+        f.as_os_str(),
+        "--method".as_ref(),
+        "entropy".as_ref(),
+    ]);
+    out.ok();
+    assert!(out.stdout.contains("entropy"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "escape codes in piped output: {:?}",
+        out.stdout
+    );
+}
