@@ -529,3 +529,48 @@ pub fn read_json(path: &Path) -> Value {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
+
+/// Asserts that two JSON documents have the same structure, equal strings,
+/// booleans and nulls, and numbers within `tol * max(1, |b|)`. `path` names
+/// the place in messages.
+#[track_caller]
+pub fn assert_json_close(a: &Value, b: &Value, tol: f64, path: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
+            assert!(
+                (x - y).abs() <= tol * y.abs().max(1.0),
+                "{path}: {x} vs expected {y}"
+            );
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}: array lengths differ");
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                assert_json_close(p, q, tol, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let mut kx: Vec<&String> = x.keys().collect();
+            let mut ky: Vec<&String> = y.keys().collect();
+            kx.sort();
+            ky.sort();
+            assert_eq!(kx, ky, "{path}: keys differ");
+            for (k, q) in y {
+                assert_json_close(&x[k], q, tol, &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}: values differ"),
+    }
+}
+
+/// `v` without its top-level `"warnings"` key.
+pub fn without_warnings(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(m) = &mut v {
+        m.remove("warnings");
+    }
+    v
+}
