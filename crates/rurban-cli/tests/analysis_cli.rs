@@ -1029,8 +1029,6 @@ fn disparity_non_positive_value_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: the non-positive-value error names a 0-based position within the --by group, \
-            not the 1-based file row and the column (crates/rurban-cli/src/cmd/disparity.rs)"]
 fn disparity_non_positive_value_names_row_and_column() {
     let dir = TempDir::new("disp-zero-row");
     let f = scratch(

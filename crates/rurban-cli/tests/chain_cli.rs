@@ -920,9 +920,6 @@ fn settings_a_section_switched_off_is_absent_and_its_file_not_written() {
 }
 
 #[test]
-#[ignore = "bug: rurban_pipeline::analysis::validate is never called, so wrong [analysis] \
-            settings only skip their step (with a warning, or silently for kde.bandwidth, \
-            kde.kernel and grey.normalization) and the run succeeds"]
 fn settings_that_are_wrong_are_errors_naming_the_spec() {
     let dir = TempDir::new("bad-settings");
     let cases = [

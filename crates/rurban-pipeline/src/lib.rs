@@ -323,6 +323,7 @@ pub fn run_with_progress(
     resolver: &dyn Resolve,
     progress: &dyn Fn(Step),
 ) -> Result<RunOutput, PipelineError> {
+    analysis::validate(spec)?;
     let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
         PipelineError::Other(format!(
             "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",

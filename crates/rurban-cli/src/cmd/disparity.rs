@@ -34,6 +34,17 @@ pub fn run(args: DisparityArgs) -> Result<()> {
     let g = groups(&t, args.by.as_deref())?;
     let c = t.require(&args.column)?;
     let values = t.numbers_complete(c)?;
+    // The Theil index (always reported) needs every value > 0; say where the
+    // first one that is not sits in the file.
+    if let Some(i) = values.iter().position(|v| *v <= 0.0) {
+        bail!(
+            "{}, row {}, column '{}': value {} is not positive: the Theil index needs every value > 0",
+            t.path.display(),
+            i + 1,
+            t.headers[c],
+            values[i]
+        );
+    }
     let labels = match &args.group {
         Some(col) => Some(t.keys(t.require(col)?)?),
         None => None,
