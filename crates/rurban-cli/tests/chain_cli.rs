@@ -678,22 +678,29 @@ fn china_chain_runs_with_nbs_regions_and_decompositions_add_up() {
         "group",
     ]);
     assert_json_close(&without_warnings(&doc), d, TOL, "china disparity");
-    // A dimension whose disparity cannot be computed (a single-indicator
-    // dimension scores 0 at its minimum, and the Theil index needs > 0) is
-    // skipped with a warning naming it; every other dimension is reported.
+    // Every dimension is reported. A single-indicator dimension scores 0 at
+    // its minimum, where the Theil index is undefined: that year's theil is
+    // null (CV and Gini still there) and a warning names the dimension.
     let dims = sum["analysis"]["disparity"]["dimensions"]
         .as_object()
         .unwrap();
     let warnings = support::strings(&sum["warnings"]);
     for dim in CHINA_DIMS {
+        let groups = dims[dim]["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 20, "dimension {dim}: one entry per year");
+        let undefined: Vec<&serde_json::Value> =
+            groups.iter().filter(|g| g["theil"].is_null()).collect();
         let warned = warnings
             .iter()
-            .any(|w| w.contains(&format!("dimension '{dim}'")));
-        assert!(
-            dims.contains_key(dim) != warned,
-            "dimension {dim}: reported {} / warned {warned}: {warnings:?}",
-            dims.contains_key(dim)
+            .any(|w| w.contains(&format!("dimension '{dim}'")) && w.contains("Theil"));
+        assert_eq!(
+            !undefined.is_empty(),
+            warned,
+            "dimension {dim}: {warnings:?}"
         );
+        for g in undefined {
+            assert!(g["cv"].as_f64().unwrap() > 0.0 && g["gini"].as_f64().unwrap() > 0.0);
+        }
     }
 }
 

@@ -82,7 +82,7 @@ pub enum DisparityError {
 
 impl DisparityError {
     /// Wraps the error with the key of the group it happened in.
-    pub(crate) fn in_group(self, group: &str) -> Self {
+    pub fn in_group(self, group: &str) -> Self {
         DisparityError::InGroup {
             group: group.to_string(),
             source: Box::new(self),

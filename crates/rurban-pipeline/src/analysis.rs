@@ -258,17 +258,19 @@ pub fn analyse(
                 })
                 .collect()
         };
-        let composite = rurban_disparity::disparity_report(
+        let ddof = a.disparity.ddof;
+        let composite = disparity_by_year(
+            "composite",
             &by_year(&|r, y| out.index.composite[[r, y]]),
-            a.disparity.ddof,
+            ddof,
+            warnings,
         );
         match composite {
             Ok(composite) => {
                 let mut dims = Vec::new();
                 for (d, id) in out.model.dimensions.iter().enumerate() {
-                    let input: Vec<GroupInput> =
-                        by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
-                    match rurban_disparity::disparity_report(&input, a.disparity.ddof) {
+                    let input = by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
+                    match disparity_by_year(&format!("dimension '{id}'"), &input, ddof, warnings) {
                         Ok(rep) => dims.push((id.clone(), rep)),
                         Err(e) => {
                             warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
@@ -378,4 +380,48 @@ fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Valu
     let res = rurban_cluster::cluster(&out.panel.regions, &out.index.composite.view(), &opts)
         .map_err(|e| e.to_string())?;
     serde_json::to_value(&res).map_err(|e| e.to_string())
+}
+
+/// The disparity report of one series by year. A year with a score of 0
+/// (min-max scores reach 0 at the panel's minimum) has no Theil index and no
+/// decompositions; its CV and Gini are still reported, the Theil index is
+/// null, and a warning says so.
+fn disparity_by_year(
+    series: &str,
+    input: &[GroupInput],
+    ddof: u8,
+    warnings: &mut Vec<String>,
+) -> Result<DisparityReport, rurban_disparity::DisparityError> {
+    let mut groups = Vec::with_capacity(input.len());
+    let mut theil_missing = Vec::new();
+    for (key, values, labels) in input {
+        match rurban_disparity::group_report(key, values, labels.as_deref(), ddof) {
+            Ok(g) => groups.push(g),
+            Err(e) if values.iter().all(|v| *v >= 0.0) => {
+                let mean = rurban_disparity::mean(values).map_err(|_| e.in_group(key))?;
+                let std = rurban_disparity::std(values, ddof).map_err(|e| e.in_group(key))?;
+                let gini = rurban_disparity::gini(values).map_err(|e| e.in_group(key))?;
+                theil_missing.push(key.clone());
+                groups.push(rurban_disparity::GroupReport {
+                    key: key.clone(),
+                    n: values.len(),
+                    mean,
+                    std,
+                    cv: std / mean,
+                    theil: f64::NAN,
+                    gini,
+                    theil_decomposition: None,
+                    dagum: None,
+                });
+            }
+            Err(e) => return Err(e.in_group(key)),
+        }
+    }
+    if !theil_missing.is_empty() {
+        warnings.push(format!(
+            "disparity of {series}: a score of 0 leaves the Theil index (and the decompositions) undefined in {}; CV and Gini are reported",
+            theil_missing.join(", ")
+        ));
+    }
+    Ok(DisparityReport { ddof, groups })
 }
