@@ -95,6 +95,17 @@ pub trait Weighting: Send + Sync {
     fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError>;
 }
 
+/// Threads worth using on a matrix of `cells` values: 1 below 2^17 cells
+/// (starting threads would cost more than it saves), else the available
+/// parallelism, at most 8. Work is only ever split by whole columns or whole
+/// rows, never inside one sum, so results do not depend on this number.
+pub(crate) fn threads_for(cells: usize) -> usize {
+    if cells < 1 << 17 {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// Normalises `raw` and weighs it with `scheme`, checking the common
 /// preconditions (one name and one direction per column, at least 2 rows,
 /// finite values, at least one non-constant column).
@@ -120,13 +131,17 @@ pub fn compute(
     if n < 2 {
         return Err(WeightError::TooFewRows(n));
     }
-    for (j, col) in raw.columns().into_iter().enumerate() {
-        if let Some(i) = col.iter().position(|v| !v.is_finite()) {
-            return Err(WeightError::BadValue {
-                column: names[j].clone(),
-                row: i + 1,
-                message: "missing or non-finite value".into(),
-            });
+    // One pass in memory order; only when a value is bad, search column by
+    // column so that the error names the first bad column and its first bad row.
+    if !raw.iter().all(|v| v.is_finite()) {
+        for (j, col) in raw.columns().into_iter().enumerate() {
+            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+                return Err(WeightError::BadValue {
+                    column: names[j].clone(),
+                    row: i + 1,
+                    message: "missing or non-finite value".into(),
+                });
+            }
         }
     }
     let norm = minmax(raw, directions);
