@@ -6,10 +6,10 @@
 //! aggregated: `composite = sum_j w_j z_j`, and the score of dimension `D` is
 //! `sum_{j in D} w_j z_j`, so dimension scores add up to the composite.
 
-use ndarray::{Array2, Array3, Axis};
+use ndarray::{Array2, Array3, ArrayView2, Axis};
 use rurban_core::spec::Scope;
 use rurban_core::{Direction, Panel};
-use rurban_weighting::{WeightError, Weighting, minmax};
+use rurban_weighting::{Normalized, WeightError, WeightInput, Weighting, Weights, minmax};
 use serde::Serialize;
 
 /// Which indicators make up the index, with directions and dimensions.
@@ -88,6 +88,78 @@ pub enum IndexError {
     },
 }
 
+/// The `[region, year, indicator]` values as a standard-layout
+/// (region-year) x indicator matrix, rows region by region (as
+/// `Panel::stacked`), for any memory layout of `values`. A panel whose
+/// indicators were selected is stored indicator-major (regions fastest), so
+/// the copy goes year by year in blocks of regions: each block reads a short
+/// contiguous run of every indicator and writes whole rows.
+fn region_major(values: &Array3<f64>) -> Array2<f64> {
+    const BLOCK: usize = 16;
+    let (nr, ny, m) = values.dim();
+    let mut out = vec![0.0; nr * ny * m];
+    for y in 0..ny {
+        let slab = values.index_axis(Axis(1), y);
+        for r0 in (0..nr).step_by(BLOCK) {
+            let r1 = (r0 + BLOCK).min(nr);
+            for (j, col) in slab.columns().into_iter().enumerate() {
+                for r in r0..r1 {
+                    out[(r * ny + y) * m + j] = col[r];
+                }
+            }
+        }
+    }
+    // nr * ny * m values, written in row-major order.
+    Array2::from_shape_vec((nr * ny, m), out).unwrap_or_else(|_| Array2::zeros((nr * ny, m)))
+}
+
+/// [`rurban_weighting::compute`] that also hands back the normalised matrix,
+/// so the scores use it instead of normalising the panel a second time: the
+/// same preconditions in the same order (the values are known to be finite
+/// here), the same normalisation, the same call of the scheme.
+fn weigh(
+    scheme: &dyn Weighting,
+    names: &[String],
+    raw: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    shift: f64,
+    params: &str,
+) -> Result<(Weights, Normalized), WeightError> {
+    let (n, m) = raw.dim();
+    if m == 0 {
+        return Err(WeightError::NoColumns);
+    }
+    if names.len() != m || directions.len() != m {
+        // `build` has checked the model against the panel; compute words the error.
+        return match rurban_weighting::compute(scheme, names, raw, directions, shift, params) {
+            Err(e) => Err(e),
+            Ok(_) => Err(WeightError::Other(format!(
+                "{} names and {} directions for {m} columns",
+                names.len(),
+                directions.len()
+            ))),
+        };
+    }
+    if n < 2 {
+        return Err(WeightError::TooFewRows(n));
+    }
+    let norm = minmax(raw, directions);
+    if norm.constant.iter().all(|&c| c) {
+        return Err(WeightError::AllConstant);
+    }
+    let input = WeightInput {
+        names,
+        raw: raw.reborrow(),
+        normalized: norm.z.view(),
+        constant: &norm.constant,
+        directions,
+        shift,
+        params,
+    };
+    let w = scheme.weigh(&input)?;
+    Ok((w, norm))
+}
+
 /// Builds weights and scores. `panel` must be complete (impute first): a
 /// non-finite value is an error naming its region, year and indicator.
 /// `model.indicators` must equal `panel.indicators`, in order.
@@ -135,16 +207,23 @@ pub fn build(
             )));
         }
     }
-    for ((r, y, j), v) in panel.values.indexed_iter() {
-        if !v.is_finite() {
-            return Err(IndexError::Missing {
-                region: panel.regions[r].clone(),
-                year: panel.years[y],
-                indicator: panel.indicators[j].clone(),
-            });
+    // One pass in memory order; the indexed search only to name a bad cell.
+    let all_finite = match panel.values.as_slice_memory_order() {
+        Some(v) => v.iter().all(|v| v.is_finite()),
+        None => panel.values.iter().all(|v| v.is_finite()),
+    };
+    if !all_finite {
+        for ((r, y, j), v) in panel.values.indexed_iter() {
+            if !v.is_finite() {
+                return Err(IndexError::Missing {
+                    region: panel.regions[r].clone(),
+                    year: panel.years[y],
+                    indicator: panel.indicators[j].clone(),
+                });
+            }
         }
     }
-    let mut z = Array3::<f64>::zeros((nr, ny, m));
+    let mut z: Array3<f64>;
     let mut weight_sets = Vec::new();
     // Weighting errors name a row of the matrix it was given; translate it
     // back into the region and year (`year` is the year index for scope =
@@ -183,23 +262,30 @@ pub fn build(
     };
     match scope {
         Scope::Panel => {
-            let raw = panel.stacked();
-            let w = rurban_weighting::compute(
+            // The region-major (region-year x indicator) matrix: the panel's
+            // own memory seen with two axes when it is in standard layout,
+            // else a copy.
+            let stacked;
+            let raw = match panel.values.view().into_shape_with_order((nr * ny, m)) {
+                Ok(v) => v,
+                Err(_) => {
+                    stacked = region_major(&panel.values);
+                    stacked.view()
+                }
+            };
+            let (w, norm) = weigh(
                 scheme,
                 &model.indicators,
-                raw.view(),
+                raw,
                 &model.directions,
                 shift,
                 params,
             )
             .map_err(|e| fail(None, e))?;
-            let norm = minmax(raw.view(), &model.directions);
-            z.assign(
-                &norm
-                    .z
-                    .to_shape((nr, ny, m))
-                    .map_err(|e| IndexError::Model(e.to_string()))?,
-            );
+            z = norm
+                .z
+                .into_shape_with_order((nr, ny, m))
+                .map_err(|e| IndexError::Model(e.to_string()))?;
             weight_sets.push(WeightSet {
                 year: None,
                 weights: w.weights,
@@ -209,9 +295,10 @@ pub fn build(
             });
         }
         Scope::Year => {
+            z = Array3::<f64>::zeros((nr, ny, m));
             for (y, &year) in panel.years.iter().enumerate() {
                 let raw = panel.year_slice(y);
-                let w = rurban_weighting::compute(
+                let (w, norm) = weigh(
                     scheme,
                     &model.indicators,
                     raw,
@@ -220,7 +307,6 @@ pub fn build(
                     params,
                 )
                 .map_err(|e| fail(Some(y), e))?;
-                let norm = minmax(raw, &model.directions);
                 z.index_axis_mut(Axis(1), y).assign(&norm.z);
                 let warnings = w
                     .warnings
@@ -240,14 +326,26 @@ pub fn build(
     let nd = model.dimensions.len();
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
-    for y in 0..ny {
-        let w = &weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
-        for r in 0..nr {
-            for j in 0..m {
-                dimension_scores[[r, y, model.dimension_of[j]]] += w[j] * z[[r, y, j]];
-            }
-            composite[[r, y]] = (0..m).map(|j| w[j] * z[[r, y, j]]).sum();
+    // Row by row over the region-years (z, composite and dimension scores
+    // are all region-major): each dimension score adds its terms from 0 in
+    // indicator order, the composite is the iterator sum (from -0.0) of all
+    // terms in indicator order.
+    let weights_of = |y: usize| &weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
+    for (((k, zrow), c), mut drow) in z
+        .rows()
+        .into_iter()
+        .enumerate()
+        .zip(composite.iter_mut())
+        .zip(dimension_scores.rows_mut())
+    {
+        let w = weights_of(k % ny);
+        let mut total = -0.0;
+        for ((&wj, &zj), &d) in w.iter().zip(zrow.iter()).zip(&model.dimension_of) {
+            let term = wj * zj;
+            drow[d] += term;
+            total += term;
         }
+        *c = total;
     }
     Ok(IndexResult {
         weight_sets,
@@ -255,4 +353,131 @@ pub fn build(
         composite,
         dimension_scores,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{ShapeBuilder, array};
+    use rurban_weighting::{Critic, Cv, Entropy, Equal, StdDev};
+
+    /// `weigh` must answer exactly as `rurban_weighting::compute`, weights
+    /// and errors alike, and hand back the normalisation of `minmax`.
+    #[test]
+    fn weigh_agrees_with_compute() {
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let dirs = [
+            Direction::Positive,
+            Direction::Negative,
+            Direction::Positive,
+        ];
+        let inputs = [
+            array![
+                [1.0, 5.0, 2.0],
+                [2.0, 3.0, 2.0],
+                [4.0, 1.0, 2.5],
+                [3.0, 0.5, 9.0]
+            ],
+            array![[1.0, 5.0, 2.0], [2.0, 3.0, 2.0], [4.0, 1.0, 2.0]], // constant column
+            array![[1.0, 5.0, 2.0], [1.0, 5.0, 2.0]],                  // all constant
+            array![[1.0, 5.0, 2.0]],                                   // one row
+            array![[1.0, -5.0, 2.0], [2.0, 3.0, 4.0]],                 // cv rejects -5
+        ];
+        let schemes: [&dyn Weighting; 5] = [&Entropy, &Critic, &StdDev, &Cv, &Equal];
+        for raw in &inputs {
+            for scheme in schemes {
+                for shift in [0.0, 0.1, -1.0] {
+                    let fast = weigh(scheme, &names, raw.view(), &dirs, shift, "{}");
+                    let slow =
+                        rurban_weighting::compute(scheme, &names, raw.view(), &dirs, shift, "{}");
+                    match (fast, slow) {
+                        (Ok((w, norm)), Ok(v)) => {
+                            assert_eq!(w, v);
+                            assert_eq!(norm, minmax(raw.view(), &dirs));
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a, b),
+                        (a, b) => panic!("{}: {a:?} vs {b:?}", scheme.name()),
+                    }
+                }
+            }
+        }
+        let empty = Array2::<f64>::zeros((3, 0));
+        assert_eq!(
+            weigh(&Entropy, &[], empty.view(), &[], 0.0, "{}").err(),
+            rurban_weighting::compute(&Entropy, &[], empty.view(), &[], 0.0, "{}").err()
+        );
+        assert_eq!(
+            weigh(&Entropy, &names[..2], inputs[0].view(), &dirs, 0.0, "{}").err(),
+            rurban_weighting::compute(&Entropy, &names[..2], inputs[0].view(), &dirs, 0.0, "{}")
+                .err()
+        );
+    }
+
+    /// The scores loop against the indexed loop it replaced, bit for bit.
+    #[test]
+    fn scores_are_bit_identical_to_the_indexed_loop() {
+        let (nr, ny, m) = (7, 4, 6);
+        let mut seed = 11u64;
+        let values = Array3::from_shape_fn((nr, ny, m), |_| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            1.0 + (seed >> 11) as f64 / (1u64 << 53) as f64
+        });
+        let panel = Panel::from_values(
+            "test",
+            (0..nr).map(|r| format!("r{r}")).collect(),
+            (0..ny as i64).map(|y| 2000 + y).collect(),
+            (0..m).map(|j| format!("x{j}")).collect(),
+            values,
+        );
+        let model = IndexModel {
+            indicators: panel.indicators.clone(),
+            directions: (0..m)
+                .map(|j| {
+                    if j % 3 == 1 {
+                        Direction::Negative
+                    } else {
+                        Direction::Positive
+                    }
+                })
+                .collect(),
+            dimension_of: vec![0, 1, 0, 2, 1, 2],
+            dimensions: ["a", "b", "c"].map(String::from).to_vec(),
+        };
+        for scope in [Scope::Panel, Scope::Year] {
+            let res = build(&panel, &model, &Entropy, scope, 0.0, "{}").unwrap();
+            for r in 0..nr {
+                for y in 0..ny {
+                    let w = &res.weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
+                    let mut dims = [0.0f64; 3];
+                    for j in 0..m {
+                        dims[model.dimension_of[j]] += w[j] * res.z[[r, y, j]];
+                    }
+                    let comp: f64 = (0..m).map(|j| w[j] * res.z[[r, y, j]]).sum();
+                    assert_eq!(comp.to_bits(), res.composite[[r, y]].to_bits());
+                    for (d, v) in dims.iter().enumerate() {
+                        assert_eq!(v.to_bits(), res.dimension_scores[[r, y, d]].to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn region_major_copy_equals_stacked_for_any_layout() {
+        let (nr, ny, m) = (37, 5, 4);
+        let c = Array3::from_shape_fn((nr, ny, m), |(r, y, j)| (r * 1000 + y * 10 + j) as f64);
+        let f = {
+            let mut f = Array3::<f64>::zeros((nr, ny, m).f());
+            f.assign(&c);
+            f
+        };
+        assert!(!f.is_standard_layout());
+        let expect = c.to_shape((nr * ny, m)).unwrap().to_owned();
+        assert_eq!(region_major(&c), expect);
+        assert_eq!(region_major(&f), expect);
+        let p = c.clone().permuted_axes([0, 1, 2]);
+        assert_eq!(region_major(&p), expect);
+    }
 }
