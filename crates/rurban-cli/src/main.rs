@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 /// Composite indices of urban-rural integrated development, and any other
 /// index over a panel of regions x years x indicators.
 #[derive(Parser)]
-#[command(name = "rurban", version, about, long_about = None)]
+#[command(name = "rurban", version, long_about = None)]
 struct Cli {
     /// Load a plugin library (repeatable); RURBAN_PLUGIN_PATH directories are
     /// searched too.
