@@ -1,17 +1,19 @@
 //! Decompositions over sub-groups: Theil (within/between) and Dagum (1997).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::measures::{
-    check_finite, check_positive, gini_unchecked, mean_unchecked, sum, theil_unchecked,
+    check_finite, check_positive, gini_sorted, gini_unchecked, mean_unchecked, sum, theil_unchecked,
 };
-use crate::pairs::pair_sums;
+use crate::pairs::pair_sums_sorted;
 use crate::{DisparityError, order_keys};
 
 /// Splits `values` by `labels` into sub-groups ordered by [`order_keys`].
 ///
 /// Errors: length mismatch, fewer than two distinct labels.
-fn split<S: AsRef<str>>(
+pub(crate) fn split<S: AsRef<str>>(
     values: &[f64],
     labels: &[S],
 ) -> Result<Vec<(String, Vec<f64>)>, DisparityError> {
@@ -27,11 +29,17 @@ fn split<S: AsRef<str>>(
         1 => return Err(DisparityError::SingleSubgroup(keys[0].clone())),
         _ => {}
     }
-    let mut groups: Vec<(String, Vec<f64>)> = keys.into_iter().map(|k| (k, Vec::new())).collect();
+    let index: HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(g, k)| (k.as_str(), g))
+        .collect();
+    let mut groups: Vec<(String, Vec<f64>)> =
+        keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for (v, label) in values.iter().zip(labels) {
-        // Every label is among the keys, which are sorted by the same order.
-        if let Some(g) = groups.iter_mut().find(|(k, _)| k == label.as_ref()) {
-            g.1.push(*v);
+        // Every label is among the keys.
+        if let Some(&g) = index.get(label.as_ref()) {
+            groups[g].1.push(*v);
         }
     }
     Ok(groups)
@@ -60,20 +68,28 @@ pub fn theil_decomposition<S: AsRef<str>>(
 ) -> Result<TheilDecomposition, DisparityError> {
     check_positive(values)?;
     let groups = split(values, labels)?;
+    Ok(theil_decomposition_of(values, &groups))
+}
+
+/// [`theil_decomposition`] of checked values already split into sub-groups.
+pub(crate) fn theil_decomposition_of(
+    values: &[f64],
+    groups: &[(String, Vec<f64>)],
+) -> TheilDecomposition {
     let n = values.len() as f64;
     let mu = mean_unchecked(values);
     let mut within = Vec::with_capacity(groups.len());
     let mut between = Vec::with_capacity(groups.len());
-    for (_, y) in &groups {
+    for (_, y) in groups {
         let mu_g = mean_unchecked(y);
         let s_g = y.len() as f64 * mu_g / (n * mu);
         within.push(s_g * theil_unchecked(y));
         between.push(s_g * (mu_g / mu).ln());
     }
-    Ok(TheilDecomposition {
+    TheilDecomposition {
         within: sum(within),
         between: sum(between),
-    })
+    }
 }
 
 /// One sub-group in a Dagum decomposition.
@@ -147,15 +163,32 @@ pub fn dagum<S: AsRef<str>>(values: &[f64], labels: &[S]) -> Result<Dagum, Dispa
         });
     }
     let split = split(values, labels)?;
+    dagum_of(values, &split, None)
+}
+
+/// [`dagum`] of checked values already split into sub-groups; `sorted_all`,
+/// when given, is `values` sorted ascending (`f64::total_cmp`), for the total.
+///
+/// Each sub-group is sorted once and the sorted copies serve its own Gini
+/// and every pair it is in (the same numbers, bit for bit, as sorting inside
+/// each call).
+pub(crate) fn dagum_of(
+    values: &[f64],
+    split: &[(String, Vec<f64>)],
+    sorted_all: Option<&[f64]>,
+) -> Result<Dagum, DisparityError> {
     let n = values.len() as f64;
     let mu = mean_unchecked(values);
 
     let mut groups = Vec::with_capacity(split.len());
-    for (key, y) in &split {
+    let mut sorted = Vec::with_capacity(split.len());
+    for (key, y) in split {
         let mean = mean_unchecked(y);
         if mean == 0.0 {
             return Err(DisparityError::SubgroupZeroMean(key.clone()));
         }
+        let mut ys = y.clone();
+        ys.sort_by(f64::total_cmp);
         let nj = y.len() as f64;
         groups.push(DagumGroup {
             key: key.clone(),
@@ -163,8 +196,9 @@ pub fn dagum<S: AsRef<str>>(values: &[f64], labels: &[S]) -> Result<Dagum, Dispa
             mean,
             p: nj / n,
             s: nj * mean / (n * mu),
-            gini: gini_unchecked(y, mean),
+            gini: gini_sorted(&ys, mean),
         });
+        sorted.push(ys);
     }
 
     let within = sum(groups.iter().map(|g| g.gini * g.p * g.s));
@@ -180,7 +214,7 @@ pub fn dagum<S: AsRef<str>>(values: &[f64], labels: &[S]) -> Result<Dagum, Dispa
                 (h, j)
             };
             let (ga, gb) = (&groups[a], &groups[b]);
-            let sums = pair_sums(&split[a].1, &split[b].1);
+            let sums = pair_sums_sorted(&split[a].1, &split[b].1, &sorted[a], &sorted[b]);
             let count = ga.n as f64 * gb.n as f64;
             let excess = sums.excess / count;
             let deficit = sums.deficit / count;
@@ -204,7 +238,10 @@ pub fn dagum<S: AsRef<str>>(values: &[f64], labels: &[S]) -> Result<Dagum, Dispa
         }
     }
     Ok(Dagum {
-        total: gini_unchecked(values, mu),
+        total: match sorted_all {
+            Some(s) => gini_sorted(s, mu),
+            None => gini_unchecked(values, mu),
+        },
         within,
         between: sum(between),
         transvariation: sum(transvariation),

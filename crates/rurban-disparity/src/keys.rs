@@ -1,6 +1,7 @@
 //! Ordering of group labels.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 /// Distinct labels of `labels`, in the order the contract uses for groups:
 /// numeric when every label parses as a finite number (after trimming
@@ -14,9 +15,20 @@ use std::cmp::Ordering;
 /// assert_eq!(order_keys(&["west", "east", "10"]), vec!["10", "east", "west"]);
 /// ```
 pub fn order_keys<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
-    let mut keys: Vec<String> = labels.iter().map(|s| s.as_ref().to_string()).collect();
-    keys.sort();
-    keys.dedup();
+    // Deduplicate borrowed labels (runs of one label are skipped without
+    // hashing), sort the distinct ones, copy only those.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut last: Option<&str> = None;
+    for label in labels {
+        let label = label.as_ref();
+        if last != Some(label) && seen.insert(label) {
+            distinct.push(label);
+        }
+        last = Some(label);
+    }
+    distinct.sort_unstable();
+    let mut keys: Vec<String> = distinct.into_iter().map(str::to_string).collect();
     let numbers: Option<Vec<f64>> = keys
         .iter()
         .map(|k| k.trim().parse::<f64>().ok().filter(|v| v.is_finite()))

@@ -4,8 +4,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::DisparityError;
-use crate::decompose::{Dagum, TheilDecomposition, dagum, theil_decomposition};
-use crate::measures::{check_positive, gini_unchecked, mean_unchecked, std};
+use crate::decompose::{Dagum, TheilDecomposition, dagum_of, split, theil_decomposition_of};
+use crate::measures::{check_positive, gini_sorted, mean_unchecked, std};
 
 /// A list of `(key, value)` pairs that serialises as a JSON object with the
 /// keys in list order.
@@ -132,11 +132,18 @@ pub fn group_report(
     let std = std(values, ddof)?;
     let mean = mean_unchecked(values);
     let theil = crate::measures::theil_unchecked(values);
-    let gini = gini_unchecked(values, mean);
+    // Sorted once for the Gini of the group and the total of its Dagum
+    // decomposition; split once for both decompositions (the values are
+    // checked positive, so only the split itself can fail, as it would in
+    // `theil_decomposition` first).
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let gini = gini_sorted(&sorted, mean);
     let (theil_decomposition, dagum) = match subgroups {
         Some(labels) => {
-            let t = theil_decomposition(values, labels)?;
-            let d = dagum(values, labels)?;
+            let groups = split(values, labels)?;
+            let t = theil_decomposition_of(values, &groups);
+            let d = dagum_of(values, &groups, Some(&sorted))?;
             (Some(t), Some(DagumReport::from(&d)))
         }
         None => (None, None),
@@ -174,11 +181,110 @@ pub fn disparity_report(
     if ddof > 1 {
         return Err(DisparityError::InvalidDdof(ddof));
     }
-    let groups = groups
-        .iter()
-        .map(|(key, values, labels)| {
-            group_report(key, values, labels.as_deref(), ddof).map_err(|e| e.in_group(key))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let one = |(key, values, labels): &GroupInput| {
+        group_report(key, values, labels.as_deref(), ddof).map_err(|e| e.in_group(key))
+    };
+    let threads = threads_for(groups);
+    let groups = if threads <= 1 {
+        groups.iter().map(one).collect::<Result<Vec<_>, _>>()?
+    } else {
+        // Whole groups shared out among threads, collected in input order;
+        // the first error in group order is the one reported, as in the
+        // sequential loop.
+        let chunk = groups.len().div_ceil(threads);
+        let parts: Vec<Vec<Result<GroupReport, DisparityError>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = groups
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        parts.into_iter().flatten().collect::<Result<Vec<_>, _>>()?
+    };
     Ok(DisparityReport { ddof, groups })
+}
+
+/// Threads worth using for a report: 1 unless there are at least two groups
+/// and 2^15 values with sub-groups (2^17 without), else the available
+/// parallelism, at most 8 and at most one per group. Each group is computed
+/// by one thread, so results do not depend on this number.
+fn threads_for(groups: &[GroupInput]) -> usize {
+    let weight: usize = groups
+        .iter()
+        .map(|(_, v, l)| if l.is_some() { 4 * v.len() } else { v.len() })
+        .sum();
+    if groups.len() < 2 || weight < 1 << 17 {
+        return 1;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().min(8))
+        .min(groups.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{dagum, gini, theil_decomposition};
+
+    /// A report large enough to be shared out among threads equals the
+    /// group-by-group one, and reports the first failing group in order.
+    #[test]
+    fn threaded_report_equals_the_sequential_one() {
+        let groups: Vec<GroupInput> = (0..12)
+            .map(|g| {
+                let values: Vec<f64> = (0..4000)
+                    .map(|i| 1.0 + ((i * 37 + g * 11) % 997) as f64)
+                    .collect();
+                let labels = (0..4000).map(|i| format!("s{}", i % 5)).collect();
+                (format!("{g}"), values, Some(labels))
+            })
+            .collect();
+        assert!(threads_for(&groups) >= 1);
+        let report = disparity_report(&groups, 1).unwrap();
+        for (g, r) in groups.iter().zip(&report.groups) {
+            assert_eq!(*r, group_report(&g.0, &g.1, g.2.as_deref(), 1).unwrap());
+        }
+        let mut bad = groups.clone();
+        bad[7].1[3] = -1.0;
+        bad[9].1[0] = 0.0;
+        let err = disparity_report(&bad, 1).unwrap_err();
+        assert_eq!(
+            err,
+            group_report("7", &bad[7].1, bad[7].2.as_deref(), 1)
+                .unwrap_err()
+                .in_group("7")
+        );
+    }
+
+    /// The shared split and sort of `group_report` give exactly what the
+    /// public functions give on their own.
+    #[test]
+    fn group_report_equals_the_standalone_functions() {
+        let mut s = 5u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [2, 3, 10, 57, 400] {
+            let values: Vec<f64> = (0..n).map(|_| 0.01 + next().powi(2)).collect();
+            let labels: Vec<String> = (0..n)
+                .map(|i| ["b", "a", "10", "c"][i % 4].to_string())
+                .collect();
+            let rep = group_report("k", &values, Some(&labels), 1).unwrap();
+            assert_eq!(rep.gini.to_bits(), gini(&values).unwrap().to_bits());
+            assert_eq!(
+                rep.theil_decomposition,
+                Some(theil_decomposition(&values, &labels).unwrap())
+            );
+            assert_eq!(
+                rep.dagum,
+                Some(DagumReport::from(&dagum(&values, &labels).unwrap()))
+            );
+        }
+    }
 }
