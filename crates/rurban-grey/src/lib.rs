@@ -153,36 +153,68 @@ fn check_finite(column: &str, x: &[f64]) -> Result<(), GreyError> {
 /// Errors: no points, non-finite values, mean 0 (`mean`), first value 0
 /// (`initial`), constant sequence (`minmax`).
 pub fn normalize(column: &str, x: &[f64], method: Normalization) -> Result<Vec<f64>, GreyError> {
-    if x.is_empty() {
-        return Err(GreyError::NoPoints);
+    let scale = Scale::of(column, x, method)?;
+    Ok(x.iter().map(|&v| scale.apply(v)).collect())
+}
+
+/// A checked normalisation of one sequence: the map `x(k) -> x'(k)` that
+/// [`normalize`] applies, so that a caller can apply it point by point
+/// without keeping the normalised sequence.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    /// `x / d` (mean or initial value).
+    Div(f64),
+    /// `(x - min) / (max - min)`.
+    MinMax(f64, f64),
+    /// Unchanged.
+    Identity,
+}
+
+impl Scale {
+    /// Checks `x` and finds its normalisation. Errors: no points,
+    /// non-finite values, mean 0 (`mean`), first value 0 (`initial`),
+    /// constant sequence (`minmax`).
+    fn of(column: &str, x: &[f64], method: Normalization) -> Result<Scale, GreyError> {
+        if x.is_empty() {
+            return Err(GreyError::NoPoints);
+        }
+        check_finite(column, x)?;
+        let name = || column.to_string();
+        Ok(match method {
+            Normalization::Mean => {
+                let mean = x.iter().sum::<f64>() / x.len() as f64;
+                if mean == 0.0 {
+                    return Err(GreyError::ZeroMean { column: name() });
+                }
+                Scale::Div(mean)
+            }
+            Normalization::Initial => {
+                let first = x[0];
+                if first == 0.0 {
+                    return Err(GreyError::ZeroInitial { column: name() });
+                }
+                Scale::Div(first)
+            }
+            Normalization::MinMax => {
+                let min = x.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if max == min {
+                    return Err(GreyError::Constant { column: name() });
+                }
+                Scale::MinMax(min, max)
+            }
+            Normalization::None => Scale::Identity,
+        })
     }
-    check_finite(column, x)?;
-    let name = || column.to_string();
-    Ok(match method {
-        Normalization::Mean => {
-            let mean = x.iter().sum::<f64>() / x.len() as f64;
-            if mean == 0.0 {
-                return Err(GreyError::ZeroMean { column: name() });
-            }
-            x.iter().map(|v| v / mean).collect()
+
+    #[inline]
+    fn apply(self, v: f64) -> f64 {
+        match self {
+            Scale::Div(d) => v / d,
+            Scale::MinMax(min, max) => (v - min) / (max - min),
+            Scale::Identity => v,
         }
-        Normalization::Initial => {
-            let first = x[0];
-            if first == 0.0 {
-                return Err(GreyError::ZeroInitial { column: name() });
-            }
-            x.iter().map(|v| v / first).collect()
-        }
-        Normalization::MinMax => {
-            let min = x.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if max == min {
-                return Err(GreyError::Constant { column: name() });
-            }
-            x.iter().map(|v| (v - min) / (max - min)).collect()
-        }
-        Normalization::None => x.to_vec(),
-    })
+    }
 }
 
 /// Grey relational coefficients `xi_i(k)` of already normalised sequences:
@@ -237,6 +269,11 @@ fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) ->
                 .collect()
         })
         .collect();
+    coefficients_of_deltas(deltas, rho)
+}
+
+/// `xi_i(k)` from the deltas `D_i(k)`, computed in place.
+fn coefficients_of_deltas(deltas: Vec<Vec<f64>>, rho: f64) -> Vec<Vec<f64>> {
     let all = deltas.iter().flatten().copied();
     let dmin = all.clone().fold(f64::INFINITY, f64::min);
     let dmax = all.fold(f64::NEG_INFINITY, f64::max);
@@ -260,9 +297,27 @@ fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) ->
 /// values (exact equality) share the smaller rank:
 /// `rank_i = 1 + #{j : grades_j > grades_i}`.
 pub fn competition_ranks(grades: &[f64]) -> Vec<usize> {
+    if grades.len() <= 32 {
+        return grades
+            .iter()
+            .map(|g| 1 + grades.iter().filter(|h| *h > g).count())
+            .collect();
+    }
+    // O(k log k): the grades that can be larger than anything (not NaN),
+    // sorted; the number larger than g is the length of the part after the
+    // last value <= g (-0.0 and 0.0 are equal and adjacent in this order, so
+    // `<= g` is true on a prefix). A NaN grade has no larger grade.
+    let mut sorted: Vec<f64> = grades.iter().copied().filter(|h| !h.is_nan()).collect();
+    sorted.sort_by(f64::total_cmp);
     grades
         .iter()
-        .map(|g| 1 + grades.iter().filter(|h| *h > g).count())
+        .map(|&g| {
+            if g.is_nan() {
+                1
+            } else {
+                1 + sorted.len() - sorted.partition_point(|&h| h <= g)
+            }
+        })
         .collect()
 }
 
@@ -321,11 +376,22 @@ pub fn grey_report<N: AsRef<str>, V: AsRef<[f64]>>(
         }
     }
     let reference = normalize(reference_name, reference, normalization)?;
-    let compared = compare
+    // Each compared sequence is checked and normalised point by point into
+    // its deltas (the same arithmetic as `normalize`, without keeping the
+    // normalised copy); errors come in the same order as before.
+    let deltas = compare
         .iter()
-        .map(|(name, x)| normalize(name.as_ref(), x.as_ref(), normalization))
-        .collect::<Result<Vec<_>, _>>()?;
-    let coefficients = coefficients_unchecked(&reference, &compared, rho);
+        .map(|(name, x)| {
+            let x = x.as_ref();
+            let scale = Scale::of(name.as_ref(), x, normalization)?;
+            Ok(reference
+                .iter()
+                .zip(x)
+                .map(|(&a, &b)| (a - scale.apply(b)).abs())
+                .collect())
+        })
+        .collect::<Result<Vec<Vec<f64>>, GreyError>>()?;
+    let coefficients = coefficients_of_deltas(deltas, rho);
     let n = reference.len() as f64;
     let grades: Vec<f64> = coefficients
         .iter()
@@ -346,4 +412,86 @@ pub fn grey_report<N: AsRef<str>, V: AsRef<[f64]>>(
             .collect(),
         coefficients,
     })
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    //! The fast paths against the straightforward forms they replace.
+
+    use super::*;
+
+    fn lcg(seed: &mut u64) -> f64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    #[test]
+    fn sorted_ranks_equal_the_counting_ranks() {
+        let mut seed = 1;
+        for k in [33, 40, 100, 1000] {
+            let mut g: Vec<f64> = (0..k)
+                .map(|_| (lcg(&mut seed) * 20.0).floor() / 20.0)
+                .collect();
+            g[3] = -0.0;
+            g[4] = 0.0;
+            g[5] = f64::NAN;
+            let quadratic: Vec<usize> = g
+                .iter()
+                .map(|x| 1 + g.iter().filter(|h| *h > x).count())
+                .collect();
+            assert_eq!(competition_ranks(&g), quadratic);
+        }
+    }
+
+    #[test]
+    fn report_equals_normalise_then_coefficients() {
+        let mut seed = 2;
+        for norm in [
+            Normalization::Mean,
+            Normalization::Initial,
+            Normalization::MinMax,
+            Normalization::None,
+        ] {
+            for (k, n) in [(1, 2), (5, 30), (40, 7)] {
+                let reference: Vec<f64> = (0..n).map(|_| 0.1 + lcg(&mut seed)).collect();
+                let compare: Vec<(String, Vec<f64>)> = (0..k)
+                    .map(|i| {
+                        (
+                            format!("c{i}"),
+                            (0..n).map(|_| 0.1 + lcg(&mut seed)).collect(),
+                        )
+                    })
+                    .collect();
+                let rep = grey_report("ref", &reference, &compare, norm, 0.5).unwrap();
+                let r = normalize("ref", &reference, norm).unwrap();
+                let c: Vec<Vec<f64>> = compare
+                    .iter()
+                    .map(|(name, x)| normalize(name, x, norm).unwrap())
+                    .collect();
+                let xi = coefficients_unchecked(&r, &c, 0.5);
+                let bits = |m: &Vec<Vec<f64>>| -> Vec<Vec<u64>> {
+                    m.iter()
+                        .map(|r| r.iter().map(|v| v.to_bits()).collect())
+                        .collect()
+                };
+                assert_eq!(bits(&rep.coefficients), bits(&xi));
+            }
+        }
+        // the first bad sequence in order is the one named
+        let err = grey_report(
+            "ref",
+            &[1.0, 2.0],
+            &[
+                ("a", vec![1.0, 2.0]),
+                ("b", vec![1.0, f64::NAN]),
+                ("c", vec![0.0, 0.0]),
+            ],
+            Normalization::Mean,
+            0.5,
+        )
+        .unwrap_err();
+        assert!(matches!(err, GreyError::NonFinite { ref column, .. } if column == "b"));
+    }
 }
