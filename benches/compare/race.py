@@ -2,7 +2,7 @@
 """Side-by-side race of rurban against the Python scientific stack.
 
     python3 benches/compare/race.py [--preset county] [--reps 3] [--kernel-reps 5]
-                                    [--no-build] [--skip-pairwise] [--json FILE]
+                                    [--no-build] [--skip-pairwise] [--complete] [--json FILE]
 
 Run from anywhere inside the repository, with any Python 3.11+ (only the
 standard library is needed here). On the same machine and in one run it:
@@ -259,6 +259,8 @@ def main():
     ap.add_argument("--kernel-reps", type=int, default=5, help="timed runs per kernel (default 5)")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already in target/release")
     ap.add_argument("--skip-pairwise", action="store_true", help="skip the O(n^2) numpy Dagum (about 30 s on county)")
+    ap.add_argument("--complete", action="store_true",
+                    help="the preset without its missing cells (no imputation step)")
     ap.add_argument("--json", help="also write the results here")
     a = ap.parse_args()
 
@@ -271,8 +273,9 @@ def main():
     rurban = os.path.join(rel, "rurban")
     kern = os.path.join(rel, "kernels")
     work = os.path.join(ROOT, "target", "race")
-    sh([os.path.join(rel, "examples", "make_workloads"), work, a.preset], stdout=subprocess.DEVNULL)
-    wdir = os.path.join(work, a.preset)
+    sh([os.path.join(rel, "examples", "make_workloads"), work, a.preset, *(["--complete"] if a.complete else [])],
+       stdout=subprocess.DEVNULL)
+    wdir = os.path.join(work, a.preset + ("-complete" if a.complete else ""))
     spec = os.path.join(wdir, "spec.toml")
     penv, removed = python_env()
     pystack = os.path.join(HERE, "pystack.py")
@@ -346,7 +349,7 @@ def main():
     def f(x):
         return "" if x is None else (f"{x:.4g}" if isinstance(x, float) else str(x))
 
-    lines = [f"preset {a.preset}: {kr['regions']} regions x {kr['years']} years x {kr['indicators']} indicators "
+    lines = [f"preset {a.preset}{' without missing cells' if a.complete else ''}: {kr['regions']} regions x {kr['years']} years x {kr['indicators']} indicators "
              f"({kr['rows']} region-years); medians of {a.reps} whole runs and {a.kernel_reps} kernel runs",
              "", "| kernel | rurban [s] | python [s] | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
     for name, r, p, ratio, tgt, ok in rows:

@@ -278,7 +278,20 @@ pub struct WorkloadFiles {
 /// (entropy weights over the panel, `year-mean` imputation when cells are
 /// missing, the whole analysis chain with the region groups).
 pub fn write_workload(name: &str, dir: &Path) -> Result<WorkloadFiles, String> {
-    let s = synth(name)?;
+    write_panel(name, &synth(name)?, dir)
+}
+
+/// As [`write_workload`], but the preset with no missing cells (the same
+/// panel before cells are dropped), so that a run needs no imputation: the
+/// race uses it to show what the imputation step costs.
+pub fn write_complete_workload(name: &str, dir: &Path) -> Result<WorkloadFiles, String> {
+    let mut cfg = config(name)?;
+    cfg.indicators.missing_share = 0.0;
+    let s = rurban_synth::generate(&cfg).map_err(|e| e.to_string())?;
+    write_panel(&format!("{name} (complete)"), &s, dir)
+}
+
+fn write_panel(name: &str, s: &SynthPanel, dir: &Path) -> Result<WorkloadFiles, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let files = WorkloadFiles {
         panel: dir.join("panel.csv"),
