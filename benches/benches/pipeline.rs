@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Throughput, criterion_group, criterion_main};
 use rurban_benches::{PRESETS, write_workload};
-use rurban_pipeline::output::{run_files, summary_json};
+use rurban_pipeline::output::run_files;
 use rurban_pipeline::{Builtins, RunOptions, read_spec, run};
 
 fn bench(c: &mut criterion::Criterion) {
@@ -27,8 +27,7 @@ fn bench(c: &mut criterion::Criterion) {
         g.bench_function(BenchmarkId::from_parameter(p), |b| {
             b.iter(|| {
                 let out = run(black_box(&spec), &opts, &Builtins).expect("run");
-                let summary = summary_json(&out);
-                run_files(&out, &summary).expect("files")
+                run_files(&out).expect("files")
             })
         });
     }

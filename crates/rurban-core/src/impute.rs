@@ -52,16 +52,41 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
             }
         }
     }
-    let mut filled = Vec::new();
+    // Year means over the observed regions, summed in region order (the
+    // region being imputed is unobserved, so "the other regions" are all
+    // the observed ones): one pass instead of one scan per missing cell.
+    let year_mean = if rule == Impute::YearMean {
+        let mut sum = ndarray::Array2::<f64>::zeros((ny, m));
+        let mut count = ndarray::Array2::<usize>::zeros((ny, m));
+        for r in 0..nr {
+            for y in 0..ny {
+                for k in 0..m {
+                    if panel.observed[[r, y, k]] {
+                        sum[[y, k]] += panel.values[[r, y, k]];
+                        count[[y, k]] += 1;
+                    }
+                }
+            }
+        }
+        Some((sum, count))
+    } else {
+        None
+    };
+    let method = match rule {
+        Impute::Linear => "linear",
+        _ => "year-mean",
+    };
     let years: Vec<f64> = panel.years.iter().map(|&y| y as f64).collect();
-    for k in 0..m {
+    // Cells in panel order: region (file order), year, indicator.
+    let mut cells: Vec<(usize, usize, usize, f64)> = Vec::new();
+    for r in 0..nr {
         for y in 0..ny {
-            for r in 0..nr {
+            for k in 0..m {
                 if panel.observed[[r, y, k]] {
                     continue;
                 }
-                let value = match rule {
-                    Impute::Linear => {
+                let value = match &year_mean {
+                    None => {
                         let prev = (0..y).rev().find(|&t| panel.observed[[r, t, k]]);
                         let next = (y + 1..ny).find(|&t| panel.observed[[r, t, k]]);
                         match (prev, next) {
@@ -74,12 +99,8 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
                             (None, None) => unreachable!("checked above"),
                         }
                     }
-                    Impute::YearMean => {
-                        let vals: Vec<f64> = (0..nr)
-                            .filter(|&o| o != r && panel.observed[[o, y, k]])
-                            .map(|o| panel.values[[o, y, k]])
-                            .collect();
-                        if vals.is_empty() {
+                    Some((sum, count)) => {
+                        if count[[y, k]] == 0 {
                             return Err(CoreError::at(
                                 Location::file(&panel.source).column(panel.indicators[k].as_str()),
                                 format!(
@@ -88,43 +109,28 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
                                 ),
                             ));
                         }
-                        vals.iter().sum::<f64>() / vals.len() as f64
+                        sum[[y, k]] / count[[y, k]] as f64
                     }
-                    Impute::None => unreachable!(),
                 };
-                filled.push(ImputedCell {
-                    region: panel.regions[r].clone(),
-                    year: panel.years[y],
-                    indicator: panel.indicators[k].clone(),
-                    value,
-                    method: match rule {
-                        Impute::Linear => "linear",
-                        _ => "year-mean",
-                    },
-                });
+                cells.push((r, y, k, value));
             }
         }
     }
     // Write after computing, so year-mean only ever uses observed values.
-    for c in &filled {
-        let r = panel
-            .regions
-            .iter()
-            .position(|x| *x == c.region)
-            .unwrap_or(0);
-        let y = panel.years.iter().position(|x| *x == c.year).unwrap_or(0);
-        let k = panel
-            .indicators
-            .iter()
-            .position(|x| *x == c.indicator)
-            .unwrap_or(0);
-        panel.values[[r, y, k]] = c.value;
-        // The cell now holds a value: later steps (derived indicators, the
-        // completeness check) must see it as present.
+    // The cells then hold values: later steps (derived indicators, the
+    // completeness check) must see them as present.
+    let mut filled = Vec::with_capacity(cells.len());
+    for (r, y, k, value) in cells {
+        panel.values[[r, y, k]] = value;
         panel.observed[[r, y, k]] = true;
+        filled.push(ImputedCell {
+            region: panel.regions[r].clone(),
+            year: panel.years[y],
+            indicator: panel.indicators[k].clone(),
+            value,
+            method,
+        });
     }
-    filled
-        .sort_by(|a, b| (&a.region, a.year, &a.indicator).cmp(&(&b.region, b.year, &b.indicator)));
     Ok(filled)
 }
 

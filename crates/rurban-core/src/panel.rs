@@ -190,8 +190,13 @@ impl Panel {
         let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
         let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
-        for (i, _) in table.rows.iter().enumerate() {
-            let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+        // The panel cell of each file row, looked up once.
+        let cell_of: Vec<(usize, usize)> = region_keys
+            .iter()
+            .zip(&year_keys)
+            .map(|(r, y)| (rindex[r.as_str()], yindex[y]))
+            .collect();
+        for (i, &(r, y)) in cell_of.iter().enumerate() {
             rows.slice_mut(ndarray::s![r, y, ..])
                 .fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
             if let Some(prev) = seen.insert((r, y), i + 1) {
@@ -208,7 +213,7 @@ impl Panel {
             let col = table.numbers(c)?;
             for (i, v) in col.into_iter().enumerate() {
                 if let Some(v) = v {
-                    let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
+                    let (r, y) = cell_of[i];
                     values[[r, y, k]] = v;
                     observed[[r, y, k]] = true;
                 }

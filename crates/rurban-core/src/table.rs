@@ -24,7 +24,10 @@ pub struct Table {
     /// Trimmed column names.
     pub headers: Vec<String>,
     /// Trimmed cells, one vector per data row, each as long as `headers`.
-    pub rows: Vec<Vec<String>>,
+    /// Cells, one record per data row, each as long as `headers` (one buffer
+    /// per row rather than one string per cell). Read cells through the
+    /// accessors, which trim surrounding spaces.
+    pub rows: Vec<csv::StringRecord>,
 }
 
 /// Identifier columns recognised by alias.
@@ -62,6 +65,12 @@ pub fn is_missing(cell: &str) -> bool {
 /// for text that is not a finite number. Thousands separators (`6,016.3`) are
 /// accepted when they group digits by three.
 pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+    // Fast path: a plain finite number (the vast majority of cells).
+    if let Ok(v) = cell.parse::<f64>()
+        && v.is_finite()
+    {
+        return Ok(Some(v));
+    }
     let c = cell.trim();
     if is_missing(c) {
         return Ok(None);
@@ -228,7 +237,7 @@ impl Table {
                     ),
                 ));
             }
-            rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+            rows.push(rec);
         }
         Table::finish(path, headers, rows)
     }
@@ -311,7 +320,7 @@ impl Table {
                 cells.truncate(headers.len());
             }
             cells.resize(headers.len(), String::new());
-            rows.push(cells);
+            rows.push(csv::StringRecord::from(cells));
         }
         Table::finish(path, headers, rows)
     }
@@ -319,7 +328,7 @@ impl Table {
     fn finish(
         path: &Path,
         headers: Vec<String>,
-        rows: Vec<Vec<String>>,
+        rows: Vec<csv::StringRecord>,
     ) -> Result<Table, CoreError> {
         if rows.is_empty() {
             return Err(CoreError::at(
@@ -434,7 +443,7 @@ impl Table {
 
     /// The text of a column.
     pub fn text(&self, col: usize) -> Vec<&str> {
-        self.rows.iter().map(|r| r[col].as_str()).collect()
+        self.rows.iter().map(|r| r[col].trim()).collect()
     }
 
     /// Text keys of a column where an empty or missing key is an error.
@@ -443,10 +452,11 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                if r[col].is_empty() {
+                let key = r[col].trim();
+                if key.is_empty() {
                     Err(CoreError::at(self.loc(Some(i + 1), Some(col)), "empty key"))
                 } else {
-                    Ok(r[col].clone())
+                    Ok(key.to_string())
                 }
             })
             .collect()

@@ -281,11 +281,14 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
                     .filter(|x| x.tier == t)
                     .map(|x| x.region.as_str())
                     .collect();
-                format!(
-                    "tier {t} ({} regions): {}",
-                    members.len(),
-                    members.join(", ")
-                )
+                // A sentence names at most 12 members per tier; the full
+                // list is in `tiers` and clusters.csv.
+                const SHOWN: usize = 12;
+                let mut named = members[..members.len().min(SHOWN)].join(", ");
+                if members.len() > SHOWN {
+                    named.push_str(&format!(" and {} more", members.len() - SHOWN));
+                }
+                format!("tier {t} ({} regions): {named}", members.len())
             })
             .collect();
         f.sentences.push(format!(

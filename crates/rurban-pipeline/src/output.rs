@@ -170,20 +170,7 @@ pub fn weights_json(out: &RunOutput) -> Value {
 
 /// Scores as an array of `{region, year, composite, <dimension>...}` records.
 pub fn scores_json(out: &RunOutput) -> Value {
-    let mut rows = Vec::new();
-    for (r, region) in out.panel.regions.iter().enumerate() {
-        for (y, year) in out.panel.years.iter().enumerate() {
-            let mut o = serde_json::Map::new();
-            o.insert("region".into(), json!(region));
-            o.insert("year".into(), json!(year));
-            o.insert("composite".into(), json!(out.index.composite[[r, y]]));
-            for (d, id) in out.model.dimensions.iter().enumerate() {
-                o.insert(id.clone(), json!(out.index.dimension_scores[[r, y, d]]));
-            }
-            rows.push(Value::Object(o));
-        }
-    }
-    Value::Array(rows)
+    serde_json::to_value(ScoreRecords(out)).unwrap_or(Value::Null)
 }
 
 /// The index system: dimensions with their indicators and weights.
@@ -211,28 +198,83 @@ pub fn system_json(out: &RunOutput) -> Value {
     Value::Array(dims)
 }
 
-/// The core of `summary.json` (the analysis chain adds its own keys).
+/// `summary.json` as a serialisable view of a run: it streams straight
+/// from the results (no intermediate JSON tree), so even a county-level run
+/// serialises quickly. See `docs/outputs.md` for the shape.
+pub struct Summary<'a>(pub &'a RunOutput);
+
+/// The scores as an array of `{region, year, composite, <dimension>...}`
+/// records, streamed.
+struct ScoreRecords<'a>(&'a RunOutput);
+
+impl serde::Serialize for ScoreRecords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Record<'b>(&'b RunOutput, usize, usize);
+        impl serde::Serialize for Record<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let Record(out, r, y) = *self;
+                let dims = &out.model.dimensions;
+                let mut m = s.serialize_map(Some(3 + dims.len()))?;
+                m.serialize_entry("region", &out.panel.regions[r])?;
+                m.serialize_entry("year", &out.panel.years[y])?;
+                m.serialize_entry("composite", &out.index.composite[[r, y]])?;
+                for (d, id) in dims.iter().enumerate() {
+                    m.serialize_entry(id, &out.index.dimension_scores[[r, y, d]])?;
+                }
+                m.end()
+            }
+        }
+        let out = self.0;
+        let (nr, ny) = out.index.composite.dim();
+        let mut seq = s.serialize_seq(Some(nr * ny))?;
+        for r in 0..nr {
+            for y in 0..ny {
+                seq.serialize_element(&Record(out, r, y))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+impl serde::Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let out = self.0;
+        let mut m = s.serialize_map(Some(14))?;
+        m.serialize_entry("name", &out.spec.name)?;
+        m.serialize_entry("spec", &out.spec.path.display().to_string())?;
+        m.serialize_entry("data", &out.data_file.display().to_string())?;
+        m.serialize_entry(
+            "method",
+            &json!({
+                "weighting": out.spec.method.weighting,
+                "scope": out.spec.method.scope,
+                "shift": out.spec.method.shift,
+                "impute": out.spec.method.impute,
+            }),
+        )?;
+        m.serialize_entry("regions", &out.panel.regions)?;
+        m.serialize_entry("years", &out.panel.years)?;
+        m.serialize_entry("dimensions", &system_json(out))?;
+        m.serialize_entry("weights", &weights_json(out))?;
+        m.serialize_entry("scores", &ScoreRecords(out))?;
+        m.serialize_entry("imputed", &out.imputed)?;
+        m.serialize_entry("analysis", &out.analysis)?;
+        m.serialize_entry("findings", &out.findings)?;
+        m.serialize_entry("warnings", &out.warnings)?;
+        m.end()
+    }
+}
+
+/// `summary.json` as a JSON tree (for the report and `--format json`).
 pub fn summary_json(out: &RunOutput) -> Value {
-    json!({
-        "name": out.spec.name,
-        "spec": out.spec.path.display().to_string(),
-        "data": out.data_file.display().to_string(),
-        "method": {
-            "weighting": out.spec.method.weighting,
-            "scope": out.spec.method.scope,
-            "shift": out.spec.method.shift,
-            "impute": out.spec.method.impute,
-        },
-        "regions": out.panel.regions,
-        "years": out.panel.years,
-        "dimensions": system_json(out),
-        "weights": weights_json(out),
-        "scores": scores_json(out),
-        "imputed": out.imputed,
-        "analysis": out.analysis,
-        "findings": out.findings,
-        "warnings": out.warnings,
-    })
+    serde_json::to_value(Summary(out)).unwrap_or(Value::Null)
+}
+
+/// `summary.json` as compact bytes, serialised straight from the results.
+pub fn summary_bytes(out: &RunOutput) -> Result<Vec<u8>, PipelineError> {
+    serde_json::to_vec(&Summary(out)).map_err(|e| PipelineError::Other(e.to_string()))
 }
 
 /// `kde.csv`: `year, x, density`.
@@ -360,7 +402,7 @@ pub fn convergence_json(out: &RunOutput) -> Option<Vec<u8>> {
 }
 
 /// Every table file of a run (all but the report), in memory.
-pub fn run_files(out: &RunOutput, summary: &Value) -> Result<OutputSet, PipelineError> {
+pub fn run_files(out: &RunOutput) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
     files.add("weights.csv", weights_csv(out));
     files.add("scores.csv", scores_csv(out));
@@ -376,9 +418,6 @@ pub fn run_files(out: &RunOutput, summary: &Value) -> Result<OutputSet, Pipeline
             files.add(name, b);
         }
     }
-    files.add(
-        "summary.json",
-        serde_json::to_vec_pretty(summary).map_err(|e| PipelineError::Other(e.to_string()))?,
-    );
+    files.add("summary.json", summary_bytes(out)?);
     Ok(files)
 }

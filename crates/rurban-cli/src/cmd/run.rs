@@ -12,7 +12,11 @@ use crate::resolver::Resolver;
 
 /// A progress bar on stderr for the steps of a run; drawn only on a
 /// terminal, and not at all with --quiet or --format json.
-struct Progress(indicatif::ProgressBar);
+/// It also keeps the start time of every step for `--timings`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    marks: std::cell::RefCell<Vec<(&'static str, std::time::Instant)>>,
+}
 
 impl Progress {
     fn new(hidden: bool) -> Self {
@@ -25,7 +29,30 @@ impl Progress {
         if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {msg}") {
             bar.set_style(style);
         }
-        Progress(bar)
+        Progress {
+            bar,
+            marks: std::cell::RefCell::new(vec![("reading the spec", std::time::Instant::now())]),
+        }
+    }
+
+    /// Records that a phase starts now.
+    fn mark(&self, label: &'static str) {
+        self.marks
+            .borrow_mut()
+            .push((label, std::time::Instant::now()));
+    }
+
+    /// Prints how long each phase took, on stderr.
+    fn print_timings(&self) {
+        let mut marks = self.marks.borrow().clone();
+        marks.push(("", std::time::Instant::now()));
+        let total = marks[marks.len() - 1].1 - marks[0].1;
+        eprintln!("timings:");
+        for w in marks.windows(2) {
+            let d = w[1].1 - w[0].1;
+            eprintln!("  {:<28} {:>9.3} s", w[0].0, d.as_secs_f64());
+        }
+        eprintln!("  {:<28} {:>9.3} s", "total", total.as_secs_f64());
     }
 
     fn step(&self, step: rurban_pipeline::Step) {
@@ -33,19 +60,20 @@ impl Progress {
             .iter()
             .position(|s| *s == step)
             .unwrap_or(0);
-        self.0.set_position(pos as u64);
-        self.0.set_message(step.label());
+        self.bar.set_position(pos as u64);
+        self.bar.set_message(step.label());
+        self.mark(step.label());
     }
 
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
         // Also when the run fails, so the error line is not drawn over.
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
 }
 
@@ -73,6 +101,9 @@ pub struct RunArgs {
     /// Do not write results.xlsx.
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Print how long each step took, on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Runs `rurban run`.
@@ -90,13 +121,26 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         &|step| bar.step(step),
     )?;
     bar.finish();
-    let summary = summary_json(&out);
-    let mut files = run_files(&out, &summary)?;
-    crate::cmd::report::add_renderings(&mut files, &summary, !args.no_report, !args.no_xlsx)?;
+    bar.mark("tables and summary.json");
+    let mut files = run_files(&out)?;
+    // The JSON tree is built only for what needs it (report, workbook, stdout).
+    let json_out = args.format == Format::Json;
+    let summary = if !args.no_report || !args.no_xlsx || json_out {
+        bar.mark("report and workbook");
+        let summary = summary_json(&out);
+        crate::cmd::report::add_renderings(&mut files, &summary, !args.no_report, !args.no_xlsx)?;
+        Some(summary)
+    } else {
+        None
+    };
+    bar.mark("writing files");
     files.commit(&args.out)?;
-    match args.format {
-        Format::Json => crate::output::emit_json(summary, &out.warnings)?,
-        Format::Human => {
+    if args.timings {
+        bar.print_timings();
+    }
+    match summary {
+        Some(summary) if json_out => crate::output::emit_json(summary, &out.warnings)?,
+        _ => {
             print_warnings(&out.warnings);
             if !args.quiet {
                 print_summary(&out, &args, &files);
