@@ -16,6 +16,7 @@
 //! made by the i-th merge is `n + i`, and each merge lists the smaller id
 //! first.
 
+use ndarray::parallel::prelude::*;
 use serde::Serialize;
 
 use crate::ClusterError;
@@ -56,21 +57,88 @@ impl Serialize for Merge {
 
 /// Condensed Euclidean distance matrix (as `scipy.spatial.distance.pdist`):
 /// `d(i, j)` for `i < j` at position `n i - i (i + 1) / 2 + j - i - 1`.
+///
+/// Each distance is the square root of the squared differences summed in
+/// feature order, computed on its own: every entry is the same whatever the
+/// number of threads the rows are shared among.
 pub fn pdist_euclidean(data: &ndarray::ArrayView2<'_, f64>) -> Vec<f64> {
-    let n = data.nrows();
-    let mut out = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    for i in 0..n {
-        let ri = data.row(i);
-        for j in i + 1..n {
-            let s: f64 = ri
-                .iter()
-                .zip(data.row(j).iter())
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-            out.push(s.sqrt());
-        }
+    pdist(data).0
+}
+
+/// Distances from row `i` are computed for this many rows `j` at a time:
+/// their sums run side by side (each in feature order), which fills the
+/// vector lanes instead of waiting on one chain of additions.
+const LANES: usize = 8;
+
+/// Pairs times features from which the rows are shared among threads.
+const PAR_WORK: usize = 1 << 16;
+
+/// The condensed distances and whether all of them are finite.
+fn pdist(data: &ndarray::ArrayView2<'_, f64>) -> (Vec<f64>, bool) {
+    let (n, p) = data.dim();
+    let len = n * n.saturating_sub(1) / 2;
+    let mut out = vec![0.0f64; len];
+    if len == 0 {
+        return (out, true);
     }
-    out
+    // rows (row-major) for the fixed row i, columns (feature-major) for the
+    // block of rows j compared with it
+    let rows: Vec<f64> = data.iter().copied().collect();
+    let cols: Vec<f64> = data.t().iter().copied().collect();
+    let mut parts: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
+    let mut rest = out.as_mut_slice();
+    for i in 0..n - 1 {
+        let (row, tail) = rest.split_at_mut(n - i - 1);
+        parts.push((i, row));
+        rest = tail;
+    }
+    let fill = |(i, row): (usize, &mut [f64])| {
+        pdist_row(&rows[i * p..(i + 1) * p], i, &cols, n, row);
+        row.iter().all(|d| d.is_finite())
+    };
+    let finite = if len.saturating_mul(p) >= PAR_WORK {
+        parts
+            .into_par_iter()
+            .map(fill)
+            .reduce(|| true, |a, b| a && b)
+    } else {
+        // every row is filled (no short-circuit), then the flags combined
+        let flags: Vec<bool> = parts.into_iter().map(fill).collect();
+        flags.iter().all(|&f| f)
+    };
+    (out, finite)
+}
+
+/// Distances from row `i` (its features `xi`) to rows `i+1..n` into `out`,
+/// `cols` the data feature-major (`cols[c n + j]` = feature `c` of row `j`).
+fn pdist_row(xi: &[f64], i: usize, cols: &[f64], n: usize, out: &mut [f64]) {
+    let mut j = i + 1;
+    let mut blocks = out.chunks_exact_mut(LANES);
+    for block in &mut blocks {
+        let mut acc = [0.0f64; LANES];
+        for (c, &a) in xi.iter().enumerate() {
+            let col: &[f64; LANES] = cols[c * n + j..c * n + j + LANES]
+                .try_into()
+                .expect("LANES columns");
+            for (s, &b) in acc.iter_mut().zip(col) {
+                let d = a - b;
+                *s += d * d;
+            }
+        }
+        for (o, s) in block.iter_mut().zip(acc) {
+            *o = s.sqrt();
+        }
+        j += LANES;
+    }
+    for o in blocks.into_remainder() {
+        let mut s = 0.0f64;
+        for (c, &a) in xi.iter().enumerate() {
+            let d = a - cols[c * n + j];
+            s += d * d;
+        }
+        *o = s.sqrt();
+        j += 1;
+    }
 }
 
 #[inline]
@@ -89,8 +157,8 @@ pub fn linkage(
     method: Linkage,
 ) -> Result<Vec<Merge>, ClusterError> {
     let n = data.nrows();
-    let mut dist = pdist_euclidean(data);
-    if dist.iter().any(|d| !d.is_finite()) {
+    let (mut dist, finite) = pdist(data);
+    if !finite {
         return Err(ClusterError::DistanceOverflow);
     }
     if n < 2 {
@@ -332,7 +400,106 @@ fn monocrit(merges: &[Merge], mc: &[f64], cutoff: f64, n: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{Array2, array};
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256Plus;
+
+    /// The distances as first written: one row pair at a time, the squared
+    /// differences summed by the iterator.
+    fn pdist_pairwise(data: &ndarray::ArrayView2<'_, f64>) -> Vec<f64> {
+        let n = data.nrows();
+        let mut out = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                let s: f64 = data
+                    .row(i)
+                    .iter()
+                    .zip(data.row(j).iter())
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum();
+                out.push(s.sqrt());
+            }
+        }
+        out
+    }
+
+    /// Random rows: small integers (many equal distances, duplicate rows)
+    /// or continuous values.
+    fn random_rows(rng: &mut Xoshiro256Plus, n: usize, p: usize, ties: bool) -> Array2<f64> {
+        let m = rng.gen_range(2..5);
+        Array2::from_shape_fn((n, p), |_| {
+            if ties {
+                rng.gen_range(0..m) as f64
+            } else {
+                rng.gen_range(-3.0..3.0)
+            }
+        })
+    }
+
+    fn bits(merges: &[Merge]) -> Vec<(usize, usize, u64, usize)> {
+        merges
+            .iter()
+            .map(|m| (m.a, m.b, m.height.to_bits(), m.size))
+            .collect()
+    }
+
+    #[test]
+    fn distances_equal_the_pairwise_sums_bit_for_bit() {
+        let mut rng = Xoshiro256Plus::seed_from_u64(1);
+        // below and above the threaded size, row counts around the block width
+        let shapes = [
+            (1, 3),
+            (2, 1),
+            (9, 2),
+            (17, 5),
+            (40, 30),
+            (301, 7),
+            (700, 2),
+        ];
+        for (n, p) in shapes {
+            for ties in [false, true] {
+                let x = random_rows(&mut rng, n, p, ties);
+                let want: Vec<u64> = pdist_pairwise(&x.view())
+                    .iter()
+                    .map(|d| d.to_bits())
+                    .collect();
+                let got: Vec<u64> = pdist_euclidean(&x.view())
+                    .iter()
+                    .map(|d| d.to_bits())
+                    .collect();
+                assert_eq!(got, want, "{n} x {p}");
+                // any memory layout of the input
+                let f = x.t().as_standard_layout().into_owned().reversed_axes();
+                let got: Vec<u64> = pdist_euclidean(&f.view())
+                    .iter()
+                    .map(|d| d.to_bits())
+                    .collect();
+                assert_eq!(got, want, "{n} x {p}, column-major");
+            }
+        }
+    }
+
+    #[test]
+    fn linkage_does_not_depend_on_the_thread_count() {
+        let mut rng = Xoshiro256Plus::seed_from_u64(3);
+        let x = random_rows(&mut rng, 400, 6, false);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| linkage(&x.view(), Linkage::Ward).unwrap())
+        };
+        let one = run(1);
+        assert_eq!(bits(&run(2)), bits(&one));
+        assert_eq!(bits(&run(4)), bits(&one));
+        // and equals the first implementation end to end
+        let d = pdist_pairwise(&x.view());
+        let mut want = nn_chain(&mut d.clone(), 400, Linkage::Ward);
+        want.sort_by(|a, b| a.height.total_cmp(&b.height));
+        label(&mut want, 400);
+        assert_eq!(bits(&one), bits(&want));
+    }
 
     #[test]
     fn condensed_distances_by_hand() {
