@@ -141,12 +141,6 @@ fn pdist_row(xi: &[f64], i: usize, cols: &[f64], n: usize, out: &mut [f64]) {
     }
 }
 
-#[inline]
-fn cidx(n: usize, i: usize, j: usize) -> usize {
-    let (i, j) = if i < j { (i, j) } else { (j, i) };
-    n * i - i * (i + 1) / 2 + (j - i - 1)
-}
-
 /// Hierarchical clustering of the rows of `data` (Euclidean distances),
 /// returning the `n - 1` merges in SciPy's `linkage` convention.
 ///
@@ -218,15 +212,24 @@ fn update(
 
 /// SciPy's `nn_chain`: merges in the order found, cluster ids are the
 /// surviving matrix slots (relabelled later by [`label`]).
+///
+/// The clusters still alive are kept in increasing order, and every scan or
+/// update visits only them, in that order (SciPy visits all slots in
+/// increasing order and skips the dead ones: the same comparisons, so the
+/// same ties are broken the same way). Row `x` of the condensed matrix is
+/// read as its two runs: `d(j, x)` for `j < x` (one entry per row `j`) and
+/// `d(x, j)` for `j > x` (contiguous).
 fn nn_chain(d: &mut [f64], n: usize, method: Linkage) -> Vec<Merge> {
+    // d(i, j), i < j, is at start[i] + j - i - 1
+    let start: Vec<usize> = (0..n).map(|i| n * i - i * (i + 1) / 2).collect();
+    let at = |i: usize, j: usize| start[i] + j - i - 1;
     let mut size = vec![1usize; n];
+    let mut live: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n - 1);
     for _ in 0..n - 1 {
-        if chain.is_empty()
-            && let Some(first) = (0..n).find(|&i| size[i] > 0)
-        {
-            chain.push(first);
+        if chain.is_empty() {
+            chain.push(live[0]);
         }
         let (mut x, mut y, mut current_min);
         loop {
@@ -234,23 +237,35 @@ fn nn_chain(d: &mut [f64], n: usize, method: Linkage) -> Vec<Merge> {
             // prefer the previous chain element on ties, to avoid cycles
             if chain.len() > 1 {
                 y = chain[chain.len() - 2];
-                current_min = d[cidx(n, x, y)];
+                current_min = d[if x < y { at(x, y) } else { at(y, x) }];
             } else {
                 y = x;
                 current_min = f64::INFINITY;
             }
-            for i in 0..n {
-                if size[i] == 0 || i == x {
-                    continue;
-                }
-                let dist = d[cidx(n, x, i)];
+            let pos = live.partition_point(|&j| j < x);
+            for &j in &live[..pos] {
+                let dist = d[at(j, x)];
                 if dist < current_min {
                     current_min = dist;
-                    y = i;
+                    y = j;
+                }
+            }
+            let row = &d[start[x]..start[x] + (n - x - 1)];
+            for &j in &live[pos + 1..] {
+                let dist = row[j - x - 1];
+                if dist < current_min {
+                    current_min = dist;
+                    y = j;
                 }
             }
             if chain.len() > 1 && y == chain[chain.len() - 2] {
                 break;
+            }
+            if y == x {
+                // nothing below infinity (an update overflowed): go on with
+                // the first other cluster; the chain then merges at an
+                // infinite (or NaN) height, which the caller reports
+                y = live[if pos == 0 { 1 } else { 0 }];
             }
             chain.push(y);
         }
@@ -267,20 +282,23 @@ fn nn_chain(d: &mut [f64], n: usize, method: Linkage) -> Vec<Merge> {
         });
         size[x] = 0;
         size[y] = nx + ny;
-        for i in 0..n {
-            let ni = size[i];
-            if ni == 0 || i == y {
-                continue;
-            }
-            d[cidx(n, i, y)] = update(
-                method,
-                d[cidx(n, i, x)],
-                d[cidx(n, i, y)],
-                current_min,
-                nx,
-                ny,
-                ni,
-            );
+        let px = live.partition_point(|&j| j < x);
+        live.remove(px);
+        let py = live.partition_point(|&j| j < y);
+        // i < x: d(i, x) and d(i, y) in row i
+        for &i in &live[..px] {
+            let (ix, iy) = (at(i, x), at(i, y));
+            d[iy] = update(method, d[ix], d[iy], current_min, nx, ny, size[i]);
+        }
+        // x < i < y: d(x, i) in row x, d(i, y) in row i
+        for &i in &live[px..py] {
+            let (ix, iy) = (at(x, i), at(i, y));
+            d[iy] = update(method, d[ix], d[iy], current_min, nx, ny, size[i]);
+        }
+        // i > y: d(x, i) in row x, d(y, i) in row y
+        for &i in &live[py + 1..] {
+            let (ix, iy) = (at(x, i), at(y, i));
+            d[iy] = update(method, d[ix], d[iy], current_min, nx, ny, size[i]);
         }
     }
     out
@@ -404,6 +422,11 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;
 
+    fn cidx(n: usize, i: usize, j: usize) -> usize {
+        let (i, j) = if i < j { (i, j) } else { (j, i) };
+        n * i - i * (i + 1) / 2 + (j - i - 1)
+    }
+
     /// The distances as first written: one row pair at a time, the squared
     /// differences summed by the iterator.
     fn pdist_pairwise(data: &ndarray::ArrayView2<'_, f64>) -> Vec<f64> {
@@ -418,6 +441,76 @@ mod tests {
                     .map(|(a, b)| (a - b) * (a - b))
                     .sum();
                 out.push(s.sqrt());
+            }
+        }
+        out
+    }
+
+    /// The chain as first written, literally SciPy's loops: every slot
+    /// `0..n` scanned and updated in order, dead ones skipped, each entry
+    /// found by its condensed index.
+    fn nn_chain_full_scan(d: &mut [f64], n: usize, method: Linkage) -> Vec<Merge> {
+        let mut size = vec![1usize; n];
+        let mut chain: Vec<usize> = Vec::new();
+        let mut out = Vec::new();
+        for _ in 0..n - 1 {
+            if chain.is_empty()
+                && let Some(first) = (0..n).find(|&i| size[i] > 0)
+            {
+                chain.push(first);
+            }
+            let (mut x, mut y, mut current_min);
+            loop {
+                x = chain[chain.len() - 1];
+                if chain.len() > 1 {
+                    y = chain[chain.len() - 2];
+                    current_min = d[cidx(n, x, y)];
+                } else {
+                    y = x;
+                    current_min = f64::INFINITY;
+                }
+                for i in 0..n {
+                    if size[i] == 0 || i == x {
+                        continue;
+                    }
+                    let dist = d[cidx(n, x, i)];
+                    if dist < current_min {
+                        current_min = dist;
+                        y = i;
+                    }
+                }
+                if chain.len() > 1 && y == chain[chain.len() - 2] {
+                    break;
+                }
+                chain.push(y);
+            }
+            chain.truncate(chain.len() - 2);
+            if x > y {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let (nx, ny) = (size[x], size[y]);
+            out.push(Merge {
+                a: x,
+                b: y,
+                height: current_min,
+                size: nx + ny,
+            });
+            size[x] = 0;
+            size[y] = nx + ny;
+            for i in 0..n {
+                let ni = size[i];
+                if ni == 0 || i == y {
+                    continue;
+                }
+                d[cidx(n, i, y)] = update(
+                    method,
+                    d[cidx(n, i, x)],
+                    d[cidx(n, i, y)],
+                    current_min,
+                    nx,
+                    ny,
+                    ni,
+                );
             }
         }
         out
@@ -480,6 +573,24 @@ mod tests {
     }
 
     #[test]
+    fn chain_over_live_clusters_equals_the_full_scan() {
+        // the same merges in the same order with the same heights, bit for
+        // bit, on tie-heavy and continuous data
+        let mut rng = Xoshiro256Plus::seed_from_u64(2);
+        for case in 0..300 {
+            let n = rng.gen_range(2..70);
+            let p = rng.gen_range(1..5);
+            let x = random_rows(&mut rng, n, p, case % 3 != 0);
+            let d = pdist_euclidean(&x.view());
+            for method in [Linkage::Ward, Linkage::Complete, Linkage::Average] {
+                let want = nn_chain_full_scan(&mut d.clone(), n, method);
+                let got = nn_chain(&mut d.clone(), n, method);
+                assert_eq!(bits(&got), bits(&want), "case {case} {method:?}");
+            }
+        }
+    }
+
+    #[test]
     fn linkage_does_not_depend_on_the_thread_count() {
         let mut rng = Xoshiro256Plus::seed_from_u64(3);
         let x = random_rows(&mut rng, 400, 6, false);
@@ -495,10 +606,24 @@ mod tests {
         assert_eq!(bits(&run(4)), bits(&one));
         // and equals the first implementation end to end
         let d = pdist_pairwise(&x.view());
-        let mut want = nn_chain(&mut d.clone(), 400, Linkage::Ward);
+        let mut want = nn_chain_full_scan(&mut d.clone(), 400, Linkage::Ward);
         want.sort_by(|a, b| a.height.total_cmp(&b.height));
         label(&mut want, 400);
         assert_eq!(bits(&one), bits(&want));
+    }
+
+    #[test]
+    fn overflowing_ward_update_is_an_error() {
+        // the distances are finite (1.22e154^2 = 1.49e308 < f64::MAX), but
+        // after {0, 1} merge the Ward update needs
+        // (2/3) d^2 + (2/3) d^2 = 1.99e308: infinite. That merge height must
+        // come out as an overflow, not as a merge of a cluster with itself.
+        let x = array![[0.0], [1.0], [1.22e154]];
+        assert!(pdist_euclidean(&x.view()).iter().all(|d| d.is_finite()));
+        assert!(matches!(
+            linkage(&x.view(), Linkage::Ward),
+            Err(ClusterError::DistanceOverflow)
+        ));
     }
 
     #[test]
