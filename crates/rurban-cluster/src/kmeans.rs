@@ -1,10 +1,21 @@
 //! k-means through `linfa-clustering`.
+//!
+//! linfa's `KMeans::fit` with `n_runs = 10` draws the k-means++ start of
+//! each run from one generator, one run after the other, and then runs the
+//! Lloyd iterations of that run; only the starts use random numbers. Here
+//! the ten starts are drawn first, in the same order and with the same
+//! arithmetic as linfa draws them, and the ten runs (linfa `KMeans` fits
+//! from those precomputed starts) are shared among threads. The runs are
+//! independent and each is computed in one piece, so the partition is the
+//! one linfa's ten runs in a row give, whatever the number of threads.
 
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Predict};
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::{Array1, ArrayView2};
+use ndarray::parallel::prelude::*;
+use ndarray::{Array1, Array2, ArrayView2};
 use rand::SeedableRng;
+use rand::distributions::{Distribution, WeightedIndex};
 use rand_xoshiro::Xoshiro256Plus;
 
 use crate::ClusterError;
@@ -28,24 +39,164 @@ pub struct KMeansFit {
 }
 
 /// k-means of the rows of `data` with `k` clusters: linfa `KMeans` with
-/// k-means++ starts, [`N_RUNS`] runs, the best by inertia kept, random
-/// numbers from `Xoshiro256Plus::seed_from_u64(seed)`; rows are assigned
-/// with the model's `predict`. The same seed gives the same partition.
+/// k-means++ starts, [`N_RUNS`] runs, the best by inertia kept (the first
+/// of equal ones), random numbers from `Xoshiro256Plus::seed_from_u64(seed)`;
+/// rows are assigned with the model's `predict`. The same seed gives the
+/// same partition, the one of linfa's `n_runs(N_RUNS)` fit.
 ///
 /// `k` must be in `1..=rows` (checked by the caller).
 pub fn kmeans(data: &ArrayView2<'_, f64>, k: usize, seed: u64) -> Result<KMeansFit, ClusterError> {
-    let records = data.to_owned();
-    let dataset = DatasetBase::from(records.clone());
-    let rng = Xoshiro256Plus::seed_from_u64(seed);
-    let model = KMeans::params_with_rng(k, rng)
-        .n_runs(N_RUNS)
-        .init_method(KMeansInit::KMeansPlusPlus)
-        .fit(&dataset)
-        .map_err(|e| ClusterError::KMeans(e.to_string()))?;
-    let raw: Array1<usize> = model.predict(&records);
+    let (_, raw) = best_run(data, k, seed)?;
     let clusters = renumber(&raw.to_vec());
     let inertia = within_sum_of_squares(data, &clusters);
     Ok(KMeansFit { clusters, inertia })
+}
+
+/// The centroids of the best of the [`N_RUNS`] runs and each row's centroid
+/// (linfa's `predict`).
+fn best_run(
+    data: &ArrayView2<'_, f64>,
+    k: usize,
+    seed: u64,
+) -> Result<(Array2<f64>, Array1<usize>), ClusterError> {
+    let records = data.as_standard_layout();
+    let dataset = DatasetBase::from(records.view());
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    let starts = Starts::new(&records.view());
+    let inits: Vec<Array2<f64>> = (0..N_RUNS)
+        .map(|_| starts.kmeans_plusplus(k, &mut rng))
+        .collect();
+    let fit_from = |init: Array2<f64>| {
+        KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+            .n_runs(1)
+            .init_method(KMeansInit::Precomputed(init))
+            .fit(&dataset)
+    };
+    let fits: Vec<_> = inits.into_par_iter().map(fit_from).collect();
+    // as linfa: the first run whose inertia is below all earlier ones
+    let mut best = None;
+    let mut best_inertia = f64::INFINITY;
+    let mut error = None;
+    for fit in fits {
+        match fit {
+            Ok(model) if model.inertia() < best_inertia => {
+                best_inertia = model.inertia();
+                best = Some(model);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    }
+    let model = match (best, error) {
+        (Some(model), _) => model,
+        (None, Some(e)) => return Err(ClusterError::KMeans(e.to_string())),
+        (None, None) => return Err(ClusterError::KMeans("no run converged".into())),
+    };
+    let raw: Array1<usize> = model.predict(&records);
+    Ok((model.centroids().clone(), raw))
+}
+
+/// Rows blocked this many at a time in the distances of the k-means++ draw.
+const LANES: usize = 8;
+
+/// The data laid out for linfa's k-means++ draw.
+struct Starts {
+    /// Number of rows.
+    n: usize,
+    /// Row-major values.
+    rows: Vec<f64>,
+    /// Feature-major values: `cols[c n + i]` is feature `c` of row `i`.
+    cols: Vec<f64>,
+}
+
+impl Starts {
+    fn new(data: &ArrayView2<'_, f64>) -> Starts {
+        Starts {
+            n: data.nrows(),
+            rows: data.iter().copied().collect(),
+            cols: data.t().iter().copied().collect(),
+        }
+    }
+
+    fn row(&self, i: usize) -> &[f64] {
+        let p = self.rows.len() / self.n.max(1);
+        &self.rows[i * p..(i + 1) * p]
+    }
+
+    /// One k-means++ start as linfa-clustering 0.8's `KMeansInit::KMeansPlusPlus`
+    /// draws it: the first centroid a row drawn with `WeightedIndex` over
+    /// weights 1; each next one a row drawn with `WeightedIndex` over each
+    /// row's smallest squared distance to the centroids so far (row 0 when
+    /// they are all 0). Squared distances are `sum_c (mu_c - x_c)^2` summed
+    /// in feature order from 0 (as linfa's `L2Dist`), so the draws and the
+    /// generator's state afterwards are exactly linfa's.
+    fn kmeans_plusplus(&self, k: usize, rng: &mut Xoshiro256Plus) -> Array2<f64> {
+        let n = self.n;
+        let p = self.rows.len() / n.max(1);
+        let mut centroids = Array2::<f64>::zeros((k, p));
+        let ones = vec![1.0f64; n];
+        let first = WeightedIndex::new(ones.iter()).map_or(0, |w| w.sample(rng));
+        let mut chosen = first;
+        centroids
+            .row_mut(0)
+            .iter_mut()
+            .zip(self.row(first))
+            .for_each(|(c, &v)| *c = v);
+        let mut dists = vec![f64::INFINITY; n];
+        for c_cnt in 1..k {
+            // the smallest distance so far, updated with the newest centroid
+            // (the minimum of the same values as linfa's scan)
+            let centre = self.row(chosen);
+            self.min_dists(centre, &mut dists, c_cnt == 1);
+            chosen = WeightedIndex::new(dists.iter()).map_or(0, |w| w.sample(rng));
+            centroids
+                .row_mut(c_cnt)
+                .iter_mut()
+                .zip(self.row(chosen))
+                .for_each(|(c, &v)| *c = v);
+        }
+        centroids
+    }
+
+    /// `dists[i] = min(dists[i], |centre - x_i|^2)` (`first`: just the
+    /// squared distance), keeping the old value unless the new one is
+    /// smaller, as linfa's `closest_centroid`.
+    fn min_dists(&self, centre: &[f64], dists: &mut [f64], first: bool) {
+        let n = self.n;
+        let mut i = 0;
+        let mut blocks = dists.chunks_exact_mut(LANES);
+        for block in &mut blocks {
+            let mut acc = [0.0f64; LANES];
+            for (c, &m) in centre.iter().enumerate() {
+                let col: &[f64; LANES] = self.cols[c * n + i..c * n + i + LANES]
+                    .try_into()
+                    .expect("LANES rows");
+                for (s, &x) in acc.iter_mut().zip(col) {
+                    let d = m - x;
+                    *s += d * d;
+                }
+            }
+            for (o, s) in block.iter_mut().zip(acc) {
+                if first || s < *o {
+                    *o = s;
+                }
+            }
+            i += LANES;
+        }
+        for o in blocks.into_remainder() {
+            let mut s = 0.0f64;
+            for (c, &m) in centre.iter().enumerate() {
+                let d = m - self.cols[c * n + i];
+                s += d * d;
+            }
+            if first || s < *o {
+                *o = s;
+            }
+            i += 1;
+        }
+    }
 }
 
 /// Renumbers arbitrary cluster ids to `1..=m` in order of first appearance.
@@ -96,6 +247,94 @@ pub fn within_sum_of_squares(data: &ArrayView2<'_, f64>, clusters: &[usize]) -> 
 mod tests {
     use super::*;
     use ndarray::array;
+    use rand::Rng;
+
+    /// k-means as first written: one linfa fit with `n_runs(N_RUNS)`.
+    fn linfa_ten_runs(
+        data: &ArrayView2<'_, f64>,
+        k: usize,
+        seed: u64,
+    ) -> (Array2<f64>, Array1<usize>) {
+        let records = data.to_owned();
+        let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+            .n_runs(N_RUNS)
+            .init_method(KMeansInit::KMeansPlusPlus)
+            .fit(&DatasetBase::from(records.clone()))
+            .unwrap();
+        let raw = model.predict(&records);
+        (model.centroids().clone(), raw)
+    }
+
+    /// Overlapping blobs (the starts matter), small integers (ties and
+    /// duplicate rows), or few distinct rows (fewer than `k` points).
+    fn random_rows(rng: &mut Xoshiro256Plus, n: usize, p: usize, kind: usize) -> Array2<f64> {
+        let centres: Vec<f64> = (0..4 * p).map(|_| rng.gen_range(-2.0..2.0)).collect();
+        let mut x = Array2::zeros((n, p));
+        for i in 0..n {
+            let b = rng.gen_range(0..4);
+            for c in 0..p {
+                x[[i, c]] = match kind {
+                    0 => centres[b * p + c] + rng.gen_range(-1.5..1.5),
+                    1 => rng.gen_range(0..3) as f64,
+                    _ => (i % 3) as f64 * (c + 1) as f64,
+                };
+            }
+        }
+        x
+    }
+
+    #[test]
+    fn parallel_runs_equal_linfa_ten_runs_bit_for_bit() {
+        // starts drawn here + runs from them on threads = linfa's own
+        // n_runs(10) fit: same centroids to the bit, same rows' centroids
+        let mut rng = Xoshiro256Plus::seed_from_u64(11);
+        for case in 0..60 {
+            let n = rng.gen_range(1..150);
+            let p = rng.gen_range(1..6);
+            let k = rng.gen_range(1..=n.min(6));
+            let seed = rng.gen_range(0..1000);
+            let x = random_rows(&mut rng, n, p, case % 3);
+            let (want_c, want_raw) = linfa_ten_runs(&x.view(), k, seed);
+            let (got_c, got_raw) = best_run(&x.view(), k, seed).unwrap();
+            let b = |c: &Array2<f64>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                b(&got_c),
+                b(&want_c),
+                "case {case}: {n} x {p}, k = {k}, seed {seed}"
+            );
+            assert_eq!(got_raw, want_raw, "case {case}");
+        }
+        // wider rows, as the composite series of the benches (30 years)
+        let x = random_rows(&mut rng, 500, 30, 0);
+        let (want_c, want_raw) = linfa_ten_runs(&x.view(), 5, DEFAULT_SEED);
+        let (got_c, got_raw) = best_run(&x.view(), 5, DEFAULT_SEED).unwrap();
+        assert_eq!(got_c, want_c);
+        assert_eq!(got_raw, want_raw);
+    }
+
+    #[test]
+    fn same_result_with_one_or_many_threads() {
+        let mut rng = Xoshiro256Plus::seed_from_u64(12);
+        let x = random_rows(&mut rng, 500, 4, 0);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| best_run(&x.view(), 5, 7).unwrap())
+        };
+        let one = run(1);
+        for threads in [2, 3, 8] {
+            let many = run(threads);
+            assert_eq!(many.1, one.1, "{threads} threads");
+            assert!(
+                many.0
+                    .iter()
+                    .zip(&one.0)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+        }
+    }
 
     #[test]
     fn renumber_by_first_appearance() {
