@@ -83,28 +83,39 @@ fn pdist(data: &ndarray::ArrayView2<'_, f64>) -> (Vec<f64>, bool) {
     }
     // rows (row-major) for the fixed row i, columns (feature-major) for the
     // block of rows j compared with it
-    let rows: Vec<f64> = data.iter().copied().collect();
+    let copy: Vec<f64>;
+    let rows: &[f64] = match data.as_slice() {
+        Some(rows) => rows,
+        None => {
+            copy = data.iter().copied().collect();
+            &copy
+        }
+    };
     let cols: Vec<f64> = data.t().iter().copied().collect();
-    let mut parts: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
-    let mut rest = out.as_mut_slice();
-    for i in 0..n - 1 {
-        let (row, tail) = rest.split_at_mut(n - i - 1);
-        parts.push((i, row));
-        rest = tail;
-    }
-    let fill = |(i, row): (usize, &mut [f64])| {
+    let fill = |i: usize, row: &mut [f64]| {
         pdist_row(&rows[i * p..(i + 1) * p], i, &cols, n, row);
         row.iter().all(|d| d.is_finite())
     };
+    let mut rest = out.as_mut_slice();
     let finite = if len.saturating_mul(p) >= PAR_WORK {
+        let mut parts: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
+        for i in 0..n - 1 {
+            let (row, tail) = rest.split_at_mut(n - i - 1);
+            parts.push((i, row));
+            rest = tail;
+        }
         parts
             .into_par_iter()
-            .map(fill)
+            .map(|(i, row)| fill(i, row))
             .reduce(|| true, |a, b| a && b)
     } else {
-        // every row is filled (no short-circuit), then the flags combined
-        let flags: Vec<bool> = parts.into_iter().map(fill).collect();
-        flags.iter().all(|&f| f)
+        let mut finite = true;
+        for i in 0..n - 1 {
+            let (row, tail) = rest.split_at_mut(n - i - 1);
+            finite &= fill(i, row);
+            rest = tail;
+        }
+        finite
     };
     (out, finite)
 }
