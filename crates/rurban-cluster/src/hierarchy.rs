@@ -16,7 +16,7 @@
 //! made by the i-th merge is `n + i`, and each merge lists the smaller id
 //! first.
 
-use ndarray::parallel::prelude::*;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ClusterError;

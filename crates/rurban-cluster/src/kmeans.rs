@@ -12,7 +12,7 @@
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Predict};
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::parallel::prelude::*;
+use rayon::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::SeedableRng;
 use rand::distributions::{Distribution, WeightedIndex};
