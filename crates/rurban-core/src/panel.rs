@@ -209,13 +209,22 @@ impl Panel {
                 ));
             }
         }
-        for (k, &c) in icols.iter().enumerate() {
-            let col = table.numbers(c)?;
-            for (i, v) in col.into_iter().enumerate() {
-                if let Some(v) = v {
-                    let (r, y) = cell_of[i];
-                    values[[r, y, k]] = v;
-                    observed[[r, y, k]] = true;
+        // Columns parse independently, so they parse in parallel, a few at a
+        // time to keep memory flat; the first error in column order is the
+        // one reported, whatever the threads.
+        use rayon::prelude::*;
+        let batch = 2 * rayon::current_num_threads().max(1);
+        for (b, chunk) in icols.chunks(batch).enumerate() {
+            let parsed: Vec<Result<Vec<Option<f64>>, CoreError>> =
+                chunk.par_iter().map(|&c| table.numbers(c)).collect();
+            for (j, col) in parsed.into_iter().enumerate() {
+                let k = b * batch + j;
+                for (i, v) in col?.into_iter().enumerate() {
+                    if let Some(v) = v {
+                        let (r, y) = cell_of[i];
+                        values[[r, y, k]] = v;
+                        observed[[r, y, k]] = true;
+                    }
                 }
             }
         }
@@ -336,6 +345,16 @@ impl Panel {
         self.indicators.push(name.to_string());
     }
 
+    /// Keeps only the named indicators, in the given order, consuming the
+    /// panel: when it already holds exactly those, in that order, nothing is
+    /// copied.
+    pub fn into_selected(self, names: &[String]) -> Result<Panel, CoreError> {
+        if self.indicators == names {
+            return Ok(self);
+        }
+        self.select(names)
+    }
+
     /// Keeps only the named indicators, in the given order.
     pub fn select(&self, names: &[String]) -> Result<Panel, CoreError> {
         let idx: Vec<usize> = names
@@ -428,6 +447,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("'zz'") && e.contains("not a column"), "{e}");
+    }
+
+    #[test]
+    fn the_first_bad_column_in_file_order_is_reported() {
+        // Columns parse in parallel; the error must not depend on which
+        // thread finishes first.
+        let mut header = String::from("region,year");
+        let mut row = String::from("q,2011");
+        for j in 0..40 {
+            header.push_str(&format!(",c{j}"));
+            row.push_str(if j == 7 || j == 30 { ",bad" } else { ",1" });
+        }
+        let t = table(&format!("{header}\n{row}\n"));
+        for _ in 0..20 {
+            let e = Panel::from_table(&t, &PanelColumns::default(), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("column 'c7'"), "{e}");
+        }
+    }
+
+    #[test]
+    fn identical_selection_is_not_copied_and_others_reorder() {
+        let t = table("region,year,a,b\nq,2011,1,2\n");
+        let p = Panel::from_table(&t, &PanelColumns::default(), None).unwrap();
+        let same = p.clone().into_selected(&["a".into(), "b".into()]).unwrap();
+        assert_eq!(same, p);
+        let swapped = p.into_selected(&["b".into(), "a".into()]).unwrap();
+        assert_eq!(swapped.values[[0, 0, 0]], 2.0);
+        assert_eq!(swapped.rows[[0, 0, 1]], 1);
     }
 
     #[test]

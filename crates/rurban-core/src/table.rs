@@ -3,6 +3,7 @@
 //! Cells stay text until a method asks for numbers, so every conversion error
 //! can name its file, 1-based data row and column.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Location};
@@ -122,7 +123,11 @@ fn has_thousands_groups(s: &str) -> bool {
 
 /// Decodes file bytes: a forced encoding, else UTF-8 (BOM stripped) when
 /// valid, else GB18030.
-pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String, CoreError> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    forced: Option<&str>,
+    path: &Path,
+) -> Result<Cow<'a, str>, CoreError> {
     if let Some(label) = forced {
         let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
             CoreError::at(Location::file(path), format!("unknown encoding '{label}'"))
@@ -134,7 +139,7 @@ pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String,
                 format!("the file is not valid {}", enc.name()),
             ));
         }
-        return Ok(text.into_owned());
+        return Ok(text);
     }
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -148,10 +153,11 @@ pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String,
                 ),
             ));
         }
-        return Ok(text.into_owned());
+        return Ok(text);
     }
+    // Valid UTF-8 is used in place, without a copy.
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => Ok(Cow::Borrowed(s)),
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
@@ -160,7 +166,7 @@ pub fn decode(bytes: &[u8], forced: Option<&str>, path: &Path) -> Result<String,
                     "the file is neither valid UTF-8 nor GB18030; pass --encoding",
                 ));
             }
-            Ok(text.into_owned())
+            Ok(text)
         }
     }
 }

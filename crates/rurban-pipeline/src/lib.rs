@@ -220,7 +220,7 @@ pub fn load_panel(
         .iter()
         .map(|(_, i)| i.id.clone())
         .collect();
-    let panel = panel.select(&order)?;
+    let panel = panel.into_selected(&order)?;
     panel.require_complete()?;
     Ok((path, panel, imputed, warnings))
 }
