@@ -12,11 +12,11 @@
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Predict};
 use linfa_clustering::{KMeans, KMeansInit};
-use rayon::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::SeedableRng;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
 
 use crate::ClusterError;
 
