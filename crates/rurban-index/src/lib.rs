@@ -6,10 +6,10 @@
 //! aggregated: `composite = sum_j w_j z_j`, and the score of dimension `D` is
 //! `sum_{j in D} w_j z_j`, so dimension scores add up to the composite.
 
-use ndarray::{Array2, Array3, ArrayView2, Axis};
+use ndarray::{Array2, Array3, Axis};
 use rurban_core::spec::Scope;
 use rurban_core::{Direction, Panel};
-use rurban_weighting::{Normalized, WeightError, WeightInput, Weighting, Weights, minmax};
+use rurban_weighting::{WeightError, Weighting};
 use serde::Serialize;
 
 /// Which indicators make up the index, with directions and dimensions.
@@ -111,53 +111,6 @@ fn region_major(values: &Array3<f64>) -> Array2<f64> {
     }
     // nr * ny * m values, written in row-major order.
     Array2::from_shape_vec((nr * ny, m), out).unwrap_or_else(|_| Array2::zeros((nr * ny, m)))
-}
-
-/// [`rurban_weighting::compute`] that also hands back the normalised matrix,
-/// so the scores use it instead of normalising the panel a second time: the
-/// same preconditions in the same order (the values are known to be finite
-/// here), the same normalisation, the same call of the scheme.
-fn weigh(
-    scheme: &dyn Weighting,
-    names: &[String],
-    raw: ArrayView2<'_, f64>,
-    directions: &[Direction],
-    shift: f64,
-    params: &str,
-) -> Result<(Weights, Normalized), WeightError> {
-    let (n, m) = raw.dim();
-    if m == 0 {
-        return Err(WeightError::NoColumns);
-    }
-    if names.len() != m || directions.len() != m {
-        // `build` has checked the model against the panel; compute words the error.
-        return match rurban_weighting::compute(scheme, names, raw, directions, shift, params) {
-            Err(e) => Err(e),
-            Ok(_) => Err(WeightError::Other(format!(
-                "{} names and {} directions for {m} columns",
-                names.len(),
-                directions.len()
-            ))),
-        };
-    }
-    if n < 2 {
-        return Err(WeightError::TooFewRows(n));
-    }
-    let norm = minmax(raw, directions);
-    if norm.constant.iter().all(|&c| c) {
-        return Err(WeightError::AllConstant);
-    }
-    let input = WeightInput {
-        names,
-        raw: raw.reborrow(),
-        normalized: norm.z.view(),
-        constant: &norm.constant,
-        directions,
-        shift,
-        params,
-    };
-    let w = scheme.weigh(&input)?;
-    Ok((w, norm))
 }
 
 /// Builds weights and scores. `panel` must be complete (impute first): a
@@ -273,7 +226,7 @@ pub fn build(
                     stacked.view()
                 }
             };
-            let (w, norm) = weigh(
+            let (w, norm) = rurban_weighting::compute_normalized(
                 scheme,
                 &model.indicators,
                 raw,
@@ -298,7 +251,7 @@ pub fn build(
             z = Array3::<f64>::zeros((nr, ny, m));
             for (y, &year) in panel.years.iter().enumerate() {
                 let raw = panel.year_slice(y);
-                let (w, norm) = weigh(
+                let (w, norm) = rurban_weighting::compute_normalized(
                     scheme,
                     &model.indicators,
                     raw,
@@ -358,60 +311,8 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{ShapeBuilder, array};
-    use rurban_weighting::{Critic, Cv, Entropy, Equal, StdDev};
-
-    /// `weigh` must answer exactly as `rurban_weighting::compute`, weights
-    /// and errors alike, and hand back the normalisation of `minmax`.
-    #[test]
-    fn weigh_agrees_with_compute() {
-        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
-        let dirs = [
-            Direction::Positive,
-            Direction::Negative,
-            Direction::Positive,
-        ];
-        let inputs = [
-            array![
-                [1.0, 5.0, 2.0],
-                [2.0, 3.0, 2.0],
-                [4.0, 1.0, 2.5],
-                [3.0, 0.5, 9.0]
-            ],
-            array![[1.0, 5.0, 2.0], [2.0, 3.0, 2.0], [4.0, 1.0, 2.0]], // constant column
-            array![[1.0, 5.0, 2.0], [1.0, 5.0, 2.0]],                  // all constant
-            array![[1.0, 5.0, 2.0]],                                   // one row
-            array![[1.0, -5.0, 2.0], [2.0, 3.0, 4.0]],                 // cv rejects -5
-        ];
-        let schemes: [&dyn Weighting; 5] = [&Entropy, &Critic, &StdDev, &Cv, &Equal];
-        for raw in &inputs {
-            for scheme in schemes {
-                for shift in [0.0, 0.1, -1.0] {
-                    let fast = weigh(scheme, &names, raw.view(), &dirs, shift, "{}");
-                    let slow =
-                        rurban_weighting::compute(scheme, &names, raw.view(), &dirs, shift, "{}");
-                    match (fast, slow) {
-                        (Ok((w, norm)), Ok(v)) => {
-                            assert_eq!(w, v);
-                            assert_eq!(norm, minmax(raw.view(), &dirs));
-                        }
-                        (Err(a), Err(b)) => assert_eq!(a, b),
-                        (a, b) => panic!("{}: {a:?} vs {b:?}", scheme.name()),
-                    }
-                }
-            }
-        }
-        let empty = Array2::<f64>::zeros((3, 0));
-        assert_eq!(
-            weigh(&Entropy, &[], empty.view(), &[], 0.0, "{}").err(),
-            rurban_weighting::compute(&Entropy, &[], empty.view(), &[], 0.0, "{}").err()
-        );
-        assert_eq!(
-            weigh(&Entropy, &names[..2], inputs[0].view(), &dirs, 0.0, "{}").err(),
-            rurban_weighting::compute(&Entropy, &names[..2], inputs[0].view(), &dirs, 0.0, "{}")
-                .err()
-        );
-    }
+    use ndarray::ShapeBuilder;
+    use rurban_weighting::Entropy;
 
     /// The scores loop against the indexed loop it replaced, bit for bit.
     #[test]

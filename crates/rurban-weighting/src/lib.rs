@@ -117,6 +117,19 @@ pub fn compute(
     shift: f64,
     params: &str,
 ) -> Result<Weights, WeightError> {
+    compute_normalized(scheme, names, raw, directions, shift, params).map(|(w, _)| w)
+}
+
+/// [`compute`], also handing back the normalised matrix, so that a caller
+/// scoring the same rows does not normalise them a second time.
+pub fn compute_normalized(
+    scheme: &dyn Weighting,
+    names: &[String],
+    raw: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    shift: f64,
+    params: &str,
+) -> Result<(Weights, Normalized), WeightError> {
     let (n, m) = raw.dim();
     if m == 0 {
         return Err(WeightError::NoColumns);
@@ -157,5 +170,6 @@ pub fn compute(
         shift,
         params,
     };
-    scheme.weigh(&input)
+    let w = scheme.weigh(&input)?;
+    Ok((w, norm))
 }

@@ -232,3 +232,26 @@ fn names_and_directions_must_match_the_columns() {
     let e = weigh(&Equal, &["a", "b"], &x, &[Positive], 0.0).unwrap_err();
     assert!(e.to_string().contains("1 directions"), "{e}");
 }
+
+#[test]
+fn compute_normalized_hands_back_the_min_max_matrix_it_weighed() {
+    use rurban_weighting::{Entropy, compute, compute_normalized, minmax};
+    let raw = ndarray::array![
+        [1.0, 5.0, 2.0],
+        [2.0, 3.0, 2.0],
+        [4.0, 1.0, 2.5],
+        [3.0, 0.5, 9.0]
+    ];
+    let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+    let dirs = [
+        Direction::Positive,
+        Direction::Negative,
+        Direction::Positive,
+    ];
+    let (w, norm) = compute_normalized(&Entropy, &names, raw.view(), &dirs, 0.0, "{}").unwrap();
+    assert_eq!(norm, minmax(raw.view(), &dirs));
+    assert_eq!(
+        w,
+        compute(&Entropy, &names, raw.view(), &dirs, 0.0, "{}").unwrap()
+    );
+}
