@@ -245,6 +245,22 @@ impl Table {
             }
             rows.push(rec);
         }
+        // Spreadsheets often save a trailing comma on every line: a last
+        // column with no name and no value anywhere is not data, drop it.
+        let mut headers = headers;
+        if headers.len() > 1
+            && header
+                .get(headers.len() - 1)
+                .is_some_and(|h| h.trim().is_empty())
+            && rows.iter().all(|r| r[headers.len() - 1].trim().is_empty())
+        {
+            let last = headers.len() - 1;
+            headers.pop();
+            rows = rows
+                .into_iter()
+                .map(|r| r.iter().take(last).collect::<csv::StringRecord>())
+                .collect();
+        }
         Table::finish(path, headers, rows)
     }
 
@@ -551,6 +567,20 @@ mod tests {
     fn quoted_thousands_in_csv() {
         let tab = t("region,x\na,\"6,016.3\"\n").unwrap();
         assert_eq!(tab.numbers(1).unwrap(), vec![Some(6016.3)]);
+    }
+
+    #[test]
+    fn an_empty_unnamed_last_column_is_dropped() {
+        // As spreadsheets write it: a comma at the end of every line.
+        let tab = t("region,x,\na,1,\nb,2,\n").unwrap();
+        assert_eq!(tab.headers, ["region", "x"]);
+        assert_eq!(tab.numbers(1).unwrap(), vec![Some(1.0), Some(2.0)]);
+        // A named empty column, or an unnamed one with values, stays.
+        assert_eq!(t("region,x,notes\na,1,\n").unwrap().headers.len(), 3);
+        assert_eq!(
+            t("region,x,\na,1,5\n").unwrap().headers,
+            ["region", "x", "column_3"]
+        );
     }
 
     #[test]
