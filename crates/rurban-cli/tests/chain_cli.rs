@@ -206,6 +206,7 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
         "sentences",
         "trend",
         "disparity",
+        "sources",
         "polarisation",
         "grey",
         "tiers",
@@ -213,7 +214,9 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
         assert!(f.get(k).is_some(), "findings.{k} missing");
     }
     let sentences = support::strings(&f["sentences"]);
-    assert_eq!(sentences.len(), 5, "{sentences:?}");
+    // trend, disparity, sources of inequality (groups given), polarisation,
+    // grey, tiers.
+    assert_eq!(sentences.len(), 6, "{sentences:?}");
     assert!(sentences.iter().all(|s| s.len() > 20 && s.ends_with('.')));
     assert_eq!(sum["warnings"], Value::Array(vec![]), "warnings");
     // The groups file gives decompositions of the composite and dimensions.
@@ -580,11 +583,11 @@ fn heilongjiang_findings_rest_on_the_analysis() {
     );
     let leading = gf["leading"].as_str().unwrap();
     assert!(
-        sentences[3].contains(&format!("'{leading}' leads")),
+        sentences[4].contains(&format!("'{leading}' leads")),
         "{}",
-        sentences[3]
+        sentences[4]
     );
-    assert!(sentences[4].contains("tier 1"), "{}", sentences[4]);
+    assert!(sentences[5].contains("tier 1"), "{}", sentences[5]);
 }
 
 // ================================================================ China
@@ -1004,4 +1007,39 @@ fn groups_file_missing_a_region_is_an_error_naming_it() {
     ])
     .error(&["partial_groups.csv", "'Jixi'"]);
     assert_no_outputs(&out);
+}
+
+#[test]
+fn heilongjiang_sources_finding_is_the_last_years_dagum_decomposition() {
+    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let sum = summary(&out);
+    let groups = sum["analysis"]["disparity"]["composite"]["groups"]
+        .as_array()
+        .unwrap();
+    let last = groups.last().unwrap();
+    let dagum = &last["dagum"];
+    let src = &sum["findings"]["sources"];
+    assert_eq!(src["year"], last["key"]);
+    for part in ["within", "between", "transvariation"] {
+        let v = dagum[part].as_f64().unwrap();
+        assert_eq!(src[part].as_f64().unwrap(), v, "{part}");
+        let share = src[&format!("{part}_share")].as_f64().unwrap();
+        assert!(
+            (share - v / last["gini"].as_f64().unwrap()).abs() < 1e-12,
+            "{part} share"
+        );
+    }
+    let shares: f64 = ["within_share", "between_share", "transvariation_share"]
+        .iter()
+        .map(|k| src[*k].as_f64().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-12, "shares add up to 1: {shares}");
+    let sentences = support::strings(&sum["findings"]["sentences"]);
+    let gini = format!("{:.4}", last["gini"].as_f64().unwrap());
+    assert!(
+        sentences
+            .iter()
+            .any(|s| s.contains("Dagum") && s.contains(&gini)),
+        "{sentences:?}"
+    );
 }

@@ -33,6 +33,25 @@ pub struct DisparityFinding {
     pub gini_last: f64,
 }
 
+/// Where the last year's inequality comes from (with a groups file).
+#[derive(Debug, Clone, Serialize)]
+pub struct Sources {
+    /// The year decomposed (the last year of the panel).
+    pub year: String,
+    /// Gini of the composite that year.
+    pub gini: f64,
+    /// Dagum within-group part.
+    pub within: f64,
+    /// Dagum net between-group part.
+    pub between: f64,
+    /// Dagum transvariation part.
+    pub transvariation: f64,
+    /// The same three as shares of the Gini.
+    pub within_share: f64,
+    pub between_share: f64,
+    pub transvariation_share: f64,
+}
+
 /// How the shape of the distribution moved.
 #[derive(Debug, Clone, Serialize)]
 pub struct Polarisation {
@@ -81,6 +100,8 @@ pub struct Findings {
     pub trend: Option<Trend>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disparity: Option<DisparityFinding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Sources>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polarisation: Option<Polarisation>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +198,40 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
                 narrowed,
                 gini_first: a.gini,
                 gini_last: b.gini,
+            });
+        }
+        if let Some(last) = g.last()
+            && let Some(dg) = &last.dagum
+            && dg.total > 0.0
+        {
+            let share = |x: f64| x / dg.total;
+            let mut parts = [
+                ("within groups", dg.within),
+                ("between groups", dg.between),
+                ("transvariation (overlap between groups)", dg.transvariation),
+            ];
+            parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+            f.sentences.push(format!(
+                "In {} the Gini coefficient of the composite, {}, comes mostly from {}: within groups {} ({:.1}%), between groups {} ({:.1}%), transvariation {} ({:.1}%) (Dagum decomposition).",
+                last.key,
+                f4(dg.total),
+                parts[0].0,
+                f4(dg.within),
+                100.0 * share(dg.within),
+                f4(dg.between),
+                100.0 * share(dg.between),
+                f4(dg.transvariation),
+                100.0 * share(dg.transvariation),
+            ));
+            f.sources = Some(Sources {
+                year: last.key.clone(),
+                gini: dg.total,
+                within: dg.within,
+                between: dg.between,
+                transvariation: dg.transvariation,
+                within_share: share(dg.within),
+                between_share: share(dg.between),
+                transvariation_share: share(dg.transvariation),
             });
         }
     }
