@@ -162,3 +162,56 @@ fn a_tiny_panel_with_as_many_regions_as_clusters_renders() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("id=\"fig-dendrogram\""));
 }
+
+#[test]
+fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/analysis/china_chain.toml");
+    // The spec reads the shared data set beside the workspace; say so if it is absent.
+    let data = support::shared_data("china-provinces/provinces_2005_2024.csv");
+    assert!(data.is_file());
+    let dir = TempDir::new("report-cn");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "fig-composite",
+        "fig-heatmap",
+        "fig-kde",
+        "fig-dagum",
+        "fig-dendrogram",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "report lacks {id}");
+    }
+    // Province names appear as SVG text, in a font stack that covers Chinese.
+    for name in ["广东", "黑龙江", "西藏"] {
+        assert!(
+            html.contains(&format!(">{name}<")),
+            "{name} not drawn as text"
+        );
+    }
+    assert!(html.contains("Noto Sans CJK SC"));
+    // And the workbook carries them too.
+    let from_xlsx = rurban([
+        "kde".as_ref(),
+        "--input".as_ref(),
+        out.join("results.xlsx").as_os_str(),
+        "--sheet".as_ref(),
+        "scores".as_ref(),
+        "--column".as_ref(),
+        "composite".as_ref(),
+        "--by".as_ref(),
+        "year".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    from_xlsx.ok();
+    assert_eq!(from_xlsx.json()["groups"].as_array().unwrap().len(), 20);
+}
