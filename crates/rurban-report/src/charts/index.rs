@@ -57,7 +57,6 @@ pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
     let xmax = wmax.filter(|w| w.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.16;
     let xdec = decimals_for(xmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    let nofmt = |_: &f64| String::new();
     let title = "Indicator weights by dimension";
     let svg = render("fig-weights", title, (WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -73,12 +72,7 @@ pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
             grid: true,
             fmt: &xfmt,
         };
-        let y = Axis {
-            desc: String::new(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
-        };
+        let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         let yrow = |k: usize| (nrows - 1 - k) as f64;
         begin(root, "bars")?;
@@ -410,7 +404,6 @@ pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
     let (lo, hi) = padded(s.composite.iter().flatten().copied(), 0.0);
     let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
     let yearsf: Vec<f64> = s.years.iter().map(|&y| y as f64).collect();
-    let nofmt = |_: &f64| String::new();
     let title = "Composite score by region and year";
     let plot_w = WIDTH as f64 - left as f64 - scale_w as f64 - 10.0;
     let cell_w = plot_w / ny as f64;
@@ -425,16 +418,9 @@ pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
             .build_cartesian_2d(-0.5..(ny as f64 - 0.5), -0.5..(n as f64 - 0.5))?;
         let x = Axis {
             desc: "Year".into(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
+            ..Axis::hidden()
         };
-        let y = Axis {
-            desc: String::new(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
-        };
+        let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         let row = |k: usize| (n - 1 - k) as f64;
         begin(root, "cells")?;
@@ -653,7 +639,6 @@ pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
         * 1.12;
     let xdec = decimals_for(xmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    let nofmt = |_: &f64| String::new();
     let title = format!("Dimension scores in {last_year}");
     let svg = render("fig-dimensions", &title, (WIDTH, height), |root| {
         legend(
@@ -675,12 +660,7 @@ pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
             grid: true,
             fmt: &xfmt,
         };
-        let y = Axis {
-            desc: String::new(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
-        };
+        let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         let row = |k: usize| (n - 1 - k) as f64;
         begin(root, "bars")?;

@@ -46,6 +46,22 @@ pub(crate) struct Axis<'f> {
     pub fmt: &'f dyn Fn(&f64) -> String,
 }
 
+impl Axis<'static> {
+    /// An axis drawn without title, tick labels or grid (e.g. the category
+    /// axis of a bar chart, whose rows are labelled by hand).
+    pub(crate) fn hidden() -> Self {
+        fn no_label(_: &f64) -> String {
+            String::new()
+        }
+        Axis {
+            desc: String::new(),
+            labels: 0,
+            grid: false,
+            fmt: &no_label,
+        }
+    }
+}
+
 /// Draws axes, ticks, grid and axis titles in the report's style, as the
 /// group `axes`.
 pub(crate) fn mesh(root: &Area, chart: &mut Chart, x: &Axis, y: &Axis) -> DrawResult {

@@ -282,7 +282,6 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
         .ceil() as u32;
     let height = n as u32 * 34 + 18 + 52;
     let xfmt = |v: &f64| fx(*v, 1);
-    let nofmt = |_: &f64| String::new();
     let dim_index = |c: &str| s.dimensions.iter().position(|d| d.id == c);
     let title = "Grey relational grades of the dimensions";
     let svg = render("fig-grey", title, (WIDTH, height), |root| {
@@ -299,12 +298,7 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
             grid: true,
             fmt: &xfmt,
         };
-        let y = Axis {
-            desc: String::new(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
-        };
+        let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         let row = |k: usize| (n - 1 - k) as f64;
         begin(root, "bars")?;
@@ -445,7 +439,6 @@ pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, Rep
     let h_px = n as u32 * row_h + 40 + 52;
     let xdec = decimals_for(hmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    let nofmt = |_: &f64| String::new();
     let method = c.method.clone().unwrap_or_else(|| "hierarchical".into());
     let title = "Cluster dendrogram";
     let svg = render("fig-dendrogram", title, (WIDTH, h_px), |root| {
@@ -481,12 +474,7 @@ pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, Rep
             grid: true,
             fmt: &xfmt,
         };
-        let y = Axis {
-            desc: String::new(),
-            labels: 0,
-            grid: false,
-            fmt: &nofmt,
-        };
+        let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         begin(root, "links")?;
         for (i, m) in merges.iter().enumerate() {
