@@ -215,3 +215,64 @@ fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
     from_xlsx.ok();
     assert_eq!(from_xlsx.json()["groups"].as_array().unwrap().len(), 20);
 }
+
+#[test]
+fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
+    let dir = TempDir::new("rerun");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    assert!(out.join("clusters.csv").exists() && out.join("report.html").exists());
+    // The same spec without clustering, and no report: those files would
+    // describe the earlier run, so they go; a file of the user's stays.
+    let text = std::fs::read_to_string(example()).unwrap();
+    let base = example().parent().unwrap().to_path_buf();
+    let spec = dir.write(
+        "spec.toml",
+        &text
+            .replace(
+                "data = \"panel.csv\"",
+                &format!("data = {:?}", base.join("panel.csv").display().to_string()),
+            )
+            .replace(
+                "groups = \"groups.csv\"",
+                &format!(
+                    "groups = {:?}",
+                    base.join("groups.csv").display().to_string()
+                ),
+            )
+            .replace(
+                "[analysis.cluster]\n",
+                "[analysis.cluster]\nenabled = false\n",
+            ),
+    );
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    rurban([
+        "run".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+        "--no-report".as_ref(),
+    ])
+    .ok();
+    assert!(
+        !out.join("clusters.csv").exists(),
+        "clusters.csv of the earlier run left behind"
+    );
+    assert!(
+        !out.join("report.html").exists(),
+        "report.html of the earlier run left behind"
+    );
+    assert!(out.join("results.xlsx").exists() && out.join("summary.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}

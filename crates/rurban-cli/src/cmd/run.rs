@@ -135,6 +135,7 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     };
     bar.mark("writing files");
     files.commit(&args.out)?;
+    remove_stale_outputs(&args.out, &files);
     if args.timings {
         bar.print_timings();
     }
@@ -148,6 +149,34 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Every file `rurban run` may write. A file of this list that this run did
+/// not write (its step switched off, or --no-report) is an earlier run's and
+/// would contradict this one, so it is removed. Nothing else in the
+/// directory is touched.
+const RUN_OUTPUTS: [&str; 10] = [
+    "weights.csv",
+    "scores.csv",
+    "clusters.csv",
+    "kde.csv",
+    "disparity.csv",
+    "grey.csv",
+    "convergence.json",
+    "summary.json",
+    "report.html",
+    "results.xlsx",
+];
+
+fn remove_stale_outputs(dir: &std::path::Path, written: &OutputSet) {
+    let written = written.names();
+    for name in RUN_OUTPUTS {
+        if !written.contains(&name) {
+            // Absent is the normal case; a file that cannot be removed is
+            // left as it is (the run itself succeeded).
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
 }
 
 fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
