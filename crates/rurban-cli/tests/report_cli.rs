@@ -5,6 +5,19 @@ mod support;
 
 use support::{TempDir, rurban};
 
+/// `rurban kde --column composite --by year --format json` on a run's
+/// scores, from `scores.csv` or from the `scores` sheet of `results.xlsx`.
+fn composite_kde(input: &std::path::Path) -> serde_json::Value {
+    let mut args: Vec<std::ffi::OsString> = vec!["kde".into(), "--input".into(), input.into()];
+    if input.extension().is_some_and(|e| e == "xlsx") {
+        args.extend(["--sheet".into(), "scores".into()]);
+    }
+    args.extend(["--column", "composite", "--by", "year", "--format", "json"].map(Into::into));
+    let out = rurban(args);
+    out.ok();
+    out.json()
+}
+
 fn example() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/index.toml")
 }
@@ -78,35 +91,10 @@ fn the_workbook_reads_back_as_input_with_sheet() {
         "--no-report".as_ref(),
     ])
     .ok();
-    let from_csv = rurban([
-        "kde".as_ref(),
-        "--input".as_ref(),
-        out.join("scores.csv").as_os_str(),
-        "--column".as_ref(),
-        "composite".as_ref(),
-        "--by".as_ref(),
-        "year".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
-    from_csv.ok();
-    let from_xlsx = rurban([
-        "kde".as_ref(),
-        "--input".as_ref(),
-        out.join("results.xlsx").as_os_str(),
-        "--sheet".as_ref(),
-        "scores".as_ref(),
-        "--column".as_ref(),
-        "composite".as_ref(),
-        "--by".as_ref(),
-        "year".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
-    from_xlsx.ok();
+    let from_csv = composite_kde(&out.join("scores.csv"));
+    let from_xlsx = composite_kde(&out.join("results.xlsx"));
     assert_eq!(
-        from_csv.json(),
-        from_xlsx.json(),
+        from_csv, from_xlsx,
         "numbers must survive the workbook exactly"
     );
 }
@@ -199,21 +187,8 @@ fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
     }
     assert!(html.contains("Noto Sans CJK SC"));
     // And the workbook carries them too.
-    let from_xlsx = rurban([
-        "kde".as_ref(),
-        "--input".as_ref(),
-        out.join("results.xlsx").as_os_str(),
-        "--sheet".as_ref(),
-        "scores".as_ref(),
-        "--column".as_ref(),
-        "composite".as_ref(),
-        "--by".as_ref(),
-        "year".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
-    from_xlsx.ok();
-    assert_eq!(from_xlsx.json()["groups"].as_array().unwrap().len(), 20);
+    let from_xlsx = composite_kde(&out.join("results.xlsx"));
+    assert_eq!(from_xlsx["groups"].as_array().unwrap().len(), 20);
 }
 
 #[test]
