@@ -2,8 +2,9 @@
 //!
 //! A thin binary: every subcommand parses its arguments here, reads its input
 //! through `rurban-core`, calls one method crate and prints the result. The
-//! machine-facing surface is fixed by the command-line contract (see
-//! `docs/cli.md`).
+//! machine-facing surface is fixed by the command-line contract; where it is
+//! silent, the choices are written in `docs/methods.md`, `docs/outputs.md`
+//! and the method pages of `docs/methods/`.
 
 mod cmd;
 mod output;

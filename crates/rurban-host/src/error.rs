@@ -76,7 +76,8 @@ pub enum HostError {
         plugin: String,
         /// Its library file.
         file: PathBuf,
-        /// Its message (a panic's message starts with `panicked:`).
+        /// Its message (a caught panic's message starts with
+        /// [`rurban_plugin_api::PANIC_PREFIX`], `the plugin panicked (caught): `).
         message: String,
     },
     /// The plugin's result breaks a rule (non-finite or negative weight, ...).

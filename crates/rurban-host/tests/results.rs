@@ -286,3 +286,22 @@ fn a_plugin_panic_prints_nothing_on_stderr() {
         "a plugin panic reached stderr:\n{stderr}"
     );
 }
+
+#[test]
+fn the_documented_panic_message_is_the_one_the_host_shows() {
+    let r = registry();
+    let msg = weigh_err(&r, "broken-panic");
+    let shown = format!("failed: {}", rurban_plugin_api::PANIC_PREFIX);
+    assert!(msg.contains(&shown), "{msg}");
+    // docs/plugins.md and the error type's documentation quote the same prefix.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let docs = std::fs::read_to_string(format!("{root}/docs/plugins.md")).unwrap();
+    assert!(
+        docs.contains(&format!("`{shown}<message>")),
+        "docs/plugins.md"
+    );
+    let source =
+        std::fs::read_to_string(format!("{root}/crates/rurban-host/src/error.rs")).unwrap();
+    assert!(source.contains(rurban_plugin_api::PANIC_PREFIX.trim_end()));
+    assert!(!docs.contains("`failed: panicked:"));
+}

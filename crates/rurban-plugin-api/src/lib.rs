@@ -67,6 +67,10 @@ pub const STATUS_ERROR: i32 = 1;
 /// Status: the plugin panicked; its last error holds the panic message.
 pub const STATUS_PANIC: i32 = 2;
 
+/// How the last error of a caught panic begins: the host shows the plugin's
+/// message as `failed: the plugin panicked (caught): <message> (at file:line:col)`.
+pub const PANIC_PREFIX: &str = "the plugin panicked (caught): ";
+
 /// A borrowed UTF-8 string: pointer and length in bytes, no NUL terminator.
 ///
 /// `ptr` may be null only when `len` is 0.
@@ -742,7 +746,7 @@ pub mod __private {
                 });
                 // Dropping a payload can itself panic; never let that escape.
                 let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                set_last_error(&format!("the plugin panicked (caught): {msg}"));
+                set_last_error(&format!("{PANIC_PREFIX}{msg}"));
                 STATUS_PANIC
             }
         }
