@@ -289,6 +289,9 @@ fn hexs(c: plotters::style::RGBColor) -> String {
 
 /// Decimals that tell the bins (and the lowest value) apart: at least two.
 fn decimals(vals: &[f64]) -> usize {
+    let mut vals = vals.to_vec();
+    vals.sort_by(f64::total_cmp);
+    vals.dedup();
     for d in 2..=6 {
         let s: Vec<String> = vals.iter().map(|v| format!("{v:.d$}")).collect();
         if s.windows(2).all(|w| w[0] != w[1]) {
@@ -643,6 +646,8 @@ struct Proj {
     /// Pixel centre of the box.
     cx: f64,
     cy: f64,
+    /// Step of the vertex grid of region paths, in tenths of a pixel.
+    grid: i64,
 }
 
 /// The extent `[lon_min, lat_min, lon_max, lat_max]` of the regions' finite
@@ -670,8 +675,9 @@ fn extent(regions: &[RegionShape]) -> Option<[f64; 4]> {
 }
 
 impl Proj {
-    /// The projection of `ext` fitted into the box `(x, y, w, h)`.
-    fn fit(ext: [f64; 4], (bx, by, bw, bh): (f64, f64, f64, f64)) -> Proj {
+    /// The projection of `ext` fitted into the box `(x, y, w, h)`, region
+    /// vertices on a grid of `grid` tenths of a pixel.
+    fn fit(ext: [f64; 4], (bx, by, bw, bh): (f64, f64, f64, f64), grid: i64) -> Proj {
         let lon0 = (ext[0] + ext[2]) / 2.0;
         let lat0 = (ext[1] + ext[3]) / 2.0;
         let cos0 = lat0.to_radians().cos();
@@ -692,6 +698,7 @@ impl Proj {
             s,
             cx: bx + bw / 2.0,
             cy: by + bh / 2.0,
+            grid,
         }
     }
 
@@ -731,6 +738,15 @@ fn tenths(v: f64) -> i64 {
     (v * 10.0).round() as i64
 }
 
+/// `v` pixels on a grid of `g` tenths of a pixel, in tenths.
+fn snap(v: f64, g: i64) -> i64 {
+    if g <= 1 {
+        tenths(v)
+    } else {
+        (v * 10.0 / g as f64).round() as i64 * g
+    }
+}
+
 /// A number of tenths as the shortest decimal text: `12` -> `1.2`,
 /// `-5` -> `-.5`, `30` -> `3`.
 fn push_tenths(out: &mut String, v: i64) {
@@ -762,7 +778,7 @@ fn region_d(r: &RegionShape, p: &Proj) -> String {
         let mut pts: Vec<(i64, i64)> = Vec::with_capacity(ring.len());
         for q in ring.iter().filter(|q| q[0].is_finite() && q[1].is_finite()) {
             let (x, y) = p.px(q[0], q[1]);
-            let t = (tenths(x), tenths(y));
+            let t = (snap(x, p.grid), snap(y, p.grid));
             if pts.last() != Some(&t) {
                 pts.push(t);
             }
@@ -770,6 +786,7 @@ fn region_d(r: &RegionShape, p: &Proj) -> String {
         while pts.len() > 1 && pts.last() == pts.first() {
             pts.pop();
         }
+        let pts = drop_collinear(pts);
         if pts.len() < 3 {
             continue;
         }
@@ -786,6 +803,39 @@ fn region_d(r: &RegionShape, p: &Proj) -> String {
         cur = Some((sx, sy));
     }
     d
+}
+
+/// Drops the vertices of a closed ring (on the integer grid) that lie on the
+/// line through their neighbours, spikes included: the outline is unchanged,
+/// and a border shared by two regions keeps every vertex it has in both.
+fn drop_collinear(pts: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    let cross = |a: (i64, i64), b: (i64, i64), c: (i64, i64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(pts.len());
+    for p in pts {
+        while out.len() >= 2 && cross(out[out.len() - 2], out[out.len() - 1], p) == 0 {
+            out.pop();
+        }
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    // Across the ring's start.
+    loop {
+        let n = out.len();
+        if n < 3 {
+            break;
+        }
+        if cross(out[n - 2], out[n - 1], out[0]) == 0 {
+            out.pop();
+        } else if cross(out[n - 1], out[0], out[1]) == 0 {
+            out.remove(0);
+        } else {
+            break;
+        }
+    }
+    out
 }
 
 /// Signed area (shoelace) of a ring in its own units.
@@ -1054,15 +1104,37 @@ fn border(n: usize) -> &'static str {
 }
 
 /// One region path with its class, `data-region` and hover title.
-fn region_path(out: &mut String, r: &RegionShape, p: &Proj, class: &str, hover: &str) {
-    let _ = writeln!(
-        out,
-        "<path class=\"{}\" data-region=\"{}\" d=\"{}\"><title>{}</title></path>",
-        class,
-        esc(&r.name),
-        region_d(r, p),
-        esc(hover)
-    );
+/// Region paths grouped by their fill class: `<g class="CLASS">` holding
+/// one `<path data-region="NAME" d="..."><title>..</title></path>` per
+/// region, groups in order of first appearance.
+#[derive(Default)]
+struct ClassPaths {
+    order: Vec<String>,
+    by: std::collections::HashMap<String, String>,
+}
+
+impl ClassPaths {
+    fn add(&mut self, r: &RegionShape, p: &Proj, class: &str, hover: &str) {
+        if !self.by.contains_key(class) {
+            self.order.push(class.to_string());
+        }
+        let body = self.by.entry(class.to_string()).or_default();
+        let _ = writeln!(
+            body,
+            "<path data-region=\"{}\" d=\"{}\"><title>{}</title></path>",
+            esc(&r.name),
+            region_d(r, p),
+            esc(hover)
+        );
+    }
+
+    fn write(mut self, out: &mut String) {
+        for c in &self.order {
+            let _ = writeln!(out, "<g class=\"{c}\">");
+            out.push_str(&self.by.remove(c).unwrap_or_default());
+            out.push_str("</g>\n");
+        }
+    }
 }
 
 /// Region labels (at most [`MAX_LABELS`] regions; overlapping ones left out).
@@ -1205,12 +1277,12 @@ fn legend_rows(out: &mut String, rows: &[(String, String)], x: f64, y: f64, titl
 
 /// Layout of a single map: the map box on the left, the side panel on the
 /// right. Returns the projection (if any geometry) and the figure height.
-fn single_layout(regions: &[RegionShape]) -> (Option<Proj>, (f64, f64, f64, f64), f64) {
+fn single_layout(regions: &[RegionShape], grid: i64) -> (Option<Proj>, (f64, f64, f64, f64), f64) {
     let bw = WIDTH - SIDE - 3.0 * PAD;
     let ext = extent(regions);
     let bh = ext.map_or(300.0, |e| Proj::height_for(e, bw, 300.0, 620.0));
     let bx = (PAD, PAD, bw, bh);
-    (ext.map(|e| Proj::fit(e, bx)), bx, bh + 2.0 * PAD)
+    (ext.map(|e| Proj::fit(e, bx, grid)), bx, bh + 2.0 * PAD)
 }
 
 /// The note drawn in place of a map without geometry.
@@ -1275,12 +1347,41 @@ fn check_geometry(id: &str, regions: &[RegionShape]) -> Result<(), ReportError> 
 
 // ---------------------------------------------------------------- figures
 
+/// Largest SVG wanted for one map, in bytes.
+const BUDGET: usize = 900_000;
+
+/// Draws a map on the 0.1 px grid, or, when its SVG would exceed [`BUDGET`]
+/// (thousands of regions), on a coarser vertex grid (0.2, 0.5, 1 px). A grid
+/// moves every vertex the same way, so borders shared by two regions stay
+/// shared.
+fn within_budget(
+    draw: impl Fn(i64) -> Result<MapFigure, ReportError>,
+) -> Result<MapFigure, ReportError> {
+    let mut fig = draw(1)?;
+    for g in [2, 5, 10] {
+        if fig.svg.len() <= BUDGET {
+            break;
+        }
+        fig = draw(g)?;
+    }
+    Ok(fig)
+}
+
 /// The choropleth (`fig-map-choropleth`): one panel per year side by side,
 /// one legend with the class ranges and the number of regions per class and
 /// year, a north arrow and a scale bar.
 pub fn choropleth_figure(
     regions: &[RegionShape],
     c: &Choropleth,
+) -> Result<MapFigure, ReportError> {
+    within_budget(|grid| choropleth_at(regions, c, grid))
+}
+
+/// Draws the map with region vertices on a grid of `grid` tenths of a pixel.
+fn choropleth_at(
+    regions: &[RegionShape],
+    c: &Choropleth,
+    grid: i64,
 ) -> Result<MapFigure, ReportError> {
     let id = "fig-map-choropleth";
     check_geometry(id, regions)?;
@@ -1327,6 +1428,14 @@ pub fn choropleth_figure(
     let mut out = String::new();
     open_svg(&mut out, id, &title, h, &style);
     let lab_px = if n == 1 { 12.0 } else { 10.0 };
+    // Hover titles: short when there are many paths; values with one
+    // decimal more than the legend.
+    let many = regions.len() * n > 1000;
+    let vd = {
+        let mut all: Vec<f64> = c.bins.clone();
+        all.extend(choropleth_min(c));
+        decimals(&all) + 1
+    };
     let mut proj = None;
     for (j, y) in c.years.iter().enumerate() {
         let bx = (x0 + j as f64 * (pw + gap), top, pw, ph);
@@ -1343,23 +1452,26 @@ pub fn choropleth_figure(
         );
         match ext {
             Some(e) => {
-                let p = Proj::fit(e, bx);
+                let p = Proj::fit(e, bx, grid);
                 out.push_str("<g class=\"regions\">\n");
+                let mut cp = ClassPaths::default();
                 for r in regions {
                     let v = value_of(y, &r.name);
                     let cls = v.and_then(|v| class_of(v, &c.bins));
                     let (class, hover) = match (v, cls) {
                         (Some(v), Some(i)) => (
                             format!("c{i}"),
-                            format!("{}: {} ({}, class {})", r.name, num(v, 3), y.year, i + 1),
+                            if many {
+                                format!("{}: {}", r.name, num(v, vd))
+                            } else {
+                                format!("{} {}: {} (class {})", r.name, y.year, num(v, vd), i + 1)
+                            },
                         ),
-                        _ => (
-                            "nd".to_string(),
-                            format!("{}: no data ({})", r.name, y.year),
-                        ),
+                        _ => ("nd".to_string(), format!("{}: no data", r.name)),
                     };
-                    region_path(&mut out, r, &p, &class, &hover);
+                    cp.add(r, &p, &class, &hover);
                 }
+                cp.write(&mut out);
                 out.push_str("</g>\n");
                 labels(&mut out, regions, &p, lab_px);
                 proj = Some(p);
@@ -1472,6 +1584,11 @@ fn side_panel(
 /// The tier map (`fig-map-tiers`): one colour per tier, the report's tier
 /// colours.
 pub fn tiers_figure(regions: &[RegionShape], t: &Tiers) -> Result<MapFigure, ReportError> {
+    within_budget(|grid| tiers_at(regions, t, grid))
+}
+
+/// Draws the map with region vertices on a grid of `grid` tenths of a pixel.
+fn tiers_at(regions: &[RegionShape], t: &Tiers, grid: i64) -> Result<MapFigure, ReportError> {
     let id = "fig-map-tiers";
     check_geometry(id, regions)?;
     check_names(id, regions, t.tiers.keys(), "the tiers")?;
@@ -1481,18 +1598,20 @@ pub fn tiers_figure(regions: &[RegionShape], t: &Tiers) -> Result<MapFigure, Rep
     for (tier, _) in &counts {
         let _ = write!(style, " #{sid} .t{tier}{{fill:{}}}", tier_fill(*tier));
     }
-    let (p, bx, h) = single_layout(regions);
+    let (p, bx, h) = single_layout(regions, grid);
     let mut out = String::new();
     open_svg(&mut out, id, &t.title, h, &style);
     if let Some(p) = &p {
         out.push_str("<g class=\"regions\">\n");
+        let mut cp = ClassPaths::default();
         for r in regions {
             let (class, hover) = match t.tiers.get(&r.name) {
                 Some(v) => (format!("t{v}"), format!("{}: Tier {v}", r.name)),
                 None => ("nd".into(), format!("{}: no tier", r.name)),
             };
-            region_path(&mut out, r, p, &class, &hover);
+            cp.add(r, p, &class, &hover);
         }
+        cp.write(&mut out);
         out.push_str("</g>\n");
         labels(&mut out, regions, p, 12.0);
     } else {
@@ -1518,6 +1637,11 @@ pub fn tiers_figure(regions: &[RegionShape], t: &Tiers) -> Result<MapFigure, Rep
 /// The LISA cluster map (`fig-map-lisa`): HH red, LL blue, LH light blue,
 /// HL pink when significant, everything else light grey; islands circled.
 pub fn lisa_figure(regions: &[RegionShape], l: &Lisa) -> Result<MapFigure, ReportError> {
+    within_budget(|grid| lisa_at(regions, l, grid))
+}
+
+/// Draws the map with region vertices on a grid of `grid` tenths of a pixel.
+fn lisa_at(regions: &[RegionShape], l: &Lisa, grid: i64) -> Result<MapFigure, ReportError> {
     let id = "fig-map-lisa";
     check_geometry(id, regions)?;
     check_names(
@@ -1544,11 +1668,12 @@ pub fn lisa_figure(regions: &[RegionShape], l: &Lisa) -> Result<MapFigure, Repor
     let by: BTreeMap<&str, &LisaRegion> =
         l.regions.iter().map(|r| (r.region.as_str(), r)).collect();
     let title = format!("LISA clusters of {}, {}", l.variable, l.year);
-    let (p, bx, h) = single_layout(regions);
+    let (p, bx, h) = single_layout(regions, grid);
     let mut out = String::new();
     open_svg(&mut out, id, &title, h, &style);
     if let Some(p) = &p {
         out.push_str("<g class=\"regions\">\n");
+        let mut cp = ClassPaths::default();
         for r in regions {
             let (class, hover) = match by.get(r.name.as_str()) {
                 Some(x) if x.significant => (
@@ -1566,8 +1691,9 @@ pub fn lisa_figure(regions: &[RegionShape], l: &Lisa) -> Result<MapFigure, Repor
             } else {
                 hover
             };
-            region_path(&mut out, r, p, &class, &hover);
+            cp.add(r, p, &class, &hover);
         }
+        cp.write(&mut out);
         out.push_str("</g>\n");
         out.push_str("<g class=\"islands\">\n");
         for r in regions.iter().filter(|r| l.islands.contains(&r.name)) {
@@ -1736,6 +1862,11 @@ fn gravity_layer(out: &mut String, pts: &[&GravityPoint], p: &Proj, big: bool) {
 /// regions, the path at map scale, and an inset enlarging the path with
 /// arrows in year order and the first and last year labelled.
 pub fn gravity_figure(regions: &[RegionShape], g: &Gravity) -> Result<MapFigure, ReportError> {
+    within_budget(|grid| gravity_at(regions, g, grid))
+}
+
+/// Draws the map with region vertices on a grid of `grid` tenths of a pixel.
+fn gravity_at(regions: &[RegionShape], g: &Gravity, grid: i64) -> Result<MapFigure, ReportError> {
     let id = "fig-map-gravity";
     check_geometry(id, regions)?;
     let pts: Vec<&GravityPoint> = g
@@ -1782,11 +1913,13 @@ pub fn gravity_figure(regions: &[RegionShape], g: &Gravity) -> Result<MapFigure,
             caption: gravity_caption(regions, g),
         });
     };
-    let p = Proj::fit(e, bx);
+    let p = Proj::fit(e, bx, grid);
     out.push_str("<g class=\"regions\">\n");
+    let mut cp = ClassPaths::default();
     for r in regions {
-        region_path(&mut out, r, &p, "o", &r.name);
+        cp.add(r, &p, "o", &r.name);
     }
+    cp.write(&mut out);
     out.push_str("</g>\n");
     // Muted labels so that the path can be placed among the regions.
     if regions.len() <= MAX_LABELS {
@@ -1813,7 +1946,7 @@ pub fn gravity_figure(regions: &[RegionShape], g: &Gravity) -> Result<MapFigure,
             lon_c + half / cos_c,
             lat_c + half,
         ];
-        let ip = Proj::fit(iext, (ix, iy + 18.0, iw, iw));
+        let ip = Proj::fit(iext, (ix, iy + 18.0, iw, iw), grid);
         // Mark the inset's extent on the main map.
         let (a, b) = (p.px(iext[0], iext[3]), p.px(iext[2], iext[1]));
         let _ = writeln!(
@@ -1845,6 +1978,7 @@ pub fn gravity_figure(regions: &[RegionShape], g: &Gravity) -> Result<MapFigure,
             f1(iw)
         );
         let _ = writeln!(out, "<g class=\"regions\" clip-path=\"url(#{id}-clip)\">");
+        let mut cp = ClassPaths::default();
         for r in regions {
             // Only regions whose extent meets the inset.
             let Some(re) = extent(std::slice::from_ref(r)) else {
@@ -1853,8 +1987,9 @@ pub fn gravity_figure(regions: &[RegionShape], g: &Gravity) -> Result<MapFigure,
             if re[2] < iext[0] || re[0] > iext[2] || re[3] < iext[1] || re[1] > iext[3] {
                 continue;
             }
-            region_path(&mut out, r, &ip, "o", &r.name);
+            cp.add(r, &ip, "o", &r.name);
         }
+        cp.write(&mut out);
         out.push_str("</g>\n");
         gravity_layer(&mut out, &pts, &ip, true);
         let _ = writeln!(
