@@ -853,6 +853,9 @@ fn ring_area(r: &[(f64, f64)]) -> f64 {
         / 2.0
 }
 
+/// Rings of pixel points.
+type PxRings = Vec<Vec<(f64, f64)>>;
+
 /// Projected rings of a polygon.
 fn proj_polygon(poly: &Polygon, p: &Proj) -> Vec<Vec<(f64, f64)>> {
     poly.iter()
@@ -868,7 +871,7 @@ fn proj_polygon(poly: &Polygon, p: &Proj) -> Vec<Vec<(f64, f64)>> {
 /// The label point of a region in pixels: the pole of inaccessibility of its
 /// largest polygon, and that polygon's area in px².
 fn label_point(r: &RegionShape, p: &Proj) -> Option<((f64, f64), f64)> {
-    let mut best: Option<(Vec<Vec<(f64, f64)>>, f64)> = None;
+    let mut best: Option<(PxRings, f64)> = None;
     for poly in &r.polygons {
         let rings = proj_polygon(poly, p);
         let Some(ext) = rings.first() else { continue };

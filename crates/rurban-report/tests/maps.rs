@@ -137,7 +137,7 @@ fn parse_d(d: &str) -> Vec<Vec<(f64, f64)>> {
         if nums.is_empty() {
             return;
         }
-        assert!(nums.len() % 2 == 0, "odd number count in {d}");
+        assert!(nums.len().is_multiple_of(2), "odd number count in {d}");
         let mut ring = Vec::new();
         for (k, xy) in nums.chunks(2).enumerate() {
             *cur = (cur.0 + xy[0], cur.1 + xy[1]);
