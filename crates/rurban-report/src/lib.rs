@@ -26,6 +26,9 @@
 //!   `scipy.cluster.hierarchy.dendrogram` draws them, and the cut height for
 //!   `k` clusters halfway between the (k-1)-th and k-th highest merges.
 //!
+//! The maps (choropleth, tiers, LISA clusters, centre of gravity) are drawn
+//! by [`maps`] from their own input, [`MapsInput`].
+//!
 //! See `docs/report.md` for every chart and table.
 
 mod charts;
@@ -33,11 +36,17 @@ mod draw;
 mod fmt;
 mod html;
 mod json;
+pub mod maps;
 mod model;
 mod xlsx;
 
 #[cfg(test)]
 mod fixture_tests;
+
+pub use maps::{
+    Choropleth, Gravity, GravityPoint, Lisa, LisaRegion, MapFigure, MapsInput, Quadrant,
+    RegionShape, Tiers, YearValues, maps_figures, maps_section,
+};
 
 /// What can go wrong when rendering a report.
 #[derive(Debug, thiserror::Error)]
