@@ -240,7 +240,10 @@ fn a_rename_failing_at_any_step_leaves_exactly_the_old_set() {
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     let before = listing(dir);
     // A new set that replaces three files, drops one and adds one.
-    let new = set("new", &["weights.csv", "scores.csv", "summary.json", "kde.csv"]);
+    let new = set(
+        "new",
+        &["weights.csv", "scores.csv", "summary.json", "kde.csv"],
+    );
     let mut k = 1;
     loop {
         let r = new.commit_with(
@@ -256,7 +259,10 @@ fn a_rename_failing_at_any_step_leaves_exactly_the_old_set() {
                 let e = e.to_string();
                 assert!(e.contains("injected failure"), "{e}");
                 assert!(e.contains("left as it was"), "{e}");
-                assert!(listing(dir) == before, "rename {k} failing changed the directory");
+                assert!(
+                    listing(dir) == before,
+                    "rename {k} failing changed the directory"
+                );
                 k += 1;
             }
             Ok(done) => {
@@ -338,7 +344,10 @@ fn keep_adds_to_the_previous_set() {
     assert_eq!(done, [dir.join("report.html")]);
     let m = read_manifest_of(dir);
     let names: Vec<&str> = m.files.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["report.html", "weights.csv", "scores.csv", "summary.json"]);
+    assert_eq!(
+        names,
+        ["report.html", "weights.csv", "scores.csv", "summary.json"]
+    );
     for n in BARE {
         assert!(std::fs::read(dir.join(n)).unwrap() == bare.get(n).unwrap());
     }
@@ -359,17 +368,17 @@ fn writing_over_an_input_is_refused_naming_both() {
     // Reached through another spelling of the same path.
     let other = dir.join(".").join("scores.csv");
     let opts = CommitOptions {
-        inputs: vec![Input::new("spec", "/nonexistent.toml"), Input::new("data file", &other)],
+        inputs: vec![
+            Input::new("spec", "/nonexistent.toml"),
+            Input::new("data file", &other),
+        ],
         ..CommitOptions::default()
     };
     let e = s.commit_with(dir, &opts).unwrap_err().to_string();
     assert!(e.contains(&data.display().to_string()), "{e}");
     assert!(e.contains("data file"), "{e}");
     assert!(e.contains(&other.display().to_string()), "{e}");
-    assert_eq!(
-        std::fs::read_to_string(&data).unwrap(),
-        "region,year,a\n"
-    );
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), "region,year,a\n");
     let mut names: Vec<String> = listing(dir).into_keys().collect();
     names.sort();
     assert_eq!(names, [LOCK_FILE, "scores.csv"]);
