@@ -119,6 +119,10 @@ pub struct CommitOptions {
     /// fails as if the file system had refused it.
     #[doc(hidden)]
     pub fail_at_rename: Option<usize>,
+    /// Fault injection for tests: with `fail_at_rename`, stop there as if
+    /// the process had been killed (no rollback, staging directory left).
+    #[doc(hidden)]
+    pub crash: bool,
 }
 
 impl Default for CommitOptions {
@@ -128,6 +132,7 @@ impl Default for CommitOptions {
             inputs: Vec::new(),
             lock_wait: DEFAULT_LOCK_WAIT,
             fail_at_rename: None,
+            crash: false,
         }
     }
 }
@@ -324,6 +329,9 @@ impl OutputSet {
             fail_at: opts.fail_at_rename,
         };
         if let Err((path, e)) = apply(dir, &staging, &plan, &mut r) {
+            if opts.crash {
+                return Err(fail("rename into place", &path, e));
+            }
             return match rollback(dir, &staging, &plan) {
                 Ok(()) => {
                     // The plan first, so that a staging directory only half

@@ -278,6 +278,49 @@ fn a_rename_failing_at_any_step_leaves_exactly_the_old_set() {
 }
 
 #[test]
+fn a_commit_killed_at_any_step_is_completed_by_the_next() {
+    let new = set(
+        "new",
+        &["weights.csv", "scores.csv", "summary.json", "kde.csv"],
+    );
+    let extra = set("extra", &["notes.csv"]);
+    for k in 1..=6 {
+        let scratch = Scratch::new("killed");
+        let dir = scratch.path();
+        set("old", &FULL).commit_with(dir, &remove_opts()).unwrap();
+        let killed = CommitOptions {
+            previous: Previous::Remove,
+            fail_at_rename: Some(k),
+            crash: true,
+            ..CommitOptions::default()
+        };
+        assert!(new.commit_with(dir, &killed).is_err());
+        assert!(
+            listing(dir).keys().any(|n| n.starts_with(STAGING_PREFIX)),
+            "k = {k}: no staging directory left"
+        );
+        // The next commit adds one file and finds the killed one.
+        let done = extra.commit_with(dir, &CommitOptions::default()).unwrap();
+        assert!(
+            done.warnings.iter().any(|w| w.contains("interrupted")),
+            "k = {k}: {:?}",
+            done.warnings
+        );
+        let mut both = new.clone();
+        both.add("notes.csv", extra.get("notes.csv").unwrap().to_vec());
+        let files = listing(dir);
+        let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+        names.retain(|n| *n != LOCK_FILE && *n != MANIFEST_FILE);
+        let mut want = both.names();
+        want.sort();
+        assert_eq!(names, want, "k = {k}");
+        for n in both.names() {
+            assert!(files[n] == both.get(n).unwrap(), "k = {k}: {n}");
+        }
+    }
+}
+
+#[test]
 fn an_interrupted_commit_without_a_plan_is_discarded() {
     let scratch = Scratch::new("interrupted");
     let dir = scratch.path();
