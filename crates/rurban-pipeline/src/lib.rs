@@ -5,7 +5,8 @@
 //! indicators the spec needs -> impute by the spec's rule -> compute derived
 //! indicators -> check completeness -> weigh and score ([`rurban_index`]) ->
 //! run the analysis chain -> collect everything into a [`RunOutput`], which
-//! [`output`] writes as CSV and JSON files.
+//! [`output`] renders as CSV and JSON files and [`outdir`] commits into the
+//! output directory.
 //!
 //! Weighting schemes and derived indicators are found through a [`Resolve`]
 //! implementation, so the pipeline does not care whether a method is built in
@@ -13,6 +14,7 @@
 
 pub mod analysis;
 pub mod findings;
+pub mod outdir;
 pub mod output;
 
 use std::path::{Path, PathBuf};

@@ -1,65 +1,14 @@
 //! Writing a run's results: `weights.csv`, `scores.csv`, `summary.json`, and
 //! whatever further files the caller adds.
 //!
-//! Files are rendered in memory first, then written as `NAME.partial` and
-//! renamed once every file is written, so a failed run never leaves a file
-//! that looks complete.
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
+//! Files are rendered in memory into an [`OutputSet`], which
+//! [`crate::outdir`] commits into the output directory, all or nothing.
 
 use serde_json::{Value, json};
 
+pub use crate::outdir::OutputSet;
 use crate::{PipelineError, RunOutput};
 use rurban_core::spec::Scope;
-
-/// Files to write into an output directory, in memory until [`OutputSet::commit`].
-#[derive(Debug, Default)]
-pub struct OutputSet {
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl OutputSet {
-    /// Adds (or replaces) a file.
-    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
-        let name = name.into();
-        self.files.retain(|(n, _)| *n != name);
-        self.files.push((name, bytes));
-    }
-
-    /// Names of the files, in the order added.
-    pub fn names(&self) -> Vec<&str> {
-        self.files.iter().map(|(n, _)| n.as_str()).collect()
-    }
-
-    /// Writes every file into `dir` (created if needed).
-    pub fn commit(&self, dir: &Path) -> Result<Vec<PathBuf>, PipelineError> {
-        let fail = |what: &str, p: &Path, e: std::io::Error| {
-            PipelineError::Other(format!("{}: cannot {what}: {e}", p.display()))
-        };
-        std::fs::create_dir_all(dir).map_err(|e| fail("create the output directory", dir, e))?;
-        let mut partial = Vec::new();
-        for (name, bytes) in &self.files {
-            let tmp = dir.join(format!("{name}.partial"));
-            let res = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
-            if let Err(e) = res {
-                for p in &partial {
-                    let _ = std::fs::remove_file(p);
-                }
-                let _ = std::fs::remove_file(&tmp);
-                return Err(fail("write into the output directory", &tmp, e));
-            }
-            partial.push(tmp);
-        }
-        let mut done = Vec::new();
-        for ((name, _), tmp) in self.files.iter().zip(&partial) {
-            let target = dir.join(name);
-            std::fs::rename(tmp, &target).map_err(|e| fail("rename into place", &target, e))?;
-            done.push(target);
-        }
-        Ok(done)
-    }
-}
 
 /// A CSV writer into memory.
 pub fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {

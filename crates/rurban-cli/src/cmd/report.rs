@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rurban_pipeline::output::OutputSet;
+use rurban_pipeline::outdir::{CommitOptions, Input, OutputSet};
 
 /// Arguments of `rurban report`.
 #[derive(Debug, Args)]
@@ -45,7 +45,15 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let mut files = OutputSet::default();
     add_renderings(&mut files, &summary, true, !args.no_xlsx)
         .with_context(|| path.display().to_string())?;
-    files.commit(&args.dir)?;
+    // The run's other files and their manifest entries stay.
+    let committed = files.commit_with(
+        &args.dir,
+        &CommitOptions {
+            inputs: vec![Input::new("summary", &path)],
+            ..CommitOptions::default()
+        },
+    )?;
+    crate::output::print_warnings(&committed.warnings);
     println!(
         "Wrote {} into {}",
         files.names().join(", "),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
+use rurban_pipeline::outdir::{CommitOptions, Input, Previous};
 use rurban_pipeline::output::{OutputSet, run_files, summary_json};
 use rurban_pipeline::{RunOptions, RunOutput};
 
@@ -134,15 +135,26 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         None
     };
     bar.mark("writing files");
-    files.commit(&args.out)?;
-    remove_stale_outputs(&args.out, &files);
+    // The files of the previous run into the directory that this one does
+    // not write (a step switched off, --no-report) would contradict it, so
+    // they go, but only those its manifest lists and that are unchanged.
+    let committed = files.commit_with(
+        &args.out,
+        &CommitOptions {
+            previous: Previous::Remove,
+            inputs: run_inputs(&args, &out, resolver),
+            ..CommitOptions::default()
+        },
+    )?;
+    let mut warnings = out.warnings.clone();
+    warnings.extend(committed.warnings);
     if args.timings {
         bar.print_timings();
     }
     match summary {
-        Some(summary) if json_out => crate::output::emit_json(summary, &out.warnings)?,
+        Some(summary) if json_out => crate::output::emit_json(summary, &warnings)?,
         _ => {
-            print_warnings(&out.warnings);
+            print_warnings(&warnings);
             if !args.quiet {
                 print_summary(&out, &args, &files);
             }
@@ -151,32 +163,21 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     Ok(())
 }
 
-/// Every file `rurban run` may write. A file of this list that this run did
-/// not write (its step switched off, or --no-report) is an earlier run's and
-/// would contradict this one, so it is removed. Nothing else in the
-/// directory is touched.
-const RUN_OUTPUTS: [&str; 10] = [
-    "weights.csv",
-    "scores.csv",
-    "clusters.csv",
-    "kde.csv",
-    "disparity.csv",
-    "grey.csv",
-    "convergence.json",
-    "summary.json",
-    "report.html",
-    "results.xlsx",
-];
-
-fn remove_stale_outputs(dir: &std::path::Path, written: &OutputSet) {
-    let written = written.names();
-    for name in RUN_OUTPUTS {
-        if !written.contains(&name) {
-            // Absent is the normal case; a file that cannot be removed is
-            // left as it is (the run itself succeeded).
-            let _ = std::fs::remove_file(dir.join(name));
+/// The files a run read, which its output must not overwrite.
+fn run_inputs(args: &RunArgs, out: &RunOutput, resolver: &Resolver) -> Vec<Input> {
+    let mut inputs = vec![
+        Input::new("data file", &out.data_file),
+        Input::new("spec", &args.spec),
+    ];
+    if let Some(g) = &out.spec.analysis.groups {
+        inputs.push(Input::new("groups file", out.spec.resolve(g)));
+    }
+    for p in resolver.registry.list() {
+        if let Some(f) = p.file {
+            inputs.push(Input::new("plugin", f));
         }
     }
+    inputs
 }
 
 fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {

@@ -1,0 +1,713 @@
+//! The output directory: committing a run's files so that the directory
+//! always holds one complete set of them.
+//!
+//! An [`OutputSet`] holds the files in memory. [`OutputSet::commit_with`]
+//! then, in order:
+//!
+//! 1. creates the directory if needed and takes an exclusive lock on
+//!    [`LOCK_FILE`] inside it (waiting at most [`CommitOptions::lock_wait`]
+//!    for another run to finish, then failing with "another rurban run is
+//!    writing into DIR");
+//! 2. completes or discards what an interrupted earlier commit left (see
+//!    below);
+//! 3. refuses a file name that would overwrite an input of the run (same
+//!    canonical path, or same device and inode), or a directory;
+//! 4. writes every file into a fresh staging directory
+//!    (`.rurban-staging-*`, created exclusively inside the output directory),
+//!    each created with `create_new` (never through a link) and fsynced,
+//!    together with the new manifest ([`MANIFEST_FILE`]) and the plan of the
+//!    swap, written last;
+//! 5. swaps the files into place one by one: the version a name had (if any)
+//!    is first kept in the staging directory (a hard link, or moved when
+//!    links are not possible), then the new file is renamed over the name.
+//!    Files that the previous manifest lists, that this commit does not
+//!    write and that still have the size and hash recorded there are moved
+//!    into the staging directory too ([`Previous::Remove`]). The manifest is
+//!    renamed last: that rename is the commit point;
+//! 6. on any failure before the commit point every name is restored from the
+//!    kept versions, in reverse order, and the staging directory removed; after
+//!    it, the staging directory (with the old versions) is removed.
+//!
+//! A commit killed half-way leaves its staging directory. The next commit
+//! into the directory (under the lock, so no other commit is running) finds
+//! it: one with a complete plan is carried through (the directory ends with
+//! that commit's complete set), one without is deleted (nothing was swapped
+//! yet). See "Output directory guarantees" in `docs/ARCHITECTURE.md`.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::PipelineError;
+
+/// The lock file inside an output directory; a commit holds an exclusive
+/// lock on it from start to end. It is left in place (removing a lock file
+/// that another process may have opened would break the lock).
+pub const LOCK_FILE: &str = ".rurban.lock";
+
+/// The manifest inside an output directory: the files the last commit
+/// wrote, with their sizes and SHA-256 hashes.
+pub const MANIFEST_FILE: &str = ".rurban-manifest.json";
+
+/// Prefix of the staging directories inside an output directory.
+pub const STAGING_PREFIX: &str = ".rurban-staging-";
+
+/// How long [`CommitOptions::default`] waits for another run's lock.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The plan of a swap, inside the staging directory; written last, so a
+/// staging directory without it never started swapping.
+const PLAN_FILE: &str = "plan.json";
+/// Where the previous versions are kept, inside the staging directory.
+const OLD_DIR: &str = "old";
+
+/// Files to write into an output directory, in memory until
+/// [`OutputSet::commit`] or [`OutputSet::commit_with`].
+#[derive(Debug, Default, Clone)]
+pub struct OutputSet {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// What a commit does with the files that the previous commit into the
+/// directory wrote and this one does not.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Previous {
+    /// Keep them and their manifest entries: this set adds to the previous
+    /// one (`rurban report` adding the renderings to a run's files).
+    #[default]
+    Keep,
+    /// Remove them, if they are still as written: this set replaces the
+    /// previous one (`rurban run`).
+    Remove,
+}
+
+/// A file the run read, that a commit must not overwrite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// What the file is, for messages ("data file", "spec", ...).
+    pub role: String,
+    /// Its path.
+    pub path: PathBuf,
+}
+
+impl Input {
+    /// An input with its role.
+    pub fn new(role: impl Into<String>, path: impl Into<PathBuf>) -> Input {
+        Input {
+            role: role.into(),
+            path: path.into(),
+        }
+    }
+}
+
+/// How to commit.
+#[derive(Debug, Clone)]
+pub struct CommitOptions {
+    /// What to do with the previous commit's files that this one does not write.
+    pub previous: Previous,
+    /// Files the run read; writing over one of them is refused.
+    pub inputs: Vec<Input>,
+    /// How long to wait for another run holding the directory's lock.
+    pub lock_wait: Duration,
+    /// Fault injection for tests: the k-th rename of the swap (1-based)
+    /// fails as if the file system had refused it.
+    #[doc(hidden)]
+    pub fail_at_rename: Option<usize>,
+    /// Fault injection for tests: with `fail_at_rename`, stop there as if
+    /// the process had been killed (no rollback, staging directory left).
+    #[doc(hidden)]
+    pub crash: bool,
+}
+
+impl Default for CommitOptions {
+    fn default() -> Self {
+        CommitOptions {
+            previous: Previous::Keep,
+            inputs: Vec::new(),
+            lock_wait: DEFAULT_LOCK_WAIT,
+            fail_at_rename: None,
+            crash: false,
+        }
+    }
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, Default)]
+pub struct Committed {
+    /// The files written, in the order added.
+    pub written: Vec<PathBuf>,
+    /// Files of the previous commit removed.
+    pub removed: Vec<PathBuf>,
+    /// Things the user should know (a file of the previous commit left in
+    /// place because it changed since, an interrupted commit completed).
+    pub warnings: Vec<String>,
+}
+
+/// One file of a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// The file name inside the output directory.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
+/// The files a commit wrote ([`MANIFEST_FILE`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version, 1.
+    pub version: u32,
+    /// The files, in the order written.
+    pub files: Vec<ManifestEntry>,
+}
+
+/// What a staging directory will do, written into it before any swap.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Plan {
+    /// Staged files to rename into place, in order; the manifest is last.
+    write: Vec<String>,
+    /// Files of the previous commit to remove, as the manifest recorded them.
+    remove: Vec<ManifestEntry>,
+}
+
+impl OutputSet {
+    /// Adds (or replaces) a file.
+    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        let name = name.into();
+        self.files.retain(|(n, _)| *n != name);
+        self.files.push((name, bytes));
+    }
+
+    /// Names of the files, in the order added.
+    pub fn names(&self) -> Vec<&str> {
+        self.files.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// The bytes of a file, if added.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    /// Writes every file into `dir` (created if needed) with the default
+    /// [`CommitOptions`]: the previous commit's other files are kept.
+    pub fn commit(&self, dir: &Path) -> Result<Vec<PathBuf>, PipelineError> {
+        Ok(self.commit_with(dir, &CommitOptions::default())?.written)
+    }
+
+    /// Writes every file into `dir` (created if needed), all or nothing;
+    /// see the module documentation.
+    pub fn commit_with(
+        &self,
+        dir: &Path,
+        opts: &CommitOptions,
+    ) -> Result<Committed, PipelineError> {
+        for (name, _) in &self.files {
+            if !plain_name(name) {
+                return Err(other(format!(
+                    "{}: not a plain file name for the output directory",
+                    dir.join(name).display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| fail("create the output directory", dir, e))?;
+        let _lock = DirLock::acquire(dir, opts.lock_wait)?;
+        let mut done = Committed::default();
+        recover(dir, &mut done.warnings)?;
+        let old = read_manifest(dir, &mut done.warnings);
+
+        // Checks before anything is written.
+        for (name, _) in &self.files {
+            let target = dir.join(name);
+            if let Some(input) = same_as_input(&target, &opts.inputs) {
+                return Err(other(format!(
+                    "{}: refusing to write over the {} of the run ({}); choose another output directory",
+                    target.display(),
+                    input.role,
+                    input.path.display()
+                )));
+            }
+            if let Ok(m) = std::fs::symlink_metadata(&target)
+                && m.is_dir()
+            {
+                return Err(other(format!(
+                    "{}: is a directory; rurban would write its file of that name there",
+                    target.display()
+                )));
+            }
+        }
+
+        // The new manifest, and what goes.
+        let mut manifest = Manifest {
+            version: 1,
+            files: self
+                .files
+                .iter()
+                .map(|(name, bytes)| ManifestEntry {
+                    name: name.clone(),
+                    size: bytes.len() as u64,
+                    sha256: sha256_hex(bytes),
+                })
+                .collect(),
+        };
+        let written: BTreeSet<&str> = self.names().into_iter().collect();
+        let mut remove = Vec::new();
+        for e in old
+            .files
+            .iter()
+            .filter(|e| !written.contains(e.name.as_str()))
+        {
+            let target = dir.join(&e.name);
+            match opts.previous {
+                Previous::Keep => {
+                    if unchanged(&target, e) {
+                        manifest.files.push(e.clone());
+                    }
+                }
+                Previous::Remove => {
+                    if std::fs::symlink_metadata(&target).is_err() {
+                        continue;
+                    }
+                    if let Some(input) = same_as_input(&target, &opts.inputs) {
+                        done.warnings.push(format!(
+                            "{}: left in place although this run does not write it: it is the {} of the run",
+                            target.display(),
+                            input.role
+                        ));
+                    } else if unchanged(&target, e) {
+                        remove.push(e.clone());
+                    } else {
+                        done.warnings.push(format!(
+                            "{}: left in place although this run does not write it: it changed since rurban wrote it",
+                            target.display()
+                        ));
+                    }
+                }
+            }
+        }
+
+        // Stage.
+        let staging = create_staging(dir)?;
+        let staged = (|| -> std::io::Result<Plan> {
+            std::fs::create_dir(staging.join(OLD_DIR))?;
+            let mut write = Vec::new();
+            for (name, bytes) in &self.files {
+                write_new(&staging.join(name), bytes)?;
+                write.push(name.clone());
+            }
+            let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
+            write_new(&staging.join(MANIFEST_FILE), &text)?;
+            write.push(MANIFEST_FILE.to_string());
+            let plan = Plan { write, remove };
+            let text = serde_json::to_vec_pretty(&plan).map_err(std::io::Error::other)?;
+            sync_dir(&staging)?;
+            write_new(&staging.join(PLAN_FILE), &text)?;
+            sync_dir(&staging)?;
+            Ok(plan)
+        })();
+        let plan = match staged {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(fail("write into the output directory", &staging, e));
+            }
+        };
+
+        // Swap.
+        let mut r = Renamer {
+            count: 0,
+            fail_at: opts.fail_at_rename,
+        };
+        if let Err((path, e)) = apply(dir, &staging, &plan, &mut r) {
+            if opts.crash {
+                return Err(fail("rename into place", &path, e));
+            }
+            return match rollback(dir, &staging, &plan) {
+                Ok(()) => {
+                    // The plan first, so that a staging directory only half
+                    // removed is never carried through later.
+                    let _ = std::fs::remove_file(staging.join(PLAN_FILE));
+                    let _ = std::fs::remove_dir_all(&staging);
+                    let _ = sync_dir(dir);
+                    Err(other(format!(
+                        "{}: cannot rename into place: {e}; the output directory was left as it was",
+                        path.display()
+                    )))
+                }
+                Err((rpath, re)) => Err(other(format!(
+                    "{}: cannot rename into place: {e}; restoring the previous files failed too ({}: {re}); \
+                     the next run into {} completes this one",
+                    path.display(),
+                    rpath.display(),
+                    dir.display()
+                ))),
+            };
+        }
+        let _ = sync_dir(dir);
+        if let Err(e) = std::fs::remove_dir_all(&staging) {
+            done.warnings.push(format!(
+                "{}: cannot remove the staging directory: {e}",
+                staging.display()
+            ));
+        }
+        done.written = self.files.iter().map(|(n, _)| dir.join(n)).collect();
+        done.removed = plan.remove.iter().map(|e| dir.join(&e.name)).collect();
+        Ok(done)
+    }
+}
+
+/// Reads the manifest of an output directory (empty when there is none).
+pub fn read_manifest_of(dir: &Path) -> Manifest {
+    read_manifest(dir, &mut Vec::new())
+}
+
+fn read_manifest(dir: &Path, warnings: &mut Vec<String>) -> Manifest {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = match read_nofollow(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Manifest::default(),
+        Err(e) => {
+            warnings.push(format!(
+                "{}: cannot read ({e}); no file of an earlier run is removed",
+                path.display()
+            ));
+            return Manifest::default();
+        }
+    };
+    match serde_json::from_slice::<Manifest>(&bytes) {
+        Ok(mut m) => {
+            m.files.retain(|e| plain_name(&e.name));
+            m
+        }
+        Err(e) => {
+            warnings.push(format!(
+                "{}: not a valid manifest ({e}); no file of an earlier run is removed",
+                path.display()
+            ));
+            Manifest::default()
+        }
+    }
+}
+
+/// A name that stays inside the directory and is not one of rurban's own.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !name.starts_with(".rurban")
+        && Path::new(name).file_name().is_some_and(|f| f == name)
+}
+
+fn other(msg: String) -> PipelineError {
+    PipelineError::Other(msg)
+}
+
+fn fail(what: &str, p: &Path, e: std::io::Error) -> PipelineError {
+    other(format!("{}: cannot {what}: {e}", p.display()))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// True when `path` is a regular file (not a link) with the recorded size and hash.
+fn unchanged(path: &Path, e: &ManifestEntry) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == e.size => {
+            read_nofollow(path).is_ok_and(|b| sha256_hex(&b) == e.sha256)
+        }
+        _ => false,
+    }
+}
+
+/// The input `target` is the same file as, if any.
+fn same_as_input<'a>(target: &Path, inputs: &'a [Input]) -> Option<&'a Input> {
+    let tm = std::fs::metadata(target).ok()?;
+    let tc = std::fs::canonicalize(target).ok();
+    inputs.iter().find(|i| {
+        let Ok(im) = std::fs::metadata(&i.path) else {
+            return false;
+        };
+        if tc.is_some() && tc == std::fs::canonicalize(&i.path).ok() {
+            return true;
+        }
+        same_inode(&tm, &im)
+    })
+}
+
+#[cfg(unix)]
+fn same_inode(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Opens for reading without following a final symbolic link (on Unix).
+fn read_nofollow(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut o = OpenOptions::new();
+    o.read(true);
+    nofollow(&mut o);
+    let mut f = o.open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[cfg(unix)]
+fn nofollow(o: &mut OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+}
+
+#[cfg(not(unix))]
+fn nofollow(_: &mut OpenOptions) {}
+
+/// Creates a new file (never through an existing name or link), writes and syncs it.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A fresh staging directory inside `dir`, created exclusively.
+fn create_staging(dir: &Path) -> Result<PathBuf, PipelineError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!(
+            "{STAGING_PREFIX}{}-{nanos:x}-{n}",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(fail("create a staging directory", &path, e)),
+        }
+    }
+}
+
+/// The exclusive lock on an output directory, released on drop.
+struct DirLock(File);
+
+impl DirLock {
+    fn acquire(dir: &Path, wait: Duration) -> Result<DirLock, PipelineError> {
+        let path = dir.join(LOCK_FILE);
+        let mut o = OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        nofollow(&mut o);
+        let f = o
+            .open(&path)
+            .map_err(|e| fail("open the lock file", &path, e))?;
+        match f.metadata() {
+            Ok(m) if m.is_file() => {}
+            _ => return Err(other(format!("{}: not a regular file", path.display()))),
+        }
+        let start = Instant::now();
+        loop {
+            match f.try_lock() {
+                Ok(()) => return Ok(DirLock(f)),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if start.elapsed() >= wait {
+                        return Err(other(format!(
+                            "another rurban run is writing into {} (it holds {}); wait for it to finish or write elsewhere",
+                            dir.display(),
+                            path.display()
+                        )));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(fail("lock the output directory", &path, e));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+type StepError = (PathBuf, std::io::Error);
+
+/// A rename of the swap, counted for fault injection.
+struct Renamer {
+    count: usize,
+    fail_at: Option<usize>,
+}
+
+impl Renamer {
+    fn rename(&mut self, from: &Path, to: &Path) -> Result<(), StepError> {
+        self.count += 1;
+        if self.fail_at == Some(self.count) {
+            return Err((to.to_path_buf(), std::io::Error::other("injected failure")));
+        }
+        std::fs::rename(from, to).map_err(|e| (to.to_path_buf(), e))
+    }
+}
+
+fn exists(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok()
+}
+
+/// Puts one staged file in place, keeping the previous version first.
+fn put(dir: &Path, staging: &Path, name: &str, r: &mut Renamer) -> Result<(), StepError> {
+    let staged = staging.join(name);
+    if !exists(&staged) {
+        return Ok(()); // already in place
+    }
+    let target = dir.join(name);
+    let kept = staging.join(OLD_DIR).join(name);
+    if !exists(&kept)
+        && let Ok(m) = std::fs::symlink_metadata(&target)
+    {
+        // A hard link keeps the name valid throughout; where links are not
+        // possible (or the name is not a regular file) it is moved away.
+        if !(m.is_file() && std::fs::hard_link(&target, &kept).is_ok()) {
+            r.rename(&target, &kept)?;
+        }
+    }
+    r.rename(&staged, &target)
+}
+
+/// Moves the staged files into place (see the module documentation).
+/// Idempotent: a staging directory left by an interrupted commit (or by a
+/// rollback that failed half-way) is carried through by calling it again.
+fn apply(dir: &Path, staging: &Path, plan: &Plan, r: &mut Renamer) -> Result<(), StepError> {
+    let (last, files) = match plan.write.split_last() {
+        Some((l, f)) => (Some(l), f),
+        None => (None, &[][..]),
+    };
+    for name in files {
+        put(dir, staging, name, r)?;
+    }
+    for e in &plan.remove {
+        let target = dir.join(&e.name);
+        let kept = staging.join(OLD_DIR).join(&e.name);
+        if !exists(&kept) && unchanged(&target, e) {
+            r.rename(&target, &kept)?;
+        }
+    }
+    if let Some(name) = last {
+        put(dir, staging, name, r)?;
+    }
+    Ok(())
+}
+
+/// Undoes [`apply`] after a failure before the commit point: every new file
+/// goes back into the staging directory and every kept version back to its
+/// name, so that a rollback failing half-way still leaves a state that
+/// [`apply`] carries through.
+fn rollback(dir: &Path, staging: &Path, plan: &Plan) -> Result<(), StepError> {
+    let old = staging.join(OLD_DIR);
+    let back =
+        |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| (to.to_path_buf(), e));
+    if let Some(name) = plan.write.last() {
+        undo_put(dir, staging, name)?;
+    }
+    for e in plan.remove.iter().rev() {
+        let kept = old.join(&e.name);
+        if exists(&kept) {
+            back(&kept, &dir.join(&e.name))?;
+        }
+    }
+    for name in plan.write.iter().rev().skip(1) {
+        undo_put(dir, staging, name)?;
+    }
+    Ok(())
+}
+
+fn undo_put(dir: &Path, staging: &Path, name: &str) -> Result<(), StepError> {
+    let back =
+        |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| (to.to_path_buf(), e));
+    let target = dir.join(name);
+    let staged = staging.join(name);
+    let kept = staging.join(OLD_DIR).join(name);
+    if !exists(&staged) && exists(&target) {
+        back(&target, &staged)?;
+    }
+    if exists(&kept) {
+        back(&kept, &target)?;
+    }
+    Ok(())
+}
+
+/// Completes (with a plan) or discards (without) the staging directories
+/// of interrupted commits. Runs under the lock, so none is in use.
+fn recover(dir: &Path, warnings: &mut Vec<String>) -> Result<(), PipelineError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| fail("list the output directory", dir, e))?;
+    let mut leftovers: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    leftovers.sort();
+    for staging in leftovers {
+        let plan = read_nofollow(&staging.join(PLAN_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Plan>(&b).ok())
+            .filter(|p| {
+                p.write.iter().all(|n| n == MANIFEST_FILE || plain_name(n))
+                    && p.remove.iter().all(|e| plain_name(&e.name))
+            });
+        if let Some(plan) = plan {
+            let mut r = Renamer {
+                count: 0,
+                fail_at: None,
+            };
+            apply(dir, &staging, &plan, &mut r)
+                .map_err(|(p, e)| fail("complete an interrupted commit into place", &p, e))?;
+            let _ = sync_dir(dir);
+            warnings.push(format!(
+                "{}: an earlier run was interrupted while writing its files; its files were put in place before this run's",
+                dir.display()
+            ));
+        }
+        std::fs::remove_dir_all(&staging).map_err(|e| {
+            fail(
+                "remove an interrupted commit's staging directory",
+                &staging,
+                e,
+            )
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,466 @@
+//! The output directory's guarantees: one run at a time, links never
+//! followed, all or nothing, only rurban's own unchanged files removed, and
+//! no input overwritten.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use rurban_pipeline::outdir::{
+    CommitOptions, Input, LOCK_FILE, MANIFEST_FILE, OutputSet, Previous, STAGING_PREFIX,
+    read_manifest_of,
+};
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "rurban-outdir-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Scratch(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A run's files: every byte says which run wrote it, and the files are
+/// large enough that two writers interleaving would show.
+fn set(tag: &str, names: &[&str]) -> OutputSet {
+    let mut s = OutputSet::default();
+    for (i, n) in names.iter().enumerate() {
+        let line = format!("{tag}:{n}\n");
+        s.add(*n, line.repeat(4000 + 97 * i).into_bytes());
+    }
+    s
+}
+
+/// Every entry of a directory, name to content (directories as `<dir>`).
+fn listing(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let ft = e.file_type().unwrap();
+            let bytes = if ft.is_dir() {
+                b"<dir>".to_vec()
+            } else if ft.is_symlink() {
+                format!("<link {}>", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
+            } else {
+                std::fs::read(e.path()).unwrap()
+            };
+            (name, bytes)
+        })
+        .collect()
+}
+
+fn remove_opts() -> CommitOptions {
+    CommitOptions {
+        previous: Previous::Remove,
+        ..CommitOptions::default()
+    }
+}
+
+const FULL: [&str; 4] = ["weights.csv", "scores.csv", "summary.json", "report.html"];
+const BARE: [&str; 3] = ["weights.csv", "scores.csv", "summary.json"];
+
+/// The directory holds exactly `expected`'s files (besides the lock, the
+/// manifest and the `extra` files of the user), byte for byte, and a
+/// manifest listing exactly them.
+fn assert_holds(dir: &Path, expected: &OutputSet, extra: &[&str]) {
+    let files = listing(dir);
+    let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+    names.retain(|n| *n != LOCK_FILE && *n != MANIFEST_FILE && !extra.contains(n));
+    let mut want = expected.names();
+    want.sort();
+    assert_eq!(names, want, "files of the directory");
+    for n in expected.names() {
+        assert!(
+            files[n] == expected.get(n).unwrap(),
+            "{n} is not wholly the expected run's"
+        );
+    }
+    let m = read_manifest_of(dir);
+    let listed: Vec<&str> = m.files.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(listed, expected.names(), "manifest");
+    for e in &m.files {
+        assert_eq!(e.size, expected.get(&e.name).unwrap().len() as u64);
+    }
+}
+
+// ------------------------------------------------------ defect 1: concurrency
+
+#[test]
+fn concurrent_commits_leave_one_whole_set_and_no_leftovers() {
+    let scratch = Scratch::new("race");
+    let dir = scratch.path().join("out");
+    let a = Arc::new(set("run-a", &FULL));
+    let b = Arc::new(set("run-b", &BARE));
+    for round in 0..40 {
+        let barrier = Arc::new(Barrier::new(2));
+        let handles: Vec<_> = [a.clone(), b.clone()]
+            .into_iter()
+            .map(|s| {
+                let barrier = barrier.clone();
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    s.commit_with(&dir, &remove_opts())
+                })
+            })
+            .collect();
+        for h in handles {
+            let r = h.join().unwrap();
+            assert!(r.is_ok(), "round {round}: {}", r.unwrap_err());
+        }
+        // Whichever committed last owns every file; nothing else is left.
+        let summary = std::fs::read(dir.join("summary.json")).unwrap();
+        let last = if summary == a.get("summary.json").unwrap() {
+            &*a
+        } else {
+            &*b
+        };
+        assert_holds(&dir, last, &[]);
+    }
+}
+
+#[test]
+fn a_second_run_waits_for_the_lock_or_fails_naming_the_directory() {
+    let scratch = Scratch::new("lock");
+    let dir = scratch.path();
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join(LOCK_FILE))
+        .unwrap();
+    lock.lock().unwrap();
+    let s = set("x", &BARE);
+    let e = s
+        .commit_with(
+            dir,
+            &CommitOptions {
+                lock_wait: Duration::ZERO,
+                ..CommitOptions::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "another rurban run is writing into {}",
+            dir.display()
+        )),
+        "{e}"
+    );
+    assert_eq!(listing(dir).keys().collect::<Vec<_>>(), [LOCK_FILE]);
+    // Released while the second one waits: it goes ahead.
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        lock.unlock().unwrap();
+    });
+    s.commit_with(
+        dir,
+        &CommitOptions {
+            lock_wait: Duration::from_secs(20),
+            ..CommitOptions::default()
+        },
+    )
+    .unwrap();
+    t.join().unwrap();
+    assert_holds(dir, &s, &[]);
+}
+
+// ---------------------------------------------------- defect 2: planted links
+
+#[cfg(unix)]
+#[test]
+fn planted_symlinks_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let scratch = Scratch::new("links");
+    let outside = scratch.path().join("outside.txt");
+    std::fs::write(&outside, "secret").unwrap();
+    let dir = scratch.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    for name in ["scores.csv.partial", "scores.csv", MANIFEST_FILE] {
+        symlink(&outside, dir.join(name)).unwrap();
+    }
+    let s = set("new", &BARE);
+    let done = s.commit_with(&dir, &remove_opts()).unwrap();
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "secret");
+    // The link named like a file of the run was replaced by the file; the
+    // stray .partial link is the user's and stays as it was.
+    assert_holds(&dir, &s, &["scores.csv.partial"]);
+    assert!(
+        std::fs::symlink_metadata(dir.join("scores.csv.partial"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        done.warnings.iter().any(|w| w.contains(MANIFEST_FILE)),
+        "{:?}",
+        done.warnings
+    );
+    // A linked lock file is refused, the target untouched.
+    let dir2 = scratch.path().join("out2");
+    std::fs::create_dir(&dir2).unwrap();
+    symlink(&outside, dir2.join(LOCK_FILE)).unwrap();
+    let e = s.commit(&dir2).unwrap_err().to_string();
+    assert!(e.contains(LOCK_FILE), "{e}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "secret");
+    assert_eq!(listing(&dir2).len(), 1);
+}
+
+// --------------------------------------------------- defect 3: all or nothing
+
+#[test]
+fn a_rename_failing_at_any_step_leaves_exactly_the_old_set() {
+    let scratch = Scratch::new("fault");
+    let dir = scratch.path();
+    let old = set("old", &FULL);
+    old.commit_with(dir, &remove_opts()).unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let before = listing(dir);
+    // A new set that replaces three files, drops one and adds one.
+    let new = set(
+        "new",
+        &["weights.csv", "scores.csv", "summary.json", "kde.csv"],
+    );
+    let mut k = 1;
+    loop {
+        let r = new.commit_with(
+            dir,
+            &CommitOptions {
+                previous: Previous::Remove,
+                fail_at_rename: Some(k),
+                ..CommitOptions::default()
+            },
+        );
+        match r {
+            Err(e) => {
+                let e = e.to_string();
+                assert!(e.contains("injected failure"), "{e}");
+                assert!(e.contains("left as it was"), "{e}");
+                assert!(
+                    listing(dir) == before,
+                    "rename {k} failing changed the directory"
+                );
+                k += 1;
+            }
+            Ok(done) => {
+                // Every rename of the swap was made to fail once before.
+                assert!(k > 4, "only {} renames", k - 1);
+                assert_eq!(done.removed, [dir.join("report.html")]);
+                assert_holds(dir, &new, &["notes.txt"]);
+                break;
+            }
+        }
+        assert!(k < 100);
+    }
+}
+
+#[test]
+fn a_commit_killed_at_any_step_is_completed_by_the_next() {
+    let new = set(
+        "new",
+        &["weights.csv", "scores.csv", "summary.json", "kde.csv"],
+    );
+    let extra = set("extra", &["notes.csv"]);
+    for k in 1..=6 {
+        let scratch = Scratch::new("killed");
+        let dir = scratch.path();
+        set("old", &FULL).commit_with(dir, &remove_opts()).unwrap();
+        let killed = CommitOptions {
+            previous: Previous::Remove,
+            fail_at_rename: Some(k),
+            crash: true,
+            ..CommitOptions::default()
+        };
+        assert!(new.commit_with(dir, &killed).is_err());
+        assert!(
+            listing(dir).keys().any(|n| n.starts_with(STAGING_PREFIX)),
+            "k = {k}: no staging directory left"
+        );
+        // The next commit adds one file and finds the killed one.
+        let done = extra.commit_with(dir, &CommitOptions::default()).unwrap();
+        assert!(
+            done.warnings.iter().any(|w| w.contains("interrupted")),
+            "k = {k}: {:?}",
+            done.warnings
+        );
+        let mut both = new.clone();
+        both.add("notes.csv", extra.get("notes.csv").unwrap().to_vec());
+        let files = listing(dir);
+        let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+        names.retain(|n| *n != LOCK_FILE && *n != MANIFEST_FILE);
+        let mut want = both.names();
+        want.sort();
+        assert_eq!(names, want, "k = {k}");
+        for n in both.names() {
+            assert!(files[n] == both.get(n).unwrap(), "k = {k}: {n}");
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_commit_without_a_plan_is_discarded() {
+    let scratch = Scratch::new("interrupted");
+    let dir = scratch.path();
+    let stale = dir.join(format!("{STAGING_PREFIX}12345-0-0"));
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("scores.csv"), "half").unwrap();
+    let s = set("x", &BARE);
+    s.commit(dir).unwrap();
+    assert_holds(dir, &s, &[]);
+}
+
+// ------------------------------------------------------ defect 4: stale files
+
+#[test]
+fn only_unchanged_files_of_the_previous_manifest_are_removed() {
+    let scratch = Scratch::new("stale");
+    let dir = scratch.path();
+    // A user's report.html, never written by rurban.
+    std::fs::write(dir.join("report.html"), "my own report").unwrap();
+    let bare = set("a", &BARE);
+    let done = bare.commit_with(dir, &remove_opts()).unwrap();
+    assert!(done.removed.is_empty());
+    // The user's report was overwritten only because the run writes that
+    // name; then a run without it removes rurban's version.
+    let full = set("b", &FULL);
+    full.commit_with(dir, &remove_opts()).unwrap();
+    let done = bare.commit_with(dir, &remove_opts()).unwrap();
+    assert_eq!(done.removed, [dir.join("report.html")]);
+    assert_holds(dir, &bare, &[]);
+    // A file rurban wrote and the user then changed is left, with a warning.
+    full.commit_with(dir, &remove_opts()).unwrap();
+    std::fs::write(dir.join("report.html"), "edited").unwrap();
+    let done = bare.commit_with(dir, &remove_opts()).unwrap();
+    assert!(done.removed.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("report.html")).unwrap(),
+        "edited"
+    );
+    assert!(
+        done.warnings
+            .iter()
+            .any(|w| w.contains("report.html") && w.contains("changed since rurban wrote it")),
+        "{:?}",
+        done.warnings
+    );
+    assert_holds(dir, &bare, &["report.html"]);
+    // Without a manifest nothing is removed.
+    let dir2 = scratch.path().join("nomanifest");
+    std::fs::create_dir(&dir2).unwrap();
+    std::fs::write(dir2.join("report.html"), "x").unwrap();
+    std::fs::write(dir2.join("clusters.csv"), "y").unwrap();
+    bare.commit_with(&dir2, &remove_opts()).unwrap();
+    assert_holds(&dir2, &bare, &["report.html", "clusters.csv"]);
+}
+
+#[test]
+fn keep_adds_to_the_previous_set() {
+    let scratch = Scratch::new("keep");
+    let dir = scratch.path();
+    let bare = set("run", &BARE);
+    bare.commit_with(dir, &remove_opts()).unwrap();
+    let report = set("report", &["report.html"]);
+    let done = report.commit(dir).unwrap();
+    assert_eq!(done, [dir.join("report.html")]);
+    let m = read_manifest_of(dir);
+    let names: Vec<&str> = m.files.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["report.html", "weights.csv", "scores.csv", "summary.json"]
+    );
+    for n in BARE {
+        assert!(std::fs::read(dir.join(n)).unwrap() == bare.get(n).unwrap());
+    }
+    // And a later run without a report removes it.
+    bare.commit_with(dir, &remove_opts()).unwrap();
+    assert_holds(dir, &bare, &[]);
+}
+
+// ------------------------------------------------------- inputs of the run
+
+#[test]
+fn writing_over_an_input_is_refused_naming_both() {
+    let scratch = Scratch::new("inputs");
+    let dir = scratch.path();
+    let data = dir.join("scores.csv");
+    std::fs::write(&data, "region,year,a\n").unwrap();
+    let s = set("x", &BARE);
+    // Reached through another spelling of the same path.
+    let other = dir.join(".").join("scores.csv");
+    let opts = CommitOptions {
+        inputs: vec![
+            Input::new("spec", "/nonexistent.toml"),
+            Input::new("data file", &other),
+        ],
+        ..CommitOptions::default()
+    };
+    let e = s.commit_with(dir, &opts).unwrap_err().to_string();
+    assert!(e.contains(&data.display().to_string()), "{e}");
+    assert!(e.contains("data file"), "{e}");
+    assert!(e.contains(&other.display().to_string()), "{e}");
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), "region,year,a\n");
+    let mut names: Vec<String> = listing(dir).into_keys().collect();
+    names.sort();
+    assert_eq!(names, [LOCK_FILE, "scores.csv"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_link_to_an_input_is_refused() {
+    let scratch = Scratch::new("hardlink");
+    let data = scratch.path().join("panel.csv");
+    std::fs::write(&data, "region,year,a\n").unwrap();
+    let dir = scratch.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::hard_link(&data, dir.join("weights.csv")).unwrap();
+    let opts = CommitOptions {
+        inputs: vec![Input::new("data file", &data)],
+        ..CommitOptions::default()
+    };
+    let e = set("x", &BARE)
+        .commit_with(&dir, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("weights.csv") && e.contains("panel.csv"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("weights.csv")).unwrap(),
+        "region,year,a\n"
+    );
+}
+
+#[test]
+fn names_that_leave_the_directory_are_refused() {
+    let scratch = Scratch::new("names");
+    let dir = scratch.path().join("out");
+    for bad in ["../x.csv", "a/b.csv", "..", "", ".rurban-manifest.json"] {
+        let mut s = OutputSet::default();
+        s.add(bad, b"x".to_vec());
+        let e = s.commit(&dir).unwrap_err().to_string();
+        assert!(e.contains("not a plain file name"), "{bad}: {e}");
+    }
+    assert!(!dir.exists());
+    assert!(!scratch.path().join("x.csv").exists());
+}
