@@ -141,6 +141,7 @@ pub(crate) fn quantile_sorted(xs: &[f64], k: usize) -> Vec<f64> {
 /// Fisher-Jenks on sorted values: the optimum over partitions that never split
 /// equal values (a class holds every copy of its values), computed on the
 /// distinct values weighted by their multiplicities.
+#[allow(clippy::needless_range_loop)] // matrix indices read clearer
 fn jenks_sorted(xs: &[f64], k: usize) -> Result<Vec<f64>, SpatialError> {
     let mut u: Vec<f64> = Vec::new();
     let mut cnt: Vec<f64> = Vec::new();

@@ -275,6 +275,7 @@ fn probabilities_of(counts: &[Vec<u64>]) -> Vec<Vec<f64>> {
 /// exactly one such class the steady state is unique: it is solved on that
 /// class by the GTH algorithm (Grassmann, Taksar and Heyman 1985, free of
 /// subtractions), and every other class, transient or with a zero row, gets 0.
+#[allow(clippy::needless_range_loop)] // matrix indices read clearer
 pub fn steady_state(p: &[Vec<f64>]) -> Result<Vec<f64>, String> {
     let k = p.len();
     // reachability, reflexive (Floyd-Warshall on booleans; k is small)
@@ -350,6 +351,7 @@ pub fn steady_state(p: &[Vec<f64>]) -> Result<Vec<f64>, String> {
 }
 
 /// The stationary vector of an irreducible stochastic matrix (GTH).
+#[allow(clippy::needless_range_loop)] // matrix indices read clearer
 fn gth(mut a: Vec<Vec<f64>>) -> Vec<f64> {
     let n = a.len();
     for m in (1..n).rev() {
