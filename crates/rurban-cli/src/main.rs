@@ -37,6 +37,8 @@ enum Command {
     Disparity(cmd::disparity::DisparityArgs),
     /// Sigma and absolute beta convergence.
     Convergence(cmd::convergence::ConvergenceArgs),
+    /// Trend tests of a column over x (OLS slope, Mann-Kendall, Sen's slope), per group.
+    Trend(cmd::trend::TrendArgs),
     /// Grey relational analysis of compared sequences against a reference.
     Grey(cmd::grey::GreyArgs),
     /// Cluster rows into tiers (k-means or hierarchical).
@@ -99,6 +101,7 @@ fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Resul
         Command::Kde(a) => cmd::kde::run(a),
         Command::Disparity(a) => cmd::disparity::run(a),
         Command::Convergence(a) => cmd::convergence::run(a),
+        Command::Trend(a) => cmd::trend::run(a),
         Command::Grey(a) => cmd::grey::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
         Command::Synth(a) => cmd::synth::run(a),

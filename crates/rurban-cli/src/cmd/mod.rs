@@ -10,4 +10,5 @@ pub mod plugins;
 pub mod report;
 pub mod run;
 pub mod synth;
+pub mod trend;
 pub mod weights;
