@@ -86,6 +86,40 @@ pub fn parse_name<T: Copy>(given: &str, choices: &[(&str, T)]) -> Option<T> {
         .map(|&(_, v)| v)
 }
 
+/// Sorts group keys in the order the contract gives groups: numerically when
+/// every key is a finite number (after trimming surrounding whitespace; keys
+/// of equal value then lexically), otherwise lexically (byte-wise, i.e.
+/// Unicode code-point order). Text such as `inf` or `NaN` is not a finite
+/// number, so a key like that makes the order lexical. The one ordering of
+/// `--by` groups and `--group` sub-groups.
+///
+/// ```
+/// let mut k: Vec<String> = ["10", "9", "2.5"].map(String::from).to_vec();
+/// rurban_method::sort_keys(&mut k);
+/// assert_eq!(k, ["2.5", "9", "10"]);
+/// let mut k: Vec<String> = ["10", "inf", "9"].map(String::from).to_vec();
+/// rurban_method::sort_keys(&mut k);
+/// assert_eq!(k, ["10", "9", "inf"]);
+/// ```
+pub fn sort_keys<S: AsRef<str>>(keys: &mut [S]) {
+    let finite = |k: &S| {
+        k.as_ref()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    };
+    let numbers: Option<Vec<f64>> = keys.iter().map(finite).collect();
+    if numbers.is_some() {
+        keys.sort_by(|a, b| {
+            let (x, y) = (finite(a).unwrap_or(0.0), finite(b).unwrap_or(0.0));
+            x.total_cmp(&y).then_with(|| a.as_ref().cmp(b.as_ref()))
+        });
+    } else {
+        keys.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +154,24 @@ mod tests {
         assert_eq!(raw.check_ref().unwrap(), Positive(3));
         assert_eq!(raw.check().unwrap(), Positive(3));
         assert!(Raw(0).check().is_err());
+    }
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = keys.iter().map(|s| s.to_string()).collect();
+        sort_keys(&mut k);
+        k
+    }
+
+    #[test]
+    fn keys_sort_numerically_only_when_all_are_finite_numbers() {
+        assert_eq!(sorted(&["10", "9", "1e1", "-2"]), ["-2", "9", "10", "1e1"]);
+        assert_eq!(sorted(&["west", "east", "10"]), ["10", "east", "west"]);
+        // text that Rust would parse as a float but that is not a finite number
+        assert_eq!(sorted(&["2", "NaN", "10"]), ["10", "2", "NaN"]);
+        assert_eq!(sorted(&["2", "inf", "10"]), ["10", "2", "inf"]);
+        assert_eq!(sorted(&["-infinity", "3", "20"]), ["-infinity", "20", "3"]);
+        assert_eq!(sorted(&[" 3", "20"]), [" 3", "20"]);
+        assert!(sorted(&[]).is_empty());
     }
 
     #[test]
