@@ -331,8 +331,14 @@ fn bad_input_is_rejected_with_the_reason() {
 #[test]
 fn settings_are_checked_once_and_names_ignore_case() {
     use rurban_grey::{Fit, GreyInput, GreyOptions, ParamGuard, Rho};
-    assert_eq!("MinMax".parse::<Normalization>().unwrap(), Normalization::MinMax);
-    assert_eq!(" NONE ".parse::<Normalization>().unwrap(), Normalization::None);
+    assert_eq!(
+        "MinMax".parse::<Normalization>().unwrap(),
+        Normalization::MinMax
+    );
+    assert_eq!(
+        " NONE ".parse::<Normalization>().unwrap(),
+        Normalization::None
+    );
     assert_eq!(Rho::new(1.0).unwrap().get(), 1.0);
     assert_eq!("0.25".parse::<Rho>().unwrap().get(), 0.25);
     for bad in ["0", "1.5", "-0.5", "NaN"] {

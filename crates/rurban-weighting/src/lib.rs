@@ -25,6 +25,8 @@ use ndarray::ArrayView2;
 use rurban_core::Direction;
 
 pub use normalize::{Normalized, minmax};
+/// The checked entropy shift (finite, >= 0), as the specification reads it.
+pub use rurban_core::spec::Shift;
 pub use schemes::{Critic, Cv, Entropy, Equal, StdDev, builtin, builtin_names};
 
 /// What a weighting scheme sees: one matrix of observations (rows) x
