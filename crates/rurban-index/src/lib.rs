@@ -387,6 +387,98 @@ mod tests {
         }
     }
 
+    /// A normalisation and an aggregation of their own, called through the
+    /// traits: ranks of the raw values are not what min-max gives, and the
+    /// largest weighted term is not the sum.
+    #[test]
+    fn build_calls_through_the_normaliser_and_the_aggregator() {
+        struct Halves;
+        impl Normaliser for Halves {
+            fn name(&self) -> &str {
+                "halves"
+            }
+            fn normalise(
+                &self,
+                raw: ndarray::ArrayView2<'_, f64>,
+                directions: &[Direction],
+            ) -> rurban_weighting::Normalized {
+                let mut n = rurban_weighting::minmax(raw, directions);
+                n.z.mapv_inplace(|z| z / 2.0);
+                n
+            }
+        }
+        struct Largest;
+        impl Aggregator for Largest {
+            fn name(&self) -> &str {
+                "largest"
+            }
+            fn aggregate(
+                &self,
+                z: ndarray::ArrayView1<'_, f64>,
+                weights: &[f64],
+                dimension_of: &[usize],
+                mut dimensions: ndarray::ArrayViewMut1<'_, f64>,
+            ) -> f64 {
+                let mut top = 0.0f64;
+                for ((&w, &z), &d) in weights.iter().zip(z.iter()).zip(dimension_of) {
+                    dimensions[d] = dimensions[d].max(w * z);
+                    top = top.max(w * z);
+                }
+                top
+            }
+        }
+        // two regions, one year, two indicators: x = (1, 4), (3, 2)
+        let values = Array3::from_shape_vec((2, 1, 2), vec![1.0, 4.0, 3.0, 2.0]).unwrap();
+        let panel = Panel::from_values(
+            "t",
+            vec!["a".into(), "b".into()],
+            vec![2000],
+            vec!["x".into(), "y".into()],
+            values,
+        );
+        let model = IndexModel {
+            indicators: panel.indicators.clone(),
+            directions: vec![Direction::Positive; 2],
+            dimension_of: vec![0, 1],
+            dimensions: vec!["p".into(), "q".into()],
+        };
+        let eq = rurban_weighting::Equal;
+        let res = build_with(
+            &panel,
+            &model,
+            &eq,
+            &Halves,
+            &Largest,
+            Scope::Panel,
+            0.0,
+            "{}",
+        )
+        .unwrap();
+        // min-max z: a = (0, 1), b = (1, 0); halved: (0, .5), (.5, 0);
+        // equal weights .5: terms a = (0, .25), b = (.25, 0)
+        assert_eq!(res.z.as_slice().unwrap(), [0.0, 0.5, 0.5, 0.0]);
+        assert_eq!(res.composite.as_slice().unwrap(), [0.25, 0.25]);
+        assert_eq!(
+            res.dimension_scores.as_slice().unwrap(),
+            [0.0, 0.25, 0.25, 0.0]
+        );
+        // and the defaults are build's
+        let a = build(&panel, &model, &eq, Scope::Panel, 0.0, "{}").unwrap();
+        let b = build_with(
+            &panel,
+            &model,
+            &eq,
+            &MinMax,
+            &WeightedSum,
+            Scope::Panel,
+            0.0,
+            "{}",
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.composite.as_slice().unwrap(), [0.5, 0.5]);
+    }
+
     #[test]
     fn region_major_copy_equals_stacked_for_any_layout() {
         let (nr, ny, m) = (37, 5, 4);

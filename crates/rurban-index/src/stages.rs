@@ -77,3 +77,36 @@ impl Aggregator for WeightedSum {
         total
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, array};
+
+    #[test]
+    fn weighted_sum_by_hand() {
+        // w = .5, .25, .25; z = 1, 0, .4; dimensions 0, 1, 1:
+        // dimension 0 = .5, dimension 1 = 0 + .1 = .1, composite .6
+        let mut dims = Array1::<f64>::zeros(2);
+        let c = WeightedSum.aggregate(
+            array![1.0, 0.0, 0.4].view(),
+            &[0.5, 0.25, 0.25],
+            &[0, 1, 1],
+            dims.view_mut(),
+        );
+        assert_eq!(dims.to_vec(), [0.5, 0.1]);
+        assert_eq!(c, 0.5 + 0.1);
+    }
+
+    #[test]
+    fn minmax_by_hand() {
+        // x = 1, 3, 2 (+) and 10, 10, 10 (constant): z = 0, 1, .5 and 0
+        let n = MinMax.normalise(
+            array![[1.0, 10.0], [3.0, 10.0], [2.0, 10.0]].view(),
+            &[Direction::Positive, Direction::Negative],
+        );
+        assert_eq!(n.z.column(0).to_vec(), [0.0, 1.0, 0.5]);
+        assert_eq!(n.z.column(1).to_vec(), [0.0, 0.0, 0.0]);
+        assert_eq!(n.constant, [false, true]);
+    }
+}
