@@ -23,6 +23,7 @@
 
 mod hierarchy;
 mod kmeans;
+mod params;
 mod prep;
 
 use ndarray::ArrayView2;
@@ -30,7 +31,9 @@ use serde::Serialize;
 
 pub use hierarchy::{Linkage, Merge, fcluster_maxclust, linkage, pdist_euclidean};
 pub use kmeans::{DEFAULT_SEED, KMeansFit, N_RUNS, kmeans, renumber, within_sum_of_squares};
+pub use params::{ClusterCount, ClusterInput, ClusterParams};
 pub use prep::{standardize, tiers};
+pub use rurban_method::{Fit, ParamGuard};
 
 /// Everything that can go wrong in a clustering.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -69,6 +72,12 @@ pub enum ClusterError {
         /// The value.
         value: f64,
     },
+    /// `k = 0`, refused when the parameters are checked.
+    #[error("k = 0 is invalid: at least 1 cluster is needed")]
+    ZeroK,
+    /// A negative number of clusters.
+    #[error("k = {0} is invalid: at least 1 cluster is needed")]
+    NegativeK(i64),
     /// `k` outside `1..=rows`.
     #[error("k = {k} is invalid: it must be between 1 and the number of rows ({rows})")]
     InvalidK {
@@ -140,19 +149,25 @@ impl Method {
 impl std::str::FromStr for Method {
     type Err = ClusterError;
 
+    /// `kmeans`, `ward`, `complete`, `average` or `single`, in any case,
+    /// surrounding spaces ignored.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "kmeans" => Ok(Method::Kmeans),
-            "ward" => Ok(Method::Ward),
-            "complete" => Ok(Method::Complete),
-            "average" => Ok(Method::Average),
-            "single" => Ok(Method::Single),
-            _ => Err(ClusterError::UnknownMethod(s.to_string())),
-        }
+        rurban_method::parse_name(
+            s,
+            &[
+                ("kmeans", Method::Kmeans),
+                ("ward", Method::Ward),
+                ("complete", Method::Complete),
+                ("average", Method::Average),
+                ("single", Method::Single),
+            ],
+        )
+        .ok_or_else(|| ClusterError::UnknownMethod(s.to_string()))
     }
 }
 
-/// Options of [`cluster`].
+/// Options of [`cluster`]: the unchecked parameters ([`ParamGuard::check`]
+/// turns them into [`ClusterParams`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterOptions {
     /// Clustering method.

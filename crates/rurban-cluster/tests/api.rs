@@ -313,3 +313,29 @@ fn rejected_inputs() {
         assert_eq!(e, ClusterError::DistanceOverflow, "{method:?}");
     }
 }
+
+#[test]
+fn checked_params_refuse_k_0_and_fit_as_cluster_does() {
+    use rurban_cluster::{ClusterCount, ClusterInput, Fit, ParamGuard};
+    assert_eq!(
+        ClusterOptions::new(Method::Ward, 0).check(),
+        Err(ClusterError::ZeroK)
+    );
+    assert_eq!(ClusterCount::new(0), Err(ClusterError::ZeroK));
+    assert_eq!("WARD".parse::<Method>().unwrap(), Method::Ward);
+    assert_eq!(" KMeans".parse::<Method>().unwrap(), Method::Kmeans);
+    // two obvious pairs: {0, 1} and {10, 11} on one feature
+    let x = ndarray::array![[0.0], [1.0], [10.0], [11.0]];
+    let labels: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+    let o = ClusterOptions::new(Method::Complete, 2);
+    let p = o.clone().check().unwrap();
+    let r = p
+        .fit(&ClusterInput {
+            labels: &labels,
+            data: x.view(),
+        })
+        .unwrap();
+    assert_eq!(r, cluster(&labels, &x.view(), &o).unwrap());
+    let tiers: Vec<usize> = r.labels.iter().map(|l| l.tier).collect();
+    assert_eq!(tiers, [2, 2, 1, 1]);
+}

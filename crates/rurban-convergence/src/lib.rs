@@ -417,3 +417,21 @@ pub fn convergence_report<S: AsRef<str>>(
         warnings,
     })
 }
+
+pub use rurban_method::{Fit, ParamGuard};
+
+/// Checked parameters of [`convergence_report`]. The contract fixes every
+/// choice (CV with ddof 1, absolute beta on the first and last year), so
+/// there is nothing to set; the type gives convergence the same shape as
+/// every other method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConvergenceParams;
+
+impl<S: AsRef<str>> Fit<[(S, i64, f64)]> for ConvergenceParams {
+    type Output = ConvergenceReport;
+    type Error = ConvergenceError;
+    /// [`convergence_report`] of `(region, year, value)` rows.
+    fn fit(&self, rows: &[(S, i64, f64)]) -> Result<ConvergenceReport, ConvergenceError> {
+        convergence_report(rows)
+    }
+}

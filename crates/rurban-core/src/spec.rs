@@ -4,14 +4,85 @@
 //! The `data` key is either a path (`data = "panel.csv"`) or a table
 //! (`[data]` with `file`, `region`, `year`, `sheet`, `encoding`); TOML does not
 //! allow both in one file.
+//!
+//! Settings are checked when they are read: each one deserialises into its
+//! method's checked type (`Kernel`, `Bandwidth`, `GridSize`, `Ddof`, `Rho`,
+//! `Method`, `ClusterCount`, [`Shift`]), through the same `FromStr` the
+//! command line uses, so names are accepted case-insensitively everywhere.
+//! A bad setting is an error naming its line and key, e.g.
+//! `spec.toml: line 14: [analysis] kde.grid_n: grid size 1 is invalid: ...`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rurban_cluster::{ClusterCount, ClusterParams, Method as ClusterMethod};
+use rurban_disparity::{Ddof, DisparityParams};
+use rurban_grey::{GreyParams, Normalization, Rho};
+use rurban_kde::{Bandwidth, GridSize, KdeError, KdeParams, Kernel};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
+
+/// A checked entropy shift S: a finite number >= 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Shift(f64);
+
+/// Why a shift is not valid.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ShiftError {
+    /// Negative, NaN or infinite.
+    #[error("shift must be a finite number >= 0, got {0}")]
+    Invalid(f64),
+    /// Text that is not a number.
+    #[error("shift must be a finite number >= 0, got '{0}'")]
+    NotANumber(String),
+}
+
+impl Shift {
+    /// Checks `s`: finite and >= 0. The one place a shift is checked.
+    pub fn new(s: f64) -> Result<Shift, ShiftError> {
+        if s.is_finite() && s >= 0.0 {
+            Ok(Shift(s))
+        } else {
+            Err(ShiftError::Invalid(s))
+        }
+    }
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl TryFrom<f64> for Shift {
+    type Error = ShiftError;
+    fn try_from(s: f64) -> Result<Self, ShiftError> {
+        Shift::new(s)
+    }
+}
+
+impl From<Shift> for f64 {
+    fn from(s: Shift) -> f64 {
+        s.0
+    }
+}
+
+impl std::str::FromStr for Shift {
+    type Err = ShiftError;
+    fn from_str(s: &str) -> Result<Self, ShiftError> {
+        match s.trim().parse::<f64>() {
+            Ok(v) => Shift::new(v),
+            Err(_) => Err(ShiftError::NotANumber(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Shift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// Whether more of an indicator is better (`+`) or worse (`-`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,9 +202,9 @@ pub struct MethodSpec {
     /// `panel` or `year`.
     #[serde(default)]
     pub scope: Scope,
-    /// Entropy shift S added to every normalised value.
+    /// Entropy shift S added to every normalised value (finite, >= 0).
     #[serde(default)]
-    pub shift: f64,
+    pub shift: Shift,
     /// `none`, `linear` or `year-mean`.
     #[serde(default)]
     pub impute: Impute,
@@ -151,7 +222,7 @@ impl Default for MethodSpec {
         MethodSpec {
             weighting: default_weighting(),
             scope: Scope::Panel,
-            shift: 0.0,
+            shift: Shift::default(),
             impute: Impute::None,
             params: None,
         }
@@ -206,65 +277,109 @@ pub struct DerivedSpec {
     pub params: Option<toml::Table>,
 }
 
-/// Settings of the cluster step of the analysis chain.
+/// Settings of the cluster step of the analysis chain; each is checked
+/// when read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSpec {
+    /// Whether the step runs (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// `kmeans`, `ward` (default), `complete`, `average` or `single`.
     #[serde(default = "default_cluster_method")]
-    pub method: String,
-    #[serde(default = "default_k")]
-    pub k: usize,
+    pub method: ClusterMethod,
+    /// Number of tiers, at least 1 (default 3).
+    #[serde(default)]
+    pub k: ClusterCount,
+    /// k-means seed (default 42).
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Z-score the yearly columns first (default false).
     #[serde(default)]
     pub standardize: bool,
 }
 
-/// Settings of the kernel density step.
+impl ClusterSpec {
+    /// The checked parameters of the step.
+    pub fn params(&self) -> ClusterParams {
+        ClusterParams::new(self.method, self.k, self.seed, self.standardize)
+    }
+}
+
+/// Settings of the kernel density step; each is checked when read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct KdeSpec {
+    /// Whether the step runs (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// `gaussian` (default) or `epanechnikov`.
     #[serde(default = "default_kernel")]
-    pub kernel: String,
-    /// `silverman`, `scott` or a number.
+    pub kernel: Kernel,
+    /// `silverman` (default), `scott` or a number > 0.
     #[serde(default = "default_bandwidth")]
-    pub bandwidth: toml::Value,
-    #[serde(default = "default_grid_n")]
-    pub grid_n: usize,
+    pub bandwidth: Bandwidth,
+    /// Grid points, `2..=rurban_kde::MAX_GRID_N` (default 512).
+    #[serde(default)]
+    pub grid_n: GridSize,
 }
 
-/// Settings of the disparity step.
+impl KdeSpec {
+    /// The parameters of the step (checked already, unless a field was
+    /// set in code to a fixed bandwidth that is not > 0).
+    pub fn params(&self) -> Result<KdeParams, KdeError> {
+        KdeParams::new(self.kernel, self.bandwidth, self.grid_n, None)
+    }
+}
+
+/// Settings of the disparity step; each is checked when read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct DisparitySpec {
+    /// Whether the step runs (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
-    #[serde(default = "default_ddof")]
-    pub ddof: u8,
+    /// 0 or 1 (default 1).
+    #[serde(default)]
+    pub ddof: Ddof,
+}
+
+impl DisparitySpec {
+    /// The checked parameters of the step.
+    pub fn params(&self) -> DisparityParams {
+        DisparityParams::new(self.ddof)
+    }
 }
 
 /// Settings of the convergence step.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConvergenceSpec {
+    /// Whether the step runs (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
 }
 
-/// Settings of the grey relational step.
+/// Settings of the grey relational step; each is checked when read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct GreySpec {
+    /// Whether the step runs (default true).
     #[serde(default = "yes")]
     pub enabled: bool,
-    #[serde(default = "default_normalization")]
-    pub normalization: String,
-    #[serde(default = "default_rho")]
-    pub rho: f64,
+    /// `mean` (default), `initial`, `minmax` or `none`.
+    #[serde(default)]
+    pub normalization: Normalization,
+    /// In `(0, 1]` (default 0.5).
+    #[serde(default)]
+    pub rho: Rho,
+}
+
+impl GreySpec {
+    /// The checked parameters of the step.
+    pub fn params(&self) -> GreyParams {
+        GreyParams::new(self.normalization, self.rho)
+    }
 }
 
 macro_rules! default_from_serde {
@@ -287,32 +402,17 @@ default_from_serde!(
 fn yes() -> bool {
     true
 }
-fn default_cluster_method() -> String {
-    "ward".into()
-}
-fn default_k() -> usize {
-    3
+fn default_cluster_method() -> ClusterMethod {
+    ClusterMethod::Ward
 }
 fn default_seed() -> u64 {
     42
 }
-fn default_kernel() -> String {
-    "gaussian".into()
+fn default_kernel() -> Kernel {
+    Kernel::Gaussian
 }
-fn default_bandwidth() -> toml::Value {
-    toml::Value::String("silverman".into())
-}
-fn default_grid_n() -> usize {
-    512
-}
-fn default_ddof() -> u8 {
-    1
-}
-fn default_normalization() -> String {
-    "mean".into()
-}
-fn default_rho() -> f64 {
-    0.5
+fn default_bandwidth() -> Bandwidth {
+    Bandwidth::Silverman
 }
 
 /// `[analysis]`: which methods of the chain run, and their settings.
@@ -372,6 +472,24 @@ pub struct Spec {
     pub path: PathBuf,
 }
 
+/// The key a deserialisation error is about, as `[table] key` (the table
+/// as written in the spec, then the key within it), followed by `": "`;
+/// empty for an error about the whole document.
+fn key_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let full = path.to_string();
+    match segments.as_slice() {
+        [] => String::new(),
+        [Segment::Map { key: table }, Segment::Map { .. }, ..] => {
+            let rest = full.strip_prefix(&format!("{table}.")).unwrap_or(&full);
+            format!("[{table}] {rest}: ")
+        }
+        _ if full == "?" || full == "." => String::new(),
+        _ => format!("{full}: "),
+    }
+}
+
 fn default_name() -> String {
     "Composite index".into()
 }
@@ -390,18 +508,21 @@ impl Spec {
 
     /// Parses and validates specification text; `path` is used in messages.
     pub fn from_str_at(text: &str, path: &Path) -> Result<Spec, CoreError> {
-        let mut spec: Spec = toml::from_str(text).map_err(|e| {
-            // toml's message is multi-line with a snippet; keep the gist on line one.
-            let msg = e.message().to_string();
-            let at = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}: ")
-                })
-                .unwrap_or_default();
-            CoreError::spec(path, format!("{at}{msg}"))
-        })?;
+        let mut spec: Spec = serde_path_to_error::deserialize(toml::Deserializer::new(text))
+            .map_err(|e| {
+                let key = key_path(e.path());
+                let e = e.into_inner();
+                // toml's message is multi-line with a snippet; keep the gist on line one.
+                let msg = e.message().to_string();
+                let at = e
+                    .span()
+                    .map(|s| {
+                        let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                        format!("line {line}: ")
+                    })
+                    .unwrap_or_default();
+                CoreError::spec(path, format!("{at}{key}{msg}"))
+            })?;
         spec.path = path.to_path_buf();
         spec.validate()?;
         Ok(spec)
@@ -448,12 +569,6 @@ impl Spec {
                 return err(format!("derived indicator '{}' has no inputs", d.id));
             }
         }
-        if !self.method.shift.is_finite() || self.method.shift < 0.0 {
-            return err(format!(
-                "[method] shift must be a finite number >= 0, got {}",
-                self.method.shift
-            ));
-        }
         Ok(())
     }
 
@@ -474,5 +589,95 @@ impl Spec {
         } else {
             self.base_dir.join(p)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIMS: &str =
+        "[[dimension]]\nid = \"d\"\n[[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\n";
+
+    fn parse(extra: &str) -> Result<Spec, String> {
+        Spec::from_str_at(&format!("{DIMS}{extra}"), Path::new("spec.toml"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn analysis_settings_are_checked_types() {
+        let s = parse(
+            "[analysis.kde]\nkernel = \"Epanechnikov\"\nbandwidth = \"SCOTT\"\ngrid_n = 64\n\
+             [analysis.cluster]\nmethod = \"KMeans\"\nk = 4\n\
+             [analysis.grey]\nnormalization = \"MinMax\"\nrho = 1\n\
+             [analysis.disparity]\nddof = 0\n",
+        )
+        .unwrap();
+        let a = &s.analysis;
+        assert_eq!(a.kde.kernel, Kernel::Epanechnikov);
+        assert_eq!(a.kde.bandwidth, Bandwidth::Scott);
+        assert_eq!(a.kde.params().unwrap().grid_n().get(), 64);
+        assert_eq!(a.cluster.params().method(), ClusterMethod::Kmeans);
+        assert_eq!(a.cluster.params().k(), 4);
+        assert_eq!(a.grey.params().normalization(), Normalization::MinMax);
+        assert_eq!(a.grey.params().rho().get(), 1.0);
+        assert_eq!(a.disparity.params().ddof().get(), 0);
+        let s = parse("[analysis.kde]\nbandwidth = 0.25\n").unwrap();
+        assert_eq!(s.analysis.kde.bandwidth, Bandwidth::Fixed(0.25));
+        let s = parse("[analysis.kde]\nbandwidth = 2\n").unwrap();
+        assert_eq!(s.analysis.kde.bandwidth, Bandwidth::Fixed(2.0));
+        // defaults
+        let d = parse("").unwrap().analysis;
+        assert_eq!(d.kde.params().unwrap(), KdeParams::default());
+        assert_eq!(d.cluster.params(), ClusterParams::default());
+        assert_eq!(d.disparity.ddof, Ddof::ONE);
+        assert_eq!(d.grey.rho.get(), 0.5);
+    }
+
+    #[test]
+    fn a_bad_setting_names_its_line_and_key() {
+        // the [analysis.kde] header is line 6, grid_n line 7
+        let e = parse("[analysis.kde]\ngrid_n = 10000000\n").unwrap_err();
+        assert!(
+            e.starts_with(
+                "spec.toml: line 7: [analysis] kde.grid_n: grid size 10000000 is too large"
+            ),
+            "{e}"
+        );
+        assert!(e.contains(&rurban_kde::MAX_GRID_N.to_string()), "{e}");
+        let e = parse("[analysis.kde]\ngrid_n = 1\n").unwrap_err();
+        assert!(e.contains("line 7: [analysis] kde.grid_n: "), "{e}");
+        let e = parse("[analysis.disparity]\nddof = 3\n").unwrap_err();
+        assert!(
+            e.contains("line 7: [analysis] disparity.ddof: ddof must be 0 or 1, got 3"),
+            "{e}"
+        );
+        let e = parse("[analysis.grey]\nrho = 0\n").unwrap_err();
+        assert!(
+            e.contains("[analysis] grey.rho: rho must be in (0, 1], got 0"),
+            "{e}"
+        );
+        let e = parse("[analysis.cluster]\nk = 0\n").unwrap_err();
+        assert!(e.contains("[analysis] cluster.k: k = 0"), "{e}");
+        let e = parse("[analysis.cluster]\nmethod = \"kmedoids\"\n").unwrap_err();
+        assert!(
+            e.contains("[analysis] cluster.method: ") && e.contains("'kmedoids'"),
+            "{e}"
+        );
+        let e = parse("[analysis.kde]\nbandwidth = -1\n").unwrap_err();
+        assert!(
+            e.contains("[analysis] kde.bandwidth: bandwidth -1 is invalid"),
+            "{e}"
+        );
+        let e = parse("[analysis.kde]\nkernel = \"box\"\n").unwrap_err();
+        assert!(
+            e.contains("[analysis] kde.kernel: ") && e.contains("'box'"),
+            "{e}"
+        );
+        let e = parse("[method]\nshift = -0.5\n").unwrap_err();
+        assert!(
+            e.contains("line 7: [method] shift: shift must be a finite number >= 0"),
+            "{e}"
+        );
     }
 }

@@ -521,20 +521,11 @@ fn csv_error(e: csv::Error, path: &Path) -> CoreError {
     CoreError::at(loc, format!("malformed CSV: {e}"))
 }
 
-/// Orders group keys: numerically when every key parses as a number, else lexically.
+/// Orders group keys as the contract orders groups: numerically when every
+/// key is a finite number, else lexically ([`rurban_method::sort_keys`], the
+/// one ordering shared with the sub-groups of the disparity decompositions).
 pub fn order_keys(keys: &mut [String]) {
-    let nums: Option<Vec<f64>> = keys.iter().map(|k| k.trim().parse::<f64>().ok()).collect();
-    if nums.is_some() {
-        keys.sort_by(|a, b| {
-            let (x, y) = (
-                a.trim().parse::<f64>().unwrap_or(0.0),
-                b.trim().parse::<f64>().unwrap_or(0.0),
-            );
-            x.total_cmp(&y).then_with(|| a.cmp(b))
-        });
-    } else {
-        keys.sort();
-    }
+    rurban_method::sort_keys(keys);
 }
 
 #[cfg(test)]
@@ -647,5 +638,12 @@ mod tests {
         let mut k = vec!["west".to_string(), "east".into()];
         order_keys(&mut k);
         assert_eq!(k, ["east", "west"]);
+        // "inf" and "NaN" are text, not numbers: the order is lexical
+        let mut k = vec!["9".to_string(), "inf".into(), "10".into()];
+        order_keys(&mut k);
+        assert_eq!(k, ["10", "9", "inf"]);
+        let mut k = vec!["9".to_string(), "NaN".into(), "10".into()];
+        order_keys(&mut k);
+        assert_eq!(k, ["10", "9", "NaN"]);
     }
 }

@@ -25,6 +25,9 @@ pub enum DisparityError {
     /// ddof other than 0 or 1.
     #[error("ddof must be 0 or 1, got {0}")]
     InvalidDdof(u8),
+    /// A ddof given as text that is not `0` or `1`.
+    #[error("ddof must be 0 or 1, got '{0}'")]
+    NotADdof(String),
     /// The mean is zero, so ratios to the mean are undefined.
     #[error("the mean is 0, so cv and gini (ratios to the mean) are undefined")]
     ZeroMean,
@@ -81,6 +84,39 @@ pub enum DisparityError {
 }
 
 impl DisparityError {
+    /// The group (if the error is wrapped in one) and the 0-based position
+    /// within the values of the value the error is about, if it is about one
+    /// value; a caller maps the position back to its own row.
+    pub fn position(&self) -> Option<(Option<&str>, usize)> {
+        match self {
+            DisparityError::NonFinite { index, .. }
+            | DisparityError::NonPositive { index, .. }
+            | DisparityError::Negative { index, .. } => Some((None, *index)),
+            DisparityError::InGroup { group, source } => {
+                source.position().map(|(_, i)| (Some(group.as_str()), i))
+            }
+            _ => None,
+        }
+    }
+
+    /// The error without its group and position: what is wrong with the
+    /// value, for a message that names the place itself.
+    pub fn cause(&self) -> String {
+        match self {
+            DisparityError::InGroup { source, .. } => source.cause(),
+            DisparityError::NonFinite { value, .. } => {
+                format!("value {value} is not a finite number")
+            }
+            DisparityError::NonPositive { value, .. } => {
+                format!("value {value} is not positive: the Theil index needs every value > 0")
+            }
+            DisparityError::Negative { value, .. } => {
+                format!("value {value} is negative: the Dagum decomposition needs every value >= 0")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// Wraps the error with the key of the group it happened in.
     pub fn in_group(self, group: &str) -> Self {
         DisparityError::InGroup {

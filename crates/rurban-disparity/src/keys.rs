@@ -1,13 +1,10 @@
 //! Ordering of group labels.
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
 
-/// Distinct labels of `labels`, in the order the contract uses for groups:
-/// numeric when every label parses as a finite number (after trimming
-/// surrounding whitespace; labels with equal numeric value are then ordered
-/// lexically), otherwise lexical (byte-wise on the UTF-8 strings, which is
-/// Unicode code-point order). The labels themselves are returned unchanged.
+/// Distinct labels of `labels`, in the order the contract uses for groups
+/// ([`rurban_method::sort_keys`]: numeric when every label is a finite
+/// number, otherwise lexical). The labels themselves are returned unchanged.
 ///
 /// ```
 /// use rurban_disparity::order_keys;
@@ -27,19 +24,6 @@ pub fn order_keys<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
         }
         last = Some(label);
     }
-    distinct.sort_unstable();
-    let mut keys: Vec<String> = distinct.into_iter().map(str::to_string).collect();
-    let numbers: Option<Vec<f64>> = keys
-        .iter()
-        .map(|k| k.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
-        .collect();
-    if let Some(numbers) = numbers {
-        let mut paired: Vec<(f64, String)> = numbers.into_iter().zip(keys).collect();
-        paired.sort_by(|a, b| match a.0.total_cmp(&b.0) {
-            Ordering::Equal => a.1.cmp(&b.1),
-            other => other,
-        });
-        keys = paired.into_iter().map(|(_, k)| k).collect();
-    }
-    keys
+    rurban_method::sort_keys(&mut distinct);
+    distinct.into_iter().map(str::to_string).collect()
 }

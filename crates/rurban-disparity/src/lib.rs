@@ -38,6 +38,7 @@ mod error;
 mod keys;
 mod measures;
 mod pairs;
+mod params;
 mod report;
 
 pub use decompose::{
@@ -45,9 +46,11 @@ pub use decompose::{
 };
 pub use error::DisparityError;
 pub use keys::order_keys;
-pub use measures::{cv, gini, gini_pairwise, mean, std, theil};
+pub use measures::{cv, gini, gini_pairwise, mean, std, std_with, theil};
 pub use pairs::{PairSums, pair_sums, pair_sums_pairwise};
+pub use params::{Ddof, DisparityOptions, DisparityParams};
 pub use report::{
     DagumPair, DagumReport, DisparityReport, GroupInput, GroupReport, KeyedValues,
-    disparity_report, group_report,
+    disparity_report, group_report, group_report_with,
 };
+pub use rurban_method::{Fit, ParamGuard};

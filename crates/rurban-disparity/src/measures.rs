@@ -1,6 +1,6 @@
 //! Single-sample measures: mean, std, cv, Theil, Gini.
 
-use crate::DisparityError;
+use crate::{Ddof, DisparityError};
 
 /// Neumaier (compensated) sum, so that results do not depend on the order of
 /// long sums beyond the last bit or two.
@@ -86,9 +86,12 @@ pub fn mean(x: &[f64]) -> Result<f64, DisparityError> {
 ///
 /// Errors: ddof not 0/1, empty input, non-finite values, `n <= ddof`.
 pub fn std(x: &[f64], ddof: u8) -> Result<f64, DisparityError> {
-    if ddof > 1 {
-        return Err(DisparityError::InvalidDdof(ddof));
-    }
+    std_with(x, Ddof::new(ddof)?)
+}
+
+/// [`std`] with a checked ddof.
+pub fn std_with(x: &[f64], ddof: Ddof) -> Result<f64, DisparityError> {
+    let ddof = ddof.get();
     check_finite(x)?;
     if x.len() <= ddof as usize {
         return Err(DisparityError::TooFew { n: x.len(), ddof });

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::DisparityError;
 use crate::decompose::{Dagum, TheilDecomposition, dagum_of, split, theil_decomposition_of};
-use crate::measures::{check_positive, gini_sorted, mean_unchecked, std};
+use crate::measures::{check_positive, gini_sorted, mean_unchecked, std_with};
+use crate::{Ddof, DisparityError};
 
 /// A list of `(key, value)` pairs that serialises as a JSON object with the
 /// keys in list order.
@@ -125,11 +125,18 @@ pub fn group_report(
     subgroups: Option<&[String]>,
     ddof: u8,
 ) -> Result<GroupReport, DisparityError> {
-    if ddof > 1 {
-        return Err(DisparityError::InvalidDdof(ddof));
-    }
+    group_report_with(key, values, subgroups, Ddof::new(ddof)?)
+}
+
+/// [`group_report`] with a checked ddof.
+pub fn group_report_with(
+    key: &str,
+    values: &[f64],
+    subgroups: Option<&[String]>,
+    ddof: Ddof,
+) -> Result<GroupReport, DisparityError> {
     check_positive(values)?;
-    let std = std(values, ddof)?;
+    let std = std_with(values, ddof)?;
     let mean = mean_unchecked(values);
     let theil = crate::measures::theil_unchecked(values);
     // Sorted once for the Gini of the group and the total of its Dagum
@@ -178,11 +185,16 @@ pub fn disparity_report(
     groups: &[GroupInput],
     ddof: u8,
 ) -> Result<DisparityReport, DisparityError> {
-    if ddof > 1 {
-        return Err(DisparityError::InvalidDdof(ddof));
-    }
+    report_with(groups, Ddof::new(ddof)?)
+}
+
+/// [`disparity_report`] with a checked ddof.
+pub(crate) fn report_with(
+    groups: &[GroupInput],
+    ddof: Ddof,
+) -> Result<DisparityReport, DisparityError> {
     let one = |(key, values, labels): &GroupInput| {
-        group_report(key, values, labels.as_deref(), ddof).map_err(|e| e.in_group(key))
+        group_report_with(key, values, labels.as_deref(), ddof).map_err(|e| e.in_group(key))
     };
     let threads = threads_for(groups);
     let groups = if threads <= 1 {
@@ -204,7 +216,10 @@ pub fn disparity_report(
         });
         parts.into_iter().flatten().collect::<Result<Vec<_>, _>>()?
     };
-    Ok(DisparityReport { ddof, groups })
+    Ok(DisparityReport {
+        ddof: ddof.get(),
+        groups,
+    })
 }
 
 /// Threads worth using for a report: 1 unless there are at least two groups

@@ -169,3 +169,48 @@ fn ddof_other_than_0_or_1_is_rejected() {
         Err(DisparityError::InvalidDdof(2))
     );
 }
+
+#[test]
+fn ddof_is_checked_once_into_its_type() {
+    use rurban_disparity::{Ddof, DisparityOptions, Fit, ParamGuard};
+    assert_eq!(Ddof::new(0).unwrap().get(), 0);
+    assert_eq!(Ddof::new(2), Err(DisparityError::InvalidDdof(2)));
+    assert_eq!("1".parse::<Ddof>().unwrap(), Ddof::ONE);
+    assert!("2".parse::<Ddof>().is_err());
+    assert!("one".parse::<Ddof>().is_err());
+    assert_eq!(
+        DisparityOptions { ddof: 3 }.check(),
+        Err(DisparityError::InvalidDdof(3))
+    );
+    // fitting checked parameters is the report
+    let groups = vec![("all".to_string(), vec![1.0, 2.0, 4.0], None)];
+    let p = DisparityOptions { ddof: 0 }.check().unwrap();
+    assert_eq!(
+        p.fit(&groups).unwrap(),
+        disparity_report(&groups, 0).unwrap()
+    );
+    // std with ddof 0 of 1, 2, 4: mean 7/3, squares sum 14/3, / 3 -> sqrt(14/9)
+    let s = p.fit(&groups).unwrap().groups[0].std;
+    assert!((s - (14.0f64 / 9.0).sqrt()).abs() < 1e-15);
+}
+
+#[test]
+fn errors_name_the_position_of_the_value_within_its_group() {
+    let groups = vec![
+        ("2019".to_string(), vec![1.0, 2.0], None),
+        ("2020".to_string(), vec![3.0, 4.0, 0.0], None),
+    ];
+    let e = disparity_report(&groups, 1).unwrap_err();
+    assert_eq!(e.position(), Some((Some("2020"), 2)));
+    assert!(e.cause().contains("not positive"), "{}", e.cause());
+    assert!(!e.cause().contains("2020"), "{}", e.cause());
+    assert_eq!(DisparityError::Empty.position(), None);
+}
+
+#[test]
+fn sub_groups_with_inf_or_nan_labels_are_ordered_lexically() {
+    // "inf" and "NaN" are text: the sub-groups are ordered lexically, as the
+    // table orders --by groups
+    assert_eq!(order_keys(&["9", "inf", "10"]), ["10", "9", "inf"]);
+    assert_eq!(order_keys(&["9", "NaN", "10"]), ["10", "9", "NaN"]);
+}

@@ -30,6 +30,10 @@ use std::str::FromStr;
 use serde::Serialize;
 use thiserror::Error;
 
+mod params;
+pub use params::{GreyInput, GreyOptions, GreyParams, Rho};
+pub use rurban_method::{Fit, ParamGuard};
+
 /// Default distinguishing coefficient.
 pub const DEFAULT_RHO: f64 = 0.5;
 
@@ -39,6 +43,9 @@ pub enum GreyError {
     /// `rho` outside `(0, 1]` (or NaN).
     #[error("rho must be in (0, 1], got {0}")]
     Rho(f64),
+    /// `rho` given as text that is not a number.
+    #[error("rho must be a number in (0, 1], got '{0}'")]
+    NotARho(String),
     /// The sequences have no points.
     #[error("the sequences have no points; grey relational analysis needs at least 1")]
     NoPoints,
@@ -125,15 +132,19 @@ impl fmt::Display for Normalization {
 impl FromStr for Normalization {
     type Err = GreyError;
 
-    /// Parses `mean`, `initial`, `minmax` or `none` (exactly, lower case).
+    /// Parses `mean`, `initial`, `minmax` or `none`, in any case, surrounding
+    /// spaces ignored.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "mean" => Ok(Normalization::Mean),
-            "initial" => Ok(Normalization::Initial),
-            "minmax" => Ok(Normalization::MinMax),
-            "none" => Ok(Normalization::None),
-            other => Err(GreyError::UnknownNormalization(other.to_string())),
-        }
+        rurban_method::parse_name(
+            s,
+            &[
+                ("mean", Normalization::Mean),
+                ("initial", Normalization::Initial),
+                ("minmax", Normalization::MinMax),
+                ("none", Normalization::None),
+            ],
+        )
+        .ok_or_else(|| GreyError::UnknownNormalization(s.to_string()))
     }
 }
 
@@ -251,11 +262,7 @@ pub fn coefficients(
 }
 
 fn check_rho(rho: f64) -> Result<(), GreyError> {
-    if rho > 0.0 && rho <= 1.0 {
-        Ok(())
-    } else {
-        Err(GreyError::Rho(rho))
-    }
+    Rho::new(rho).map(|_| ())
 }
 
 fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) -> Vec<Vec<f64>> {

@@ -327,3 +327,43 @@ fn bad_input_is_rejected_with_the_reason() {
         Ok(vec![vec![1.0, 1.0 / 3.0]])
     );
 }
+
+#[test]
+fn settings_are_checked_once_and_names_ignore_case() {
+    use rurban_grey::{Fit, GreyInput, GreyOptions, ParamGuard, Rho};
+    assert_eq!(
+        "MinMax".parse::<Normalization>().unwrap(),
+        Normalization::MinMax
+    );
+    assert_eq!(
+        " NONE ".parse::<Normalization>().unwrap(),
+        Normalization::None
+    );
+    assert_eq!(Rho::new(1.0).unwrap().get(), 1.0);
+    assert_eq!("0.25".parse::<Rho>().unwrap().get(), 0.25);
+    for bad in ["0", "1.5", "-0.5", "NaN"] {
+        assert!(bad.parse::<Rho>().is_err(), "{bad}");
+    }
+    let bad = GreyOptions {
+        rho: 2.0,
+        ..GreyOptions::default()
+    };
+    assert_eq!(bad.check(), Err(GreyError::Rho(2.0)));
+    // reference 1, 2, 3; A = 1, 2, 4 under no normalisation, rho = 1:
+    // D = 0, 0, 1, Dmin 0, Dmax 1, xi = 1, 1, 1/2, grade 5/6
+    let p = GreyOptions {
+        normalization: Normalization::None,
+        rho: 1.0,
+    }
+    .check()
+    .unwrap();
+    let compare = vec![("A".to_string(), vec![1.0, 2.0, 4.0])];
+    let r = p
+        .fit(&GreyInput {
+            reference_name: "ref",
+            reference: &[1.0, 2.0, 3.0],
+            compare: &compare,
+        })
+        .unwrap();
+    assert!((r.grades[0].grade - 5.0 / 6.0).abs() < 1e-15);
+}

@@ -5,12 +5,20 @@
 //! [`Weighting`](rurban_weighting::Weighting) scheme over the unit's rows, and
 //! aggregated: `composite = sum_j w_j z_j`, and the score of dimension `D` is
 //! `sum_{j in D} w_j z_j`, so dimension scores add up to the composite.
+//!
+//! Normalisation and aggregation are traits, [`Normaliser`] and
+//! [`Aggregator`], next to the [`Weighting`](rurban_weighting::Weighting)
+//! trait; [`MinMax`] and [`WeightedSum`] are the contract's, and
+//! [`build`] uses them ([`build_with`] takes any).
 
 use ndarray::{Array2, Array3, Axis};
 use rurban_core::spec::Scope;
 use rurban_core::{Direction, Panel};
 use rurban_weighting::{WeightError, Weighting};
 use serde::Serialize;
+
+mod stages;
+pub use stages::{Aggregator, MinMax, Normaliser, WeightedSum};
 
 /// Which indicators make up the index, with directions and dimensions.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +132,30 @@ pub fn build(
     shift: f64,
     params: &str,
 ) -> Result<IndexResult, IndexError> {
+    build_with(
+        panel,
+        model,
+        scheme,
+        &MinMax,
+        &WeightedSum,
+        scope,
+        shift,
+        params,
+    )
+}
+
+/// [`build`] with the given normalisation and aggregation.
+#[allow(clippy::too_many_arguments)]
+pub fn build_with(
+    panel: &Panel,
+    model: &IndexModel,
+    scheme: &dyn Weighting,
+    normaliser: &dyn Normaliser,
+    aggregator: &dyn Aggregator,
+    scope: Scope,
+    shift: f64,
+    params: &str,
+) -> Result<IndexResult, IndexError> {
     let (nr, ny, m) = panel.values.dim();
     if model.indicators.len() != m || model.directions.len() != m || model.dimension_of.len() != m {
         return Err(IndexError::Model(format!(
@@ -213,6 +245,21 @@ pub fn build(
             cause,
         },
     };
+    // Check, normalise (through the normaliser) and weigh one scope unit.
+    let weigh = |raw: ndarray::ArrayView2<'_, f64>| {
+        rurban_weighting::check_input(&model.indicators, raw, &model.directions)?;
+        let norm = normaliser.normalise(raw, &model.directions);
+        let w = rurban_weighting::weigh_normalized(
+            scheme,
+            &model.indicators,
+            raw,
+            &model.directions,
+            &norm,
+            shift,
+            params,
+        )?;
+        Ok::<_, WeightError>((w, norm))
+    };
     match scope {
         Scope::Panel => {
             // The region-major (region-year x indicator) matrix: the panel's
@@ -226,15 +273,7 @@ pub fn build(
                     stacked.view()
                 }
             };
-            let (w, norm) = rurban_weighting::compute_normalized(
-                scheme,
-                &model.indicators,
-                raw,
-                &model.directions,
-                shift,
-                params,
-            )
-            .map_err(|e| fail(None, e))?;
+            let (w, norm) = weigh(raw).map_err(|e| fail(None, e))?;
             z = norm
                 .z
                 .into_shape_with_order((nr, ny, m))
@@ -251,15 +290,7 @@ pub fn build(
             z = Array3::<f64>::zeros((nr, ny, m));
             for (y, &year) in panel.years.iter().enumerate() {
                 let raw = panel.year_slice(y);
-                let (w, norm) = rurban_weighting::compute_normalized(
-                    scheme,
-                    &model.indicators,
-                    raw,
-                    &model.directions,
-                    shift,
-                    params,
-                )
-                .map_err(|e| fail(Some(y), e))?;
+                let (w, norm) = weigh(raw).map_err(|e| fail(Some(y), e))?;
                 z.index_axis_mut(Axis(1), y).assign(&norm.z);
                 let warnings = w
                     .warnings
@@ -280,25 +311,16 @@ pub fn build(
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
     // Row by row over the region-years (z, composite and dimension scores
-    // are all region-major): each dimension score adds its terms from 0 in
-    // indicator order, the composite is the iterator sum (from -0.0) of all
-    // terms in indicator order.
+    // are all region-major), through the aggregator.
     let weights_of = |y: usize| &weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
-    for (((k, zrow), c), mut drow) in z
+    for (((k, zrow), c), drow) in z
         .rows()
         .into_iter()
         .enumerate()
         .zip(composite.iter_mut())
         .zip(dimension_scores.rows_mut())
     {
-        let w = weights_of(k % ny);
-        let mut total = -0.0;
-        for ((&wj, &zj), &d) in w.iter().zip(zrow.iter()).zip(&model.dimension_of) {
-            let term = wj * zj;
-            drow[d] += term;
-            total += term;
-        }
-        *c = total;
+        *c = aggregator.aggregate(zrow, weights_of(k % ny), &model.dimension_of, drow);
     }
     Ok(IndexResult {
         weight_sets,
@@ -363,6 +385,98 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A normalisation and an aggregation of their own, called through the
+    /// traits: ranks of the raw values are not what min-max gives, and the
+    /// largest weighted term is not the sum.
+    #[test]
+    fn build_calls_through_the_normaliser_and_the_aggregator() {
+        struct Halves;
+        impl Normaliser for Halves {
+            fn name(&self) -> &str {
+                "halves"
+            }
+            fn normalise(
+                &self,
+                raw: ndarray::ArrayView2<'_, f64>,
+                directions: &[Direction],
+            ) -> rurban_weighting::Normalized {
+                let mut n = rurban_weighting::minmax(raw, directions);
+                n.z.mapv_inplace(|z| z / 2.0);
+                n
+            }
+        }
+        struct Largest;
+        impl Aggregator for Largest {
+            fn name(&self) -> &str {
+                "largest"
+            }
+            fn aggregate(
+                &self,
+                z: ndarray::ArrayView1<'_, f64>,
+                weights: &[f64],
+                dimension_of: &[usize],
+                mut dimensions: ndarray::ArrayViewMut1<'_, f64>,
+            ) -> f64 {
+                let mut top = 0.0f64;
+                for ((&w, &z), &d) in weights.iter().zip(z.iter()).zip(dimension_of) {
+                    dimensions[d] = dimensions[d].max(w * z);
+                    top = top.max(w * z);
+                }
+                top
+            }
+        }
+        // two regions, one year, two indicators: x = (1, 4), (3, 2)
+        let values = Array3::from_shape_vec((2, 1, 2), vec![1.0, 4.0, 3.0, 2.0]).unwrap();
+        let panel = Panel::from_values(
+            "t",
+            vec!["a".into(), "b".into()],
+            vec![2000],
+            vec!["x".into(), "y".into()],
+            values,
+        );
+        let model = IndexModel {
+            indicators: panel.indicators.clone(),
+            directions: vec![Direction::Positive; 2],
+            dimension_of: vec![0, 1],
+            dimensions: vec!["p".into(), "q".into()],
+        };
+        let eq = rurban_weighting::Equal;
+        let res = build_with(
+            &panel,
+            &model,
+            &eq,
+            &Halves,
+            &Largest,
+            Scope::Panel,
+            0.0,
+            "{}",
+        )
+        .unwrap();
+        // min-max z: a = (0, 1), b = (1, 0); halved: (0, .5), (.5, 0);
+        // equal weights .5: terms a = (0, .25), b = (.25, 0)
+        assert_eq!(res.z.as_slice().unwrap(), [0.0, 0.5, 0.5, 0.0]);
+        assert_eq!(res.composite.as_slice().unwrap(), [0.25, 0.25]);
+        assert_eq!(
+            res.dimension_scores.as_slice().unwrap(),
+            [0.0, 0.25, 0.25, 0.0]
+        );
+        // and the defaults are build's
+        let a = build(&panel, &model, &eq, Scope::Panel, 0.0, "{}").unwrap();
+        let b = build_with(
+            &panel,
+            &model,
+            &eq,
+            &MinMax,
+            &WeightedSum,
+            Scope::Panel,
+            0.0,
+            "{}",
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.composite.as_slice().unwrap(), [0.5, 0.5]);
     }
 
     #[test]

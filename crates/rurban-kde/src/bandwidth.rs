@@ -111,19 +111,7 @@ pub fn select_bandwidth(group: &str, data: &[f64], rule: Bandwidth) -> Result<f6
     match rule {
         Bandwidth::Silverman => Ok(0.9 * scale_a(group, data)? * n.powf(-0.2)),
         Bandwidth::Scott => Ok(1.059 * scale_a(group, data)? * n.powf(-0.2)),
-        Bandwidth::Fixed(h) => {
-            check_fixed(h)?;
-            Ok(h)
-        }
-    }
-}
-
-/// Checks that a fixed bandwidth is finite and strictly positive.
-pub(crate) fn check_fixed(h: f64) -> Result<(), KdeError> {
-    if h.is_finite() && h > 0.0 {
-        Ok(())
-    } else {
-        Err(KdeError::InvalidBandwidth { value: h })
+        Bandwidth::Fixed(h) => Bandwidth::fixed(h).map(|_| h),
     }
 }
 

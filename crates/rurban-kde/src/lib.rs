@@ -27,6 +27,7 @@ mod density;
 mod features;
 mod grid;
 mod kernel;
+mod params;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -36,6 +37,8 @@ pub use density::{density_binned, density_exact};
 pub use features::{Peak, find_peaks, mode, peak_height, spread};
 pub use grid::{DEFAULT_GRID_N, Grid, linspace};
 pub use kernel::{FRAC_1_SQRT_2PI, Kernel};
+pub use params::{GridSize, KdeParams, MAX_GRID_N};
+pub use rurban_method::{Fit, ParamGuard};
 
 /// Everything that can go wrong in a density estimate.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -89,6 +92,23 @@ pub enum KdeError {
         /// The grid size given.
         n: usize,
     },
+    /// More grid points than [`MAX_GRID_N`].
+    #[error("grid size {n} is too large: at most {limit} grid points")]
+    GridTooLarge {
+        /// The grid size given.
+        n: u64,
+        /// The limit, [`MAX_GRID_N`].
+        limit: usize,
+    },
+    /// A grid size that is not a whole number.
+    #[error("grid size '{0}' is not a whole number of points")]
+    NotAGridSize(String),
+    /// A kernel name that is not `gaussian` or `epanechnikov`.
+    #[error("unknown kernel '{0}': expected gaussian or epanechnikov")]
+    UnknownKernel(String),
+    /// A bandwidth that is neither a rule's name nor a number.
+    #[error("unknown bandwidth '{0}': expected silverman, scott or a number > 0")]
+    UnknownBandwidth(String),
     /// Grid ends not finite or not increasing.
     #[error("grid range [{min}, {max}] is invalid: need finite grid-min < grid-max")]
     InvalidGridRange {
@@ -99,14 +119,26 @@ pub enum KdeError {
     },
 }
 
-/// Options of [`kde`].
+impl KdeError {
+    /// The group and 0-based position within it of the value the error is
+    /// about, if it is about one value; a caller maps it back to its row.
+    pub fn position(&self) -> Option<(&str, usize)> {
+        match self {
+            KdeError::NonFinite { group, index, .. } => Some((group, index - 1)),
+            _ => None,
+        }
+    }
+}
+
+/// Options of [`kde`]: the unchecked parameters ([`ParamGuard::check`]
+/// turns them into [`KdeParams`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KdeOptions {
     /// Smoothing kernel (default Gaussian).
     pub kernel: Kernel,
     /// Bandwidth rule (default Silverman).
     pub bandwidth: Bandwidth,
-    /// Number of grid points (default 512, at least 2).
+    /// Number of grid points (default 512, at least 2, at most [`MAX_GRID_N`]).
     pub grid_n: usize,
     /// Explicit grid ends `(grid_min, grid_max)`; `None` uses
     /// `min - 3 h_max .. max + 3 h_max` over all groups.
@@ -172,16 +204,19 @@ pub fn kde(groups: &[(String, Vec<f64>)], options: &KdeOptions) -> Result<KdeRes
     if groups.is_empty() {
         return Err(KdeError::NoGroups);
     }
-    if options.grid_n < 2 {
-        return Err(KdeError::InvalidGridSize { n: options.grid_n });
-    }
-    if let Bandwidth::Fixed(h) = options.bandwidth {
-        bandwidth::check_fixed(h)?;
-    }
-    if let Some((lo, hi)) = options.grid_range {
-        Grid::new(lo, hi, options.grid_n)?;
-    }
+    options.check()?.fit(groups)
+}
 
+/// [`kde`] with parameters checked already.
+fn estimate(groups: &[(String, Vec<f64>)], options: &KdeParams) -> Result<KdeResult, KdeError> {
+    if groups.is_empty() {
+        return Err(KdeError::NoGroups);
+    }
+    let (kernel, rule, grid_n) = (
+        options.kernel(),
+        options.bandwidth(),
+        options.grid_n().get(),
+    );
     let mut bandwidths = Vec::with_capacity(groups.len());
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for (key, values) in groups {
@@ -192,16 +227,16 @@ pub fn kde(groups: &[(String, Vec<f64>)], options: &KdeOptions) -> Result<KdeRes
                 value: v,
             });
         }
-        bandwidths.push(select_bandwidth(key, values, options.bandwidth)?);
+        bandwidths.push(select_bandwidth(key, values, rule)?);
         for &v in values {
             lo = lo.min(v);
             hi = hi.max(v);
         }
     }
     let h_max = bandwidths.iter().copied().fold(0.0, f64::max);
-    let grid = match options.grid_range {
-        Some((a, b)) => Grid::new(a, b, options.grid_n)?,
-        None => Grid::around(lo, hi, h_max, options.grid_n)?,
+    let grid = match options.grid_range() {
+        Some((a, b)) => Grid::new(a, b, grid_n)?,
+        None => Grid::around(lo, hi, h_max, grid_n)?,
     };
     let points = grid.points();
 
@@ -209,18 +244,18 @@ pub fn kde(groups: &[(String, Vec<f64>)], options: &KdeOptions) -> Result<KdeRes
         .par_iter()
         .zip(bandwidths.par_iter())
         .map(|((key, values), &h)| {
-            let density = if options.binned {
-                density_binned(values, &grid, options.kernel, h)
+            let density = if options.binned() {
+                density_binned(values, &grid, kernel, h)
             } else {
-                density_exact(values, &points, options.kernel, h)
+                density_exact(values, &points, kernel, h)
             };
             summarise(key, values.len(), h, &points, density)
         })
         .collect();
 
     Ok(KdeResult {
-        kernel: options.kernel,
-        bandwidth_rule: options.bandwidth.rule_name(),
+        kernel,
+        bandwidth_rule: rule.rule_name(),
         groups: out,
     })
 }

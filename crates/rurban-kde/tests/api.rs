@@ -338,3 +338,105 @@ fn rejected_inputs() {
     let e = kde(&[group("g", &[-1.7e308, 1.7e308])], &d).unwrap_err();
     assert!(matches!(e, KdeError::InvalidGridRange { .. }), "{e}");
 }
+
+#[test]
+fn grid_size_has_an_upper_bound() {
+    use rurban_kde::{GridSize, MAX_GRID_N};
+    let d = KdeOptions::default();
+    // one past the limit is refused before anything is allocated
+    let o = KdeOptions {
+        grid_n: MAX_GRID_N + 1,
+        ..d
+    };
+    let e = kde(&[group("g", &[1.0, 2.0])], &o).unwrap_err();
+    assert_eq!(
+        e,
+        KdeError::GridTooLarge {
+            n: (MAX_GRID_N + 1) as u64,
+            limit: MAX_GRID_N
+        }
+    );
+    assert!(e.to_string().contains(&MAX_GRID_N.to_string()), "{e}");
+    let o = KdeOptions {
+        grid_n: usize::MAX,
+        ..d
+    };
+    assert!(matches!(
+        kde(&[group("g", &[1.0, 2.0])], &o),
+        Err(KdeError::GridTooLarge { .. })
+    ));
+    // the limit itself is allowed
+    let o = KdeOptions {
+        grid_n: MAX_GRID_N,
+        bandwidth: Bandwidth::Fixed(1.0),
+        ..d
+    };
+    assert_eq!(
+        kde(&[group("g", &[1.0])], &o).unwrap().groups[0].x.len(),
+        MAX_GRID_N
+    );
+    // the same check when parsed from text
+    assert_eq!("2".parse::<GridSize>().unwrap().get(), 2);
+    assert!(matches!(
+        "100000000".parse::<GridSize>(),
+        Err(KdeError::GridTooLarge { .. })
+    ));
+    assert!(matches!(
+        "99999999999999999999999".parse::<GridSize>(),
+        Err(KdeError::GridTooLarge { .. })
+    ));
+    assert!(matches!(
+        "1".parse::<GridSize>(),
+        Err(KdeError::InvalidGridSize { n: 1 })
+    ));
+    assert!(matches!(
+        "many".parse::<GridSize>(),
+        Err(KdeError::NotAGridSize(_))
+    ));
+}
+
+#[test]
+fn names_parse_case_insensitively() {
+    assert_eq!("Gaussian".parse::<Kernel>().unwrap(), Kernel::Gaussian);
+    assert_eq!(
+        " EPANECHNIKOV ".parse::<Kernel>().unwrap(),
+        Kernel::Epanechnikov
+    );
+    assert!(matches!(
+        "box".parse::<Kernel>(),
+        Err(KdeError::UnknownKernel(_))
+    ));
+    assert_eq!(
+        "Silverman".parse::<Bandwidth>().unwrap(),
+        Bandwidth::Silverman
+    );
+    assert_eq!("SCOTT".parse::<Bandwidth>().unwrap(), Bandwidth::Scott);
+    assert_eq!("0.25".parse::<Bandwidth>().unwrap(), Bandwidth::Fixed(0.25));
+    for bad in ["0", "-1", "inf", "NaN"] {
+        assert!(
+            matches!(
+                bad.parse::<Bandwidth>(),
+                Err(KdeError::InvalidBandwidth { .. })
+            ),
+            "{bad}"
+        );
+    }
+    assert!(matches!(
+        "wide".parse::<Bandwidth>(),
+        Err(KdeError::UnknownBandwidth(_))
+    ));
+}
+
+#[test]
+fn checked_params_fit_as_kde_does() {
+    use rurban_kde::{Fit, ParamGuard};
+    let data = [group("a", &[1.0, 2.0, 4.0]), group("b", &[2.0, 3.0, 3.5])];
+    let o = KdeOptions {
+        kernel: Kernel::Epanechnikov,
+        grid_n: 33,
+        ..KdeOptions::default()
+    };
+    let p = o.check().unwrap();
+    assert_eq!(p.grid_n().get(), 33);
+    assert_eq!(p.fit(&data).unwrap(), kde(&data, &o).unwrap());
+}

@@ -4,16 +4,17 @@
 //! Each step uses the same method crate, and produces the same JSON, as its
 //! own subcommand. A step whose data do not allow it (e.g. a zero score for
 //! the Theil index) is skipped with a warning; settings that are wrong in the
-//! spec are errors.
+//! spec are errors when the spec is read (its settings are the methods'
+//! checked parameter types).
 
 use std::collections::HashMap;
 
 use rurban_convergence::ConvergenceReport;
 use rurban_core::spec::AnalysisSpec;
 use rurban_core::{ReadOptions, Spec, Table, table::IdColumn};
-use rurban_disparity::{DisparityReport, GroupInput};
-use rurban_grey::{GreyReport, Normalization};
-use rurban_kde::{Bandwidth, KdeOptions, KdeResult, Kernel};
+use rurban_disparity::{Ddof, DisparityReport, GroupInput};
+use rurban_grey::GreyReport;
+use rurban_kde::{Fit, KdeResult};
 use serde::Serialize;
 
 use crate::{PipelineError, RunOutput, Step};
@@ -77,78 +78,6 @@ pub mod indexmap_like {
             }
             m.end()
         }
-    }
-}
-
-/// Checks the settings of `[analysis]` before anything is computed.
-pub fn validate(spec: &Spec) -> Result<(), PipelineError> {
-    let a = &spec.analysis;
-    let err = |m: String| {
-        Err(PipelineError::Other(format!(
-            "{}: [analysis] {m}",
-            spec.path.display()
-        )))
-    };
-    if a.cluster.enabled {
-        if !["kmeans", "ward", "complete", "average", "single"].contains(&a.cluster.method.as_str())
-        {
-            return err(format!(
-                "cluster.method = \"{}\" is not one of kmeans, ward, complete, average, single",
-                a.cluster.method
-            ));
-        }
-        if a.cluster.k < 1 {
-            return err("cluster.k must be at least 1".into());
-        }
-    }
-    if a.kde.enabled {
-        kernel(&a.kde.kernel).map_err(|m| {
-            PipelineError::Other(format!("{}: [analysis] kde.{m}", spec.path.display()))
-        })?;
-        bandwidth(&a.kde.bandwidth).map_err(|m| {
-            PipelineError::Other(format!("{}: [analysis] kde.{m}", spec.path.display()))
-        })?;
-        if a.kde.grid_n < 2 {
-            return err(format!("kde.grid_n = {} must be at least 2", a.kde.grid_n));
-        }
-    }
-    if a.disparity.enabled && a.disparity.ddof > 1 {
-        return err(format!(
-            "disparity.ddof = {} must be 0 or 1",
-            a.disparity.ddof
-        ));
-    }
-    if a.grey.enabled {
-        if a.grey.normalization.parse::<Normalization>().is_err() {
-            return err(format!(
-                "grey.normalization = \"{}\" is not one of mean, initial, minmax, none",
-                a.grey.normalization
-            ));
-        }
-        if !(a.grey.rho > 0.0 && a.grey.rho <= 1.0) {
-            return err(format!("grey.rho = {} must be in (0, 1]", a.grey.rho));
-        }
-    }
-    Ok(())
-}
-
-fn kernel(s: &str) -> Result<Kernel, String> {
-    match s {
-        "gaussian" => Ok(Kernel::Gaussian),
-        "epanechnikov" => Ok(Kernel::Epanechnikov),
-        _ => Err(format!("kernel = \"{s}\" is not gaussian or epanechnikov")),
-    }
-}
-
-fn bandwidth(v: &toml::Value) -> Result<Bandwidth, String> {
-    match v {
-        toml::Value::String(s) if s == "silverman" => Ok(Bandwidth::Silverman),
-        toml::Value::String(s) if s == "scott" => Ok(Bandwidth::Scott),
-        toml::Value::Float(h) if h.is_finite() && *h > 0.0 => Ok(Bandwidth::Fixed(*h)),
-        toml::Value::Integer(h) if *h > 0 => Ok(Bandwidth::Fixed(*h as f64)),
-        other => Err(format!(
-            "bandwidth = {other} is not \"silverman\", \"scott\" or a number > 0"
-        )),
     }
 }
 
@@ -226,20 +155,11 @@ pub fn analyse(
     }
 
     progress(Step::Kde);
-    if a.kde.enabled
-        && let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth))
-    {
+    if a.kde.enabled {
         let data: Vec<(String, Vec<f64>)> = (0..ny)
             .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
             .collect();
-        let opts = KdeOptions {
-            kernel,
-            bandwidth,
-            grid_n: a.kde.grid_n,
-            grid_range: None,
-            binned: false,
-        };
-        match rurban_kde::kde(&data, &opts) {
+        match a.kde.params().and_then(|p| p.fit(&data)) {
             Ok(k) => res.kde = Some(k),
             Err(e) => warnings.push(format!("kernel density skipped: {e}")),
         }
@@ -258,7 +178,7 @@ pub fn analyse(
                 })
                 .collect()
         };
-        let ddof = a.disparity.ddof;
+        let ddof = a.disparity.params().ddof();
         let composite = disparity_by_year(
             "composite",
             &by_year(&|r, y| out.index.composite[[r, y]]),
@@ -308,9 +228,8 @@ pub fn analyse(
     }
 
     progress(Step::Grey);
-    if a.grey.enabled
-        && let Ok(norm) = a.grey.normalization.parse::<Normalization>()
-    {
+    if a.grey.enabled {
+        let (norm, rho) = (a.grey.normalization, a.grey.rho.get());
         let nd = out.model.dimensions.len();
         let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
         let reference: Vec<f64> = (0..ny)
@@ -326,7 +245,7 @@ pub fn analyse(
                 )
             })
             .collect();
-        match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
+        match rurban_grey::grey_report("composite", &reference, &compare, norm, rho) {
             Ok(mean) => {
                 let mut regions = Vec::new();
                 for (r, region) in out.panel.regions.iter().enumerate() {
@@ -341,13 +260,7 @@ pub fn analyse(
                             )
                         })
                         .collect();
-                    match rurban_grey::grey_report(
-                        "composite",
-                        &reference,
-                        &compare,
-                        norm,
-                        a.grey.rho,
-                    ) {
+                    match rurban_grey::grey_report("composite", &reference, &compare, norm, rho) {
                         Ok(result) => regions.push(RegionGrey {
                             region: region.clone(),
                             result,
@@ -367,18 +280,18 @@ pub fn analyse(
 
 /// Clusters the regions on their composite series (one feature per year).
 fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Value, String> {
-    let method: rurban_cluster::Method = a.cluster.method.parse().map_err(|e| format!("{e}"))?;
-    let mut opts = rurban_cluster::ClusterOptions::new(method, a.cluster.k);
-    opts.seed = a.cluster.seed;
-    opts.standardize = a.cluster.standardize;
-    opts.column_names = out
-        .panel
-        .years
-        .iter()
-        .map(|y| format!("composite {y}"))
-        .collect();
-    let res = rurban_cluster::cluster(&out.panel.regions, &out.index.composite.view(), &opts)
-        .map_err(|e| e.to_string())?;
+    let params = a.cluster.params().with_column_names(
+        out.panel
+            .years
+            .iter()
+            .map(|y| format!("composite {y}"))
+            .collect(),
+    );
+    let input = rurban_cluster::ClusterInput {
+        labels: &out.panel.regions,
+        data: out.index.composite.view(),
+    };
+    let res = params.fit(&input).map_err(|e| e.to_string())?;
     serde_json::to_value(&res).map_err(|e| e.to_string())
 }
 
@@ -389,17 +302,17 @@ fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Valu
 fn disparity_by_year(
     series: &str,
     input: &[GroupInput],
-    ddof: u8,
+    ddof: Ddof,
     warnings: &mut Vec<String>,
 ) -> Result<DisparityReport, rurban_disparity::DisparityError> {
     let mut groups = Vec::with_capacity(input.len());
     let mut theil_missing = Vec::new();
     for (key, values, labels) in input {
-        match rurban_disparity::group_report(key, values, labels.as_deref(), ddof) {
+        match rurban_disparity::group_report_with(key, values, labels.as_deref(), ddof) {
             Ok(g) => groups.push(g),
             Err(e) if values.iter().all(|v| *v >= 0.0) => {
                 let mean = rurban_disparity::mean(values).map_err(|_| e.in_group(key))?;
-                let std = rurban_disparity::std(values, ddof).map_err(|e| e.in_group(key))?;
+                let std = rurban_disparity::std_with(values, ddof).map_err(|e| e.in_group(key))?;
                 let gini = rurban_disparity::gini(values).map_err(|e| e.in_group(key))?;
                 theil_missing.push(key.clone());
                 groups.push(rurban_disparity::GroupReport {
@@ -423,5 +336,8 @@ fn disparity_by_year(
             theil_missing.join(", ")
         ));
     }
-    Ok(DisparityReport { ddof, groups })
+    Ok(DisparityReport {
+        ddof: ddof.get(),
+        groups,
+    })
 }

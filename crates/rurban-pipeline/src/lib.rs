@@ -325,7 +325,6 @@ pub fn run_with_progress(
     resolver: &dyn Resolve,
     progress: &dyn Fn(Step),
 ) -> Result<RunOutput, PipelineError> {
-    analysis::validate(spec)?;
     let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
         PipelineError::Other(format!(
             "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
@@ -349,7 +348,7 @@ pub fn run_with_progress(
         &model,
         scheme.as_ref(),
         spec.method.scope,
-        spec.method.shift,
+        spec.method.shift.get(),
         &params,
     )
     .map_err(|cause| PipelineError::Index {

@@ -25,6 +25,8 @@ use ndarray::ArrayView2;
 use rurban_core::Direction;
 
 pub use normalize::{Normalized, minmax};
+/// The checked entropy shift (finite, >= 0), as the specification reads it.
+pub use rurban_core::spec::Shift;
 pub use schemes::{Critic, Cv, Entropy, Equal, StdDev, builtin, builtin_names};
 
 /// What a weighting scheme sees: one matrix of observations (rows) x
@@ -130,6 +132,20 @@ pub fn compute_normalized(
     shift: f64,
     params: &str,
 ) -> Result<(Weights, Normalized), WeightError> {
+    check_input(names, raw, directions)?;
+    let norm = minmax(raw, directions);
+    let w = weigh_normalized(scheme, names, raw, directions, &norm, shift, params)?;
+    Ok((w, norm))
+}
+
+/// The common preconditions of every scheme: one name and one direction
+/// per column, at least 2 rows, finite values (an error names the first bad
+/// column and its first bad 1-based row).
+pub fn check_input(
+    names: &[String],
+    raw: ArrayView2<'_, f64>,
+    directions: &[Direction],
+) -> Result<(), WeightError> {
     let (n, m) = raw.dim();
     if m == 0 {
         return Err(WeightError::NoColumns);
@@ -157,7 +173,21 @@ pub fn compute_normalized(
             }
         }
     }
-    let norm = minmax(raw, directions);
+    Ok(())
+}
+
+/// Weighs `raw`, already checked ([`check_input`]) and normalised into
+/// `norm` (by the min-max of [`normalize::minmax`] or another
+/// normalisation), with `scheme`; at least one column must not be constant.
+pub fn weigh_normalized(
+    scheme: &dyn Weighting,
+    names: &[String],
+    raw: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    norm: &Normalized,
+    shift: f64,
+    params: &str,
+) -> Result<Weights, WeightError> {
     if norm.constant.iter().all(|&c| c) {
         return Err(WeightError::AllConstant);
     }
@@ -170,6 +200,5 @@ pub fn compute_normalized(
         shift,
         params,
     };
-    let w = scheme.weigh(&input)?;
-    Ok((w, norm))
+    scheme.weigh(&input)
 }

@@ -127,11 +127,10 @@ impl Weighting for Entropy {
         "entropy weight method: w_j proportional to 1 - e_j"
     }
     fn weigh(&self, input: &WeightInput<'_>) -> Result<Weights, WeightError> {
-        if !input.shift.is_finite() || input.shift < 0.0 {
-            return Err(WeightError::Other(format!(
-                "entropy shift must be a finite number >= 0, got {}",
-                input.shift
-            )));
+        // a plugin host or a direct caller may pass any f64: check it the
+        // one way a shift is checked
+        if let Err(e) = crate::Shift::new(input.shift) {
+            return Err(WeightError::Other(format!("entropy {e}")));
         }
         let n = input.normalized.nrows();
         let k = 1.0 / (n as f64).ln();

@@ -1,22 +1,12 @@
 //! `rurban cluster`: rows into clusters and tiers.
 
 use anyhow::{Result, anyhow};
-use clap::{Args, ValueEnum};
-use rurban_cluster::{ClusterOptions, Method};
+use clap::Args;
+use rurban_cluster::{ClusterInput, ClusterOptions, Fit, Method, ParamGuard};
 use rurban_core::table::IdColumn;
 
 use super::common::{InputArgs, data_columns, in_file, numeric_matrix};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
-
-/// Clustering method.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MethodArg {
-    Kmeans,
-    Ward,
-    Complete,
-    Average,
-    Single,
-}
 
 /// Arguments of `rurban cluster`.
 #[derive(Debug, Args)]
@@ -29,9 +19,9 @@ pub struct ClusterArgs {
     /// Column naming each row (default: the region column, else the row number).
     #[arg(long)]
     pub label_column: Option<String>,
-    /// Clustering method.
-    #[arg(long, value_enum)]
-    pub method: MethodArg,
+    /// Clustering method: kmeans, ward, complete, average or single (any case).
+    #[arg(long)]
+    pub method: Method,
     /// Number of clusters.
     #[arg(long)]
     pub k: usize,
@@ -45,6 +35,13 @@ pub struct ClusterArgs {
 
 /// Runs `rurban cluster`.
 pub fn run(args: ClusterArgs) -> Result<()> {
+    let mut opts = ClusterOptions::new(args.method, args.k);
+    opts.seed = args.seed;
+    opts.standardize = args.standardize;
+    let params = opts
+        .check()
+        .map_err(|e| anyhow!("{}: {e}", args.input.input.display()))?;
+    let method = params.method();
     let t = args.input.read()?;
     let label_col = match &args.label_column {
         Some(c) => Some(t.require(c)?),
@@ -56,18 +53,13 @@ pub fn run(args: ClusterArgs) -> Result<()> {
         None => (1..=t.n_rows()).map(|i| i.to_string()).collect(),
     };
     let data = numeric_matrix(&t, &cols)?;
-    let method = match args.method {
-        MethodArg::Kmeans => Method::Kmeans,
-        MethodArg::Ward => Method::Ward,
-        MethodArg::Complete => Method::Complete,
-        MethodArg::Average => Method::Average,
-        MethodArg::Single => Method::Single,
+    let params = params.with_column_names(cols.iter().map(|&c| t.headers[c].clone()).collect());
+    let input = ClusterInput {
+        labels: &labels,
+        data: data.view(),
     };
-    let mut opts = ClusterOptions::new(method, args.k);
-    opts.seed = args.seed;
-    opts.standardize = args.standardize;
-    opts.column_names = cols.iter().map(|&c| t.headers[c].clone()).collect();
-    let res = rurban_cluster::cluster(&labels, &data.view(), &opts).map_err(in_file(&t))?;
+    // a cluster error names its 1-based row, which is the file's data row
+    let res = params.fit(&input).map_err(in_file(&t))?;
     match args.input.format {
         Format::Json => emit_json(
             serde_json::to_value(&res).map_err(|e| anyhow!(e))?,

@@ -95,6 +95,32 @@ pub fn values_by_group(
         .collect())
 }
 
+/// The error about the `index`-th (0-based) value of group `group` (the only
+/// group when `None`) of `column`, placed at its row in the file: `FILE, row
+/// R, column 'C': cause`, with R the 1-based data row (header not counted),
+/// as every error of the command line names its row.
+pub fn at_value(
+    table: &Table,
+    groups: &[(String, Vec<usize>)],
+    column: &str,
+    group: Option<&str>,
+    index: usize,
+    cause: &str,
+) -> anyhow::Error {
+    let rows = match group {
+        Some(key) => groups.iter().find(|(k, _)| k == key).map(|(_, r)| r),
+        None => groups.first().map(|(_, r)| r),
+    };
+    match rows.and_then(|r| r.get(index)) {
+        Some(&row) => anyhow::anyhow!(
+            "{}, row {}, column '{column}': {cause}",
+            table.path.display(),
+            row + 1
+        ),
+        None => anyhow::anyhow!("{}, column '{column}': {cause}", table.path.display()),
+    }
+}
+
 /// Prefixes a method error with the input file.
 pub fn in_file<E: std::fmt::Display>(table: &Table) -> impl Fn(E) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("{}: {e}", table.path.display())

@@ -1,9 +1,10 @@
 //! `rurban disparity`: CV, Theil, Gini and their decompositions.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
+use rurban_disparity::{Ddof, DisparityParams, Fit};
 
-use super::common::{InputArgs, groups, in_file};
+use super::common::{InputArgs, at_value, groups};
 use crate::output::{Format, emit_json, fmt4, table};
 
 /// Arguments of `rurban disparity`.
@@ -20,31 +21,18 @@ pub struct DisparityArgs {
     /// Sub-region column for the Theil and Dagum decompositions.
     #[arg(long)]
     pub group: Option<String>,
-    /// Delta degrees of freedom of the standard deviation.
-    #[arg(long, default_value_t = 1)]
-    pub ddof: u8,
+    /// Delta degrees of freedom of the standard deviation: 0 or 1.
+    #[arg(long, default_value = "1")]
+    pub ddof: Ddof,
 }
 
 /// Runs `rurban disparity`.
 pub fn run(args: DisparityArgs) -> Result<()> {
-    if args.ddof > 1 {
-        bail!("--ddof must be 0 or 1, got {}", args.ddof);
-    }
+    let params = DisparityParams::new(args.ddof);
     let t = args.input.read()?;
     let g = groups(&t, args.by.as_deref())?;
     let c = t.require(&args.column)?;
     let values = t.numbers_complete(c)?;
-    // The Theil index (always reported) needs every value > 0; say where the
-    // first one that is not sits in the file.
-    if let Some(i) = values.iter().position(|v| *v <= 0.0) {
-        bail!(
-            "{}, row {}, column '{}': value {} is not positive: the Theil index needs every value > 0",
-            t.path.display(),
-            i + 1,
-            t.headers[c],
-            values[i]
-        );
-    }
     let labels = match &args.group {
         Some(col) => Some(t.keys(t.require(col)?)?),
         None => None,
@@ -61,7 +49,12 @@ pub fn run(args: DisparityArgs) -> Result<()> {
             )
         })
         .collect();
-    let res = rurban_disparity::disparity_report(&input, args.ddof).map_err(in_file(&t))?;
+    // an error about one value (e.g. one that is not positive, which the
+    // Theil index needs) names its row in the file
+    let res = params.fit(&input).map_err(|e| match e.position() {
+        Some((group, i)) => at_value(&t, &g, &t.headers[c], group, i, &e.cause()),
+        None => anyhow::anyhow!("{}: {e}", t.path.display()),
+    })?;
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &[]),
         Format::Human => {

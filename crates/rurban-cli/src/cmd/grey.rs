@@ -2,7 +2,7 @@
 
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
-use rurban_grey::Normalization;
+use rurban_grey::{Fit, GreyInput, GreyOptions, Normalization, ParamGuard};
 
 use super::common::{InputArgs, in_file, split_list};
 use crate::output::{Format, emit_json, fmt4, table};
@@ -18,9 +18,9 @@ pub struct GreyArgs {
     /// The compared sequences (columns).
     #[arg(long, value_name = "C1,C2")]
     pub compare: String,
-    /// mean, initial, minmax or none.
+    /// mean, initial, minmax or none (any case).
     #[arg(long, default_value = "mean")]
-    pub normalization: String,
+    pub normalization: Normalization,
     /// Distinguishing coefficient, in (0, 1].
     #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
     pub rho: f64,
@@ -28,10 +28,12 @@ pub struct GreyArgs {
 
 /// Runs `rurban grey`.
 pub fn run(args: GreyArgs) -> Result<()> {
-    let norm: Normalization = args
-        .normalization
-        .parse()
-        .map_err(|e| anyhow!("--normalization: {e}"))?;
+    let params = GreyOptions {
+        normalization: args.normalization,
+        rho: args.rho,
+    }
+    .check()
+    .map_err(|e| anyhow!("{}: {e}", args.input.input.display()))?;
     let t = args.input.read()?;
     let reference = t.numbers_complete(t.require(&args.reference)?)?;
     let names = split_list(&Some(args.compare.clone()));
@@ -42,7 +44,12 @@ pub fn run(args: GreyArgs) -> Result<()> {
         .iter()
         .map(|n| Ok((n.clone(), t.numbers_complete(t.require(n)?)?)))
         .collect::<Result<_>>()?;
-    let res = rurban_grey::grey_report(&args.reference, &reference, &compare, norm, args.rho)
+    let res = params
+        .fit(&GreyInput {
+            reference_name: &args.reference,
+            reference: &reference,
+            compare: &compare,
+        })
         .map_err(in_file(&t))?;
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &[]),

@@ -1,18 +1,11 @@
 //! `rurban kde`: kernel density of a column, per group.
 
-use anyhow::{Result, bail};
-use clap::{Args, ValueEnum};
-use rurban_kde::{Bandwidth, KdeOptions, Kernel};
+use anyhow::Result;
+use clap::Args;
+use rurban_kde::{Bandwidth, Fit, GridSize, KdeError, KdeParams, Kernel};
 
-use super::common::{InputArgs, groups, in_file, values_by_group};
+use super::common::{InputArgs, at_value, groups, values_by_group};
 use crate::output::{Format, emit_json, fmt4, table};
-
-/// Kernel choice.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KernelArg {
-    Gaussian,
-    Epanechnikov,
-}
 
 /// Arguments of `rurban kde`.
 #[derive(Debug, Args)]
@@ -25,15 +18,15 @@ pub struct KdeArgs {
     /// Repeat for each value of this column.
     #[arg(long)]
     pub by: Option<String>,
-    /// Smoothing kernel.
-    #[arg(long, value_enum, default_value = "gaussian")]
-    pub kernel: KernelArg,
-    /// silverman, scott, or a number (the bandwidth itself).
+    /// Smoothing kernel: gaussian or epanechnikov (any case).
+    #[arg(long, default_value = "gaussian")]
+    pub kernel: Kernel,
+    /// silverman, scott (any case), or a number > 0 (the bandwidth itself).
     #[arg(long, default_value = "silverman")]
-    pub bandwidth: String,
-    /// Number of grid points.
-    #[arg(long, default_value_t = 512)]
-    pub grid_n: usize,
+    pub bandwidth: Bandwidth,
+    /// Number of grid points, 2 to 100000.
+    #[arg(long, default_value = "512")]
+    pub grid_n: GridSize,
     /// Lower end of the grid (with --grid-max).
     #[arg(long, allow_hyphen_values = true, requires = "grid_max")]
     pub grid_min: Option<f64>,
@@ -42,34 +35,41 @@ pub struct KdeArgs {
     pub grid_max: Option<f64>,
 }
 
-/// Parses `silverman`, `scott` or a positive number.
-pub fn parse_bandwidth(s: &str) -> Result<Bandwidth> {
-    Ok(match s.trim().to_ascii_lowercase().as_str() {
-        "silverman" => Bandwidth::Silverman,
-        "scott" => Bandwidth::Scott,
-        other => match other.parse::<f64>() {
-            Ok(h) if h.is_finite() && h > 0.0 => Bandwidth::Fixed(h),
-            _ => bail!("--bandwidth must be silverman, scott or a number > 0, got '{s}'"),
-        },
-    })
+/// A method error in the file: an error about one value names its row.
+fn placed(
+    e: KdeError,
+    t: &rurban_core::Table,
+    g: &[(String, Vec<usize>)],
+    column: &str,
+) -> anyhow::Error {
+    match (e.position(), &e) {
+        (Some((group, i)), KdeError::NonFinite { value, .. }) => at_value(
+            t,
+            g,
+            column,
+            Some(group),
+            i,
+            &format!("{value} is not a finite number"),
+        ),
+        _ => anyhow::anyhow!("{}: {e}", t.path.display()),
+    }
 }
 
 /// Runs `rurban kde`.
 pub fn run(args: KdeArgs) -> Result<()> {
+    // every setting is checked already but the grid range
+    let params = KdeParams::new(
+        args.kernel,
+        args.bandwidth,
+        args.grid_n,
+        args.grid_min.zip(args.grid_max),
+    )?;
     let t = args.input.read()?;
     let g = groups(&t, args.by.as_deref())?;
     let data = values_by_group(&t, &args.column, &g)?;
-    let options = KdeOptions {
-        kernel: match args.kernel {
-            KernelArg::Gaussian => Kernel::Gaussian,
-            KernelArg::Epanechnikov => Kernel::Epanechnikov,
-        },
-        bandwidth: parse_bandwidth(&args.bandwidth)?,
-        grid_n: args.grid_n,
-        grid_range: args.grid_min.zip(args.grid_max),
-        binned: false,
-    };
-    let res = rurban_kde::kde(&data, &options).map_err(in_file(&t))?;
+    let res = params
+        .fit(&data)
+        .map_err(|e| placed(e, &t, &g, &args.column))?;
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &[]),
         Format::Human => {

@@ -20,9 +20,9 @@ pub struct WeightsArgs {
     /// Columns whose smaller values are better.
     #[arg(long, value_name = "C1,C2")]
     pub negative: Option<String>,
-    /// Entropy shift S added to every normalised value.
-    #[arg(long, default_value_t = 0.0)]
-    pub shift: f64,
+    /// Entropy shift S added to every normalised value (finite, >= 0).
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub shift: rurban_weighting::Shift,
     /// Use only these columns (default: every column but region/year).
     #[arg(long, value_name = "C1,C2")]
     pub columns: Option<String>,
@@ -31,9 +31,6 @@ pub struct WeightsArgs {
 /// Runs `rurban weights`.
 pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     use rurban_pipeline::Resolve;
-    if !args.shift.is_finite() || args.shift < 0.0 {
-        bail!("--shift must be a finite number >= 0, got {}", args.shift);
-    }
     let scheme = match resolver.weighting(&args.method) {
         Some(s) => s,
         None => bail!(
@@ -72,7 +69,7 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
         &names,
         raw.view(),
         &directions,
-        args.shift,
+        args.shift.get(),
         "{}",
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
