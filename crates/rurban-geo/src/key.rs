@@ -103,7 +103,6 @@ impl Boundaries {
                         }
                     }
                 }
-                self.check_regions(k, &ids, regions)?;
                 (k.to_string(), ids)
             }
             None => self.auto_key(&props, regions)?,
@@ -138,6 +137,8 @@ impl Boundaries {
                 ));
             }
         }
+        // With --key, the regions are checked once the key is known to be unique.
+        self.check_regions(&key, &ids, regions)?;
         let centroids = self.centroids()?;
         Ok(Geography {
             path: self.path,

@@ -64,13 +64,6 @@ pub fn run(args: MarkovArgs) -> Result<()> {
         distinct(&years.iter().map(i64::to_string).collect::<Vec<_>>());
     order_keys(&mut year_keys);
     let year_list: Vec<i64> = year_keys.iter().map(|y| y.parse().unwrap_or(0)).collect();
-    if year_list.len() < 2 {
-        bail!(
-            "{}: the Markov chain needs at least 2 years, the data have {}",
-            t.path.display(),
-            year_list.len()
-        );
-    }
     let ri: HashMap<&str, usize> = order
         .iter()
         .enumerate()
@@ -89,6 +82,13 @@ pub fn run(args: MarkovArgs) -> Result<()> {
             );
         }
         *slot = Some(row);
+    }
+    if year_list.len() < 2 {
+        bail!(
+            "{}: the Markov chain needs at least 2 years, the data have {}",
+            t.path.display(),
+            year_list.len()
+        );
     }
     let mut panel = Vec::with_capacity(order.len());
     for (r, row) in order.iter().zip(&cell) {
