@@ -17,6 +17,7 @@
 pub mod classify;
 pub mod markov;
 pub mod moran;
+mod rng;
 pub mod weights;
 
 pub use weights::{SpatialWeights, Transform};
