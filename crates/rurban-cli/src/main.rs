@@ -43,6 +43,16 @@ enum Command {
     Grey(cmd::grey::GreyArgs),
     /// Cluster rows into tiers (k-means or hierarchical).
     Cluster(cmd::cluster::ClusterArgs),
+    /// Neighbour lists of region boundaries (queen, rook, KNN or a file).
+    Neighbours(cmd::neighbours::NeighboursArgs),
+    /// Global Moran's I and Geary's C per group, and local Moran (LISA).
+    Moran(cmd::moran::MoranArgs),
+    /// Map classes: quantile, equal interval or Fisher-Jenks.
+    Classify(cmd::classify::ClassifyArgs),
+    /// Classic and spatial Markov chains of a balanced panel.
+    Markov(cmd::markov::MarkovArgs),
+    /// Value-weighted centre of gravity per group and its moves.
+    Gravity(cmd::gravity::GravityArgs),
     /// Re-render report.html and results.xlsx from a run's summary.json.
     Report(cmd::report::ReportArgs),
     /// Write a synthetic panel with known structure.
@@ -104,6 +114,11 @@ fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Resul
         Command::Trend(a) => cmd::trend::run(a),
         Command::Grey(a) => cmd::grey::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
+        Command::Neighbours(a) => cmd::neighbours::run(a),
+        Command::Moran(a) => cmd::moran::run(a),
+        Command::Classify(a) => cmd::classify::run(a),
+        Command::Markov(a) => cmd::markov::run(a),
+        Command::Gravity(a) => cmd::gravity::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Plugins(a) => cmd::plugins::run(a, &resolver.registry),
