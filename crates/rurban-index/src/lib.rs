@@ -10,6 +10,14 @@
 //! [`Aggregator`], next to the [`Weighting`](rurban_weighting::Weighting)
 //! trait; [`MinMax`] and [`WeightedSum`] are the contract's, and
 //! [`build`] uses them ([`build_with`] takes any).
+//!
+//! The construction stages of the contract (`docs/methods/construction.md`)
+//! are pure functions and trait implementations over column data, each in
+//! its module: [`denominate`] and group-mean imputation, [`treat`]ment by
+//! winsorisation, the [`normalise`]rs (min-max onto any range, z-score,
+//! rank, goalposts, target), the [`aggregate`] means and TOPSIS, the
+//! dimension [`hierarchy`] with effective weights and bottom-up scores,
+//! [`coupling`] coordination and the [`obstacle`] degree.
 
 use ndarray::{Array2, Array3, Axis};
 use rurban_core::spec::Scope;
@@ -17,8 +25,25 @@ use rurban_core::{Direction, Panel};
 use rurban_weighting::{WeightError, Weighting};
 use serde::Serialize;
 
+pub mod aggregate;
+pub mod coupling;
+pub mod denominate;
+mod error;
+pub mod hierarchy;
+pub mod normalise;
+pub mod obstacle;
 mod stages;
+pub mod treat;
+
+pub use aggregate::{Arithmetic, Geometric, Harmonic, Mean, require_positive, topsis};
+pub use coupling::{Coupling, LEVEL_NAMES, LEVEL_NAMES_ZH, coupling, dimension_u};
+pub use denominate::{Denominated, GroupImputed, denominate, group_mean_impute};
+pub use error::StageError;
+pub use hierarchy::{DimensionDef, Hierarchy, IndicatorDef, NodeScores, TopsisScores};
+pub use normalise::{Goalposts, MinMaxRange, Rank, Target, ZScore, constant_warnings};
+pub use obstacle::{dimension_obstacles, obstacle};
 pub use stages::{Aggregator, MinMax, Normaliser, WeightedSum};
+pub use treat::{TreatReport, Treated, Treatment, Winmax, skew_kurtosis, winsorise};
 
 /// Which indicators make up the index, with directions and dimensions.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,8 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1};
 use rurban_core::Direction;
 use rurban_weighting::Normalized;
 
+use crate::StageError;
+
 /// Normalises the rows of one scope unit (the whole panel, or one year).
 pub trait Normaliser: Send + Sync {
     /// The normalisation's name, as a spec would write it.
@@ -15,6 +17,34 @@ pub trait Normaliser: Send + Sync {
     /// direction per column. `constant` in the result marks the columns
     /// that carry no information.
     fn normalise(&self, raw: ArrayView2<'_, f64>, directions: &[Direction]) -> Normalized;
+    /// [`normalise`](Self::normalise) for inputs it may reject: `names`
+    /// (one per column) name the indicator in an error. Missing values
+    /// (NaN) stay missing and are left out of every column statistic. The
+    /// default accepts everything; normalisations with per-indicator
+    /// settings or a domain (goalposts, target) check them here.
+    fn try_normalise(
+        &self,
+        names: &[String],
+        raw: ArrayView2<'_, f64>,
+        directions: &[Direction],
+    ) -> Result<Normalized, StageError> {
+        check_columns(names.len(), raw.ncols(), directions.len())?;
+        Ok(self.normalise(raw, directions))
+    }
+}
+
+/// One name and one direction per column, or a [`StageError::Shape`].
+pub(crate) fn check_columns(
+    names: usize,
+    cols: usize,
+    directions: usize,
+) -> Result<(), StageError> {
+    if names != cols || directions != cols {
+        return Err(StageError::Shape(format!(
+            "the matrix has {cols} columns but {names} names and {directions} directions were given"
+        )));
+    }
+    Ok(())
 }
 
 /// Aggregates one row (a region-year) of normalised values into the
