@@ -118,7 +118,7 @@ pub fn alpha(n: usize, given: Option<&[f64]>) -> Result<(Vec<f64>, Vec<String>),
 pub fn coupling(u: &[f64], alpha: &[f64]) -> Coupling {
     let n = u.len() as f64;
     let mean = u.iter().sum::<f64>() / n;
-    let c = if u.iter().any(|&x| x == 0.0) || mean == 0.0 {
+    let c = if u.contains(&0.0) || mean == 0.0 {
         0.0
     } else {
         u.iter().product::<f64>().powf(1.0 / n) / mean

@@ -1,8 +1,13 @@
 //! Denomination (`x / d`) and group-mean imputation, over column data.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::StageError;
+
+/// A group and, for scope = year, a year.
+type GroupKey<'a> = (Option<&'a str>, Option<i64>);
 
 /// A denominated column.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,20 +99,15 @@ pub fn group_mean_impute(
         });
     }
     let key = |i: usize| (groups[i].as_deref(), years.map(|y| y[i]));
-    // (sum, count) per key, in order of first appearance.
-    let mut sums: Vec<((Option<&str>, Option<i64>), f64, usize)> = Vec::new();
+    // (sum, count) per key, each sum in row order.
+    let mut sums: HashMap<GroupKey<'_>, (f64, usize)> = HashMap::new();
     for (i, &v) in x.iter().enumerate() {
         if v.is_nan() {
             continue;
         }
-        let k = key(i);
-        match sums.iter_mut().find(|(kk, _, _)| *kk == k) {
-            Some(e) => {
-                e.1 += v;
-                e.2 += 1;
-            }
-            None => sums.push((k, v, 1)),
-        }
+        let e = sums.entry(key(i)).or_insert((0.0, 0));
+        e.0 += v;
+        e.1 += 1;
     }
     let mut values = x.to_vec();
     let mut cells = Vec::new();
@@ -116,8 +116,8 @@ pub fn group_mean_impute(
         if !v.is_nan() {
             continue;
         }
-        match sums.iter().find(|(kk, _, _)| *kk == key(i)) {
-            Some(&(_, s, c)) => {
+        match sums.get(&key(i)) {
+            Some(&(s, c)) => {
                 *v = s / c as f64;
                 cells.push(GroupImputedCell {
                     row: i,
