@@ -911,3 +911,42 @@ fn obstacle_degree_by_hand_and_identities() {
     }
     assert_eq!(dimension_obstacles(&h, &[None; 5]), [None; 5]);
 }
+
+#[test]
+fn arithmetic_mean_aggregator_and_shape_errors() {
+    // given-weight arithmetic over flat dimensions: (1 * .2 + 3 * .6) / 4 and .9
+    let mut dims = ndarray::Array1::<f64>::zeros(2);
+    let c = Arithmetic.aggregate(
+        array![0.2, 0.6, 0.9].view(),
+        &[1.0, 3.0, 1.0],
+        &[0, 0, 1],
+        dims.view_mut(),
+    );
+    assert_close(dims[0], 0.5, "dimension");
+    assert_eq!(dims[1], 0.9);
+    assert_close(c, 2.9 / 5.0, "composite");
+    // one name and one direction per column, else an error (not a panic)
+    let e = ZScore
+        .try_normalise(
+            &names(&["a"]),
+            array![[1.0, 2.0]].view(),
+            &[Positive, Positive],
+        )
+        .unwrap_err();
+    assert!(matches!(e, StageError::Shape(_)), "{e}");
+    let t = Target::new(&names(&["a"]), &[Some(1.0)]).unwrap();
+    let e = t
+        .try_normalise(
+            &names(&["a", "b"]),
+            array![[1.0, 2.0]].view(),
+            &[Positive, Positive],
+        )
+        .unwrap_err();
+    assert!(matches!(e, StageError::Shape(_)), "{e}");
+    assert!(Treatment::default().check().is_ok());
+    let bad = Treatment {
+        skew: f64::NAN,
+        ..Treatment::default()
+    };
+    assert!(bad.check().unwrap_err().to_string().contains("skew"));
+}
