@@ -13,11 +13,11 @@
 //!
 //! The construction stages of the contract (`docs/methods/construction.md`)
 //! are pure functions and trait implementations over column data, each in
-//! its module: [`denominate`] and group-mean imputation, [`treat`]ment by
+//! its module: [`denominate`](mod@denominate) and group-mean imputation, [`treat`]ment by
 //! winsorisation, the [`normalise`]rs (min-max onto any range, z-score,
 //! rank, goalposts, target), the [`aggregate`] means and TOPSIS, the
 //! dimension [`hierarchy`] with effective weights and bottom-up scores,
-//! [`coupling`] coordination and the [`obstacle`] degree.
+//! [`coupling`](mod@coupling) coordination and the [`obstacle`](mod@obstacle) degree.
 
 use ndarray::{Array2, Array3, Axis};
 use rurban_core::spec::Scope;
