@@ -2,12 +2,12 @@
 //!
 //! For each scope unit (the whole panel, or each year), the indicators are
 //! min-max normalised with their directions, weighted by a
-//! [`Weighting`](rurban_weighting::Weighting) scheme over the unit's rows, and
+//! [`Weighting`] scheme over the unit's rows, and
 //! aggregated: `composite = sum_j w_j z_j`, and the score of dimension `D` is
 //! `sum_{j in D} w_j z_j`, so dimension scores add up to the composite.
 //!
 //! Normalisation and aggregation are traits, [`Normaliser`] and
-//! [`Aggregator`], next to the [`Weighting`](rurban_weighting::Weighting)
+//! [`Aggregator`], next to the [`Weighting`]
 //! trait; [`MinMax`] and [`WeightedSum`] are the contract's, and
 //! [`build`] uses them ([`build_with`] takes any).
 //!
