@@ -43,7 +43,9 @@ pub use hierarchy::{DimensionDef, Hierarchy, IndicatorDef, NodeScores, TopsisSco
 pub use normalise::{Goalposts, MinMaxRange, Rank, Target, ZScore, constant_warnings};
 pub use obstacle::{dimension_obstacles, obstacle};
 pub use stages::{Aggregator, MinMax, Normaliser, WeightedSum};
-pub use treat::{TreatReport, Treated, Treatment, Winmax, skew_kurtosis, winsorise};
+pub use treat::{
+    TreatReport, Treated, Treatment, Winmax, skew_kurtosis, winsorise, winsorise_columns,
+};
 
 /// Which indicators make up the index, with directions and dimensions.
 #[derive(Debug, Clone, PartialEq)]

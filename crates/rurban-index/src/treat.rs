@@ -276,3 +276,23 @@ pub fn winsorise(x: &[f64], t: &Treatment) -> Treated {
         },
     }
 }
+
+/// [`winsorise`] applied to every column of `raw` (rows of the scope x
+/// indicators), each on its own: the treated matrix and one report per
+/// column.
+pub fn winsorise_columns(
+    raw: ndarray::ArrayView2<'_, f64>,
+    t: &Treatment,
+) -> (ndarray::Array2<f64>, Vec<TreatReport>) {
+    let mut out = raw.to_owned();
+    let mut reports = Vec::with_capacity(raw.ncols());
+    for (j, col) in raw.columns().into_iter().enumerate() {
+        let treated = winsorise(&col.to_vec(), t);
+        out.column_mut(j)
+            .iter_mut()
+            .zip(&treated.values)
+            .for_each(|(o, v)| *o = *v);
+        reports.push(treated.report);
+    }
+    (out, reports)
+}

@@ -467,6 +467,12 @@ fn winsorisation_by_hand() {
         },
     );
     assert_eq!(out.values, x);
+    // column by column over a matrix: the same as one by one
+    let m = Array2::from_shape_fn((10, 2), |(i, j)| if j == 0 { x[i] } else { i as f64 });
+    let (tm, reports) = winsorise_columns(m.view(), &t);
+    assert_eq!(tm.column(0).to_vec(), winsorise(&x, &t).values);
+    assert_eq!(tm.column(1).to_vec(), m.column(1).to_vec());
+    assert_eq!((reports[0].steps, reports[1].steps), (1, 0));
     // fewer than 4 values, and constant columns, are not treated
     let strict = Treatment {
         skew: -1.0,
