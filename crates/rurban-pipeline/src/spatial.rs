@@ -136,7 +136,11 @@ pub fn weights_options(geo: &GeoSpec, spec: &Spec) -> WeightsOptions {
 /// a file that cannot be read, a key property that does not hold the
 /// regions, a region without a feature, `knn` not below the number of
 /// regions, a bad weights file.
-pub fn setup(geo: &GeoSpec, spec: &Spec, regions: &[String]) -> Result<SpatialSetup, PipelineError> {
+pub fn setup(
+    geo: &GeoSpec,
+    spec: &Spec,
+    regions: &[String],
+) -> Result<SpatialSetup, PipelineError> {
     let file = spec.resolve(&geo.file);
     let key_name = if geo.key.is_some() { "key" } else { "file" };
     let geography = Geography::open(&file, geo.key.as_deref(), regions).map_err(|e| match e {
@@ -160,7 +164,8 @@ pub fn setup(geo: &GeoSpec, spec: &Spec, regions: &[String]) -> Result<SpatialSe
         WeightsKind::File(_) => "[geo] weights_file",
         _ => "[geo]",
     };
-    let weights = region_weights(&geography, regions, &opts).map_err(|e| spec_error(spec, what, e))?;
+    let weights =
+        region_weights(&geography, regions, &opts).map_err(|e| spec_error(spec, what, e))?;
     let warnings = weights.warnings.clone();
     Ok(SpatialSetup {
         geography,
@@ -177,7 +182,11 @@ pub fn map_years(years: &[i64]) -> Vec<i64> {
     if years.is_empty() {
         return out;
     }
-    for y in [years[0], years[(years.len() - 1) / 2], years[years.len() - 1]] {
+    for y in [
+        years[0],
+        years[(years.len() - 1) / 2],
+        years[years.len() - 1],
+    ] {
         if !out.contains(&y) {
             out.push(y);
         }
@@ -249,7 +258,9 @@ pub fn analyse(
                 Some(r)
             }
             Err(e) => {
-                warnings.push(format!("spatial chain: the spatial Markov chain skipped: {e}"));
+                warnings.push(format!(
+                    "spatial chain: the spatial Markov chain skipped: {e}"
+                ));
                 None
             }
         }
@@ -258,7 +269,12 @@ pub fn analyse(
     // The centre of gravity per year, as `rurban gravity --by year`.
     let points: Vec<[f64; 2]> = regions
         .iter()
-        .map(|r| setup.geography.centroid_of(r).unwrap_or([f64::NAN, f64::NAN]))
+        .map(|r| {
+            setup
+                .geography
+                .centroid_of(r)
+                .unwrap_or([f64::NAN, f64::NAN])
+        })
         .collect();
     let groups: Vec<GravityGroup> = keys
         .iter()
@@ -455,7 +471,11 @@ pub fn spatial_findings(a: &SpatialAnalysis) -> SpatialFindings {
     if let Some(m) = &a.moran
         && let (Some(first), Some(last)) = (m.groups.first(), m.groups.last())
     {
-        let years: Vec<i64> = m.groups.iter().map(|g| g.key.parse().unwrap_or(0)).collect();
+        let years: Vec<i64> = m
+            .groups
+            .iter()
+            .map(|g| g.key.parse().unwrap_or(0))
+            .collect();
         let series: Vec<f64> = m.groups.iter().map(|g| g.i).collect();
         let change = yearly_change("Moran's I", &years, &series, "rose", "fell").ok();
         let (fp, lp) = (moran_p(first), moran_p(last));
@@ -515,7 +535,11 @@ pub fn spatial_findings(a: &SpatialAnalysis) -> SpatialFindings {
         if m.permutations > 0 {
             let mut hot = Vec::new();
             let mut cold = Vec::new();
-            for l in m.local.iter().filter(|l| l.key == last.key && l.significant) {
+            for l in m
+                .local
+                .iter()
+                .filter(|l| l.key == last.key && l.significant)
+            {
                 let s = Spot {
                     region: l.region.clone(),
                     p_sim: l.p_sim.unwrap_or(1.0),
@@ -596,9 +620,7 @@ pub fn spatial_findings(a: &SpatialAnalysis) -> SpatialFindings {
             None => "no estimate (no transition from below the top class)".to_string(),
         };
         let verdict = match (low_p, high_p) {
-            (Some(l), Some(h)) if h > l => {
-                ": prosperous neighbours go with moving up".to_string()
-            }
+            (Some(l), Some(h)) if h > l => ": prosperous neighbours go with moving up".to_string(),
             (Some(l), Some(h)) if h < l => {
                 ": regions with poorer neighbours moved up more often".to_string()
             }
