@@ -558,11 +558,11 @@ pub fn spatial_findings(a: &SpatialAnalysis) -> SpatialFindings {
                 if v.is_empty() {
                     format!("no significant {what}")
                 } else {
-                    format!("{what}: {}", names(v))
+                    format!("{what} in {}", names(v))
                 }
             };
             f.sentences.push(format!(
-                "In {} the LISA (alpha {alpha}) finds {} and {}.",
+                "In {} the LISA (alpha {alpha}) finds {}; {}.",
                 last.key,
                 part(&hot, "hot spots (HH, high among high)"),
                 part(&cold, "cold spots (LL, low among low)")

@@ -194,7 +194,9 @@ fn build_config(a: &SynthArgs) -> Result<SynthConfig> {
     }
     let resized = a.regions.is_some()
         || a.geo.is_some()
-        || a.years.is_some() || a.first_year.is_some() || a.last_year.is_some();
+        || a.years.is_some()
+        || a.first_year.is_some()
+        || a.last_year.is_some();
     if resized {
         let before = cfg.latent.shocks;
         cfg.cap_shocks();
