@@ -11,6 +11,10 @@
 //! command line uses, so names are accepted case-insensitively everywhere.
 //! A bad setting is an error naming its line and key, e.g.
 //! `spec.toml: line 14: [analysis] kde.grid_n: grid size 1 is invalid: ...`.
+//!
+//! `[geo]` ([`GeoSpec`]) sets up the spatial chain on the composite; its
+//! settings are checked types too (`[geo] knn: knn must be between 1 and
+//! ...`), and two kinds of weights at once is an error naming both.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
