@@ -11,6 +11,10 @@
 //! command line uses, so names are accepted case-insensitively everywhere.
 //! A bad setting is an error naming its line and key, e.g.
 //! `spec.toml: line 14: [analysis] kde.grid_n: grid size 1 is invalid: ...`.
+//!
+//! `[geo]` ([`GeoSpec`]) sets up the spatial chain on the composite; its
+//! settings are checked types too (`[geo] knn: knn must be between 1 and
+//! ...`), and two kinds of weights at once is an error naming both.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -23,6 +27,12 @@ use rurban_kde::{Bandwidth, GridSize, KdeError, KdeParams, Kernel};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
+
+mod geo;
+pub use geo::{
+    Alpha, Contiguity, GeoSpec, GeoSpecError, GeoWeights, Knn, MAX_KNN, MAX_MAP_K, MAX_MARKOV_K,
+    MAX_PERMUTATIONS, MapK, MarkovK, Permutations,
+};
 
 /// A checked entropy shift S: a finite number >= 0.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -464,6 +474,9 @@ pub struct Spec {
     /// The analysis chain.
     #[serde(default)]
     pub analysis: AnalysisSpec,
+    /// The spatial chain on the composite (with region boundaries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<GeoSpec>,
     /// The directory of the spec file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -486,6 +499,8 @@ fn key_path(path: &serde_path_to_error::Path) -> String {
             format!("[{table}] {rest}: ")
         }
         _ if full == "?" || full == "." => String::new(),
+        // an error about the [geo] table as a whole (e.g. two kinds of weights)
+        [Segment::Map { key }] if key == "geo" => "[geo] ".to_string(),
         _ => format!("{full}: "),
     }
 }
@@ -677,6 +692,105 @@ mod tests {
         let e = parse("[method]\nshift = -0.5\n").unwrap_err();
         assert!(
             e.contains("line 7: [method] shift: shift must be a finite number >= 0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn geo_defaults_and_checked_settings() {
+        assert!(parse("").unwrap().geo.is_none());
+        let g = parse("[geo]\nfile = \"b.geojson\"\n").unwrap().geo.unwrap();
+        assert_eq!(g.file, "b.geojson");
+        assert_eq!(g.key, None);
+        assert_eq!(g.weights, GeoWeights::Contiguity(Contiguity::Queen));
+        assert_eq!(g.transform, rurban_spatial::Transform::Row);
+        assert_eq!(g.permutations.get(), 999);
+        assert_eq!(g.seed, 42);
+        assert_eq!(g.alpha.get(), 0.05);
+        assert_eq!(g.markov_k.get(), 4);
+        assert_eq!(g.classes, rurban_spatial::classify::ClassMethod::Jenks);
+        assert_eq!(g.k.get(), 5);
+        let g = parse(
+            "[geo]\nfile = \"b.geojson\"\nkey = \"adcode\"\ncontiguity = \"Rook\"\n\
+             transform = \"B\"\npermutations = 0\nseed = 7\nalpha = 0.1\nmarkov_k = 3\n\
+             classes = \"Quantile\"\nk = 4\n",
+        )
+        .unwrap()
+        .geo
+        .unwrap();
+        assert_eq!(g.key.as_deref(), Some("adcode"));
+        assert_eq!(g.weights, GeoWeights::Contiguity(Contiguity::Rook));
+        assert_eq!(g.transform, rurban_spatial::Transform::Binary);
+        assert_eq!(g.permutations.get(), 0);
+        assert_eq!(
+            (g.seed, g.alpha.get(), g.markov_k.get(), g.k.get()),
+            (7, 0.1, 3, 4)
+        );
+        assert_eq!(g.classes, rurban_spatial::classify::ClassMethod::Quantile);
+        let g = parse("[geo]\nfile = \"b.geojson\"\nknn = 3\n")
+            .unwrap()
+            .geo
+            .unwrap();
+        assert_eq!(g.weights, GeoWeights::Knn(3));
+        let g = parse("[geo]\nfile = \"b.geojson\"\nweights_file = \"w.csv\"\n")
+            .unwrap()
+            .geo
+            .unwrap();
+        assert_eq!(g.weights, GeoWeights::File("w.csv".into()));
+        // the checked spec serialises back to what it read
+        let text = toml::to_string(&g).unwrap();
+        let again: GeoSpec = toml::from_str(&text).unwrap();
+        assert_eq!(again, g);
+    }
+
+    #[test]
+    fn a_bad_geo_setting_names_its_key() {
+        // [geo] is line 6, file line 7, the setting line 8
+        let geo =
+            |extra: &str| parse(&format!("[geo]\nfile = \"b.geojson\"\n{extra}")).unwrap_err();
+        let e = geo("contiguity = \"bishop\"\n");
+        assert!(
+            e.contains("line 8: [geo] contiguity: contiguity must be"),
+            "{e}"
+        );
+        let e = geo("knn = 0\n");
+        assert!(
+            e.contains("line 8: [geo] knn: knn must be between 1 and"),
+            "{e}"
+        );
+        let e = geo("permutations = 100000\n");
+        assert!(
+            e.contains("[geo] permutations: permutations must be between 0 and 99999, got 100000"),
+            "{e}"
+        );
+        let e = geo("alpha = 1.5\n");
+        assert!(e.contains("[geo] alpha: alpha must be"), "{e}");
+        let e = geo("markov_k = 1\n");
+        assert!(
+            e.contains("[geo] markov_k: markov_k must be between 2"),
+            "{e}"
+        );
+        let e = geo("transform = \"w\"\n");
+        assert!(e.contains("[geo] transform: transform must be"), "{e}");
+        let e = geo("classes = \"natural\"\n");
+        assert!(e.contains("[geo] classes: classes must be"), "{e}");
+        let e = geo("k = 0\n");
+        assert!(e.contains("[geo] k: k must be between 1 and 12"), "{e}");
+        let e = geo("colour = \"red\"\n");
+        assert!(
+            e.contains("[geo]") && e.contains("unknown field `colour`"),
+            "{e}"
+        );
+        let e = geo("knn = 4\ncontiguity = \"rook\"\n");
+        assert!(
+            e.contains("[geo] contiguity and knn are both set: give one kind of weights"),
+            "{e}"
+        );
+        let e = geo("knn = 4\nweights_file = \"w.csv\"\n");
+        assert!(e.contains("[geo] knn and weights_file are both set"), "{e}");
+        let e = parse("[geo]\nknn = 4\n").unwrap_err();
+        assert!(
+            e.contains("[geo]") && e.contains("missing field `file`"),
             "{e}"
         );
     }

@@ -46,6 +46,15 @@ pub struct SynthArgs {
     /// Number of region groups along the gradient.
     #[arg(long, value_name = "N")]
     pub groups: Option<usize>,
+    /// Name the regions after the features of these boundaries (GeoJSON), one
+    /// region per feature in file order, so the panel fits real geometry.
+    #[arg(long, value_name = "FILE.geojson", conflicts_with = "regions")]
+    pub geo: Option<PathBuf>,
+    /// The feature property that names the regions (default: the first of
+    /// name, short, name_en, adcode that every feature has); its values must be
+    /// unique (for counties use adcode: county names repeat).
+    #[arg(long, value_name = "PROPERTY", requires = "geo")]
+    pub key: Option<String>,
     /// Panel CSV to write (default: stdout).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -142,6 +151,18 @@ fn build_config(a: &SynthArgs) -> Result<SynthConfig> {
             cfg.set_group_count(n);
         }
     }
+    if let Some(path) = &a.geo {
+        let geo = rurban_geo::Geography::open(path, a.key.as_deref(), &[])?;
+        let n = geo.len();
+        if n == 0 {
+            bail!("{}: no features to name the regions after", path.display());
+        }
+        cfg.set_region_count(n);
+        cfg.regions.names = geo.ids;
+        if cfg.regions.groups > n && a.groups.is_none() {
+            cfg.set_group_count(n);
+        }
+    }
     if let Some(range) = &a.years {
         let (first, last) = parse_years(range)?;
         cfg.first_year = first;
@@ -171,8 +192,11 @@ fn build_config(a: &SynthArgs) -> Result<SynthConfig> {
         }
         cfg.set_group_count(g);
     }
-    let resized =
-        a.regions.is_some() || a.years.is_some() || a.first_year.is_some() || a.last_year.is_some();
+    let resized = a.regions.is_some()
+        || a.geo.is_some()
+        || a.years.is_some()
+        || a.first_year.is_some()
+        || a.last_year.is_some();
     if resized {
         let before = cfg.latent.shocks;
         cfg.cap_shocks();

@@ -1,0 +1,310 @@
+//! The spatial chain of `rurban run` (`[geo]`) against the standalone
+//! subcommands on the run's own `scores.csv`, `rurban synth --geo` for a
+//! panel on real geometry, and `[geo]` spec errors through the binary.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use rurban_core::Spec;
+use rurban_pipeline::spatial::{analyse, setup, spatial_findings};
+use rurban_pipeline::{Builtins, RunOptions, run};
+use serde_json::Value;
+use support::*;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang")
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--format", "json"]);
+    rurban(&a).json()
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap()
+}
+
+#[test]
+fn the_chain_equals_the_subcommands_on_the_runs_scores() {
+    let spec_path = example().join("index.toml");
+    let dir = TempDir::new("geo-run");
+    let out = dir.join("out");
+    rurban([
+        "run".as_ref(),
+        spec_path.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    let scores = out.join("scores.csv");
+    let scores = scores.to_str().unwrap();
+    let geo = example().join("heilongjiang_cities.geojson");
+    let geo = geo.to_str().unwrap();
+
+    // the chain, in process, on the same spec
+    let spec = Spec::from_file(&spec_path).unwrap();
+    let g = spec.geo.clone().unwrap();
+    let o = run(&spec, &RunOptions::default(), &Builtins).unwrap();
+    let s = setup(&g, &spec, &o.panel.regions).unwrap();
+    let (a, _) = analyse(
+        &g,
+        &s,
+        &o.panel.regions,
+        &o.panel.years,
+        o.index.composite.view(),
+    );
+
+    let moran = json(&[
+        "moran",
+        "--input",
+        scores,
+        "--column",
+        "composite",
+        "--by",
+        "year",
+        "--geo",
+        geo,
+        "--key",
+        "name_en",
+        "--local",
+    ]);
+    assert_eq!(
+        to_value(a.moran.as_ref().unwrap()),
+        without_warnings(&moran)
+    );
+    let markov = json(&[
+        "markov",
+        "--input",
+        scores,
+        "--column",
+        "composite",
+        "--k",
+        "4",
+        "--geo",
+        geo,
+        "--key",
+        "name_en",
+    ]);
+    assert_eq!(
+        to_value(a.markov.as_ref().unwrap()),
+        without_warnings(&markov)
+    );
+    let gravity = json(&[
+        "gravity",
+        "--input",
+        scores,
+        "--column",
+        "composite",
+        "--by",
+        "year",
+        "--geo",
+        geo,
+        "--key",
+        "name_en",
+    ]);
+    assert_eq!(
+        to_value(a.gravity.as_ref().unwrap()),
+        without_warnings(&gravity)
+    );
+    // the map classes: classify of the years drawn, pooled
+    let cl = a.classes.as_ref().unwrap();
+    assert_eq!(cl.years, ["2011", "2015", "2020"]);
+    let (h, rows) = read_csv(&out.join("scores.csv"));
+    let (yc, cc) = (col(&h, "year"), col(&h, "composite"));
+    let mut pooled = String::from("year,composite\n");
+    for r in rows.iter().filter(|r| cl.years.contains(&r[yc])) {
+        pooled.push_str(&format!("{},{}\n", r[yc], r[cc]));
+    }
+    let pooled = dir.write("pooled.csv", &pooled);
+    let classes = json(&[
+        "classify",
+        "--input",
+        pooled.to_str().unwrap(),
+        "--column",
+        "composite",
+        "--method",
+        "jenks",
+        "--k",
+        "5",
+    ]);
+    assert_eq!(to_value(&cl.bins), classes["groups"][0]["bins"]);
+}
+
+#[test]
+fn synth_names_regions_after_the_features() {
+    let dir = TempDir::new("synth-geo");
+    let hlj = shared_data("boundaries/heilongjiang_cities.geojson");
+    let panel = dir.join("p.csv");
+    rurban([
+        "synth".as_ref(),
+        "--geo".as_ref(),
+        hlj.as_os_str(),
+        "--key".as_ref(),
+        "name_en".as_ref(),
+        "--out".as_ref(),
+        panel.as_os_str(),
+    ])
+    .ok();
+    let (h, rows) = read_csv(&panel);
+    let rc = col(&h, "region");
+    let mut names: Vec<String> = rows.iter().map(|r| r[rc].clone()).collect();
+    names.dedup();
+    assert_eq!(
+        names,
+        [
+            "Harbin",
+            "Qiqihar",
+            "Jixi",
+            "Hegang",
+            "Shuangyashan",
+            "Daqing",
+            "Yichun",
+            "Jiamusi",
+            "Qitaihe",
+            "Mudanjiang",
+            "Heihe",
+            "Suihua",
+            "Daxing'anling"
+        ]
+    );
+    // without --key: the first of name, short, name_en, adcode
+    rurban([
+        "synth".as_ref(),
+        "--geo".as_ref(),
+        hlj.as_os_str(),
+        "--out".as_ref(),
+        panel.as_os_str(),
+    ])
+    .ok();
+    let (h, rows) = read_csv(&panel);
+    assert_eq!(rows[0][col(&h, "region")], "哈尔滨市");
+    // counties: names repeat, so the key must be unique
+    let counties = shared_data("boundaries/china_counties.geojson");
+    rurban([
+        "synth".as_ref(),
+        "--geo".as_ref(),
+        counties.as_os_str(),
+        "--key".as_ref(),
+        "name".as_ref(),
+    ])
+    .error(&["repeats the value", "adcode"]);
+    rurban(["synth", "--key", "adcode"]).error(&["required arguments were not provided"]);
+    rurban([
+        "synth".as_ref(),
+        "--geo".as_ref(),
+        hlj.as_os_str(),
+        "--regions".as_ref(),
+        "5".as_ref(),
+    ])
+    .error(&["--regions"]);
+}
+
+#[test]
+fn a_county_panel_on_real_geometry_runs_the_spatial_chain() {
+    let dir = TempDir::new("counties");
+    let counties = shared_data("boundaries/china_counties.geojson");
+    let panel = dir.join("panel.csv");
+    let spec_path = dir.join("index.toml");
+    rurban([
+        "synth".as_ref(),
+        "--preset".as_ref(),
+        "county".as_ref(),
+        "--geo".as_ref(),
+        counties.as_os_str(),
+        "--key".as_ref(),
+        "adcode".as_ref(),
+        "--years".as_ref(),
+        "2018-2020".as_ref(),
+        "--indicators".as_ref(),
+        "4".as_ref(),
+        "--missing".as_ref(),
+        "0".as_ref(),
+        "--out".as_ref(),
+        panel.as_os_str(),
+        "--spec".as_ref(),
+        spec_path.as_os_str(),
+    ])
+    .ok();
+    let mut text = std::fs::read_to_string(&spec_path).unwrap();
+    text.push_str(&format!(
+        "\n[analysis.cluster]\nenabled = false\n[analysis.kde]\nenabled = false\n\
+         [analysis.grey]\nenabled = false\n\n[geo]\nfile = {:?}\nkey = \"adcode\"\npermutations = 99\n",
+        counties.display().to_string()
+    ));
+    std::fs::write(&spec_path, text).unwrap();
+    let spec = Spec::from_file(&spec_path).unwrap();
+    let g = spec.geo.clone().unwrap();
+    let o = run(&spec, &RunOptions::default(), &Builtins).unwrap();
+    assert_eq!(o.panel.regions.len(), 2848);
+    assert_eq!(o.panel.regions[0], "110101");
+    let s = setup(&g, &spec, &o.panel.regions).unwrap();
+    let (a, warnings) = analyse(
+        &g,
+        &s,
+        &o.panel.regions,
+        &o.panel.years,
+        o.index.composite.view(),
+    );
+    let m = a.moran.as_ref().unwrap();
+    assert_eq!(m.weights.n, 2848);
+    assert_eq!(m.weights.islands.len(), 6, "{:?}", m.weights.islands);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("6 regions without a neighbour")),
+        "{warnings:?}"
+    );
+    assert_eq!(m.groups.len(), 3);
+    assert_eq!(m.local.len(), 3 * 2848);
+    let mk = a.markov.as_ref().unwrap();
+    assert_eq!(mk.counts.iter().flatten().sum::<u64>(), 2 * 2848);
+    assert_eq!(a.gravity.as_ref().unwrap().moves.len(), 2);
+    assert_eq!(spatial_findings(&a).sentences.len(), 4);
+}
+
+#[test]
+fn geo_spec_errors_are_one_line_naming_the_key() {
+    let dir = TempDir::new("geo-spec");
+    let base = std::fs::read_to_string(example().join("index.toml")).unwrap();
+    let data = example().join("panel.csv");
+    // the example's [geo] table with `from` replaced by `to`
+    let bad = |from: &str, to: &str, needles: &[&str]| {
+        assert!(base.contains(from), "{from}");
+        let text = base
+            .replace(
+                "data = \"panel.csv\"",
+                &format!("data = {:?}", data.display().to_string()),
+            )
+            .replace(from, to);
+        let spec = dir.write("index.toml", &text);
+        rurban([
+            "run".as_ref(),
+            spec.as_os_str(),
+            "--out".as_ref(),
+            dir.join("out").as_os_str(),
+        ])
+        .error(needles);
+        assert_no_outputs(&dir.join("out"));
+    };
+    bad(
+        "seed = 42\n",
+        "seed = 42\ncolour = \"red\"\n",
+        &["index.toml", "[geo]", "unknown field `colour`"],
+    );
+    bad(
+        "contiguity = \"queen\"\n",
+        "contiguity = \"queen\"\nknn = 3\n",
+        &["index.toml", "[geo] contiguity and knn are both set"],
+    );
+    bad(
+        "permutations = 999\n",
+        "permutations = 1000000\n",
+        &[
+            "index.toml: line ",
+            "[geo] permutations: permutations must be between 0 and 99999",
+        ],
+    );
+}
