@@ -1,12 +1,12 @@
 //! The two smoothing kernels.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `1 / sqrt(2 pi)`.
 pub const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 
 /// Smoothing kernel `K(u)`; the estimate is `f(x) = 1/(n h) sum_i K((x - x_i)/h)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kernel {
     /// Standard normal density `phi(u) = exp(-u^2 / 2) / sqrt(2 pi)`.

@@ -8,77 +8,15 @@
 
 use std::collections::HashMap;
 
-use rurban_convergence::ConvergenceReport;
 use rurban_core::spec::AnalysisSpec;
 use rurban_core::{ReadOptions, Spec, Table, table::IdColumn};
 use rurban_disparity::{DisparityReport, GroupInput};
-use rurban_grey::{GreyReport, Normalization};
-use rurban_kde::{Bandwidth, KdeOptions, KdeResult, Kernel};
-use serde::Serialize;
+use rurban_grey::Normalization;
+use rurban_kde::{Bandwidth, KdeOptions, Kernel};
 
 use crate::{PipelineError, RunOutput, Step};
 
-/// Disparity of the composite and of each dimension score, per year.
-#[derive(Debug, Clone, Serialize)]
-pub struct DisparityAnalysis {
-    /// The composite, by year (with the group decompositions when groups are given).
-    pub composite: DisparityReport,
-    /// Each dimension score, by year.
-    pub dimensions: indexmap_like::OrderedMap<DisparityReport>,
-}
-
-/// Grey relational analysis of the dimensions against the composite.
-#[derive(Debug, Clone, Serialize)]
-pub struct GreyAnalysis {
-    /// On the yearly means across regions (the province-level series).
-    pub mean: GreyReport,
-    /// For each region, on its own series.
-    pub regions: Vec<RegionGrey>,
-}
-
-/// One region's grey relational analysis.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionGrey {
-    pub region: String,
-    pub result: GreyReport,
-}
-
-/// Every analysis result of a run (absent when switched off or skipped).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Analysis {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kde: Option<KdeResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disparity: Option<DisparityAnalysis>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub convergence: Option<ConvergenceReport>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grey: Option<GreyAnalysis>,
-    /// Region -> group, when a groups file was given.
-    #[serde(skip)]
-    pub groups: Option<Vec<String>>,
-}
-
-/// A JSON object that keeps insertion order.
-pub mod indexmap_like {
-    use serde::ser::{Serialize, SerializeMap, Serializer};
-
-    /// `(key, value)` pairs serialised as a JSON object, in order.
-    #[derive(Debug, Clone, Default)]
-    pub struct OrderedMap<V>(pub Vec<(String, V)>);
-
-    impl<V: Serialize> Serialize for OrderedMap<V> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(self.0.len()))?;
-            for (k, v) in &self.0 {
-                m.serialize_entry(k, v)?;
-            }
-            m.end()
-        }
-    }
-}
+pub use rurban_results::{Analysis, DisparityAnalysis, GreyAnalysis, OrderedMap, RegionGrey};
 
 /// Checks the settings of `[analysis]` before anything is computed.
 pub fn validate(spec: &Spec) -> Result<(), PipelineError> {
@@ -220,7 +158,10 @@ pub fn analyse(
     progress(Step::Cluster);
     if a.cluster.enabled {
         match cluster_regions(out, a) {
-            Ok(v) => res.cluster = Some(v),
+            Ok(c) => {
+                warnings.extend(c.warnings.iter().map(|w| format!("cluster analysis: {w}")));
+                res.cluster = Some(c);
+            }
             Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
         }
     }
@@ -279,7 +220,7 @@ pub fn analyse(
                 }
                 res.disparity = Some(DisparityAnalysis {
                     composite,
-                    dimensions: indexmap_like::OrderedMap(dims),
+                    dimensions: OrderedMap(dims),
                 });
             }
             Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
@@ -357,7 +298,10 @@ pub fn analyse(
                         )),
                     }
                 }
-                res.grey = Some(GreyAnalysis { mean, regions });
+                res.grey = Some(GreyAnalysis {
+                    mean: Some(mean),
+                    regions,
+                });
             }
             Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
         }
@@ -366,7 +310,10 @@ pub fn analyse(
 }
 
 /// Clusters the regions on their composite series (one feature per year).
-fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Value, String> {
+fn cluster_regions(
+    out: &RunOutput,
+    a: &AnalysisSpec,
+) -> Result<rurban_cluster::ClusterResult, String> {
     let method: rurban_cluster::Method = a.cluster.method.parse().map_err(|e| format!("{e}"))?;
     let mut opts = rurban_cluster::ClusterOptions::new(method, a.cluster.k);
     opts.seed = a.cluster.seed;
@@ -377,9 +324,8 @@ fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Valu
         .iter()
         .map(|y| format!("composite {y}"))
         .collect();
-    let res = rurban_cluster::cluster(&out.panel.regions, &out.index.composite.view(), &opts)
-        .map_err(|e| e.to_string())?;
-    serde_json::to_value(&res).map_err(|e| e.to_string())
+    rurban_cluster::cluster(&out.panel.regions, &out.index.composite.view(), &opts)
+        .map_err(|e| e.to_string())
 }
 
 /// The disparity report of one series by year. A year with a score of 0
