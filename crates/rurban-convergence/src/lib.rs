@@ -201,16 +201,28 @@ pub struct Beta {
     #[serde(deserialize_with = "rurban_serde::number")]
     pub b: f64,
     /// Standard error of `b` (NaN when a summary leaves it out).
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub se: f64,
     /// t statistic.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub t: f64,
     /// Two-sided p value (Student t, `n - 2` df).
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub p: f64,
     /// R^2 of the regression.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub r2: f64,
     /// Convergence speed; `None` when `b >= 0` or `1 + b (T - t0) <= 0`.
     #[serde(default)]

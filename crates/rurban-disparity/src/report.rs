@@ -120,7 +120,10 @@ pub struct GroupReport {
     #[serde(deserialize_with = "rurban_serde::number")]
     pub mean: f64,
     /// Standard deviation with the report's ddof (NaN when a summary leaves it out).
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub std: f64,
     /// `std / mean`.
     #[serde(deserialize_with = "rurban_serde::number")]

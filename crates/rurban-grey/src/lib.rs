@@ -338,7 +338,10 @@ pub struct Grade {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GreyReport {
     /// Distinguishing coefficient used (NaN when a summary leaves it out).
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub rho: f64,
     /// Normalisation used.
     #[serde(default)]

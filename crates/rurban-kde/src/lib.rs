@@ -138,7 +138,10 @@ pub struct GroupDensity {
     #[serde(default)]
     pub n: usize,
     /// Bandwidth `h` used.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub bandwidth: f64,
     /// Grid points (the same for every group).
     #[serde(deserialize_with = "rurban_serde::numbers")]
@@ -151,13 +154,22 @@ pub struct GroupDensity {
     pub peaks: Vec<Peak>,
     /// Grid point of the largest density (first on ties); read as NaN
     /// when a summary leaves it out.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub mode: f64,
     /// Largest density value (NaN when a summary leaves it out).
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub peak_height: f64,
     /// Grid width of the region where the density is at least 5% of its maximum.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub spread: f64,
 }
 

@@ -90,7 +90,10 @@ pub fn num(x: f64) -> String {
 /// A table as CSV: its columns as the header, floats with full round-trip
 /// precision, non-finite floats and blanks empty.
 pub fn table_csv(t: &Table) -> Vec<u8> {
-    csv_bytes(&t.columns, t.rows.iter().map(|r| r.iter().map(Cell::text).collect()))
+    csv_bytes(
+        &t.columns,
+        t.rows.iter().map(|r| r.iter().map(Cell::text).collect()),
+    )
 }
 
 fn text_of<T: serde::Serialize>(x: &T) -> Option<String> {

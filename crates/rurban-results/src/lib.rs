@@ -131,7 +131,10 @@ pub struct SystemIndicator {
     #[serde(default)]
     pub unit: Option<String>,
     /// The panel weight; with scope = year, the mean over the years.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub weight: f64,
 }
 
@@ -258,7 +261,10 @@ pub struct ImputedRecord {
     #[serde(default)]
     pub indicator: String,
     /// The value filled in.
-    #[serde(default = "rurban_serde::nan", deserialize_with = "rurban_serde::number")]
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub value: f64,
     /// The imputation rule.
     #[serde(default)]

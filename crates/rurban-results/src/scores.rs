@@ -116,9 +116,7 @@ impl Scores {
                 .get(&year)
                 .ok_or_else(|| format!("`scores[{i}].year` = {year} is not one of `years`"))?;
             if seen[r][y] {
-                return Err(format!(
-                    "`scores` has region '{region}', year {year} twice"
-                ));
+                return Err(format!("`scores` has region '{region}', year {year} twice"));
             }
             seen[r][y] = true;
             g.composite[r][y] = self.composite[i];
@@ -240,7 +238,13 @@ mod tests {
             &regions,
             &[2020, 2021],
             &dims,
-            |r, y| if r == 1 && y == 1 { f64::NAN } else { (r * 2 + y) as f64 },
+            |r, y| {
+                if r == 1 && y == 1 {
+                    f64::NAN
+                } else {
+                    (r * 2 + y) as f64
+                }
+            },
             |r, y, _| (r + y) as f64 / 2.0,
         );
         let text = serde_json::to_string(&s).unwrap();
@@ -253,7 +257,10 @@ mod tests {
         assert_eq!(back.year, s.year);
         assert_eq!(back.composite[..3], s.composite[..3]);
         assert!(back.composite[3].is_nan());
-        assert_eq!(back.dimension("econ").unwrap(), s.dimension("econ").unwrap());
+        assert_eq!(
+            back.dimension("econ").unwrap(),
+            s.dimension("econ").unwrap()
+        );
     }
 
     #[test]

@@ -83,8 +83,26 @@ mod tests {
         // Two years, three regions; one score absent in the second year.
         let grid = [[1.0, 4.0], [2.0, f64::NAN], [6.0, 0.5]];
         let s = yearly(&[2020, 2021], 3, |r, y| grid[r][y]);
-        assert_eq!(s[0], YearStats { year: 2020, n: 3, mean: 3.0, min: 1.0, max: 6.0 });
-        assert_eq!(s[1], YearStats { year: 2021, n: 2, mean: 2.25, min: 0.5, max: 4.0 });
+        assert_eq!(
+            s[0],
+            YearStats {
+                year: 2020,
+                n: 3,
+                mean: 3.0,
+                min: 1.0,
+                max: 6.0
+            }
+        );
+        assert_eq!(
+            s[1],
+            YearStats {
+                year: 2021,
+                n: 2,
+                mean: 2.25,
+                min: 0.5,
+                max: 4.0
+            }
+        );
         let none = yearly(&[2020], 1, |_, _| f64::NAN);
         assert_eq!(none[0].n, 0);
         assert!(none[0].mean.is_nan());

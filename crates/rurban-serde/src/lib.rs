@@ -231,7 +231,8 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Deserialize)]
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
     struct T {
         #[serde(deserialize_with = "number")]
         x: f64,
@@ -256,7 +257,12 @@ mod tests {
         assert_eq!(t.xs[2], 2.5);
         assert_eq!(t.year, 2020);
         assert_eq!(t.k, "2011");
-        assert_eq!(parse(r#"{"x": 1, "xs": [], "year": 2020.0, "k": "a"}"#).unwrap().year, 2020);
+        assert_eq!(
+            parse(r#"{"x": 1, "xs": [], "year": 2020.0, "k": "a"}"#)
+                .unwrap()
+                .year,
+            2020
+        );
     }
 
     #[test]

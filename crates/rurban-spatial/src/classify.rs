@@ -26,7 +26,9 @@ pub fn bins(x: &[f64], method: ClassMethod, k: usize) -> Result<Vec<f64>, Spatia
 
 /// The class (0-based) of `v`: the first bin with `v <= bin`.
 pub fn class_of(v: f64, bins: &[f64]) -> usize {
-    bins.iter().position(|&b| v <= b).unwrap_or(bins.len().saturating_sub(1))
+    bins.iter()
+        .position(|&b| v <= b)
+        .unwrap_or(bins.len().saturating_sub(1))
 }
 
 /// One group of `rurban classify`.

@@ -73,5 +73,7 @@ pub fn markov(
     w: Option<(&SpatialWeights, usize)>,
 ) -> Result<MarkovResult, SpatialError> {
     let _ = (values, k, classes, w);
-    Err(SpatialError::Invalid("Markov chains: not written yet".into()))
+    Err(SpatialError::Invalid(
+        "Markov chains: not written yet".into(),
+    ))
 }

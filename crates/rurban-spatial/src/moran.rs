@@ -76,7 +76,9 @@ pub fn global_moran(
     perm: &PermutationOptions,
 ) -> Result<GlobalMoran, SpatialError> {
     let _ = (key, x, w, perm);
-    Err(SpatialError::Invalid("global Moran's I: not written yet".into()))
+    Err(SpatialError::Invalid(
+        "global Moran's I: not written yet".into(),
+    ))
 }
 
 /// Local Moran of `x` (one value per region of `w`, in `w`'s order).

@@ -161,10 +161,8 @@ mod tests {
 
     #[test]
     fn restriction_reorders_and_drops_links_to_removed_regions() {
-        let w = SpatialWeights::from_neighbours(
-            ids(3),
-            vec![vec![1, 2, 0, 1], vec![0, 2], vec![0, 1]],
-        );
+        let w =
+            SpatialWeights::from_neighbours(ids(3), vec![vec![1, 2, 0, 1], vec![0, 2], vec![0, 1]]);
         assert_eq!(w.rows[0], vec![(1, 1.0), (2, 1.0)]);
         let r = w.restrict(&[2, 0]);
         assert_eq!(r.ids, vec!["r2".to_string(), "r0".to_string()]);
