@@ -139,6 +139,37 @@ pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>
     Ok(Some(out))
 }
 
+/// The context every analysis step runs in: the run so far (scores and
+/// panel), the region groups, and where warnings go.
+pub struct RunContext<'a> {
+    /// The run: spec, panel, index and scores.
+    pub out: &'a RunOutput,
+    /// Region -> group, when a groups file was given.
+    pub groups: Option<Vec<String>>,
+    /// Warnings of the run; a step that cannot run on the data adds one.
+    pub warnings: &'a mut Vec<String>,
+}
+
+/// One step of the analysis chain. Adding an analysis means one type
+/// implementing this (plus its field in [`Analysis`], its tables in
+/// `rurban_results::table` and its report section), listed in [`STEPS`].
+pub trait AnalysisStep: Sync {
+    /// The key of the step's result in `summary.json`'s `analysis`.
+    fn id(&self) -> &'static str;
+    /// The progress step announced before it runs (its label is the
+    /// progress line).
+    fn step(&self) -> Step;
+    /// Runs the step when the spec switches it on, storing its typed
+    /// result in `into`; failures on the data become warnings.
+    fn run(&self, cx: &mut RunContext<'_>, into: &mut Analysis);
+    /// The result tables the step contributes to a summary (written as CSV
+    /// by the pipeline, as worksheets by the report).
+    fn tables(&self, summary: &rurban_results::Summary) -> Vec<rurban_results::Table>;
+}
+
+/// The analysis chain, in order.
+pub const STEPS: [&dyn AnalysisStep; 5] = [&Clusters, &Density, &Disparity, &Convergence, &Grey];
+
 /// Runs the analysis chain on a run's scores. Failures of individual steps
 /// become warnings.
 pub fn analyse(
@@ -147,166 +178,290 @@ pub fn analyse(
     warnings: &mut Vec<String>,
     progress: &dyn Fn(Step),
 ) -> Analysis {
-    let a: &AnalysisSpec = &out.spec.analysis;
-    let (nr, ny) = out.index.composite.dim();
-    let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
     let mut res = Analysis {
         groups: groups.clone(),
         ..Analysis::default()
     };
-
-    progress(Step::Cluster);
-    if a.cluster.enabled {
-        match cluster_regions(out, a) {
-            Ok(c) => {
-                warnings.extend(c.warnings.iter().map(|w| format!("cluster analysis: {w}")));
-                res.cluster = Some(c);
-            }
-            Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Kde);
-    if a.kde.enabled
-        && let (Ok(kernel), Ok(bandwidth)) = (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth))
-    {
-        let data: Vec<(String, Vec<f64>)> = (0..ny)
-            .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
-            .collect();
-        let opts = KdeOptions {
-            kernel,
-            bandwidth,
-            grid_n: a.kde.grid_n,
-            grid_range: None,
-            binned: false,
-        };
-        match rurban_kde::kde(&data, &opts) {
-            Ok(k) => res.kde = Some(k),
-            Err(e) => warnings.push(format!("kernel density skipped: {e}")),
-        }
-    }
-
-    progress(Step::Disparity);
-    if a.disparity.enabled {
-        let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
-            (0..ny)
-                .map(|y| {
-                    (
-                        (years[y].clone()),
-                        (0..nr).map(|r| series(r, y)).collect(),
-                        groups.clone(),
-                    )
-                })
-                .collect()
-        };
-        let ddof = a.disparity.ddof;
-        let composite = disparity_by_year(
-            "composite",
-            &by_year(&|r, y| out.index.composite[[r, y]]),
-            ddof,
-            warnings,
-        );
-        match composite {
-            Ok(composite) => {
-                let mut dims = Vec::new();
-                for (d, id) in out.model.dimensions.iter().enumerate() {
-                    let input = by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
-                    match disparity_by_year(&format!("dimension '{id}'"), &input, ddof, warnings) {
-                        Ok(rep) => dims.push((id.clone(), rep)),
-                        Err(e) => {
-                            warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
-                        }
-                    }
-                }
-                res.disparity = Some(DisparityAnalysis {
-                    composite,
-                    dimensions: OrderedMap(dims),
-                });
-            }
-            Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Convergence);
-    if a.convergence.enabled {
-        let rows: Vec<(&str, i64, f64)> = (0..nr)
-            .flat_map(|r| (0..ny).map(move |y| (r, y)))
-            .map(|(r, y)| {
-                (
-                    out.panel.regions[r].as_str(),
-                    out.panel.years[y],
-                    out.index.composite[[r, y]],
-                )
-            })
-            .collect();
-        match rurban_convergence::convergence_report(&rows) {
-            Ok(c) => {
-                warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
-                res.convergence = Some(c);
-            }
-            Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Grey);
-    if a.grey.enabled
-        && let Ok(norm) = a.grey.normalization.parse::<Normalization>()
-    {
-        let nd = out.model.dimensions.len();
-        let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
-        let reference: Vec<f64> = (0..ny)
-            .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
-            .collect();
-        let compare: Vec<(String, Vec<f64>)> = (0..nd)
-            .map(|d| {
-                (
-                    out.model.dimensions[d].clone(),
-                    (0..ny)
-                        .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
-                        .collect(),
-                )
-            })
-            .collect();
-        match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
-            Ok(mean) => {
-                let mut regions = Vec::new();
-                for (r, region) in out.panel.regions.iter().enumerate() {
-                    let reference: Vec<f64> = out.index.composite.row(r).to_vec();
-                    let compare: Vec<(String, Vec<f64>)> = (0..nd)
-                        .map(|d| {
-                            (
-                                out.model.dimensions[d].clone(),
-                                (0..ny)
-                                    .map(|y| out.index.dimension_scores[[r, y, d]])
-                                    .collect(),
-                            )
-                        })
-                        .collect();
-                    match rurban_grey::grey_report(
-                        "composite",
-                        &reference,
-                        &compare,
-                        norm,
-                        a.grey.rho,
-                    ) {
-                        Ok(result) => regions.push(RegionGrey {
-                            region: region.clone(),
-                            result,
-                        }),
-                        Err(e) => warnings.push(format!(
-                            "grey relational analysis of region '{region}' skipped: {e}"
-                        )),
-                    }
-                }
-                res.grey = Some(GreyAnalysis {
-                    mean: Some(mean),
-                    regions,
-                });
-            }
-            Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
-        }
+    let mut cx = RunContext {
+        out,
+        groups,
+        warnings,
+    };
+    for step in STEPS {
+        progress(step.step());
+        step.run(&mut cx, &mut res);
     }
     res
+}
+
+fn analysis_of(s: &rurban_results::Summary) -> Option<&Analysis> {
+    s.analysis.as_ref()
+}
+
+/// Clusters of the regions' composite series (tiers).
+pub struct Clusters;
+
+impl AnalysisStep for Clusters {
+    fn id(&self) -> &'static str {
+        "cluster"
+    }
+    fn step(&self) -> Step {
+        Step::Cluster
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        if a.cluster.enabled {
+            match cluster_regions(out, a) {
+                Ok(c) => {
+                    warnings.extend(c.warnings.iter().map(|w| format!("cluster analysis: {w}")));
+                    res.cluster = Some(c);
+                }
+                Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.cluster.as_ref())
+            .map(rurban_results::table::clusters)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Kernel density of the composite per year.
+pub struct Density;
+
+impl AnalysisStep for Density {
+    fn id(&self) -> &'static str {
+        "kde"
+    }
+    fn step(&self) -> Step {
+        Step::Kde
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let ny = out.index.composite.dim().1;
+        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        if a.kde.enabled
+            && let (Ok(kernel), Ok(bandwidth)) =
+                (kernel(&a.kde.kernel), bandwidth(&a.kde.bandwidth))
+        {
+            let data: Vec<(String, Vec<f64>)> = (0..ny)
+                .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
+                .collect();
+            let opts = KdeOptions {
+                kernel,
+                bandwidth,
+                grid_n: a.kde.grid_n,
+                grid_range: None,
+                binned: false,
+            };
+            match rurban_kde::kde(&data, &opts) {
+                Ok(k) => res.kde = Some(k),
+                Err(e) => warnings.push(format!("kernel density skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.kde.as_ref())
+            .map(rurban_results::table::kde)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Disparity of the composite and of each dimension per year.
+pub struct Disparity;
+
+impl AnalysisStep for Disparity {
+    fn id(&self) -> &'static str {
+        "disparity"
+    }
+    fn step(&self) -> Step {
+        Step::Disparity
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, groups, warnings) = (cx.out, &cx.groups, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        if a.disparity.enabled {
+            let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
+                (0..ny)
+                    .map(|y| {
+                        (
+                            (years[y].clone()),
+                            (0..nr).map(|r| series(r, y)).collect(),
+                            groups.clone(),
+                        )
+                    })
+                    .collect()
+            };
+            let ddof = a.disparity.ddof;
+            let composite = disparity_by_year(
+                "composite",
+                &by_year(&|r, y| out.index.composite[[r, y]]),
+                ddof,
+                warnings,
+            );
+            match composite {
+                Ok(composite) => {
+                    let mut dims = Vec::new();
+                    for (d, id) in out.model.dimensions.iter().enumerate() {
+                        let input = by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
+                        match disparity_by_year(
+                            &format!("dimension '{id}'"),
+                            &input,
+                            ddof,
+                            warnings,
+                        ) {
+                            Ok(rep) => dims.push((id.clone(), rep)),
+                            Err(e) => {
+                                warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
+                            }
+                        }
+                    }
+                    res.disparity = Some(DisparityAnalysis {
+                        composite,
+                        dimensions: OrderedMap(dims),
+                    });
+                }
+                Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.disparity.as_ref())
+            .map(rurban_results::table::disparity)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Sigma and beta convergence of the composite.
+pub struct Convergence;
+
+impl AnalysisStep for Convergence {
+    fn id(&self) -> &'static str {
+        "convergence"
+    }
+    fn step(&self) -> Step {
+        Step::Convergence
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        if a.convergence.enabled {
+            let rows: Vec<(&str, i64, f64)> = (0..nr)
+                .flat_map(|r| (0..ny).map(move |y| (r, y)))
+                .map(|(r, y)| {
+                    (
+                        out.panel.regions[r].as_str(),
+                        out.panel.years[y],
+                        out.index.composite[[r, y]],
+                    )
+                })
+                .collect();
+            match rurban_convergence::convergence_report(&rows) {
+                Ok(c) => {
+                    warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
+                    res.convergence = Some(c);
+                }
+                Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, _: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        // Written as convergence.json, not as a table.
+        Vec::new()
+    }
+}
+
+/// Grey relational analysis of the dimensions against the composite.
+pub struct Grey;
+
+impl AnalysisStep for Grey {
+    fn id(&self) -> &'static str {
+        "grey"
+    }
+    fn step(&self) -> Step {
+        Step::Grey
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        if a.grey.enabled
+            && let Ok(norm) = a.grey.normalization.parse::<Normalization>()
+        {
+            let nd = out.model.dimensions.len();
+            let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
+            let reference: Vec<f64> = (0..ny)
+                .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
+                .collect();
+            let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                .map(|d| {
+                    (
+                        out.model.dimensions[d].clone(),
+                        (0..ny)
+                            .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
+                            .collect(),
+                    )
+                })
+                .collect();
+            match rurban_grey::grey_report("composite", &reference, &compare, norm, a.grey.rho) {
+                Ok(mean) => {
+                    let mut regions = Vec::new();
+                    for (r, region) in out.panel.regions.iter().enumerate() {
+                        let reference: Vec<f64> = out.index.composite.row(r).to_vec();
+                        let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                            .map(|d| {
+                                (
+                                    out.model.dimensions[d].clone(),
+                                    (0..ny)
+                                        .map(|y| out.index.dimension_scores[[r, y, d]])
+                                        .collect(),
+                                )
+                            })
+                            .collect();
+                        match rurban_grey::grey_report(
+                            "composite",
+                            &reference,
+                            &compare,
+                            norm,
+                            a.grey.rho,
+                        ) {
+                            Ok(result) => regions.push(RegionGrey {
+                                region: region.clone(),
+                                result,
+                            }),
+                            Err(e) => warnings.push(format!(
+                                "grey relational analysis of region '{region}' skipped: {e}"
+                            )),
+                        }
+                    }
+                    res.grey = Some(GreyAnalysis {
+                        mean: Some(mean),
+                        regions,
+                    });
+                }
+                Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.grey.as_ref())
+            .map(rurban_results::table::grey)
+            .into_iter()
+            .collect()
+    }
 }
 
 /// Clusters the regions on their composite series (one feature per year).
@@ -370,4 +525,26 @@ fn disparity_by_year(
         ));
     }
     Ok(DisparityReport { ddof, groups })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chain announces the progress steps after loading and scoring, in
+    /// the order of `Step::ALL`, and each step's id is its key in the
+    /// summary's `analysis` object.
+    #[test]
+    fn steps_follow_the_progress_order_and_the_summary_keys() {
+        let steps: Vec<Step> = STEPS.iter().map(|s| s.step()).collect();
+        assert_eq!(steps, Step::ALL[2..]);
+        let ids: Vec<&str> = STEPS.iter().map(|s| s.id()).collect();
+        assert_eq!(ids, ["cluster", "kde", "disparity", "convergence", "grey"]);
+        let empty = serde_json::to_value(Analysis {
+            cluster: None,
+            ..Analysis::default()
+        })
+        .unwrap();
+        assert_eq!(empty, serde_json::json!({}));
+    }
 }

@@ -208,7 +208,11 @@ pub fn convergence_json(c: &ConvergenceReport) -> Option<Vec<u8>> {
 /// per result table, `convergence.json` and `summary.json`.
 pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
-    for t in table::all(s) {
+    let index_tables = table::weights(s).into_iter().chain([table::scores(s)]);
+    let step_tables = crate::analysis::STEPS
+        .iter()
+        .flat_map(|step| step.tables(s));
+    for t in index_tables.chain(step_tables) {
         files.add(format!("{}.csv", t.name), table_csv(&t));
     }
     if let Some(c) = s.analysis.as_ref().and_then(|a| a.convergence.as_ref())

@@ -245,18 +245,3 @@ pub fn grey(g: &GreyAnalysis) -> Table {
     }
     t
 }
-
-/// Every table of a summary, in the order `rurban run` writes them:
-/// weights, scores, clusters, kde, disparity, grey (those that are there).
-pub fn all(s: &Summary) -> Vec<Table> {
-    let mut out = Vec::new();
-    out.extend(weights(s));
-    out.push(scores(s));
-    if let Some(a) = &s.analysis {
-        out.extend(a.cluster.as_ref().map(clusters));
-        out.extend(a.kde.as_ref().map(kde));
-        out.extend(a.disparity.as_ref().map(disparity));
-        out.extend(a.grey.as_ref().map(grey));
-    }
-    out
-}
