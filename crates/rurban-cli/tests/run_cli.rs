@@ -959,3 +959,51 @@ fn files_that_do_not_exist() {
     o.error(&["gone.csv"]);
     assert_no_outputs(&out);
 }
+
+/// Two pairs of regions with identical composite series give k-means two
+/// distinct points: asked for k = 3 it finds 2 clusters, and says so both in
+/// the run's warnings and in the cluster result of summary.json.
+#[test]
+fn cluster_warnings_reach_the_summary() {
+    let dir = TempDir::new("run-cluster-warning");
+    let data = dir.join("panel.csv");
+    std::fs::write(
+        &data,
+        "region,year,x\nA,2020,1\nA,2021,2\nB,2020,1\nB,2021,2\nC,2020,5\nC,2021,6\nD,2020,5\nD,2021,6\n",
+    )
+    .unwrap();
+    let spec = dir.join("spec.toml");
+    std::fs::write(
+        &spec,
+        "name = \"Pairs\"\ndata = \"panel.csv\"\n\n[method]\nweighting = \"equal\"\n\n\
+         [analysis.cluster]\nmethod = \"kmeans\"\nk = 3\n\n\
+         [[dimension]]\nid = \"d\"\n\n[[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\n",
+    )
+    .unwrap();
+    let (_out_dir, out) = run_ok(&spec);
+    let s = summary(&out);
+    let cluster = &s["analysis"]["cluster"];
+    let labels: Vec<u64> = cluster["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["cluster"].as_u64().unwrap())
+        .collect();
+    assert_eq!(labels[0], labels[1]);
+    assert_eq!(labels[2], labels[3]);
+    assert_ne!(labels[0], labels[2]);
+    let own = cluster["warnings"].as_array().expect("cluster warnings");
+    assert_eq!(own.len(), 1);
+    let w = own[0].as_str().unwrap();
+    assert!(w.contains("2 non-empty cluster(s) instead of k = 3"), "{w}");
+    let all: Vec<&str> = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        all.contains(&format!("cluster analysis: {w}").as_str()),
+        "{all:?}"
+    );
+}

@@ -55,6 +55,38 @@ impl Serialize for Merge {
     }
 }
 
+/// Reads `[a, b, height, size]`; a row of another length, or a cluster id
+/// or size that is not a non-negative whole number, is an error saying so
+/// (a height of `null` is read as NaN, for the reader to judge).
+impl<'de> serde::Deserialize<'de> for Merge {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let cells: Vec<rurban_serde::Num> = serde::Deserialize::deserialize(d)?;
+        if cells.len() != 4 {
+            return Err(D::Error::custom(rurban_serde::inconsistent(format!(
+                "should be [a, b, height, size], found {} item(s)",
+                cells.len()
+            ))));
+        }
+        let id = |i: usize, what: &str| {
+            let v = cells[i].0;
+            if v.fract() == 0.0 && (0.0..9.0e15).contains(&v) {
+                Ok(v as usize)
+            } else {
+                Err(D::Error::custom(rurban_serde::inconsistent(format!(
+                    "has {what} {v}, which is not a non-negative whole number"
+                ))))
+            }
+        };
+        Ok(Merge {
+            a: id(0, "cluster id")?,
+            b: id(1, "cluster id")?,
+            height: cells[2].0,
+            size: id(3, "size")?,
+        })
+    }
+}
+
 /// Condensed Euclidean distance matrix (as `scipy.spatial.distance.pdist`):
 /// `d(i, j)` for `i < j` at position `n i - i (i + 1) / 2 + j - i - 1`.
 ///

@@ -27,7 +27,7 @@ mod params;
 mod prep;
 
 use ndarray::ArrayView2;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use hierarchy::{Linkage, Merge, fcluster_maxclust, linkage, pdist_euclidean};
 pub use kmeans::{DEFAULT_SEED, KMeansFit, N_RUNS, kmeans, renumber, within_sum_of_squares};
@@ -196,18 +196,21 @@ impl ClusterOptions {
 }
 
 /// Cluster and tier of one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowCluster {
     /// The row's label.
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub label: String,
     /// Cluster number, `1..=m`.
+    #[serde(deserialize_with = "rurban_serde::count")]
     pub cluster: usize,
     /// Tier, `1..=m`, 1 = highest mean of the original features.
+    #[serde(deserialize_with = "rurban_serde::count")]
     pub tier: usize,
 }
 
 /// Result of [`cluster`]; serialises to the contract's JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterResult {
     /// Method used.
     pub method: Method,
@@ -216,14 +219,15 @@ pub struct ClusterResult {
     /// One entry per row, in row order.
     pub labels: Vec<RowCluster>,
     /// k-means only: sum of squared distances of the rows to their cluster means.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inertia: Option<f64>,
     /// Hierarchical methods only: the dendrogram in SciPy's convention.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merges: Option<Vec<Merge>>,
-    /// Notes for the user (e.g. fewer clusters than `k`); not part of the
-    /// method's JSON object, for the caller's `warnings` array.
-    #[serde(skip)]
+    /// Notes for the user (e.g. fewer clusters than `k`). Written only when
+    /// there are any, as the `warnings` array that closes the document
+    /// (where `rurban cluster` puts its warnings anyway).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 

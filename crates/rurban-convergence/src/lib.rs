@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use thiserror::Error;
 
@@ -100,11 +100,13 @@ pub enum ConvergenceError {
 }
 
 /// The coefficient of variation of one year.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SigmaPoint {
     /// Year.
+    #[serde(deserialize_with = "rurban_serde::whole")]
     pub year: i64,
     /// `s / mean` across regions (ddof 1).
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub cv: f64,
 }
 
@@ -193,26 +195,46 @@ fn two_sided_p(t: f64, df: f64) -> f64 {
 }
 
 /// The absolute beta convergence result (the `"beta"` object of the JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Beta {
     /// Slope of growth on the log initial level.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub b: f64,
-    /// Standard error of `b`.
+    /// Standard error of `b` (NaN when a summary leaves it out).
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub se: f64,
     /// t statistic.
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub t: f64,
     /// Two-sided p value (Student t, `n - 2` df).
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub p: f64,
     /// R^2 of the regression.
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub r2: f64,
     /// Convergence speed; `None` when `b >= 0` or `1 + b (T - t0) <= 0`.
+    #[serde(default)]
     pub lambda: Option<f64>,
     /// `ln 2 / lambda`; `None` whenever `lambda` is.
+    #[serde(default)]
     pub half_life: Option<f64>,
-    /// Number of regions in the regression.
+    /// Number of regions in the regression (0 when a summary leaves it out).
+    #[serde(default)]
     pub n: usize,
-    /// Intercept `a` (not part of the JSON).
-    #[serde(skip)]
+    /// Intercept `a` (not part of the JSON; NaN when read from JSON).
+    #[serde(skip, default = "rurban_serde::nan")]
     pub intercept: f64,
     /// First year `t0` (not part of the JSON).
     #[serde(skip)]
@@ -220,20 +242,34 @@ pub struct Beta {
     /// Last year `T` (not part of the JSON).
     #[serde(skip)]
     pub last_year: i64,
+    /// The intercept as a summary written elsewhere states it (`a`, or
+    /// `intercept`). Only read, never written: the contract's `beta` has
+    /// no intercept, and [`convergence_report`] leaves this `None` and
+    /// keeps the intercept in `intercept`.
+    #[serde(
+        rename = "a",
+        alias = "intercept",
+        default,
+        skip_serializing,
+        deserialize_with = "rurban_serde::opt_number"
+    )]
+    pub stated_intercept: Option<f64>,
 }
 
 /// The `rurban convergence` report.
 ///
 /// Serialises to `{"sigma": [...], "beta": {...}}`; `warnings` is not
 /// serialised here: the caller moves it into the document's `"warnings"`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConvergenceReport {
     /// CV per year, years ascending.
     pub sigma: Vec<SigmaPoint>,
     /// Absolute beta convergence.
     pub beta: Beta,
-    /// Regions left out of the beta regression, one message each.
-    #[serde(skip)]
+    /// Regions left out of the beta regression, one message each. Written
+    /// only when there are any, as the `warnings` array that closes the
+    /// document (where `rurban convergence` puts its warnings anyway).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
@@ -396,6 +432,7 @@ fn beta_of(p: &Panel) -> Result<(Beta, Vec<String>), ConvergenceError> {
             intercept: fit.a,
             first_year: first,
             last_year: last,
+            stated_intercept: None,
         },
         warnings,
     ))

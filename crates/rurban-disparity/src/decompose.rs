@@ -46,11 +46,13 @@ pub(crate) fn split<S: AsRef<str>>(
 }
 
 /// Theil index decomposed into within- and between-group parts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct TheilDecomposition {
     /// `sum_g s_g T_g`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub within: f64,
     /// `sum_g s_g ln(mu_g / mu)`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub between: f64,
 }
 

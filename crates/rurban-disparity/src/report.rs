@@ -1,7 +1,7 @@
 //! The contract-level report of `rurban disparity`.
 
-use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::decompose::{Dagum, TheilDecomposition, dagum_of, split, theil_decomposition_of};
 use crate::measures::{check_positive, gini_sorted, mean_unchecked, std_with};
@@ -22,33 +22,66 @@ impl Serialize for KeyedValues {
     }
 }
 
+impl<'de> Deserialize<'de> for KeyedValues {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = KeyedValues;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyedValues, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, rurban_serde::Num>()? {
+                    out.push((k, v.0));
+                }
+                Ok(KeyedValues(out))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
 /// One pair of sub-groups in the JSON: `a` has the larger mean.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DagumPair {
     /// Sub-group with the larger mean (the first in group order if equal).
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub a: String,
     /// The other sub-group.
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub b: String,
     /// Between-group Gini `G_ab`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub gini: f64,
     /// Relative economic affluence `D_ab`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub d: f64,
 }
 
 /// The `"dagum"` object of the JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DagumReport {
     /// Gini of the group (= within + between + transvariation).
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub total: f64,
     /// Within-sub-group contribution `G_w`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub within: f64,
     /// Net between-sub-group contribution `G_nb`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub between: f64,
     /// Transvariation `G_t`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub transvariation: f64,
     /// `{sub-group: G_jj}` in sub-group order.
+    #[serde(default)]
     pub within_groups: KeyedValues,
     /// Every unordered pair of sub-groups once.
+    #[serde(default)]
     pub between_groups: Vec<DagumPair>,
 }
 
@@ -75,34 +108,50 @@ impl From<&Dagum> for DagumReport {
 }
 
 /// Measures for one group (one value of `--by`, or `"all"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
     /// Group key.
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub key: String,
-    /// Number of values.
+    /// Number of values (0 when a summary leaves it out).
+    #[serde(default)]
     pub n: usize,
     /// Mean.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub mean: f64,
-    /// Standard deviation with the report's ddof.
+    /// Standard deviation with the report's ddof (NaN when a summary leaves it out).
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub std: f64,
     /// `std / mean`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub cv: f64,
-    /// Theil T index.
+    /// Theil T index (NaN, written as null, when undefined).
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub theil: f64,
     /// Gini coefficient.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub gini: f64,
     /// Theil decomposition (only with sub-groups).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theil_decomposition: Option<TheilDecomposition>,
     /// Dagum decomposition (only with sub-groups).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dagum: Option<DagumReport>,
 }
 
+fn one() -> u8 {
+    1
+}
+
 /// The whole `rurban disparity` JSON document (without `"warnings"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisparityReport {
-    /// Delta degrees of freedom used for `std` (0 or 1).
+    /// Delta degrees of freedom used for `std` (0 or 1; 1 when a summary
+    /// leaves it out).
+    #[serde(default = "one")]
     pub ddof: u8,
     /// One entry per group, in the order given.
     pub groups: Vec<GroupReport>,

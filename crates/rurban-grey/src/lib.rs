@@ -27,7 +27,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 mod params;
@@ -329,26 +329,34 @@ pub fn competition_ranks(grades: &[f64]) -> Vec<usize> {
 }
 
 /// Grade and rank of one compared sequence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grade {
     /// Sequence (column) name.
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub column: String,
     /// Grey relational grade `r_i`.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub grade: f64,
     /// Competition rank, 1 = largest grade.
     pub rank: usize,
 }
 
 /// The `rurban grey` JSON document (without `"warnings"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GreyReport {
-    /// Distinguishing coefficient used.
+    /// Distinguishing coefficient used (NaN when a summary leaves it out).
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub rho: f64,
     /// Normalisation used.
+    #[serde(default)]
     pub normalization: Normalization,
     /// One entry per compared sequence, in the order given.
     pub grades: Vec<Grade>,
     /// `xi_i(k)`: one row per compared sequence, one column per point.
+    #[serde(default, deserialize_with = "rurban_serde::number_rows")]
     pub coefficients: Vec<Vec<f64>>,
 }
 

@@ -3,11 +3,13 @@
 use serde::Serialize;
 
 /// A local maximum of the density on the grid.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct Peak {
     /// Grid point of the peak.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub x: f64,
     /// Density at the peak.
+    #[serde(deserialize_with = "rurban_serde::number")]
     pub density: f64,
 }
 

@@ -30,7 +30,7 @@ mod kernel;
 mod params;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use bandwidth::{Bandwidth, quantile_type7, sample_std, scale_a, select_bandwidth};
 pub use density::{density_binned, density_exact};
@@ -161,35 +161,57 @@ impl Default for KdeOptions {
 }
 
 /// The estimate for one group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupDensity {
     /// Group key (`"all"` when there is no grouping).
+    #[serde(deserialize_with = "rurban_serde::key")]
     pub key: String,
-    /// Number of values.
+    /// Number of values (0 when a summary leaves it out).
+    #[serde(default)]
     pub n: usize,
     /// Bandwidth `h` used.
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub bandwidth: f64,
     /// Grid points (the same for every group).
+    #[serde(deserialize_with = "rurban_serde::numbers")]
     pub x: Vec<f64>,
     /// Density at each grid point.
+    #[serde(deserialize_with = "rurban_serde::numbers")]
     pub density: Vec<f64>,
     /// Interior local maxima of at least 1% of the highest density.
+    #[serde(default)]
     pub peaks: Vec<Peak>,
-    /// Grid point of the largest density (first on ties).
+    /// Grid point of the largest density (first on ties); read as NaN
+    /// when a summary leaves it out.
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub mode: f64,
-    /// Largest density value.
+    /// Largest density value (NaN when a summary leaves it out).
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub peak_height: f64,
     /// Grid width of the region where the density is at least 5% of its maximum.
+    #[serde(
+        default = "rurban_serde::nan",
+        deserialize_with = "rurban_serde::number"
+    )]
     pub spread: f64,
 }
 
 /// Result of [`kde`]; serialises to the contract's JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KdeResult {
     /// Kernel used: `"gaussian"` or `"epanechnikov"`.
     pub kernel: Kernel,
     /// `"silverman"`, `"scott"` or `"fixed"`.
-    pub bandwidth_rule: &'static str,
+    pub bandwidth_rule: String,
     /// One entry per group, in input order.
     pub groups: Vec<GroupDensity>,
 }
@@ -255,7 +277,7 @@ fn estimate(groups: &[(String, Vec<f64>)], options: &KdeParams) -> Result<KdeRes
 
     Ok(KdeResult {
         kernel,
-        bandwidth_rule: rule.rule_name(),
+        bandwidth_rule: rule.rule_name().to_string(),
         groups: out,
     })
 }

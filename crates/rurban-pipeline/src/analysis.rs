@@ -9,77 +9,14 @@
 
 use std::collections::HashMap;
 
-use rurban_convergence::ConvergenceReport;
 use rurban_core::spec::AnalysisSpec;
 use rurban_core::{ReadOptions, Spec, Table, table::IdColumn};
 use rurban_disparity::{Ddof, DisparityReport, GroupInput};
-use rurban_grey::GreyReport;
-use rurban_kde::{Fit, KdeResult};
-use serde::Serialize;
+use rurban_kde::Fit;
 
 use crate::{PipelineError, RunOutput, Step};
 
-/// Disparity of the composite and of each dimension score, per year.
-#[derive(Debug, Clone, Serialize)]
-pub struct DisparityAnalysis {
-    /// The composite, by year (with the group decompositions when groups are given).
-    pub composite: DisparityReport,
-    /// Each dimension score, by year.
-    pub dimensions: indexmap_like::OrderedMap<DisparityReport>,
-}
-
-/// Grey relational analysis of the dimensions against the composite.
-#[derive(Debug, Clone, Serialize)]
-pub struct GreyAnalysis {
-    /// On the yearly means across regions (the province-level series).
-    pub mean: GreyReport,
-    /// For each region, on its own series.
-    pub regions: Vec<RegionGrey>,
-}
-
-/// One region's grey relational analysis.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionGrey {
-    pub region: String,
-    pub result: GreyReport,
-}
-
-/// Every analysis result of a run (absent when switched off or skipped).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Analysis {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kde: Option<KdeResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disparity: Option<DisparityAnalysis>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub convergence: Option<ConvergenceReport>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grey: Option<GreyAnalysis>,
-    /// Region -> group, when a groups file was given.
-    #[serde(skip)]
-    pub groups: Option<Vec<String>>,
-}
-
-/// A JSON object that keeps insertion order.
-pub mod indexmap_like {
-    use serde::ser::{Serialize, SerializeMap, Serializer};
-
-    /// `(key, value)` pairs serialised as a JSON object, in order.
-    #[derive(Debug, Clone, Default)]
-    pub struct OrderedMap<V>(pub Vec<(String, V)>);
-
-    impl<V: Serialize> Serialize for OrderedMap<V> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(self.0.len()))?;
-            for (k, v) in &self.0 {
-                m.serialize_entry(k, v)?;
-            }
-            m.end()
-        }
-    }
-}
+pub use rurban_results::{Analysis, DisparityAnalysis, GreyAnalysis, OrderedMap, RegionGrey};
 
 /// Reads the region -> group file of `[analysis] groups`, in panel region order.
 pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>>, PipelineError> {
@@ -130,6 +67,37 @@ pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>
     Ok(Some(out))
 }
 
+/// The context every analysis step runs in: the run so far (scores and
+/// panel), the region groups, and where warnings go.
+pub struct RunContext<'a> {
+    /// The run: spec, panel, index and scores.
+    pub out: &'a RunOutput,
+    /// Region -> group, when a groups file was given.
+    pub groups: Option<Vec<String>>,
+    /// Warnings of the run; a step that cannot run on the data adds one.
+    pub warnings: &'a mut Vec<String>,
+}
+
+/// One step of the analysis chain. Adding an analysis means one type
+/// implementing this (plus its field in [`Analysis`], its tables in
+/// `rurban_results::table` and its report section), listed in [`STEPS`].
+pub trait AnalysisStep: Sync {
+    /// The key of the step's result in `summary.json`'s `analysis`.
+    fn id(&self) -> &'static str;
+    /// The progress step announced before it runs (its label is the
+    /// progress line).
+    fn step(&self) -> Step;
+    /// Runs the step when the spec switches it on, storing its typed
+    /// result in `into`; failures on the data become warnings.
+    fn run(&self, cx: &mut RunContext<'_>, into: &mut Analysis);
+    /// The result tables the step contributes to a summary (written as CSV
+    /// by the pipeline, as worksheets by the report).
+    fn tables(&self, summary: &rurban_results::Summary) -> Vec<rurban_results::Table>;
+}
+
+/// The analysis chain, in order.
+pub const STEPS: [&dyn AnalysisStep; 5] = [&Clusters, &Density, &Disparity, &Convergence, &Grey];
+
 /// Runs the analysis chain on a run's scores. Failures of individual steps
 /// become warnings.
 pub fn analyse(
@@ -138,148 +106,281 @@ pub fn analyse(
     warnings: &mut Vec<String>,
     progress: &dyn Fn(Step),
 ) -> Analysis {
-    let a: &AnalysisSpec = &out.spec.analysis;
-    let (nr, ny) = out.index.composite.dim();
-    let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
     let mut res = Analysis {
         groups: groups.clone(),
         ..Analysis::default()
     };
-
-    progress(Step::Cluster);
-    if a.cluster.enabled {
-        match cluster_regions(out, a) {
-            Ok(v) => res.cluster = Some(v),
-            Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Kde);
-    if a.kde.enabled {
-        let data: Vec<(String, Vec<f64>)> = (0..ny)
-            .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
-            .collect();
-        match a.kde.params().and_then(|p| p.fit(&data)) {
-            Ok(k) => res.kde = Some(k),
-            Err(e) => warnings.push(format!("kernel density skipped: {e}")),
-        }
-    }
-
-    progress(Step::Disparity);
-    if a.disparity.enabled {
-        let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
-            (0..ny)
-                .map(|y| {
-                    (
-                        (years[y].clone()),
-                        (0..nr).map(|r| series(r, y)).collect(),
-                        groups.clone(),
-                    )
-                })
-                .collect()
-        };
-        let ddof = a.disparity.params().ddof();
-        let composite = disparity_by_year(
-            "composite",
-            &by_year(&|r, y| out.index.composite[[r, y]]),
-            ddof,
-            warnings,
-        );
-        match composite {
-            Ok(composite) => {
-                let mut dims = Vec::new();
-                for (d, id) in out.model.dimensions.iter().enumerate() {
-                    let input = by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
-                    match disparity_by_year(&format!("dimension '{id}'"), &input, ddof, warnings) {
-                        Ok(rep) => dims.push((id.clone(), rep)),
-                        Err(e) => {
-                            warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
-                        }
-                    }
-                }
-                res.disparity = Some(DisparityAnalysis {
-                    composite,
-                    dimensions: indexmap_like::OrderedMap(dims),
-                });
-            }
-            Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Convergence);
-    if a.convergence.enabled {
-        let rows: Vec<(&str, i64, f64)> = (0..nr)
-            .flat_map(|r| (0..ny).map(move |y| (r, y)))
-            .map(|(r, y)| {
-                (
-                    out.panel.regions[r].as_str(),
-                    out.panel.years[y],
-                    out.index.composite[[r, y]],
-                )
-            })
-            .collect();
-        match rurban_convergence::convergence_report(&rows) {
-            Ok(c) => {
-                warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
-                res.convergence = Some(c);
-            }
-            Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
-        }
-    }
-
-    progress(Step::Grey);
-    if a.grey.enabled {
-        let (norm, rho) = (a.grey.normalization, a.grey.rho.get());
-        let nd = out.model.dimensions.len();
-        let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
-        let reference: Vec<f64> = (0..ny)
-            .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
-            .collect();
-        let compare: Vec<(String, Vec<f64>)> = (0..nd)
-            .map(|d| {
-                (
-                    out.model.dimensions[d].clone(),
-                    (0..ny)
-                        .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
-                        .collect(),
-                )
-            })
-            .collect();
-        match rurban_grey::grey_report("composite", &reference, &compare, norm, rho) {
-            Ok(mean) => {
-                let mut regions = Vec::new();
-                for (r, region) in out.panel.regions.iter().enumerate() {
-                    let reference: Vec<f64> = out.index.composite.row(r).to_vec();
-                    let compare: Vec<(String, Vec<f64>)> = (0..nd)
-                        .map(|d| {
-                            (
-                                out.model.dimensions[d].clone(),
-                                (0..ny)
-                                    .map(|y| out.index.dimension_scores[[r, y, d]])
-                                    .collect(),
-                            )
-                        })
-                        .collect();
-                    match rurban_grey::grey_report("composite", &reference, &compare, norm, rho) {
-                        Ok(result) => regions.push(RegionGrey {
-                            region: region.clone(),
-                            result,
-                        }),
-                        Err(e) => warnings.push(format!(
-                            "grey relational analysis of region '{region}' skipped: {e}"
-                        )),
-                    }
-                }
-                res.grey = Some(GreyAnalysis { mean, regions });
-            }
-            Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
-        }
+    let mut cx = RunContext {
+        out,
+        groups,
+        warnings,
+    };
+    for step in STEPS {
+        progress(step.step());
+        step.run(&mut cx, &mut res);
     }
     res
 }
 
+fn analysis_of(s: &rurban_results::Summary) -> Option<&Analysis> {
+    s.analysis.as_ref()
+}
+
+/// Clusters of the regions' composite series (tiers).
+pub struct Clusters;
+
+impl AnalysisStep for Clusters {
+    fn id(&self) -> &'static str {
+        "cluster"
+    }
+    fn step(&self) -> Step {
+        Step::Cluster
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        if a.cluster.enabled {
+            match cluster_regions(out, a) {
+                Ok(c) => {
+                    warnings.extend(c.warnings.iter().map(|w| format!("cluster analysis: {w}")));
+                    res.cluster = Some(c);
+                }
+                Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.cluster.as_ref())
+            .map(rurban_results::table::clusters)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Kernel density of the composite per year.
+pub struct Density;
+
+impl AnalysisStep for Density {
+    fn id(&self) -> &'static str {
+        "kde"
+    }
+    fn step(&self) -> Step {
+        Step::Kde
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let ny = out.index.composite.dim().1;
+        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        if a.kde.enabled {
+            let data: Vec<(String, Vec<f64>)> = (0..ny)
+                .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
+                .collect();
+            match a.kde.params().and_then(|p| p.fit(&data)) {
+                Ok(k) => res.kde = Some(k),
+                Err(e) => warnings.push(format!("kernel density skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.kde.as_ref())
+            .map(rurban_results::table::kde)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Disparity of the composite and of each dimension per year.
+pub struct Disparity;
+
+impl AnalysisStep for Disparity {
+    fn id(&self) -> &'static str {
+        "disparity"
+    }
+    fn step(&self) -> Step {
+        Step::Disparity
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, groups, warnings) = (cx.out, &cx.groups, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        if a.disparity.enabled {
+            let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
+                (0..ny)
+                    .map(|y| {
+                        (
+                            (years[y].clone()),
+                            (0..nr).map(|r| series(r, y)).collect(),
+                            groups.clone(),
+                        )
+                    })
+                    .collect()
+            };
+            let ddof = a.disparity.params().ddof();
+            let composite = disparity_by_year(
+                "composite",
+                &by_year(&|r, y| out.index.composite[[r, y]]),
+                ddof,
+                warnings,
+            );
+            match composite {
+                Ok(composite) => {
+                    let mut dims = Vec::new();
+                    for (d, id) in out.model.dimensions.iter().enumerate() {
+                        let input = by_year(&|r, y| out.index.dimension_scores[[r, y, d]]);
+                        match disparity_by_year(
+                            &format!("dimension '{id}'"),
+                            &input,
+                            ddof,
+                            warnings,
+                        ) {
+                            Ok(rep) => dims.push((id.clone(), rep)),
+                            Err(e) => {
+                                warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
+                            }
+                        }
+                    }
+                    res.disparity = Some(DisparityAnalysis {
+                        composite,
+                        dimensions: OrderedMap(dims),
+                    });
+                }
+                Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.disparity.as_ref())
+            .map(rurban_results::table::disparity)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Sigma and beta convergence of the composite.
+pub struct Convergence;
+
+impl AnalysisStep for Convergence {
+    fn id(&self) -> &'static str {
+        "convergence"
+    }
+    fn step(&self) -> Step {
+        Step::Convergence
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        if a.convergence.enabled {
+            let rows: Vec<(&str, i64, f64)> = (0..nr)
+                .flat_map(|r| (0..ny).map(move |y| (r, y)))
+                .map(|(r, y)| {
+                    (
+                        out.panel.regions[r].as_str(),
+                        out.panel.years[y],
+                        out.index.composite[[r, y]],
+                    )
+                })
+                .collect();
+            match rurban_convergence::convergence_report(&rows) {
+                Ok(c) => {
+                    warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
+                    res.convergence = Some(c);
+                }
+                Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, _: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        // Written as convergence.json, not as a table.
+        Vec::new()
+    }
+}
+
+/// Grey relational analysis of the dimensions against the composite.
+pub struct Grey;
+
+impl AnalysisStep for Grey {
+    fn id(&self) -> &'static str {
+        "grey"
+    }
+    fn step(&self) -> Step {
+        Step::Grey
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let (out, warnings) = (cx.out, &mut *cx.warnings);
+        let a: &AnalysisSpec = &out.spec.analysis;
+        let (nr, ny) = out.index.composite.dim();
+        if a.grey.enabled {
+            let (norm, rho) = (a.grey.normalization, a.grey.rho.get());
+            let nd = out.model.dimensions.len();
+            let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
+            let reference: Vec<f64> = (0..ny)
+                .map(|y| mean_of(&|r| out.index.composite[[r, y]]))
+                .collect();
+            let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                .map(|d| {
+                    (
+                        out.model.dimensions[d].clone(),
+                        (0..ny)
+                            .map(|y| mean_of(&|r| out.index.dimension_scores[[r, y, d]]))
+                            .collect(),
+                    )
+                })
+                .collect();
+            match rurban_grey::grey_report("composite", &reference, &compare, norm, rho) {
+                Ok(mean) => {
+                    let mut regions = Vec::new();
+                    for (r, region) in out.panel.regions.iter().enumerate() {
+                        let reference: Vec<f64> = out.index.composite.row(r).to_vec();
+                        let compare: Vec<(String, Vec<f64>)> = (0..nd)
+                            .map(|d| {
+                                (
+                                    out.model.dimensions[d].clone(),
+                                    (0..ny)
+                                        .map(|y| out.index.dimension_scores[[r, y, d]])
+                                        .collect(),
+                                )
+                            })
+                            .collect();
+                        match rurban_grey::grey_report("composite", &reference, &compare, norm, rho)
+                        {
+                            Ok(result) => regions.push(RegionGrey {
+                                region: region.clone(),
+                                result,
+                            }),
+                            Err(e) => warnings.push(format!(
+                                "grey relational analysis of region '{region}' skipped: {e}"
+                            )),
+                        }
+                    }
+                    res.grey = Some(GreyAnalysis {
+                        mean: Some(mean),
+                        regions,
+                    });
+                }
+                Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
+            }
+        }
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        analysis_of(s)
+            .and_then(|a| a.grey.as_ref())
+            .map(rurban_results::table::grey)
+            .into_iter()
+            .collect()
+    }
+}
+
 /// Clusters the regions on their composite series (one feature per year).
-fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Value, String> {
+fn cluster_regions(
+    out: &RunOutput,
+    a: &AnalysisSpec,
+) -> Result<rurban_cluster::ClusterResult, String> {
     let params = a.cluster.params().with_column_names(
         out.panel
             .years
@@ -291,8 +392,7 @@ fn cluster_regions(out: &RunOutput, a: &AnalysisSpec) -> Result<serde_json::Valu
         labels: &out.panel.regions,
         data: out.index.composite.view(),
     };
-    let res = params.fit(&input).map_err(|e| e.to_string())?;
-    serde_json::to_value(&res).map_err(|e| e.to_string())
+    params.fit(&input).map_err(|e| e.to_string())
 }
 
 /// The disparity report of one series by year. A year with a score of 0
@@ -340,4 +440,26 @@ fn disparity_by_year(
         ddof: ddof.get(),
         groups,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chain announces the progress steps after loading and scoring, in
+    /// the order of `Step::ALL`, and each step's id is its key in the
+    /// summary's `analysis` object.
+    #[test]
+    fn steps_follow_the_progress_order_and_the_summary_keys() {
+        let steps: Vec<Step> = STEPS.iter().map(|s| s.step()).collect();
+        assert_eq!(steps, Step::ALL[2..]);
+        let ids: Vec<&str> = STEPS.iter().map(|s| s.id()).collect();
+        assert_eq!(ids, ["cluster", "kde", "disparity", "convergence", "grey"]);
+        let empty = serde_json::to_value(Analysis {
+            cluster: None,
+            ..Analysis::default()
+        })
+        .unwrap();
+        assert_eq!(empty, serde_json::json!({}));
+    }
 }

@@ -1,114 +1,11 @@
 //! The findings of a run in words, each sentence with the number it rests on.
 
-use serde::Serialize;
-
 use crate::RunOutput;
 use crate::analysis::Analysis;
-
-/// Trend of the mean composite over the years.
-#[derive(Debug, Clone, Serialize)]
-pub struct Trend {
-    /// OLS slope of the yearly mean composite on the year.
-    pub slope: f64,
-    /// OLS intercept.
-    pub intercept: f64,
-    /// Mean composite in the first year.
-    pub first_mean: f64,
-    /// Mean composite in the last year.
-    pub last_mean: f64,
-    /// Years in which the mean composite fell from the year before.
-    pub declines: Vec<i64>,
-    /// `rising`, `falling` or `flat` (slope exactly 0).
-    pub direction: &'static str,
-}
-
-/// Did regional gaps narrow?
-#[derive(Debug, Clone, Serialize)]
-pub struct DisparityFinding {
-    pub cv_first: f64,
-    pub cv_last: f64,
-    pub change: f64,
-    pub narrowed: bool,
-    pub gini_first: f64,
-    pub gini_last: f64,
-}
-
-/// Where the last year's inequality comes from (with a groups file).
-#[derive(Debug, Clone, Serialize)]
-pub struct Sources {
-    /// The year decomposed (the last year of the panel).
-    pub year: String,
-    /// Gini of the composite that year.
-    pub gini: f64,
-    /// Dagum within-group part.
-    pub within: f64,
-    /// Dagum net between-group part.
-    pub between: f64,
-    /// Dagum transvariation part.
-    pub transvariation: f64,
-    /// The same three as shares of the Gini.
-    pub within_share: f64,
-    pub between_share: f64,
-    pub transvariation_share: f64,
-}
-
-/// How the shape of the distribution moved.
-#[derive(Debug, Clone, Serialize)]
-pub struct Polarisation {
-    pub peaks_first: usize,
-    pub peaks_last: usize,
-    pub mode_first: f64,
-    pub mode_last: f64,
-    pub peak_height_first: f64,
-    pub peak_height_last: f64,
-    pub spread_first: f64,
-    pub spread_last: f64,
-}
-
-/// One dimension's grey relational grade.
-#[derive(Debug, Clone, Serialize)]
-pub struct DimensionGrade {
-    pub dimension: String,
-    pub grade: f64,
-    pub rank: usize,
-}
-
-/// Which dimension drives the composite.
-#[derive(Debug, Clone, Serialize)]
-pub struct GreyFinding {
-    pub leading: String,
-    pub leading_grade: f64,
-    pub base: String,
-    pub base_grade: f64,
-    pub ranking: Vec<DimensionGrade>,
-}
-
-/// A region's tier.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionTier {
-    pub region: String,
-    pub tier: u64,
-    pub cluster: u64,
-}
-
-/// All findings.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Findings {
-    /// The findings as sentences.
-    pub sentences: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trend: Option<Trend>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disparity: Option<DisparityFinding>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Sources>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub polarisation: Option<Polarisation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grey: Option<GreyFinding>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tiers: Vec<RegionTier>,
-}
+pub use rurban_results::findings::{
+    DimensionGrade, DisparityFinding, Findings, GreyFinding, Polarisation, RegionTier, Sources,
+    Trend,
+};
 
 /// OLS of y on x: (slope, intercept).
 fn ols(x: &[f64], y: &[f64]) -> (f64, f64) {
@@ -134,9 +31,7 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
     if ny == 0 || nr == 0 {
         return f;
     }
-    let means: Vec<f64> = (0..ny)
-        .map(|y| out.index.composite.column(y).sum() / nr as f64)
-        .collect();
+    let means: Vec<f64> = out.yearly.iter().map(|s| s.mean).collect();
     let (first, last) = (years[0], years[ny - 1]);
 
     if ny >= 2 {
@@ -171,7 +66,7 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
             first_mean: means[0],
             last_mean: means[ny - 1],
             declines,
-            direction,
+            direction: direction.to_string(),
         });
     }
 
@@ -274,9 +169,8 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
         });
     }
 
-    if let Some(g) = &analysis.grey {
-        let mut ranking: Vec<DimensionGrade> = g
-            .mean
+    if let Some(mean) = analysis.grey.as_ref().and_then(|g| g.mean.as_ref()) {
+        let mut ranking: Vec<DimensionGrade> = mean
             .grades
             .iter()
             .map(|x| DimensionGrade {
@@ -313,18 +207,12 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
         }
     }
 
-    if let Some(c) = &analysis.cluster
-        && let Some(labels) = c.get("labels").and_then(|l| l.as_array())
-    {
-        for l in labels {
+    if let Some(c) = &analysis.cluster {
+        for l in &c.labels {
             f.tiers.push(RegionTier {
-                region: l
-                    .get("label")
-                    .and_then(|x| x.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                tier: l.get("tier").and_then(|x| x.as_u64()).unwrap_or(0),
-                cluster: l.get("cluster").and_then(|x| x.as_u64()).unwrap_or(0),
+                region: l.label.clone(),
+                tier: l.tier,
+                cluster: l.cluster,
             });
         }
         let max_tier = f.tiers.iter().map(|t| t.tier).max().unwrap_or(0);
@@ -348,7 +236,7 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
             .collect();
         f.sentences.push(format!(
             "Clustering the regions' composite series ({}, k = {}) gives {}.",
-            c.get("method").and_then(|x| x.as_str()).unwrap_or(""),
+            c.method.name(),
             max_tier,
             parts.join("; ")
         ));

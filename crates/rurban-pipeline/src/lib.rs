@@ -141,7 +141,8 @@ pub struct RunOptions {
     pub data: Option<PathBuf>,
 }
 
-/// Everything a run computes.
+/// Everything a run computes. [`output::summary`] turns it into the typed
+/// summary that `summary.json`, the tables and the report are made from.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
     /// The specification that was run.
@@ -158,6 +159,8 @@ pub struct RunOutput {
     pub imputed: Vec<ImputedCell>,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
+    /// Statistics of the composite for each year.
+    pub yearly: Vec<rurban_results::YearStats>,
     /// Results of the analysis chain.
     pub analysis: analysis::Analysis,
     /// The findings in words.
@@ -367,6 +370,9 @@ pub fn run_with_progress(
         ));
     }
     let groups = analysis::read_groups(spec, &panel.regions)?;
+    let yearly = rurban_results::stats::yearly(&panel.years, panel.regions.len(), |r, y| {
+        index.composite[[r, y]]
+    });
     let mut out = RunOutput {
         spec: spec.clone(),
         data_file,
@@ -375,6 +381,7 @@ pub fn run_with_progress(
         index,
         imputed,
         warnings,
+        yearly,
         analysis: analysis::Analysis::default(),
         findings: findings::Findings::default(),
     };

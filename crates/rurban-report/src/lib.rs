@@ -1,4 +1,5 @@
-//! The report of a `rurban run`: renders the run's `summary.json` into one
+//! The report of a `rurban run`: renders the run's summary (the typed
+//! [`rurban_results::Summary`], or `summary.json` read into it) into one
 //! self-contained `report.html` and into `results.xlsx`.
 //!
 //! * [`render_html`] writes a single HTML document with inline CSS and inline
@@ -14,10 +15,13 @@
 //! Both tolerate a summary whose `analysis` or `findings` sections (or parts
 //! of them) are absent: what is there is rendered, and the report names the
 //! sections that were not run. A section that is present but malformed is an
-//! error naming the field.
+//! error naming the field; parts that contradict each other (a score of an
+//! unknown region, a year listed twice, merges that do not build a tree)
+//! are errors too.
 //!
 //! The charts compute little of their own; what they do compute:
-//! * the yearly mean composite, `mean_r x_ry` over regions with a value;
+//! * the yearly mean composite, `mean_r x_ry` over regions with a value
+//!   (`rurban_results::stats::yearly`, the same statistics the run prints);
 //! * beta convergence points `ln x_r,t0` and `g_r = ln(x_r,T / x_r,t0) / (T - t0)`
 //!   from the composite scores, and, when the summary carries only the slope
 //!   `b`, the OLS intercept `a = mean(g) - b mean(ln x0)`;
@@ -35,9 +39,9 @@ mod charts;
 mod draw;
 mod fmt;
 mod html;
-mod json;
 pub mod maps;
 mod model;
+mod read;
 mod xlsx;
 
 #[cfg(test)]
@@ -84,6 +88,23 @@ pub enum ReportError {
     Xlsx(String),
 }
 
+/// Reads a run's `summary.json` (as JSON) into the typed summary; an error
+/// names the field and what is wrong with it.
+pub fn read_summary(summary: &serde_json::Value) -> Result<rurban_results::Summary, ReportError> {
+    read::summary(summary)
+}
+
+/// Renders a typed summary as one self-contained HTML document (see
+/// [`render_html`]).
+pub fn render_html_summary(summary: &rurban_results::Summary) -> Result<String, ReportError> {
+    html::page(&model::Summary::check(summary)?)
+}
+
+/// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).
+pub fn render_xlsx_summary(summary: &rurban_results::Summary) -> Result<Vec<u8>, ReportError> {
+    xlsx::workbook(&model::Summary::check(summary)?, summary)
+}
+
 /// Renders a run's `summary.json` as one self-contained HTML document.
 ///
 /// The figures are `<figure id="fig-...">` elements whose `<svg>` has the id
@@ -91,12 +112,10 @@ pub enum ReportError {
 /// fig-kde, fig-disparity, fig-dagum (only with groups), fig-beta, fig-grey,
 /// fig-dendrogram, each present when its data is.
 pub fn render_html(summary: &serde_json::Value) -> Result<String, ReportError> {
-    let s = model::Summary::parse(summary)?;
-    html::page(&s)
+    render_html_summary(&read::summary(summary)?)
 }
 
 /// Renders a run's `summary.json` as an XLSX workbook (the file's bytes).
 pub fn render_xlsx(summary: &serde_json::Value) -> Result<Vec<u8>, ReportError> {
-    let s = model::Summary::parse(summary)?;
-    xlsx::workbook(&s)
+    render_xlsx_summary(&read::summary(summary)?)
 }

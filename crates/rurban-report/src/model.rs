@@ -1,15 +1,14 @@
-//! The summary, read from JSON into typed parts. Everything `rurban run`
-//! always writes is required; every analysis section is optional, but a
-//! section that is present must have the contract's shape.
+//! The report's view of a run's typed summary ([`rurban_results::Summary`]):
+//! checked for consistency (every score's region and year known, no
+//! region-year twice, merges that build a tree, ...), the scores put on the
+//! region x year grid, and each section in the form the charts and tables
+//! draw from. Every analysis section is optional.
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use rurban_results as res;
 
 use crate::ReportError;
-use crate::json::{
-    arr, count, index, int, join, key, nums, obj, opt, opt_num, opt_str, req, req_num, string,
-};
 
 /// One indicator of the index system.
 #[derive(Debug, Clone)]
@@ -208,6 +207,8 @@ pub(crate) struct Summary {
     /// dims[d][r][y], NaN where absent.
     pub dims: Vec<Vec<Vec<f64>>>,
     pub imputed: usize,
+    /// Statistics of the composite per year.
+    pub yearly: Vec<res::YearStats>,
     pub warnings: Vec<String>,
     pub analysis_present: bool,
     pub analysis: Analysis,
@@ -215,181 +216,135 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
-    /// Parses and checks a summary.
-    pub fn parse(v: &Value) -> Result<Summary, ReportError> {
-        let top = v.as_object().ok_or_else(|| ReportError::Invalid {
-            path: "(top level)".into(),
-            expected: "an object",
-            found: crate::json::describe(v),
-        })?;
-        let name = opt_str(top, "", "name")?.unwrap_or_else(|| "Composite index".into());
-        let spec = opt_str(top, "", "spec")?;
-        let data = opt_str(top, "", "data")?;
-        let method = match opt(top, "method") {
-            None => Method::default(),
-            Some(m) => {
-                let m = obj(m, "method")?;
-                Method {
-                    weighting: opt_str(m, "method", "weighting")?,
-                    scope: opt_str(m, "method", "scope")?,
-                    shift: opt_num(m, "method", "shift")?,
-                    impute: opt_str(m, "method", "impute")?,
-                }
-            }
-        };
+    /// Reads and checks a summary given as JSON.
+    #[cfg(test)]
+    pub fn parse(v: &serde_json::Value) -> Result<Summary, ReportError> {
+        Summary::check(&crate::read::summary(v)?)
+    }
 
-        let regions_v = arr(req(top, "", "regions")?, "regions")?;
-        if regions_v.is_empty() {
-            return Err(ReportError::Inconsistent(
-                "`regions` is empty: there is nothing to report".into(),
-            ));
+    /// Checks a typed summary and builds the report's view of it.
+    pub fn check(s: &res::Summary) -> Result<Summary, ReportError> {
+        let inconsistent = |m: String| Err(ReportError::Inconsistent(m));
+        if s.regions.is_empty() {
+            return inconsistent("`regions` is empty: there is nothing to report".into());
         }
-        let mut regions = Vec::with_capacity(regions_v.len());
-        let mut region_ix = HashMap::new();
-        for (i, r) in regions_v.iter().enumerate() {
-            let s = string(r, &index("regions", i))?.to_string();
-            if region_ix.insert(s.clone(), i).is_some() {
-                return Err(ReportError::Inconsistent(format!(
-                    "`regions` lists '{s}' twice"
-                )));
+        let mut seen = HashMap::new();
+        for (i, r) in s.regions.iter().enumerate() {
+            if seen.insert(r.as_str(), i).is_some() {
+                return inconsistent(format!("`regions` lists '{r}' twice"));
             }
-            regions.push(s);
         }
-        let years_v = arr(req(top, "", "years")?, "years")?;
-        if years_v.is_empty() {
-            return Err(ReportError::Inconsistent(
-                "`years` is empty: there is nothing to report".into(),
-            ));
+        if s.years.is_empty() {
+            return inconsistent("`years` is empty: there is nothing to report".into());
         }
-        let mut years = Vec::with_capacity(years_v.len());
-        let mut year_ix = HashMap::new();
-        for (i, y) in years_v.iter().enumerate() {
-            let y = int(y, &index("years", i))?;
-            if year_ix.insert(y, i).is_some() {
-                return Err(ReportError::Inconsistent(format!(
-                    "`years` lists {y} twice"
-                )));
+        let mut seen_years = HashMap::new();
+        for (i, y) in s.years.iter().enumerate() {
+            if seen_years.insert(*y, i).is_some() {
+                return inconsistent(format!("`years` lists {y} twice"));
             }
-            years.push(y);
         }
-        if years.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(ReportError::Inconsistent(format!(
+        if s.years.windows(2).any(|w| w[0] >= w[1]) {
+            return inconsistent(format!(
                 "`years` must be in increasing order, found {}",
-                years
+                s.years
                     .iter()
                     .map(|y| y.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
-            )));
-        }
-
-        let dims_v = arr(req(top, "", "dimensions")?, "dimensions")?;
-        let mut dimensions = Vec::with_capacity(dims_v.len());
-        for (i, d) in dims_v.iter().enumerate() {
-            let p = index("dimensions", i);
-            let o = obj(d, &p)?;
-            let id = string(req(o, &p, "id")?, &join(&p, "id"))?.to_string();
-            let name = opt_str(o, &p, "name")?.unwrap_or_else(|| id.clone());
-            let inds_p = join(&p, "indicators");
-            let inds_v = arr(req(o, &p, "indicators")?, &inds_p)?;
-            let mut indicators = Vec::with_capacity(inds_v.len());
-            for (j, ind) in inds_v.iter().enumerate() {
-                let q = index(&inds_p, j);
-                let io = obj(ind, &q)?;
-                let iid = string(req(io, &q, "id")?, &join(&q, "id"))?.to_string();
-                indicators.push(Indicator {
-                    name: opt_str(io, &q, "name")?.unwrap_or_else(|| iid.clone()),
-                    direction: opt_str(io, &q, "direction")?.unwrap_or_else(|| "+".into()),
-                    unit: opt_str(io, &q, "unit")?.unwrap_or_default(),
-                    weight: opt_num(io, &q, "weight")?.unwrap_or(f64::NAN),
-                    id: iid,
-                });
-            }
-            dimensions.push(Dimension {
-                id,
-                name,
-                indicators,
-            });
-        }
-        if dimensions.is_empty() {
-            return Err(ReportError::Inconsistent(
-                "`dimensions` is empty: the index has no dimension".into(),
             ));
         }
-
-        let year_weights = match opt(top, "weights") {
-            Some(w @ Value::Array(_)) => parse_year_weights(w)?,
-            _ => Vec::new(),
-        };
-
-        let nr = regions.len();
-        let ny = years.len();
-        let mut composite = vec![vec![f64::NAN; ny]; nr];
-        let mut dims = vec![vec![vec![f64::NAN; ny]; nr]; dimensions.len()];
-        let mut seen = vec![vec![false; ny]; nr];
-        let scores_v = arr(req(top, "", "scores")?, "scores")?;
-        for (i, s) in scores_v.iter().enumerate() {
-            let p = index("scores", i);
-            let o = obj(s, &p)?;
-            let region = string(req(o, &p, "region")?, &join(&p, "region"))?;
-            let year = int(req(o, &p, "year")?, &join(&p, "year"))?;
-            let r = *region_ix.get(region).ok_or_else(|| {
-                ReportError::Inconsistent(format!(
-                    "`{p}.region` = '{region}' is not one of `regions`"
-                ))
-            })?;
-            let y = *year_ix.get(&year).ok_or_else(|| {
-                ReportError::Inconsistent(format!("`{p}.year` = {year} is not one of `years`"))
-            })?;
-            if seen[r][y] {
-                return Err(ReportError::Inconsistent(format!(
-                    "`scores` has region '{region}', year {year} twice"
-                )));
-            }
-            seen[r][y] = true;
-            composite[r][y] = req_num(o, &p, "composite")?;
-            for (d, dim) in dimensions.iter().enumerate() {
-                if let Some(v) = opt_num(o, &p, &dim.id)? {
-                    dims[d][r][y] = v;
+        let dimensions: Vec<Dimension> = s
+            .dimensions
+            .iter()
+            .map(|d| Dimension {
+                id: d.id.clone(),
+                name: d.label().to_string(),
+                indicators: d
+                    .indicators
+                    .iter()
+                    .map(|i| Indicator {
+                        id: i.id.clone(),
+                        name: i.label().to_string(),
+                        direction: i.direction.clone(),
+                        unit: i.unit.clone().unwrap_or_default(),
+                        weight: i.weight,
+                    })
+                    .collect(),
+            })
+            .collect();
+        if dimensions.is_empty() {
+            return inconsistent("`dimensions` is empty: the index has no dimension".into());
+        }
+        let mut year_weights = Vec::new();
+        if let Some(res::Weights::Year(sets)) = &s.weights {
+            for (i, set) in sets.iter().enumerate() {
+                let p = format!("weights[{i}]");
+                let year = set.year.ok_or_else(|| ReportError::Missing {
+                    path: format!("{p}.year"),
+                })?;
+                if set.weights.len() != set.indicators.len() {
+                    return inconsistent(format!(
+                        "`{p}` has {} indicators but {} weights",
+                        set.indicators.len(),
+                        set.weights.len()
+                    ));
                 }
+                let weights = set
+                    .indicators
+                    .iter()
+                    .cloned()
+                    .zip(set.weights.iter().copied())
+                    .collect();
+                year_weights.push(YearWeights { year, weights });
             }
         }
-
-        let imputed = match opt(top, "imputed") {
-            Some(v) => arr(v, "imputed")?.len(),
-            None => 0,
+        let ids: Vec<&str> = dimensions.iter().map(|d| d.id.as_str()).collect();
+        let grid = s
+            .scores
+            .grid(&s.regions, &s.years, &ids)
+            .map_err(ReportError::Inconsistent)?;
+        let yearly = res::stats::yearly(&s.years, s.regions.len(), |r, y| grid.composite[r][y]);
+        let analysis = match &s.analysis {
+            Some(a) => analysis(a)?,
+            None => Analysis::default(),
         };
-        let warnings = match opt(top, "warnings") {
-            Some(v) => {
-                let a = arr(v, "warnings")?;
-                a.iter()
-                    .enumerate()
-                    .map(|(i, w)| string(w, &index("warnings", i)).map(str::to_string))
-                    .collect::<Result<Vec<_>, _>>()?
-            }
-            None => Vec::new(),
-        };
-
-        let (analysis_present, analysis) = match opt(top, "analysis") {
-            Some(a) => (true, parse_analysis(obj(a, "analysis")?)?),
-            None => (false, Analysis::default()),
-        };
-        let findings = opt(top, "findings").map(parse_findings).transpose()?;
-
+        let findings = s.findings.as_ref().map(|f| Findings {
+            sentences: f.sentences.clone(),
+            tiers: f
+                .tiers
+                .iter()
+                .map(|t| ClusterLabel {
+                    label: t.region.clone(),
+                    cluster: t.cluster as i64,
+                    tier: t.tier as i64,
+                })
+                .collect(),
+        });
+        let method = s
+            .method
+            .as_ref()
+            .map(|m| Method {
+                weighting: m.weighting.clone(),
+                scope: m.scope.clone(),
+                shift: m.shift,
+                impute: m.impute.clone(),
+            })
+            .unwrap_or_default();
         Ok(Summary {
-            name,
-            spec,
-            data,
+            name: s.name.clone(),
+            spec: s.spec.clone(),
+            data: s.data.clone(),
             method,
-            regions,
-            years,
+            regions: s.regions.clone(),
+            years: s.years.clone(),
             dimensions,
             year_weights,
-            composite,
-            dims,
-            imputed,
-            warnings,
-            analysis_present,
+            composite: grid.composite,
+            dims: grid.dimensions,
+            imputed: s.imputed.len(),
+            yearly,
+            warnings: s.warnings.clone(),
+            analysis_present: s.analysis.is_some(),
             analysis,
             findings,
         })
@@ -419,9 +374,7 @@ impl Summary {
 
     /// Mean composite of each year over the regions with a value.
     pub fn yearly_mean(&self) -> Vec<f64> {
-        (0..self.years.len())
-            .map(|y| mean(self.composite.iter().map(|row| row[y])))
-            .collect()
+        self.yearly.iter().map(|s| s.mean).collect()
     }
 
     /// Mean composite of each region over the years with a value.
@@ -455,112 +408,73 @@ impl Summary {
 
 /// Mean of the finite values (NaN when there is none).
 pub(crate) fn mean(it: impl Iterator<Item = f64>) -> f64 {
-    let (s, n) = it
+    res::stats::mean(it)
+}
+
+/// Width of the region where `f >= 0.05 max f` (as `rurban kde` defines
+/// spread), for summaries that do not carry it.
+pub(crate) fn spread_of(x: &[f64], f: &[f64]) -> f64 {
+    let top = f
+        .iter()
+        .copied()
         .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 { f64::NAN } else { s / n as f64 }
+        .fold(f64::NEG_INFINITY, f64::max);
+    if top <= 0.0 || !top.is_finite() {
+        return 0.0;
+    }
+    let cut = 0.05 * top;
+    let first = f.iter().position(|&v| v >= cut);
+    let last = f.iter().rposition(|&v| v >= cut);
+    match (first, last) {
+        (Some(a), Some(b)) => x[b] - x[a],
+        _ => 0.0,
+    }
 }
 
-fn parse_year_weights(w: &Value) -> Result<Vec<YearWeights>, ReportError> {
-    let a = arr(w, "weights")?;
-    let mut out = Vec::with_capacity(a.len());
-    for (i, set) in a.iter().enumerate() {
-        let p = index("weights", i);
-        let o = obj(set, &p)?;
-        let year = int(req(o, &p, "year")?, &join(&p, "year"))?;
-        let inds_p = join(&p, "indicators");
-        let inds = arr(req(o, &p, "indicators")?, &inds_p)?;
-        let ws = nums(req(o, &p, "weights")?, &join(&p, "weights"))?;
-        if ws.len() != inds.len() {
-            return Err(ReportError::Inconsistent(format!(
-                "`{p}` has {} indicators but {} weights",
-                inds.len(),
-                ws.len()
-            )));
-        }
-        let mut weights = HashMap::new();
-        for (j, (ind, w)) in inds.iter().zip(ws).enumerate() {
-            weights.insert(string(ind, &index(&inds_p, j))?.to_string(), w);
-        }
-        out.push(YearWeights { year, weights });
-    }
-    Ok(out)
+fn analysis(a: &res::Analysis) -> Result<Analysis, ReportError> {
+    Ok(Analysis {
+        cluster: a.cluster.as_ref().map(cluster).transpose()?,
+        kde: a.kde.as_ref().map(kde).transpose()?,
+        disparity_composite: a.disparity.as_ref().map(|d| disparity(&d.composite)),
+        disparity_dimensions: a
+            .disparity
+            .iter()
+            .flat_map(|d| d.dimensions.0.iter())
+            .map(|(id, r)| (id.clone(), disparity(r)))
+            .collect(),
+        disparity_present: a.disparity.is_some(),
+        convergence: a.convergence.as_ref().map(convergence),
+        grey: a.grey.as_ref().map(|g| GreySection {
+            mean: g.mean.as_ref().map(grey),
+            regions: g
+                .regions
+                .iter()
+                .map(|r| (r.region.clone(), grey(&r.result)))
+                .collect(),
+        }),
+    })
 }
 
-fn parse_analysis(a: &Map<String, Value>) -> Result<Analysis, ReportError> {
-    let mut out = Analysis::default();
-    if let Some(c) = opt(a, "cluster") {
-        out.cluster = Some(parse_cluster(c, "analysis.cluster")?);
-    }
-    if let Some(k) = opt(a, "kde") {
-        out.kde = Some(parse_kde(k, "analysis.kde")?);
-    }
-    if let Some(d) = opt(a, "disparity") {
-        out.disparity_present = true;
-        let o = obj(d, "analysis.disparity")?;
-        if let Some(c) = opt(o, "composite") {
-            out.disparity_composite = Some(parse_disparity(c, "analysis.disparity.composite")?);
-        }
-        if let Some(ds) = opt(o, "dimensions") {
-            let m = obj(ds, "analysis.disparity.dimensions")?;
-            for (id, rep) in m {
-                if rep.is_null() {
-                    continue;
-                }
-                let p = join("analysis.disparity.dimensions", id);
-                out.disparity_dimensions
-                    .push((id.clone(), parse_disparity(rep, &p)?));
-            }
-        }
-    }
-    if let Some(c) = opt(a, "convergence") {
-        out.convergence = Some(parse_convergence(c, "analysis.convergence")?);
-    }
-    if let Some(g) = opt(a, "grey") {
-        let p = "analysis.grey";
-        let o = obj(g, p)?;
-        let mean = opt(o, "mean")
-            .map(|m| parse_grey(m, "analysis.grey.mean"))
-            .transpose()?;
-        let mut regions = Vec::new();
-        if let Some(rs) = opt(o, "regions") {
-            let rp = "analysis.grey.regions";
-            for (i, r) in arr(rs, rp)?.iter().enumerate() {
-                let q = index(rp, i);
-                let ro = obj(r, &q)?;
-                let region = string(req(ro, &q, "region")?, &join(&q, "region"))?.to_string();
-                let result = parse_grey(req(ro, &q, "result")?, &join(&q, "result"))?;
-                regions.push((region, result));
-            }
-        }
-        out.grey = Some(GreySection { mean, regions });
-    }
-    Ok(out)
+fn labels(c: &res::ClusterResult) -> Vec<ClusterLabel> {
+    c.labels
+        .iter()
+        .map(|l| ClusterLabel {
+            label: l.label.clone(),
+            cluster: l.cluster as i64,
+            tier: l.tier as i64,
+        })
+        .collect()
 }
 
-fn parse_labels(v: &Value, p: &str, label_key: &str) -> Result<Vec<ClusterLabel>, ReportError> {
-    let mut out = Vec::new();
-    for (i, l) in arr(v, p)?.iter().enumerate() {
-        let q = index(p, i);
-        let o = obj(l, &q)?;
-        out.push(ClusterLabel {
-            label: key(req(o, &q, label_key)?, &join(&q, label_key))?,
-            cluster: int(req(o, &q, "cluster")?, &join(&q, "cluster"))?,
-            tier: int(req(o, &q, "tier")?, &join(&q, "tier"))?,
-        });
-    }
-    Ok(out)
-}
-
-fn parse_cluster(v: &Value, p: &str) -> Result<Cluster, ReportError> {
-    let o = obj(v, p)?;
-    let labels = parse_labels(req(o, p, "labels")?, &join(p, "labels"), "label")?;
+/// The clusters, with the merges checked to build one tree over the
+/// labelled rows in SciPy's convention.
+fn cluster(c: &res::ClusterResult) -> Result<Cluster, ReportError> {
+    let labels = labels(c);
     let n = labels.len();
-    let merges = match opt(o, "merges") {
+    let merges = match &c.merges {
         None => None,
-        Some(m) => {
-            let mp = join(p, "merges");
-            let rows = arr(m, &mp)?;
+        Some(rows) => {
+            let mp = "analysis.cluster.merges";
             if rows.len() + 1 != n {
                 return Err(ReportError::Inconsistent(format!(
                     "`{mp}` has {} rows, but {} labelled rows need {} merges",
@@ -573,19 +487,9 @@ fn parse_cluster(v: &Value, p: &str) -> Result<Cluster, ReportError> {
             // Rows under each cluster id: 1 for an original row.
             let mut leaves = vec![1usize; n];
             let mut out = Vec::with_capacity(rows.len());
-            for (i, row) in rows.iter().enumerate() {
-                let q = index(&mp, i);
-                let cells = arr(row, &q)?;
-                if cells.len() != 4 {
-                    return Err(ReportError::Inconsistent(format!(
-                        "`{q}` should be [a, b, height, size], found {} item(s)",
-                        cells.len()
-                    )));
-                }
-                let a = count(&cells[0], &index(&q, 0))?;
-                let b = count(&cells[1], &index(&q, 1))?;
-                let height = crate::json::num(&cells[2], &index(&q, 2))?;
-                let size = count(&cells[3], &index(&q, 3))?;
+            for (i, m) in rows.iter().enumerate() {
+                let q = format!("{mp}[{i}]");
+                let (a, b, height, size) = (m.a, m.b, m.height, m.size);
                 for c in [a, b] {
                     if c >= n + i {
                         return Err(ReportError::Inconsistent(format!(
@@ -625,243 +529,140 @@ fn parse_cluster(v: &Value, p: &str) -> Result<Cluster, ReportError> {
         }
     };
     Ok(Cluster {
-        method: opt_str(o, p, "method")?,
-        k: opt(o, "k").map(|k| count(k, &join(p, "k"))).transpose()?,
+        method: Some(c.method.name().to_string()),
+        k: Some(c.k),
         labels,
         merges,
     })
 }
 
-fn parse_kde(v: &Value, p: &str) -> Result<Kde, ReportError> {
-    let o = obj(v, p)?;
-    let gp = join(p, "groups");
-    let mut groups = Vec::new();
-    for (i, g) in arr(req(o, p, "groups")?, &gp)?.iter().enumerate() {
-        let q = index(&gp, i);
-        let go = obj(g, &q)?;
-        let x = nums(req(go, &q, "x")?, &join(&q, "x"))?;
-        let density = nums(req(go, &q, "density")?, &join(&q, "density"))?;
-        if x.len() != density.len() {
+/// The densities, with what a summary may leave out (mode, main-peak
+/// height, spread) computed from the curve.
+fn kde(k: &res::KdeResult) -> Result<Kde, ReportError> {
+    for (i, g) in k.groups.iter().enumerate() {
+        if g.x.len() != g.density.len() {
             return Err(ReportError::Inconsistent(format!(
-                "`{q}` has {} grid points but {} density values",
-                x.len(),
-                density.len()
+                "`analysis.kde.groups[{i}]` has {} grid points but {} density values",
+                g.x.len(),
+                g.density.len()
             )));
         }
-        let mut peaks = Vec::new();
-        if let Some(pk) = opt(go, "peaks") {
-            let pp = join(&q, "peaks");
-            for (j, peak) in arr(pk, &pp)?.iter().enumerate() {
-                let r = index(&pp, j);
-                let po = obj(peak, &r)?;
-                peaks.push((req_num(po, &r, "x")?, req_num(po, &r, "density")?));
-            }
-        }
-        let top = density
-            .iter()
-            .copied()
-            .filter(|d| d.is_finite())
-            .fold(f64::NAN, f64::max);
-        let peak_height = opt_num(go, &q, "peak_height")?.unwrap_or(top);
-        let spread = match opt_num(go, &q, "spread")? {
-            Some(s) => s,
-            None => spread_of(&x, &density),
-        };
-        let mode = match opt_num(go, &q, "mode")? {
-            Some(m) => m,
-            None => {
+    }
+    let groups = k
+        .groups
+        .iter()
+        .map(|g| {
+            let (x, density) = (&g.x, &g.density);
+            let top = density
+                .iter()
+                .copied()
+                .filter(|d| d.is_finite())
+                .fold(f64::NAN, f64::max);
+            let mode = if g.mode.is_nan() {
                 x.iter()
-                    .zip(&density)
+                    .zip(density)
                     .fold((f64::NAN, f64::NEG_INFINITY), |(bx, bf), (&xx, &f)| {
                         if f > bf { (xx, f) } else { (bx, bf) }
                     })
                     .0
-            }
-        };
-        groups.push(KdeGroup {
-            key: key(req(go, &q, "key")?, &join(&q, "key"))?,
-            n: opt(go, "n").map(|n| count(n, &join(&q, "n"))).transpose()?,
-            bandwidth: opt_num(go, &q, "bandwidth")?.unwrap_or(f64::NAN),
-            x,
-            density,
-            peaks,
-            mode,
-            peak_height,
-            spread,
-        });
-    }
-    Ok(Kde {
-        kernel: opt_str(o, p, "kernel")?,
-        bandwidth_rule: opt_str(o, p, "bandwidth_rule")?,
-        groups,
-    })
-}
-
-/// Width of the region where `f >= 0.05 max f` (as `rurban kde` defines
-/// spread), for summaries that do not carry it.
-pub(crate) fn spread_of(x: &[f64], f: &[f64]) -> f64 {
-    let top = f
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    if top <= 0.0 || !top.is_finite() {
-        return 0.0;
-    }
-    let cut = 0.05 * top;
-    let first = f.iter().position(|&v| v >= cut);
-    let last = f.iter().rposition(|&v| v >= cut);
-    match (first, last) {
-        (Some(a), Some(b)) => x[b] - x[a],
-        _ => 0.0,
-    }
-}
-
-fn parse_disparity(v: &Value, p: &str) -> Result<Disparity, ReportError> {
-    let o = obj(v, p)?;
-    let gp = join(p, "groups");
-    let mut groups = Vec::new();
-    for (i, g) in arr(req(o, p, "groups")?, &gp)?.iter().enumerate() {
-        let q = index(&gp, i);
-        let go = obj(g, &q)?;
-        let theil_decomposition = match opt(go, "theil_decomposition") {
-            None => None,
-            Some(t) => {
-                let tp = join(&q, "theil_decomposition");
-                let to = obj(t, &tp)?;
-                Some((req_num(to, &tp, "within")?, req_num(to, &tp, "between")?))
-            }
-        };
-        let dagum = match opt(go, "dagum") {
-            None => None,
-            Some(d) => {
-                let dp = join(&q, "dagum");
-                let dobj = obj(d, &dp)?;
-                let mut within_groups = Vec::new();
-                if let Some(wg) = opt(dobj, "within_groups") {
-                    let wp = join(&dp, "within_groups");
-                    for (k, val) in obj(wg, &wp)? {
-                        within_groups.push((k.clone(), crate::json::num(val, &join(&wp, k))?));
-                    }
-                }
-                let mut between_groups = Vec::new();
-                if let Some(bg) = opt(dobj, "between_groups") {
-                    let bp = join(&dp, "between_groups");
-                    for (j, pair) in arr(bg, &bp)?.iter().enumerate() {
-                        let r = index(&bp, j);
-                        let po = obj(pair, &r)?;
-                        between_groups.push(DagumPair {
-                            a: key(req(po, &r, "a")?, &join(&r, "a"))?,
-                            b: key(req(po, &r, "b")?, &join(&r, "b"))?,
-                            gini: req_num(po, &r, "gini")?,
-                            d: req_num(po, &r, "d")?,
-                        });
-                    }
-                }
-                Some(Dagum {
-                    total: req_num(dobj, &dp, "total")?,
-                    within: req_num(dobj, &dp, "within")?,
-                    between: req_num(dobj, &dp, "between")?,
-                    transvariation: req_num(dobj, &dp, "transvariation")?,
-                    within_groups,
-                    between_groups,
-                })
-            }
-        };
-        groups.push(DisparityGroup {
-            key: key(req(go, &q, "key")?, &join(&q, "key"))?,
-            n: opt(go, "n").map(|n| count(n, &join(&q, "n"))).transpose()?,
-            mean: req_num(go, &q, "mean")?,
-            std: opt_num(go, &q, "std")?.unwrap_or(f64::NAN),
-            cv: req_num(go, &q, "cv")?,
-            theil: req_num(go, &q, "theil")?,
-            gini: req_num(go, &q, "gini")?,
-            theil_decomposition,
-            dagum,
-        });
-    }
-    Ok(Disparity {
-        ddof: opt(o, "ddof")
-            .map(|d| int(d, &join(p, "ddof")))
-            .transpose()?,
-        groups,
-    })
-}
-
-fn parse_convergence(v: &Value, p: &str) -> Result<Convergence, ReportError> {
-    let o = obj(v, p)?;
-    let mut sigma = Vec::new();
-    if let Some(s) = opt(o, "sigma") {
-        let sp = join(p, "sigma");
-        for (i, pt) in arr(s, &sp)?.iter().enumerate() {
-            let q = index(&sp, i);
-            let po = obj(pt, &q)?;
-            sigma.push((
-                int(req(po, &q, "year")?, &join(&q, "year"))?,
-                req_num(po, &q, "cv")?,
-            ));
-        }
-    }
-    let beta = match opt(o, "beta") {
-        None => None,
-        Some(b) => {
-            let bp = join(p, "beta");
-            let bo = obj(b, &bp)?;
-            let a = match opt_num(bo, &bp, "a")? {
-                Some(a) => Some(a),
-                None => opt_num(bo, &bp, "intercept")?,
+            } else {
+                g.mode
             };
-            Some(Beta {
-                b: req_num(bo, &bp, "b")?,
-                a,
-                se: opt_num(bo, &bp, "se")?,
-                t: opt_num(bo, &bp, "t")?,
-                p: opt_num(bo, &bp, "p")?,
-                r2: opt_num(bo, &bp, "r2")?,
-                lambda: opt_num(bo, &bp, "lambda")?,
-                half_life: opt_num(bo, &bp, "half_life")?,
-                n: opt(bo, "n")
-                    .map(|n| count(n, &join(&bp, "n")))
-                    .transpose()?,
-            })
-        }
-    };
-    Ok(Convergence { sigma, beta })
-}
-
-fn parse_grey(v: &Value, p: &str) -> Result<Grey, ReportError> {
-    let o = obj(v, p)?;
-    let gp = join(p, "grades");
-    let mut grades = Vec::new();
-    for (i, g) in arr(req(o, p, "grades")?, &gp)?.iter().enumerate() {
-        let q = index(&gp, i);
-        let go = obj(g, &q)?;
-        grades.push((
-            key(req(go, &q, "column")?, &join(&q, "column"))?,
-            req_num(go, &q, "grade")?,
-            int(req(go, &q, "rank")?, &join(&q, "rank"))?,
-        ));
-    }
-    Ok(Grey {
-        rho: opt_num(o, p, "rho")?,
-        normalization: opt_str(o, p, "normalization")?,
-        grades,
+            KdeGroup {
+                key: g.key.clone(),
+                n: (g.n > 0).then_some(g.n),
+                bandwidth: g.bandwidth,
+                x: x.clone(),
+                density: density.clone(),
+                peaks: g.peaks.iter().map(|p| (p.x, p.density)).collect(),
+                mode,
+                peak_height: if g.peak_height.is_nan() {
+                    top
+                } else {
+                    g.peak_height
+                },
+                spread: if g.spread.is_nan() {
+                    spread_of(x, density)
+                } else {
+                    g.spread
+                },
+            }
+        })
+        .collect();
+    Ok(Kde {
+        kernel: Some(k.kernel.name().to_string()),
+        bandwidth_rule: Some(k.bandwidth_rule.clone()),
+        groups,
     })
 }
 
-fn parse_findings(v: &Value) -> Result<Findings, ReportError> {
-    let p = "findings";
-    let o = obj(v, p)?;
-    let mut sentences = Vec::new();
-    if let Some(s) = opt(o, "sentences") {
-        let sp = join(p, "sentences");
-        for (i, x) in arr(s, &sp)?.iter().enumerate() {
-            sentences.push(string(x, &index(&sp, i))?.to_string());
-        }
+fn disparity(d: &res::DisparityReport) -> Disparity {
+    Disparity {
+        ddof: Some(d.ddof as i64),
+        groups: d
+            .groups
+            .iter()
+            .map(|g| DisparityGroup {
+                key: g.key.clone(),
+                n: (g.n > 0).then_some(g.n),
+                mean: g.mean,
+                std: g.std,
+                cv: g.cv,
+                theil: g.theil,
+                gini: g.gini,
+                theil_decomposition: g.theil_decomposition.map(|t| (t.within, t.between)),
+                dagum: g.dagum.as_ref().map(|dg| Dagum {
+                    total: dg.total,
+                    within: dg.within,
+                    between: dg.between,
+                    transvariation: dg.transvariation,
+                    within_groups: dg.within_groups.0.clone(),
+                    between_groups: dg
+                        .between_groups
+                        .iter()
+                        .map(|p| DagumPair {
+                            a: p.a.clone(),
+                            b: p.b.clone(),
+                            gini: p.gini,
+                            d: p.d,
+                        })
+                        .collect(),
+                }),
+            })
+            .collect(),
     }
-    let tiers = match opt(o, "tiers") {
-        Some(t) => parse_labels(t, "findings.tiers", "region")?,
-        None => Vec::new(),
-    };
-    Ok(Findings { sentences, tiers })
+}
+
+fn finite(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+fn convergence(c: &res::ConvergenceReport) -> Convergence {
+    let b = &c.beta;
+    Convergence {
+        sigma: c.sigma.iter().map(|p| (p.year, p.cv)).collect(),
+        beta: Some(Beta {
+            b: b.b,
+            a: b.stated_intercept,
+            se: finite(b.se),
+            t: finite(b.t),
+            p: finite(b.p),
+            r2: finite(b.r2),
+            lambda: b.lambda,
+            half_life: b.half_life,
+            n: (b.n > 0).then_some(b.n),
+        }),
+    }
+}
+
+fn grey(g: &res::GreyReport) -> Grey {
+    Grey {
+        rho: finite(g.rho),
+        normalization: Some(g.normalization.as_str().to_string()),
+        grades: g
+            .grades
+            .iter()
+            .map(|x| (x.column.clone(), x.grade, x.rank as i64))
+            .collect(),
+    }
 }

@@ -1,19 +1,16 @@
 //! `results.xlsx`: one worksheet per table, bold frozen header row, numbers
 //! as numbers (a value that is not finite is left blank).
+//!
+//! Sheets are `rurban_results::Table`s: the scores and grey sheets are the
+//! very tables `rurban run` writes as CSV; the others add what a reader of
+//! the workbook wants beside the numbers (names, units, summaries per year).
 
+use rurban_results::{Cell, Table, table};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::ReportError;
 use crate::charts::{beta_points, key_year};
 use crate::model::{Disparity, Summary};
-
-/// One cell of a table.
-enum Cell {
-    Num(f64),
-    Int(i64),
-    Text(String),
-    Blank,
-}
 
 fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
@@ -71,8 +68,20 @@ fn sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet, Repo
     Ok(ws)
 }
 
-/// The workbook's bytes.
-pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
+/// A table as one worksheet named after it.
+fn table_sheet(wb: &mut Workbook, bold: &Format, t: &Table) -> Result<(), ReportError> {
+    let ws = sheet(wb, &t.name)?;
+    let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+    block(ws, bold, 0, &headers, &t.rows)?;
+    ws.autofit();
+    Ok(())
+}
+
+/// The workbook's bytes: `s` is the checked view of the typed summary `typed`.
+pub(crate) fn workbook(
+    s: &Summary,
+    typed: &rurban_results::Summary,
+) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
 
@@ -122,27 +131,13 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 }
             }
         }
-        let ws = sheet(&mut wb, "weights")?;
-        block(ws, &bold, 0, &headers, &rows)?;
-        ws.autofit();
+        let mut t = Table::new("weights", &headers);
+        t.rows = rows;
+        table_sheet(&mut wb, &bold, &t)?;
     }
 
-    // scores
-    {
-        let mut headers = vec!["region", "year", "composite"];
-        headers.extend(s.dimensions.iter().map(|d| d.id.as_str()));
-        let mut rows = Vec::new();
-        for (r, region) in s.regions.iter().enumerate() {
-            for (y, year) in s.years.iter().enumerate() {
-                let mut row = vec![text(region), Cell::Int(*year), Cell::Num(s.composite[r][y])];
-                row.extend((0..s.dimensions.len()).map(|d| Cell::Num(s.dims[d][r][y])));
-                rows.push(row);
-            }
-        }
-        let ws = sheet(&mut wb, "scores")?;
-        block(ws, &bold, 0, &headers, &rows)?;
-        ws.autofit();
-    }
+    // scores: the table of scores.csv
+    table_sheet(&mut wb, &bold, &table::scores(typed))?;
 
     // tiers
     if let Some(labels) = s.tiers() {
@@ -164,15 +159,9 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 ]
             })
             .collect();
-        let ws = sheet(&mut wb, "tiers")?;
-        block(
-            ws,
-            &bold,
-            0,
-            &["region", "cluster", "tier", "mean_composite"],
-            &rows,
-        )?;
-        ws.autofit();
+        let mut t = Table::new("tiers", &["region", "cluster", "tier", "mean_composite"]);
+        t.rows = rows;
+        table_sheet(&mut wb, &bold, &t)?;
     }
 
     // kde
@@ -194,11 +183,8 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 ]
             })
             .collect();
-        let ws = sheet(&mut wb, "kde")?;
-        block(
-            ws,
-            &bold,
-            0,
+        let mut t = Table::new(
+            "kde",
             &[
                 "year",
                 "n",
@@ -209,9 +195,9 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 "spread",
                 "peak_x",
             ],
-            &rows,
-        )?;
-        ws.autofit();
+        );
+        t.rows = rows;
+        table_sheet(&mut wb, &bold, &t)?;
     }
 
     // disparity
@@ -272,9 +258,9 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 rows.push(row);
             }
         }
-        let ws = sheet(&mut wb, "disparity")?;
-        block(ws, &bold, 0, &headers, &rows)?;
-        ws.autofit();
+        let mut t = Table::new("disparity", &headers);
+        t.rows = rows;
+        table_sheet(&mut wb, &bold, &t)?;
     }
 
     // convergence: beta statistics | sigma by year | the points of the beta regression
@@ -340,40 +326,9 @@ pub(crate) fn workbook(s: &Summary) -> Result<Vec<u8>, ReportError> {
         ws.autofit();
     }
 
-    // grey
-    if let Some(g) = &s.analysis.grey {
-        let mut rows = Vec::new();
-        if let Some(m) = &g.mean {
-            for (c, grade, rank) in &m.grades {
-                rows.push(vec![
-                    text("mean"),
-                    Cell::Blank,
-                    text(c),
-                    Cell::Num(*grade),
-                    Cell::Int(*rank),
-                ]);
-            }
-        }
-        for (region, r) in &g.regions {
-            for (c, grade, rank) in &r.grades {
-                rows.push(vec![
-                    text("region"),
-                    text(region),
-                    text(c),
-                    Cell::Num(*grade),
-                    Cell::Int(*rank),
-                ]);
-            }
-        }
-        let ws = sheet(&mut wb, "grey")?;
-        block(
-            ws,
-            &bold,
-            0,
-            &["scope", "region", "dimension", "grade", "rank"],
-            &rows,
-        )?;
-        ws.autofit();
+    // grey: the table of grey.csv
+    if let Some(g) = typed.analysis.as_ref().and_then(|a| a.grey.as_ref()) {
+        table_sheet(&mut wb, &bold, &table::grey(g))?;
     }
 
     wb.save_to_buffer().map_err(xerr)

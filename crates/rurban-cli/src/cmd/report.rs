@@ -20,16 +20,18 @@ pub struct ReportArgs {
 /// Adds `report.html` and/or `results.xlsx` rendered from `summary`.
 pub fn add_renderings(
     files: &mut OutputSet,
-    summary: &serde_json::Value,
+    summary: &rurban_results::Summary,
     html: bool,
     xlsx: bool,
 ) -> Result<()> {
     if html {
-        let page = rurban_report::render_html(summary).context("cannot render report.html")?;
+        let page =
+            rurban_report::render_html_summary(summary).context("cannot render report.html")?;
         files.add("report.html", page.into_bytes());
     }
     if xlsx {
-        let book = rurban_report::render_xlsx(summary).context("cannot write results.xlsx")?;
+        let book =
+            rurban_report::render_xlsx_summary(summary).context("cannot write results.xlsx")?;
         files.add("results.xlsx", book);
     }
     Ok(())
@@ -42,6 +44,8 @@ pub fn run(args: ReportArgs) -> Result<()> {
         .with_context(|| format!("{}: cannot read the run's summary", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a valid summary.json", path.display()))?;
+    let summary =
+        rurban_report::read_summary(&summary).with_context(|| path.display().to_string())?;
     let mut files = OutputSet::default();
     add_renderings(&mut files, &summary, true, !args.no_xlsx)
         .with_context(|| path.display().to_string())?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use rurban_pipeline::outdir::{CommitOptions, Input, Previous};
-use rurban_pipeline::output::{OutputSet, run_files, summary_json};
+use rurban_pipeline::output::{OutputSet, summary, summary_files, summary_json};
 use rurban_pipeline::{RunOptions, RunOutput};
 
 use crate::output::{Format, fmt4, print_warnings, table};
@@ -123,17 +123,15 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     )?;
     bar.finish();
     bar.mark("tables and summary.json");
-    let mut files = run_files(&out)?;
-    // The JSON tree is built only for what needs it (report, workbook, stdout).
+    // One typed summary: summary.json, the tables, the report and the
+    // workbook are all made from it.
+    let summary = summary(&out);
+    let mut files = summary_files(&summary)?;
     let json_out = args.format == Format::Json;
-    let summary = if !args.no_report || !args.no_xlsx || json_out {
+    if !args.no_report || !args.no_xlsx {
         bar.mark("report and workbook");
-        let summary = summary_json(&out);
         crate::cmd::report::add_renderings(&mut files, &summary, !args.no_report, !args.no_xlsx)?;
-        Some(summary)
-    } else {
-        None
-    };
+    }
     bar.mark("writing files");
     // The files of the previous run into the directory that this one does
     // not write (a step switched off, --no-report) would contradict it, so
@@ -151,13 +149,12 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     if args.timings {
         bar.print_timings();
     }
-    match summary {
-        Some(summary) if json_out => crate::output::emit_json(summary, &warnings)?,
-        _ => {
-            print_warnings(&warnings);
-            if !args.quiet {
-                print_summary(&out, &args, &files);
-            }
+    if json_out {
+        crate::output::emit_json(summary_json(&summary), &warnings)?;
+    } else {
+        print_warnings(&warnings);
+        if !args.quiet {
+            print_summary(&out, &args, &files);
         }
     }
     Ok(())
@@ -234,19 +231,19 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
     }
     // Mean composite per year.
     let mut t = table(&["year", "mean composite", "min", "max"]);
-    for (y, year) in out.panel.years.iter().enumerate() {
-        let col = out.index.composite.column(y);
-        let mean = col.sum() / col.len() as f64;
-        let min = col.iter().cloned().fold(f64::INFINITY, f64::min);
-        let max = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        t.add_row(vec![year.to_string(), fmt4(mean), fmt4(min), fmt4(max)]);
+    for s in &out.yearly {
+        t.add_row(vec![
+            s.year.to_string(),
+            fmt4(s.mean),
+            fmt4(s.min),
+            fmt4(s.max),
+        ]);
     }
     println!("\nComposite score by year:\n{t}");
     // Top and bottom regions of the last year.
     if let Some(last) = out.panel.years.len().checked_sub(1) {
-        let mut order: Vec<usize> = (0..out.panel.regions.len()).collect();
-        order.sort_by(|&a, &b| {
-            out.index.composite[[b, last]].total_cmp(&out.index.composite[[a, last]])
+        let order = rurban_results::stats::ranking(out.panel.regions.len(), |r| {
+            out.index.composite[[r, last]]
         });
         let k = 5.min(order.len());
         let mut header = vec!["rank", "region", "composite"];

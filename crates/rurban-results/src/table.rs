@@ -1,0 +1,247 @@
+//! The result tables of a run, built once from a [`Summary`]: the pipeline
+//! writes them as CSV files, the report as worksheets.
+
+use crate::{ClusterResult, DisparityAnalysis, GreyAnalysis, KdeResult, Summary, Weights};
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A float (a non-finite one is written blank).
+    Num(f64),
+    /// A whole number.
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// Nothing.
+    Blank,
+}
+
+impl Cell {
+    /// The cell as CSV text: floats with full round-trip precision, a
+    /// non-finite float and a blank as the empty string.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Num(x) if x.is_finite() => format!("{x}"),
+            Cell::Num(_) | Cell::Blank => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(x: f64) -> Cell {
+        Cell::Num(x)
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(i: usize) -> Cell {
+        Cell::Int(i as i64)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(i: i64) -> Cell {
+        Cell::Int(i)
+    }
+}
+
+/// A named table: a header and rows of typed cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Name (the file stem, or the sheet name).
+    pub name: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new(name: &str, columns: &[&str]) -> Table {
+        Table {
+            name: name.to_string(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+/// `weights`: `[year,] dimension, indicator, direction, weight[, entropy]`,
+/// one row per indicator (per year when scope = year).
+pub fn weights(s: &Summary) -> Option<Table> {
+    let w = s.weights.as_ref()?;
+    let sets = w.sets();
+    let by_year = matches!(w, Weights::Year(_));
+    let has_entropy = sets.first().is_some_and(|w| w.entropy.is_some());
+    let mut cols = Vec::new();
+    if by_year {
+        cols.push("year");
+    }
+    cols.extend(["dimension", "indicator", "direction", "weight"]);
+    if has_entropy {
+        cols.push("entropy");
+    }
+    let mut t = Table::new("weights", &cols);
+    let inds: Vec<(&str, &crate::SystemIndicator)> = s
+        .dimensions
+        .iter()
+        .flat_map(|d| d.indicators.iter().map(move |i| (d.id.as_str(), i)))
+        .collect();
+    for ws in sets {
+        for (j, (dim, ind)) in inds.iter().enumerate() {
+            let mut r = Vec::with_capacity(cols.len());
+            if let Some(y) = ws.year {
+                r.push(Cell::Int(y));
+            }
+            r.push((*dim).into());
+            r.push(ind.id.as_str().into());
+            r.push(ind.direction.as_str().into());
+            r.push(ws.weights.get(j).copied().unwrap_or(f64::NAN).into());
+            if let Some(e) = &ws.entropy {
+                r.push(e.get(j).copied().unwrap_or(f64::NAN).into());
+            }
+            t.rows.push(r);
+        }
+    }
+    Some(t)
+}
+
+/// `scores`: `region, year, composite`, then one column per dimension.
+pub fn scores(s: &Summary) -> Table {
+    let ids: Vec<&str> = s.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let mut cols = vec!["region", "year", "composite"];
+    cols.extend(&ids);
+    let mut t = Table::new("scores", &cols);
+    let dims: Vec<Option<&[f64]>> = ids.iter().map(|d| s.scores.dimension(d)).collect();
+    let sc = &s.scores;
+    t.rows.reserve(sc.len());
+    for i in 0..sc.len() {
+        let mut r = Vec::with_capacity(cols.len());
+        r.push(Cell::Text(sc.region[i].clone()));
+        r.push(Cell::Int(sc.year[i]));
+        r.push(Cell::Num(sc.composite[i]));
+        for d in &dims {
+            r.push(Cell::Num(d.map_or(f64::NAN, |c| c[i])));
+        }
+        t.rows.push(r);
+    }
+    t
+}
+
+/// `clusters`: `region, cluster, tier`.
+pub fn clusters(c: &ClusterResult) -> Table {
+    let mut t = Table::new("clusters", &["region", "cluster", "tier"]);
+    for l in &c.labels {
+        t.rows.push(vec![
+            l.label.as_str().into(),
+            l.cluster.into(),
+            l.tier.into(),
+        ]);
+    }
+    t
+}
+
+/// `kde`: `year, x, density`, one row per grid point and year.
+pub fn kde(k: &KdeResult) -> Table {
+    let mut t = Table::new("kde", &["year", "x", "density"]);
+    for g in &k.groups {
+        for (x, f) in g.x.iter().zip(&g.density) {
+            t.rows
+                .push(vec![g.key.as_str().into(), (*x).into(), (*f).into()]);
+        }
+    }
+    t
+}
+
+/// `disparity`: one row per series (the composite, then each dimension)
+/// and year; with groups, the Theil and Dagum decompositions.
+pub fn disparity(d: &DisparityAnalysis) -> Table {
+    let grouped = d
+        .composite
+        .groups
+        .first()
+        .is_some_and(|g| g.dagum.is_some());
+    let mut cols = vec!["series", "year", "n", "mean", "std", "cv", "theil", "gini"];
+    if grouped {
+        cols.extend([
+            "theil_within",
+            "theil_between",
+            "dagum_within",
+            "dagum_between",
+            "dagum_transvariation",
+        ]);
+    }
+    let mut t = Table::new("disparity", &cols);
+    let series = std::iter::once(("composite", &d.composite))
+        .chain(d.dimensions.0.iter().map(|(k, v)| (k.as_str(), v)));
+    for (name, rep) in series {
+        for g in &rep.groups {
+            let mut r: Vec<Cell> = vec![
+                name.into(),
+                g.key.as_str().into(),
+                g.n.into(),
+                g.mean.into(),
+                g.std.into(),
+                g.cv.into(),
+                g.theil.into(),
+                g.gini.into(),
+            ];
+            if grouped {
+                match (&g.theil_decomposition, &g.dagum) {
+                    (Some(th), Some(dg)) => r.extend([
+                        th.within.into(),
+                        th.between.into(),
+                        dg.within.into(),
+                        dg.between.into(),
+                        dg.transvariation.into(),
+                    ]),
+                    _ => r.extend(std::iter::repeat_n(Cell::Blank, 5)),
+                }
+            }
+            t.rows.push(r);
+        }
+    }
+    t
+}
+
+/// `grey`: `scope, region, dimension, grade, rank`: the grades of the
+/// yearly means (scope `mean`), then each region's (scope `region`).
+pub fn grey(g: &GreyAnalysis) -> Table {
+    let mut t = Table::new("grey", &["scope", "region", "dimension", "grade", "rank"]);
+    for x in g.mean.iter().flat_map(|m| &m.grades) {
+        t.rows.push(vec![
+            "mean".into(),
+            Cell::Blank,
+            x.column.as_str().into(),
+            x.grade.into(),
+            x.rank.into(),
+        ]);
+    }
+    for r in &g.regions {
+        for x in &r.result.grades {
+            t.rows.push(vec![
+                "region".into(),
+                r.region.as_str().into(),
+                x.column.as_str().into(),
+                x.grade.into(),
+                x.rank.into(),
+            ]);
+        }
+    }
+    t
+}
