@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Throughput, criterion_group, criterion_main};
 use rurban_benches::{PRESETS, Workload, streaming_sum};
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_weighting::{Critic, Entropy, StdDev, Weighting, compute, minmax};
 
 fn weights(c: &mut criterion::Criterion) {

@@ -18,9 +18,9 @@ use std::time::Instant;
 
 use ndarray::{Array2, Array3};
 use rurban_core::Panel;
-use rurban_core::spec::{Impute, Scope};
 use rurban_disparity::GroupInput;
 use rurban_index::{IndexModel, IndexResult};
+use rurban_spec::{Impute, Scope};
 use rurban_synth::{SynthConfig, SynthPanel};
 
 /// The workload presets, smallest first.

@@ -19,7 +19,7 @@ use rurban_benches::{
     streaming_sum,
 };
 use rurban_cluster::{ClusterOptions, Method, cluster};
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_grey::{Normalization, grey_report};
 use rurban_kde::{KdeOptions, kde};
 use rurban_pipeline::{Builtins, RunOptions, analysis, load_panel, model_of, read_spec};

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
-use rurban_core::spec::DerivedSpec;
 use rurban_host::{DerivedInput, Registry};
 use rurban_pipeline::Resolve;
+use rurban_spec::DerivedSpec;
 use rurban_weighting::Weighting;
 
 /// The environment variable holding plugin directories.

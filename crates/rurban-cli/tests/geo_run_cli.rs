@@ -6,9 +6,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use rurban_core::Spec;
 use rurban_pipeline::spatial::{analyse, setup, spatial_findings};
 use rurban_pipeline::{Builtins, RunOptions, run};
+use rurban_spec::Spec;
 use serde_json::Value;
 use support::*;
 

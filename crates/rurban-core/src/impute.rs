@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::error::{CoreError, Location};
 use crate::panel::Panel;
-use crate::spec::Impute;
+use crate::terms::Impute;
 
 /// One imputed cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,11 +1,12 @@
-//! Data model, index specification and table input for rurban.
+//! Data model and table input for rurban.
 //!
 //! * [`table`] reads CSV, TSV and XLSX files into a [`Table`] of trimmed text
 //!   cells, with encoding detection (UTF-8 with or without BOM, GB18030), the
 //!   missing-value tokens of the contract and the identifier-column aliases.
 //! * [`panel`] turns a table (long or wide form) into a [`Panel`]: regions x
 //!   years x indicators on `ndarray`, with an explicit missing mask.
-//! * [`spec`] is the TOML index specification (`index.toml`).
+//! * [`terms`] is the shared vocabulary ([`Direction`], [`Scope`], [`Impute`],
+//!   [`Shift`]); the specification itself is the `rurban-spec` crate.
 //! * [`impute`] fills missing panel cells by the rules a spec may choose.
 //!
 //! Every error carries the file, the 1-based data row (header not counted) and
@@ -14,11 +15,11 @@
 pub mod error;
 pub mod impute;
 pub mod panel;
-pub mod spec;
 pub mod table;
+pub mod terms;
 
 pub use error::{CoreError, Location};
 
 pub use panel::{Panel, PanelColumns};
-pub use spec::{Direction, Spec};
 pub use table::{IdColumn, ReadOptions, Table, order_keys};
+pub use terms::{Direction, Impute, Scope, Shift};

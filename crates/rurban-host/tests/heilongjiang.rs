@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use ndarray::Array2;
-use rurban_core::Spec;
 use rurban_host::Registry;
+use rurban_spec::Spec;
 
 /// The wide panel: every column but region and year, in the given order.
 fn read_panel(path: &Path, wanted: &[String]) -> Array2<f64> {

@@ -20,7 +20,7 @@
 //! [`coupling`](mod@coupling) coordination and the [`obstacle`](mod@obstacle) degree.
 
 use ndarray::{Array2, Array3, Axis};
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_core::{Direction, Panel};
 use rurban_weighting::{WeightError, Weighting};
 use serde::Serialize;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ndarray::{Array3, Axis};
 use rurban_core::Direction::{self, Negative, Positive};
 use rurban_core::Panel;
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_index::{IndexError, IndexModel, build};
 use rurban_weighting::{Critic, Entropy, StdDev, Weighting, builtin, builtin_names, compute};
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use ndarray::{Array2, Array3, array};
 use rurban_core::Direction::{self, Negative, Positive};
 use rurban_core::Panel;
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_index::*;
 use serde_json::Value;
 

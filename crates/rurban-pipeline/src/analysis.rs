@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 
-use rurban_core::spec::AnalysisSpec;
-use rurban_core::{ReadOptions, Spec, Table, table::IdColumn};
+use rurban_core::{ReadOptions, Table, table::IdColumn};
 use rurban_disparity::{Ddof, DisparityReport, GroupInput};
 use rurban_kde::Fit;
+use rurban_spec::AnalysisSpec;
+use rurban_spec::Spec;
 
 use crate::{PipelineError, RunOutput, Step};
 

@@ -23,9 +23,10 @@ use std::sync::Arc;
 
 use ndarray::Array2;
 use rurban_core::impute::{ImputedCell, impute};
-use rurban_core::spec::DerivedSpec;
-use rurban_core::{CoreError, Panel, PanelColumns, ReadOptions, Spec, Table};
+use rurban_core::{CoreError, Panel, PanelColumns, ReadOptions, Table};
 use rurban_index::{IndexModel, IndexResult};
+use rurban_spec::DerivedSpec;
+use rurban_spec::Spec;
 use rurban_weighting::Weighting;
 
 /// Looks up weighting schemes and derived-indicator kinds by name.
@@ -394,9 +395,9 @@ pub fn run_with_progress(
 
 fn impute_name(spec: &Spec) -> &'static str {
     match spec.method.impute {
-        rurban_core::spec::Impute::None => "none",
-        rurban_core::spec::Impute::Linear => "linear",
-        rurban_core::spec::Impute::YearMean => "year-mean",
+        rurban_core::Impute::None => "none",
+        rurban_core::Impute::Linear => "linear",
+        rurban_core::Impute::YearMean => "year-mean",
     }
 }
 

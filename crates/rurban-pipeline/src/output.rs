@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 pub use crate::outdir::OutputSet;
 use crate::{PipelineError, RunOutput};
 use rurban_convergence::ConvergenceReport;
-use rurban_core::spec::Scope;
+use rurban_core::Scope;
 use rurban_results::table::{self, Cell, Table};
 use rurban_results::{
     ImputedRecord, MethodInfo, Scores, Summary, SystemDimension, SystemIndicator, WeightSet,

@@ -23,8 +23,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use ndarray::ArrayView2;
-use rurban_core::Spec;
-use rurban_core::spec::{GeoSpec, GeoWeights};
 use rurban_geo::{
     Geography, Gravity, GravityGroup, RegionWeights, Transform, WeightsKind, WeightsOptions,
     WeightsSummary, haversine_km, initial_bearing, region_weights,
@@ -35,6 +33,8 @@ use rurban_spatial::markov::{ClassScope, MarkovResult, markov};
 use rurban_spatial::moran::{
     GlobalMoran, LocalMoran, PermutationOptions, global_moran, local_moran,
 };
+use rurban_spec::Spec;
+use rurban_spec::{GeoSpec, GeoWeights};
 use rurban_trend::{Direction, format_p, yearly_change};
 use serde::{Deserialize, Serialize};
 
@@ -119,8 +119,8 @@ fn spec_error(spec: &Spec, key: &str, message: impl std::fmt::Display) -> Pipeli
 pub fn weights_options(geo: &GeoSpec, spec: &Spec) -> WeightsOptions {
     let kind = match &geo.weights {
         GeoWeights::Contiguity(c) => match c {
-            rurban_core::spec::Contiguity::Queen => WeightsKind::Queen,
-            rurban_core::spec::Contiguity::Rook => WeightsKind::Rook,
+            rurban_spec::Contiguity::Queen => WeightsKind::Queen,
+            rurban_spec::Contiguity::Rook => WeightsKind::Rook,
         },
         GeoWeights::Knn(k) => WeightsKind::Knn(*k),
         GeoWeights::File(f) => WeightsKind::File(spec.resolve(f)),

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::Array2;
-use rurban_core::Spec;
 use rurban_pipeline::spatial::{
     SpatialAnalysis, SpatialSetup, analyse, compass, map_years, maps_input, moran_p, setup,
     spatial_findings,
 };
 use rurban_pipeline::{Builtins, RunOptions, run};
+use rurban_spec::Spec;
 use rurban_trend::format_p;
 
 fn root() -> PathBuf {

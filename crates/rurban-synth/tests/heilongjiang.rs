@@ -91,7 +91,7 @@ fn check_keys(spec: &toml::Table) {
     // The specification parser itself rejects unknown keys, bad directions,
     // duplicate ids and empty dimensions: a spec it accepts is valid.
     let text = toml::to_string(spec).unwrap();
-    if let Err(e) = rurban_core::Spec::from_str_at(&text, std::path::Path::new("index.toml")) {
+    if let Err(e) = rurban_spec::Spec::from_str_at(&text, std::path::Path::new("index.toml")) {
         panic!("not a valid index specification: {e}");
     }
 }

@@ -26,7 +26,7 @@ use rurban_core::Direction;
 
 pub use normalize::{Normalized, minmax};
 /// The checked entropy shift (finite, >= 0), as the specification reads it.
-pub use rurban_core::spec::Shift;
+pub use rurban_core::Shift;
 pub use schemes::{Critic, Cv, Entropy, Equal, StdDev, builtin, builtin_names};
 
 /// What a weighting scheme sees: one matrix of observations (rows) x

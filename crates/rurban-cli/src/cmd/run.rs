@@ -189,8 +189,8 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         m.indicators.len(),
         out.spec.method.weighting,
         match out.spec.method.scope {
-            rurban_core::spec::Scope::Panel => "panel",
-            rurban_core::spec::Scope::Year => "year",
+            rurban_core::Scope::Panel => "panel",
+            rurban_core::Scope::Year => "year",
         },
     );
     if !out.imputed.is_empty() {
