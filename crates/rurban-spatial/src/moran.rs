@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::rng::{STREAM_GLOBAL, STREAM_LOCAL, sample, shuffle, stream};
+use crate::rng::{STREAM_GLOBAL, STREAM_LOCAL, sample, shuffle_by, stream};
 use crate::{SpatialError, SpatialWeights};
 
 /// Options of the permutation tests.
@@ -97,7 +97,7 @@ pub fn global_moran(
     check_links(what, key, s0)?;
     let (s1, s2) = s1_s2(w);
 
-    let i = nf / s0 * csr.quad(&z) / m2;
+    let i = nf / s0 * csr.quad_one(&z) / m2;
     let e = -1.0 / (nf - 1.0);
     let s02 = s0 * s0;
     let n2 = nf * nf;
@@ -354,27 +354,41 @@ fn global_count(
     perm: &PermutationOptions,
     hit: impl Fn(f64) -> bool + Sync,
 ) -> usize {
+    let n = z.len();
     let blocks = perm.permutations.div_ceil(GLOBAL_BLOCK);
     let uniform = csr.uniform_rows();
     (0..blocks)
         .into_par_iter()
         .map(|b| {
             let mut rng = stream(perm.seed, STREAM_GLOBAL, b as u64);
-            let mut buf = z.to_vec();
+            let mut lanes: Vec<[f64; LANES]> = z.iter().map(|&v| [v; LANES]).collect();
             let todo = GLOBAL_BLOCK.min(perm.permutations - b * GLOBAL_BLOCK);
             let mut larger = 0;
-            for _ in 0..todo {
-                shuffle(&mut buf, &mut rng);
-                let q = match &uniform {
-                    Some(rw) => csr.quad_uniform(rw, &buf),
-                    None => csr.quad(&buf),
+            for done in (0..todo).step_by(LANES) {
+                for q in 0..LANES {
+                    shuffle_by(n, &mut rng, |a, b| {
+                        let t = lanes[a][q];
+                        lanes[a][q] = lanes[b][q];
+                        lanes[b][q] = t;
+                    });
+                }
+                let qs = match &uniform {
+                    Some(rw) => csr.quad_uniform(rw, &lanes),
+                    None => csr.quad(&lanes),
                 };
-                larger += usize::from(hit(q));
+                larger += qs[..LANES.min(todo - done)]
+                    .iter()
+                    .filter(|&&q| hit(q))
+                    .count();
             }
             larger
         })
         .sum()
 }
+
+/// Permutations evaluated together by the global test (one per lane of a
+/// `[f64; LANES]` per region, so one pass over the weights serves all).
+const LANES: usize = 4;
 
 /// For every region, the number of conditional permutations whose I_i is
 /// `>= ii[i] - 1e-12 |ii[i]|` (islands: 0).
@@ -677,7 +691,7 @@ impl Csr {
     }
 
     /// z' W z.
-    fn quad(&self, z: &[f64]) -> f64 {
+    fn quad_one(&self, z: &[f64]) -> f64 {
         let mut total = 0.0;
         for (i, zi) in z.iter().enumerate() {
             let (cols, ws) = self.row(i);
@@ -691,13 +705,40 @@ impl Csr {
         total
     }
 
-    /// z' W z when row i's weights all equal `rw[i]`.
-    fn quad_uniform(&self, rw: &[f64], z: &[f64]) -> f64 {
-        let mut total = 0.0;
+    /// z' W z of the vector of each lane.
+    fn quad(&self, z: &[[f64; LANES]]) -> [f64; LANES] {
+        let mut total = [0.0; LANES];
+        for (i, zi) in z.iter().enumerate() {
+            let (cols, ws) = self.row(i);
+            let mut lag = [0.0; LANES];
+            for (&j, &wij) in cols.iter().zip(ws) {
+                let zj = &z[j as usize];
+                for q in 0..LANES {
+                    lag[q] += wij * zj[q];
+                }
+            }
+            for q in 0..LANES {
+                total[q] += zi[q] * lag[q];
+            }
+        }
+        total
+    }
+
+    /// As [`Csr::quad`] when row i's weights all equal `rw[i]`.
+    fn quad_uniform(&self, rw: &[f64], z: &[[f64; LANES]]) -> [f64; LANES] {
+        let mut total = [0.0; LANES];
         for (i, (zi, w)) in z.iter().zip(rw).enumerate() {
             let (cols, _) = self.row(i);
-            let s: f64 = cols.iter().map(|&j| z[j as usize]).sum();
-            total += zi * w * s;
+            let mut s = [0.0; LANES];
+            for &j in cols {
+                let zj = &z[j as usize];
+                for q in 0..LANES {
+                    s[q] += zj[q];
+                }
+            }
+            for q in 0..LANES {
+                total[q] += zi[q] * w * s[q];
+            }
         }
         total
     }

@@ -45,22 +45,22 @@ pub(crate) fn below<R: RngCore>(x: u32, s: u32, rng: &mut R) -> u32 {
     (m >> 32) as u32
 }
 
-/// Fisher-Yates shuffle of `v` in place (`v.len() < 2^32`), two bounded draws
-/// per 64-bit output (low half first).
-#[inline]
-pub(crate) fn shuffle<T, R: RngCore>(v: &mut [T], rng: &mut R) {
-    let mut i = v.len();
+/// Fisher-Yates shuffle of a sequence of `len < 2^32` elements through
+/// `swap(a, b)`, two bounded draws per 64-bit output (low half first).
+#[inline(always)]
+pub(crate) fn shuffle_by<R: RngCore>(len: usize, rng: &mut R, mut swap: impl FnMut(usize, usize)) {
+    let mut i = len;
     while i >= 3 {
         let r = rng.next_u64();
         let j = below(r as u32, i as u32, rng) as usize;
-        v.swap(i - 1, j);
+        swap(i - 1, j);
         let j = below((r >> 32) as u32, (i - 1) as u32, rng) as usize;
-        v.swap(i - 2, j);
+        swap(i - 2, j);
         i -= 2;
     }
     if i == 2 {
         let j = below(rng.next_u64() as u32, 2, rng) as usize;
-        v.swap(1, j);
+        swap(1, j);
     }
 }
 
@@ -141,7 +141,7 @@ mod tests {
             let mut at = vec![vec![0u32; len]; len];
             for _ in 0..reps {
                 let mut v: Vec<usize> = (0..len).collect();
-                shuffle(&mut v, &mut rng);
+                shuffle_by(len, &mut rng, |a, b| v.swap(a, b));
                 let mut s = v.clone();
                 s.sort_unstable();
                 assert_eq!(s, (0..len).collect::<Vec<_>>());
