@@ -145,9 +145,11 @@ pub fn global_moran(
 /// Local Moran of `x` (one value per region of `w`, in `w`'s order).
 ///
 /// `w` is used as given. Needs at least 3 regions, finite values that are not
-/// all equal, at least one link, and `alpha` in [0, 1]. Regions are processed
-/// in parallel; each region draws from its own random stream (derived from
-/// the seed and its index), so the p-values do not depend on the thread count.
+/// all equal, at least one link, and `alpha` in [0, 1]. As in esda, all
+/// regions share one row of random draws per permutation (see
+/// `local_counts`); blocks of permutations run in parallel, each fixed-size
+/// block drawing from its own random stream (derived from the seed and
+/// the block's index), so the p-values do not depend on the thread count.
 pub fn local_moran(
     key: &str,
     x: &[f64],
