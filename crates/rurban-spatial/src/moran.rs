@@ -348,8 +348,9 @@ const LOCAL_BLOCK: usize = 128;
 /// The number of permutations of `z` whose `z' W z` satisfies `hit`.
 ///
 /// Block b of [`GLOBAL_BLOCK`] permutations draws from stream (seed, "glob",
-/// b): it starts from `z` and shuffles the same vector again for each of its
-/// permutations (a uniform shuffle of any arrangement is uniform).
+/// b). It keeps [`LANES`] vectors, each starting as `z`, and reshuffles each
+/// in place for every group of LANES permutations (a Fisher-Yates pass makes
+/// any arrangement uniformly random, so the permutations are independent).
 fn global_count(
     csr: &Csr,
     z: &[f64],
@@ -445,7 +446,7 @@ fn local_counts(
                             let r = r as usize;
                             sum += w * z[r + usize::from(r >= i)];
                         }
-                        s.counts[i] += u32::from(c[i] * sum >= ii[i] - 1e-12 * ii[i].abs());
+                        s.counts[i] += u64::from(c[i] * sum >= ii[i] - 1e-12 * ii[i].abs());
                     }
                 }
                 s
@@ -471,7 +472,7 @@ struct LocalScratch {
     vals: Vec<f64>,
     order: Vec<u32>,
     sums: Vec<f64>,
-    counts: Vec<u32>,
+    counts: Vec<u64>,
 }
 
 impl LocalScratch {
@@ -617,9 +618,9 @@ fn prefix(vals: &[f64], sums: &mut [f64], from: usize) {
 }
 
 #[inline(always)]
-fn count_segment(slot: &[u32], bound: &[f64], sums: &[f64], counts: &mut [u32]) {
+fn count_segment(slot: &[u32], bound: &[f64], sums: &[f64], counts: &mut [u64]) {
     for ((&s, &b), c) in slot.iter().zip(bound).zip(counts) {
-        *c += u32::from(sums[s as usize] >= b);
+        *c += u64::from(sums[s as usize] >= b);
     }
 }
 
@@ -821,6 +822,30 @@ mod tests {
             .collect();
         SpatialWeights::from_neighbours((0..n).map(|i| i.to_string()).collect(), lists)
             .transform(crate::Transform::Row)
+    }
+
+    #[test]
+    fn the_interleaved_passes_compute_each_lane_s_quadratic_form() {
+        // row-standardised ring with one island and a row of unequal weights
+        let n = 31;
+        let mut w = ring(n, 2);
+        w.rows[7] = vec![];
+        let csr = Csr::new(&w);
+        let rw = csr.uniform_rows().unwrap();
+        assert_eq!((rw[0], rw[7]), (0.25, 0.0));
+        let lanes: Vec<[f64; LANES]> = (0..n)
+            .map(|i| std::array::from_fn(|q| ((i * 7 + q * 5) % 11) as f64 - 5.0))
+            .collect();
+        let general = csr.quad(&lanes);
+        let uniform = csr.quad_uniform(&rw, &lanes);
+        for q in 0..LANES {
+            let one: Vec<f64> = lanes.iter().map(|l| l[q]).collect();
+            let expect = csr.quad_one(&one);
+            assert!((general[q] - expect).abs() <= 1e-12 * expect.abs().max(1.0));
+            assert!((uniform[q] - expect).abs() <= 1e-12 * expect.abs().max(1.0));
+        }
+        w.rows[3][0].1 = 0.5;
+        assert_eq!(Csr::new(&w).uniform_rows(), None);
     }
 
     #[test]
