@@ -470,7 +470,7 @@ struct LocalScratch {
     pool: Vec<u32>,
     draw: Vec<u32>,
     vals: Vec<f64>,
-    order: Vec<u32>,
+    order: Vec<u64>,
     sums: Vec<f64>,
     counts: Vec<u64>,
 }
@@ -574,14 +574,15 @@ impl<'a> Sweep<'a> {
         for (v, &r) in s.vals.iter_mut().zip(draw) {
             *v = z[r as usize + 1];
         }
-        for (t, o) in s.order.iter_mut().enumerate() {
-            *o = t as u32;
+        // (drawn index, position in the draw) in one word, sorted by index
+        for (t, (o, &r)) in s.order.iter_mut().zip(draw).enumerate() {
+            *o = u64::from(r) << 32 | t as u64;
         }
-        s.order.sort_unstable_by_key(|&t| draw[t as usize]);
+        s.order.sort_unstable();
         prefix(&s.vals, &mut s.sums, 0);
         let mut start = 0;
-        for &t in &s.order {
-            let r = draw[t as usize] as usize;
+        for &o in &s.order {
+            let (r, t) = ((o >> 32) as usize, o as u32);
             // from region r + 1 on, r stands for region r
             let end = r + 1;
             count_segment(
