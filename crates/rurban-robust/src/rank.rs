@@ -1,0 +1,130 @@
+//! Region-years and their ranks within each year.
+
+use crate::error::RobustError;
+
+/// The region-years a model scores, in the order of its score buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    regions: Vec<String>,
+    years: Vec<i64>,
+    cells: Vec<(usize, usize)>,
+    groups: Vec<Vec<usize>>,
+}
+
+impl Layout {
+    /// Every region in every year, region-major (region 0 in each year,
+    /// then region 1, ...), as a panel's `scores.csv` lists them.
+    pub fn full(regions: Vec<String>, years: Vec<i64>) -> Result<Self, RobustError> {
+        let cells = (0..regions.len())
+            .flat_map(|r| (0..years.len()).map(move |t| (r, t)))
+            .collect();
+        Layout::new(regions, years, cells)
+    }
+
+    /// Cells `(region index, year index)` in score order. Errors: no cell,
+    /// an index out of range, a cell listed twice, a duplicate year.
+    pub fn new(
+        regions: Vec<String>,
+        years: Vec<i64>,
+        cells: Vec<(usize, usize)>,
+    ) -> Result<Self, RobustError> {
+        if cells.is_empty() {
+            return Err(RobustError::Layout {
+                cause: "no region-year to rank".into(),
+            });
+        }
+        for (i, y) in years.iter().enumerate() {
+            if years[..i].contains(y) {
+                return Err(RobustError::Layout {
+                    cause: format!("year {y} is listed twice"),
+                });
+            }
+        }
+        let mut seen = vec![false; regions.len() * years.len()];
+        let mut groups = vec![Vec::new(); years.len()];
+        for (i, &(r, t)) in cells.iter().enumerate() {
+            if r >= regions.len() || t >= years.len() {
+                return Err(RobustError::Layout {
+                    cause: format!("cell {i} ({r}, {t}) is out of range"),
+                });
+            }
+            let s = &mut seen[r * years.len() + t];
+            if *s {
+                return Err(RobustError::Layout {
+                    cause: format!("region '{}' in {} is listed twice", regions[r], years[t]),
+                });
+            }
+            *s = true;
+            groups[t].push(i);
+        }
+        groups.retain(|g| !g.is_empty());
+        Ok(Layout {
+            regions,
+            years,
+            cells,
+            groups,
+        })
+    }
+
+    /// The number of region-years (the length of a score buffer).
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Always false: a layout has at least one region-year.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The region of cell `i`.
+    pub fn region(&self, i: usize) -> &str {
+        &self.regions[self.cells[i].0]
+    }
+
+    /// The year of cell `i`.
+    pub fn year(&self, i: usize) -> i64 {
+        self.years[self.cells[i].1]
+    }
+
+    /// The cells of each year that has any, in cell order.
+    pub fn groups(&self) -> &[Vec<usize>] {
+        &self.groups
+    }
+}
+
+/// Ranks `scores` within each year of `layout` into `ranks`: 1 = highest,
+/// ties (equal scores) share the smallest rank. `order` is scratch space
+/// (any length; reused). The scores must be finite.
+pub fn rank_within_years(
+    layout: &Layout,
+    scores: &[f64],
+    order: &mut Vec<usize>,
+    ranks: &mut [u32],
+) {
+    for g in layout.groups() {
+        order.clear();
+        order.extend_from_slice(g);
+        order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        let mut prev = f64::NAN;
+        let mut rank = 0u32;
+        for (p, &i) in order.iter().enumerate() {
+            // -0.0 and 0.0 sort side by side and compare equal: they tie.
+            if scores[i] != prev {
+                rank = p as u32 + 1;
+                prev = scores[i];
+            }
+            ranks[i] = rank;
+        }
+    }
+}
+
+/// `mean over region-years of |rank - nominal rank|` (exact: the sum is
+/// an integer).
+pub fn mean_abs_shift(ranks: &[u32], nominal: &[u32]) -> f64 {
+    let s: u64 = ranks
+        .iter()
+        .zip(nominal)
+        .map(|(&a, &b)| u64::from(a.abs_diff(b)))
+        .sum();
+    s as f64 / ranks.len() as f64
+}

@@ -1,0 +1,381 @@
+//! Uncertainty and sensitivity statistics of the runs, and rank
+//! correlations between rankings.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::design::Realisation;
+use crate::error::RobustError;
+use crate::factors::{FactorKind, Factors};
+use crate::rank::{Layout, rank_within_years};
+use crate::run::{Model, Output, Runs};
+
+/// The q-quantile of sorted values with linear interpolation, exactly as
+/// numpy's default (`method="linear"`): virtual index `h = (n - 1) q`,
+/// `g = h - floor(h)`, `a + g (b - a)` for `g < 0.5`, else
+/// `b - (1 - g) (b - a)`. `NaN` for no values.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = (h.floor() as usize).min(n - 1);
+    let hi = (lo + 1).min(n - 1);
+    let g = h - h.floor();
+    let (a, b) = (sorted[lo], sorted[hi]);
+    let d = b - a;
+    if g >= 0.5 {
+        b - d * (1.0 - g)
+    } else {
+        a + d * g
+    }
+}
+
+/// Mean, 5th and 95th percentile of y over the 2N runs of A and B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YSummary {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile (linear interpolation).
+    pub q05: f64,
+    /// 95th percentile (linear interpolation).
+    pub q95: f64,
+}
+
+/// The uncertainty of one region-year's rank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankSummary {
+    /// Region.
+    pub region: String,
+    /// Year.
+    pub year: i64,
+    /// Nominal rank.
+    pub nominal: u32,
+    /// Median rank over the 2N runs of A and B.
+    pub median: f64,
+    /// 5th percentile of the rank.
+    pub q05: f64,
+    /// 95th percentile of the rank.
+    pub q95: f64,
+    /// Mean of |rank - nominal| over the 2N runs.
+    pub mean_abs_shift: f64,
+}
+
+/// The Sobol indices of one factor; `None` (JSON `null`) when V = 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// The factor's name.
+    pub factor: String,
+    /// First-order index S_g.
+    pub first_order: Option<f64>,
+    /// Total-order index ST_g.
+    pub total_order: Option<f64>,
+}
+
+/// The result of `rurban robustness` (without the CLI's `"warnings"`,
+/// which are in [`Robustness::warnings`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Robustness {
+    /// N.
+    pub replications: usize,
+    /// N (k + 2).
+    pub runs: usize,
+    /// The factors' names in order.
+    pub factors: Vec<String>,
+    /// One row per region-year, in layout order.
+    pub ranks: Vec<RankSummary>,
+    /// One row per factor, in order.
+    pub sensitivity: Vec<Sensitivity>,
+    /// Summary of y.
+    pub y: YSummary,
+    /// Warnings (V = 0); the CLI prints them and puts them in its
+    /// `"warnings"` array.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// First- and total-order indices from the outputs of A, B and each
+/// AB_g, and the variance they use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolIndices {
+    /// `V = var(y_A ∪ y_B)`, ddof 0.
+    pub variance: f64,
+    /// `S_g = mean(y_B (y_ABg - y_A)) / V` per factor; `None` when V = 0.
+    pub first_order: Vec<Option<f64>>,
+    /// `ST_g = mean((y_A - y_ABg)^2) / (2 V)` per factor; `None` when V = 0.
+    pub total_order: Vec<Option<f64>>,
+}
+
+/// The mean of a slice (NaN for none).
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+/// Population variance (ddof 0) of the values of both slices together,
+/// two-pass as numpy's `var`.
+fn variance2(a: &[f64], b: &[f64]) -> f64 {
+    let n = (a.len() + b.len()) as f64;
+    let mu = (a.iter().sum::<f64>() + b.iter().sum::<f64>()) / n;
+    a.iter().chain(b).map(|x| (x - mu) * (x - mu)).sum::<f64>() / n
+}
+
+/// The contract's Sobol estimators (Saltelli 2010 first order, Jansen
+/// total order) from `y_a`, `y_b` (length N each) and one slice per factor
+/// of `y_ab` (length N each).
+pub fn sobol(y_a: &[f64], y_b: &[f64], y_ab: &[&[f64]]) -> SobolIndices {
+    let v = variance2(y_a, y_b);
+    let n = y_a.len() as f64;
+    let ok = v > 0.0 && v.is_finite();
+    let mut first_order = Vec::with_capacity(y_ab.len());
+    let mut total_order = Vec::with_capacity(y_ab.len());
+    for yg in y_ab {
+        let s: f64 = y_b
+            .iter()
+            .zip(yg.iter())
+            .zip(y_a)
+            .map(|((b, g), a)| b * (g - a))
+            .sum::<f64>()
+            / n;
+        let t: f64 = y_a
+            .iter()
+            .zip(yg.iter())
+            .map(|(a, g)| (a - g) * (a - g))
+            .sum::<f64>()
+            / n;
+        first_order.push(ok.then(|| s / v));
+        total_order.push(ok.then(|| t / (2.0 * v)));
+    }
+    SobolIndices {
+        variance: v,
+        first_order,
+        total_order,
+    }
+}
+
+/// The statistics of the runs: rank summaries per region-year, Sobol
+/// indices per factor, the summary of y.
+pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
+    let n = factors.replications();
+    let r_len = layout.len();
+    let runs_ab = 2 * n;
+    let ranks: Vec<RankSummary> = (0..r_len)
+        .into_par_iter()
+        .map_init(
+            || Vec::with_capacity(runs_ab),
+            |col: &mut Vec<f64>, i| {
+                col.clear();
+                let mut shift = 0u64;
+                let nom = runs.nominal[i];
+                for run in 0..runs_ab {
+                    let r = runs.ranks[run * r_len + i];
+                    shift += u64::from(r.abs_diff(nom));
+                    col.push(f64::from(r));
+                }
+                col.sort_unstable_by(f64::total_cmp);
+                RankSummary {
+                    region: layout.region(i).to_string(),
+                    year: layout.year(i),
+                    nominal: nom,
+                    median: quantile_sorted(col, 0.5),
+                    q05: quantile_sorted(col, 0.05),
+                    q95: quantile_sorted(col, 0.95),
+                    mean_abs_shift: shift as f64 / runs_ab as f64,
+                }
+            },
+        )
+        .collect();
+
+    let (y_a, rest) = runs.y.split_at(n);
+    let (y_b, y_abs) = rest.split_at(n);
+    let y_ab: Vec<&[f64]> = y_abs.chunks(n).collect();
+    let idx = sobol(y_a, y_b, &y_ab);
+    let mut warnings = Vec::new();
+    if idx.first_order.iter().any(Option::is_none) {
+        warnings.push(format!(
+            "the ranking does not change over the {runs_ab} runs of A and B \
+             (variance of y = {}): the sensitivity indices are null",
+            idx.variance
+        ));
+    }
+    let sensitivity = factors
+        .factors()
+        .iter()
+        .enumerate()
+        .map(|(g, f)| Sensitivity {
+            factor: f.name().to_string(),
+            first_order: idx.first_order[g],
+            total_order: idx.total_order[g],
+        })
+        .collect();
+    let mut ys = runs.y[..runs_ab].to_vec();
+    ys.sort_unstable_by(f64::total_cmp);
+    Robustness {
+        replications: n,
+        runs: factors.runs(),
+        factors: factors.names(),
+        ranks,
+        sensitivity,
+        y: YSummary {
+            mean: mean(&runs.y[..runs_ab]),
+            q05: quantile_sorted(&ys, 0.05),
+            q95: quantile_sorted(&ys, 0.95),
+        },
+        warnings,
+    }
+}
+
+/// Average ranks (1 = smallest, ties share the mean of their positions),
+/// as `scipy.stats.rankdata`.
+fn average_ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut ranks = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        let r = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = r;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Spearman's rho and Kendall's tau-b between two paired series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RankCorrelation {
+    /// Spearman's rho (Pearson correlation of the average ranks); `None`
+    /// when a series is constant or shorter than 2.
+    pub spearman: Option<f64>,
+    /// Kendall's tau-b (as `scipy.stats.kendalltau`); `None` likewise.
+    pub kendall: Option<f64>,
+}
+
+/// Spearman's rho and Kendall's tau-b of `x` against `y` (same length,
+/// finite values; pairs beyond the shorter length are ignored). Kendall
+/// counts pairs exactly in O(n^2).
+pub fn rank_correlation(x: &[f64], y: &[f64]) -> RankCorrelation {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let (rx, ry) = (average_ranks(x), average_ranks(y));
+    let (mx, my) = (mean(&rx), mean(&ry));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    let spearman = (n >= 2 && sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt());
+    let (mut conc_minus_disc, mut tie_x, mut tie_y) = (0i64, 0i64, 0i64);
+    for i in 0..n {
+        for j in i + 1..n {
+            let dx = x[i].total_cmp(&x[j]) as i64;
+            let dy = y[i].total_cmp(&y[j]) as i64;
+            let dx = if x[i] == x[j] { 0 } else { dx };
+            let dy = if y[i] == y[j] { 0 } else { dy };
+            conc_minus_disc += dx * dy;
+            tie_x += i64::from(dx == 0);
+            tie_y += i64::from(dy == 0);
+        }
+    }
+    let total = (n * n.saturating_sub(1) / 2) as i64;
+    let kendall = (total > tie_x && total > tie_y).then(|| {
+        conc_minus_disc as f64 / ((total - tie_x) as f64).sqrt() / ((total - tie_y) as f64).sqrt()
+    });
+    RankCorrelation { spearman, kendall }
+}
+
+/// How the ranking under one alternative taken alone agrees with the
+/// nominal ranking: the mean over years of the per-year correlations of
+/// the scores (years where a correlation is undefined are left out;
+/// `None` when it is undefined in every year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeCorrelation {
+    /// The factor.
+    pub factor: String,
+    /// The alternative (for `exclude`, the left-out indicator).
+    pub alternative: String,
+    /// Mean Spearman's rho over the years.
+    pub spearman: Option<f64>,
+    /// Mean Kendall's tau-b over the years.
+    pub kendall: Option<f64>,
+}
+
+/// Evaluates the model under each alternative of each list factor (and
+/// each left-out indicator of `exclude`) taken alone, everything else
+/// nominal, and correlates its ranking with the nominal one, year by
+/// year: the table of the report.
+pub fn scheme_correlations<M: Model + ?Sized>(
+    factors: &Factors,
+    layout: &Layout,
+    model: &M,
+) -> Result<Vec<SchemeCorrelation>, RobustError> {
+    let eval = |run: &Realisation<'_>, label: String| -> Result<Vec<f64>, RobustError> {
+        let mut scores = vec![f64::NAN; layout.len()];
+        let mut out = Output::new(&mut scores);
+        model
+            .evaluate(run, &mut out)
+            .map_err(|source| RobustError::Model {
+                block: label.clone(),
+                row: 0,
+                source,
+            })?;
+        if let Some(i) = scores.iter().position(|s| !s.is_finite()) {
+            return Err(RobustError::NonFiniteScore {
+                block: label,
+                row: 0,
+                region: layout.region(i).to_string(),
+                year: layout.year(i),
+                value: scores[i],
+            });
+        }
+        Ok(scores)
+    };
+    let nominal = eval(&Realisation::nominal(factors), "nominal".into())?;
+    let mut rows = Vec::new();
+    for f in factors.factors() {
+        let kind = f.kind();
+        let names: Vec<&str> = match kind {
+            FactorKind::Weights => continue,
+            FactorKind::Exclude => factors.indicators().iter().map(String::as_str).collect(),
+            _ => f.alternatives().iter().map(String::as_str).collect(),
+        };
+        for (alt, name) in names.into_iter().enumerate() {
+            let Some(run) = Realisation::alone(factors, kind, alt) else {
+                continue;
+            };
+            let scores = eval(&run, format!("{}={name}", kind.name()))?;
+            let (mut rho, mut tau) = (Vec::new(), Vec::new());
+            let (mut xs, mut ys) = (Vec::new(), Vec::new());
+            for g in layout.groups() {
+                xs.clear();
+                ys.clear();
+                xs.extend(g.iter().map(|&i| nominal[i]));
+                ys.extend(g.iter().map(|&i| scores[i]));
+                let c = rank_correlation(&xs, &ys);
+                rho.extend(c.spearman);
+                tau.extend(c.kendall);
+            }
+            rows.push(SchemeCorrelation {
+                factor: kind.name().to_string(),
+                alternative: name.to_string(),
+                spearman: (!rho.is_empty()).then(|| mean(&rho)),
+                kendall: (!tau.is_empty()).then(|| mean(&tau)),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Ranks one score vector within years (a convenience for callers that
+/// tabulate rankings).
+pub fn ranks_of(layout: &Layout, scores: &[f64]) -> Vec<u32> {
+    let mut ranks = vec![0; layout.len()];
+    rank_within_years(layout, scores, &mut Vec::new(), &mut ranks);
+    ranks
+}
