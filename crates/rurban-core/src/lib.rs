@@ -18,6 +18,8 @@ pub mod spec;
 pub mod table;
 
 pub use error::{CoreError, Location};
+pub use rurban_method::memory;
+pub use rurban_method::text::{MAX_QUOTED, clip, clip_to};
 
 pub use panel::{Panel, PanelColumns};
 pub use spec::{Direction, Spec};

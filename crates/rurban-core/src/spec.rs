@@ -483,10 +483,10 @@ fn key_path(path: &serde_path_to_error::Path) -> String {
         [] => String::new(),
         [Segment::Map { key: table }, Segment::Map { .. }, ..] => {
             let rest = full.strip_prefix(&format!("{table}.")).unwrap_or(&full);
-            format!("[{table}] {rest}: ")
+            format!("[{}] {}: ", crate::clip(table), crate::clip(rest))
         }
         _ if full == "?" || full == "." => String::new(),
-        _ => format!("{full}: "),
+        _ => format!("{}: ", crate::clip(&full)),
     }
 }
 
@@ -513,7 +513,14 @@ impl Spec {
                 let key = key_path(e.path());
                 let e = e.into_inner();
                 // toml's message is multi-line with a snippet; keep the gist on line one.
-                let msg = e.message().to_string();
+                let msg = e
+                    .message()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let msg = crate::clip_to(&msg, 4 * crate::MAX_QUOTED);
                 let at = e
                     .span()
                     .map(|s| {
@@ -540,22 +547,27 @@ impl Spec {
                 return err("a dimension has an empty id".into());
             }
             if !dims.insert(d.id.as_str()) {
-                return err(format!("duplicate dimension id '{}'", d.id));
+                return err(format!("duplicate dimension id '{}'", crate::clip(&d.id)));
             }
             if d.indicator.is_empty() {
-                return err(format!("dimension '{}' has no indicators", d.id));
+                return err(format!(
+                    "dimension '{}' has no indicators",
+                    crate::clip(&d.id)
+                ));
             }
             for i in &d.indicator {
                 if i.id.trim().is_empty() {
                     return err(format!(
                         "dimension '{}' has an indicator with an empty id",
-                        d.id
+                        crate::clip(&d.id)
                     ));
                 }
                 if let Some(prev) = inds.insert(i.id.as_str(), d.id.as_str()) {
                     return err(format!(
                         "duplicate indicator id '{}' (in dimensions '{}' and '{}')",
-                        i.id, prev, d.id
+                        crate::clip(&i.id),
+                        crate::clip(prev),
+                        crate::clip(&d.id)
                     ));
                 }
             }
@@ -563,10 +575,16 @@ impl Spec {
         let mut derived = HashSet::new();
         for d in &self.derived {
             if !derived.insert(d.id.as_str()) {
-                return err(format!("duplicate derived indicator '{}'", d.id));
+                return err(format!(
+                    "duplicate derived indicator '{}'",
+                    crate::clip(&d.id)
+                ));
             }
             if d.inputs.is_empty() {
-                return err(format!("derived indicator '{}' has no inputs", d.id));
+                return err(format!(
+                    "derived indicator '{}' has no inputs",
+                    crate::clip(&d.id)
+                ));
             }
         }
         Ok(())

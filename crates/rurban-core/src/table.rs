@@ -92,21 +92,9 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
 
 /// A cell as it can be quoted inside a one-line message: line breaks, tabs
 /// and other control characters escaped (a stray quote in a CSV file can pull
-/// several lines into one cell).
-fn one_line(cell: &str) -> String {
-    if cell.chars().any(char::is_control) {
-        cell.chars()
-            .map(|ch| {
-                if ch.is_control() {
-                    ch.escape_default().to_string()
-                } else {
-                    ch.to_string()
-                }
-            })
-            .collect()
-    } else {
-        cell.to_string()
-    }
+/// several lines into one cell) and cut to [`crate::MAX_QUOTED`] characters.
+fn one_line(cell: &str) -> std::borrow::Cow<'_, str> {
+    crate::clip(cell)
 }
 
 fn has_thousands_groups(s: &str) -> bool {
@@ -281,7 +269,11 @@ impl Table {
                 if !names.iter().any(|n| n == s) {
                     return Err(CoreError::at(
                         Location::file(path),
-                        format!("no sheet '{s}' (sheets: {})", names.join(", ")),
+                        format!(
+                            "no sheet '{}' (sheets: {})",
+                            crate::clip(s),
+                            crate::clip_to(&names.join(", "), 2 * crate::MAX_QUOTED)
+                        ),
                     ));
                 }
                 s.clone()
@@ -394,7 +386,10 @@ impl Table {
         self.find(name).ok_or_else(|| {
             CoreError::at(
                 Location::file(&self.path).column(name),
-                format!("no such column (columns: {})", self.headers.join(", ")),
+                format!(
+                    "no such column (columns: {})",
+                    crate::clip_to(&self.headers.join(", "), 2 * crate::MAX_QUOTED)
+                ),
             )
         })
     }

@@ -1,5 +1,6 @@
 //! `rurban convergence`: sigma and absolute beta convergence.
 
+use crate::output::outln;
 use anyhow::{Result, anyhow};
 use clap::Args;
 use rurban_core::table::IdColumn;
@@ -60,7 +61,7 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
             for s in &res.sigma {
                 tab.add_row(vec![s.year.to_string(), fmt4(s.cv)]);
             }
-            println!("Sigma convergence of '{}':\n{tab}", args.column);
+            outln!("Sigma convergence of '{}':\n{tab}", args.column)?;
             let b = &res.beta;
             let mut tab = table(&["b", "se", "t", "p", "R^2", "lambda", "half-life", "n"]);
             let opt = |x: Option<f64>| x.map(fmt4).unwrap_or_else(|| "-".into());
@@ -74,7 +75,7 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
                 opt(b.half_life),
                 b.n.to_string(),
             ]);
-            println!("\nAbsolute beta convergence (growth on initial log level):\n{tab}");
+            outln!("\nAbsolute beta convergence (growth on initial log level):\n{tab}")?;
             Ok(())
         }
     }

@@ -1,5 +1,6 @@
 //! `rurban report`: render report.html and results.xlsx from a run's summary.json.
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -54,10 +55,10 @@ pub fn run(args: ReportArgs) -> Result<()> {
         },
     )?;
     crate::output::print_warnings(&committed.warnings);
-    println!(
+    outln!(
         "Wrote {} into {}",
         files.names().join(", "),
         args.dir.display()
-    );
+    )?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `rurban run`: a whole index specification.
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -156,7 +157,7 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         _ => {
             print_warnings(&warnings);
             if !args.quiet {
-                print_summary(&out, &args, &files);
+                print_summary(&out, &args, &files)?;
             }
         }
     }
@@ -180,9 +181,9 @@ fn run_inputs(args: &RunArgs, out: &RunOutput, resolver: &Resolver) -> Vec<Input
     inputs
 }
 
-fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
+fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<()> {
     let m = &out.model;
-    println!(
+    outln!(
         "{}: {} regions x {} years ({}-{}) x {} indicators, {} weights, scope {}",
         out.spec.name,
         out.panel.regions.len(),
@@ -195,13 +196,13 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             rurban_core::spec::Scope::Panel => "panel",
             rurban_core::spec::Scope::Year => "year",
         },
-    );
+    )?;
     if !out.imputed.is_empty() {
-        println!(
+        outln!(
             "{} missing cells imputed ({:?})",
             out.imputed.len(),
             out.spec.method.impute
-        );
+        )?;
     }
     // Weights by dimension (the panel's, or the last year's).
     if let Some(ws) = out.index.weight_sets.last() {
@@ -227,10 +228,10 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             }
         }
         match ws.year {
-            Some(y) => println!("\nWeights ({y}):"),
-            None => println!("\nWeights:"),
+            Some(y) => outln!("\nWeights ({y}):")?,
+            None => outln!("\nWeights:")?,
         }
-        println!("{t}");
+        outln!("{t}")?;
     }
     // Mean composite per year.
     let mut t = table(&["year", "mean composite", "min", "max"]);
@@ -241,7 +242,7 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         let max = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         t.add_row(vec![year.to_string(), fmt4(mean), fmt4(min), fmt4(max)]);
     }
-    println!("\nComposite score by year:\n{t}");
+    outln!("\nComposite score by year:\n{t}")?;
     // Top and bottom regions of the last year.
     if let Some(last) = out.panel.years.len().checked_sub(1) {
         let mut order: Vec<usize> = (0..out.panel.regions.len()).collect();
@@ -276,17 +277,18 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         {
             t.add_row(row(i + 1, r));
         }
-        println!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last]);
+        outln!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last])?;
     }
     if !out.findings.sentences.is_empty() {
-        println!("\nFindings:");
+        outln!("\nFindings:")?;
         for s in &out.findings.sentences {
-            println!("  - {s}");
+            outln!("  - {s}")?;
         }
     }
-    println!(
+    outln!(
         "\nWrote {} into {}",
         files.names().join(", "),
         args.out.display()
-    );
+    )?;
+    Ok(())
 }
