@@ -494,13 +494,15 @@ fn default_name() -> String {
     "Composite index".into()
 }
 
+/// The largest specification file read (16 MiB).
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
+
 impl Spec {
     /// Reads and validates a specification file.
     pub fn from_file(path: &Path) -> Result<Spec, CoreError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| CoreError::Io {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+        let bytes = crate::table::read_input(path, MAX_SPEC_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CoreError::spec(path, "the specification is not valid UTF-8"))?;
         let mut spec = Spec::from_str_at(&text, path)?;
         spec.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(spec)

@@ -52,7 +52,10 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
         .zip(values)
         .map(|((r, y), v)| (r, y, v.unwrap_or(f64::NAN)))
         .collect();
-    let res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    let mut res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    if let Some(w) = t.date_year_warning(yc) {
+        res.warnings.insert(0, w);
+    }
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &res.warnings),
         Format::Human => {

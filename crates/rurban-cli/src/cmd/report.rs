@@ -39,7 +39,8 @@ pub fn add_renderings(
 /// Runs `rurban report`.
 pub fn run(args: ReportArgs) -> Result<()> {
     let path = args.dir.join("summary.json");
-    let text = std::fs::read_to_string(&path)
+    let bytes = rurban_core::table::read_input(&path, rurban_core::table::MAX_TABLE_BYTES)?;
+    let text = String::from_utf8(bytes)
         .with_context(|| format!("{}: cannot read the run's summary", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a valid summary.json", path.display()))?;

@@ -121,7 +121,8 @@ fn build_config(a: &SynthArgs) -> Result<SynthConfig> {
         )
     })?;
     if let Some(path) = &a.config {
-        let text = std::fs::read_to_string(path)
+        let bytes = rurban_core::table::read_input(path, rurban_core::spec::MAX_SPEC_BYTES)?;
+        let text = String::from_utf8(bytes)
             .with_context(|| format!("cannot read synth config {}", path.display()))?;
         cfg = SynthConfig::from_toml_over(&cfg, &text)
             .with_context(|| format!("synth config {} is not valid", path.display()))?;
