@@ -121,3 +121,119 @@ fn a_full_standard_output_is_an_error() {
         );
     }
 }
+
+/// Runs `rurban ARGS` with its address space limited to `limit` bytes.
+#[cfg(target_os = "linux")]
+fn rurban_limited(limit: u64, args: &[&str]) -> (Option<i32>, String) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rurban"));
+    cmd.args(args);
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs in the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: limit as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sizes_beyond_the_memory_available_are_refused_up_front() {
+    const LIMIT: u64 = 1 << 30;
+    let dir = TempDir::new("memory");
+    // CRITIC on 20,000 columns: 1.5 GiB of cross products.
+    let m = 20_000;
+    let mut text = (0..m)
+        .map(|j| format!("c{j}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    for i in 0..3 {
+        text.push('\n');
+        text.push_str(
+            &(0..m)
+                .map(|j| ((i * 7 + j * 13) % 10).to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
+    text.push('\n');
+    let wide = dir.write("wide.csv", &text);
+    let (code, err) = rurban_limited(
+        LIMIT,
+        &[
+            "weights",
+            "--input",
+            wide.to_str().unwrap(),
+            "--method",
+            "critic",
+        ],
+    );
+    assert!(
+        matches!(code, Some(c) if c != 0 && c != 101),
+        "{code:?} {err}"
+    );
+    assert!(
+        err.starts_with("error:") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(
+        err.contains("CRITIC's correlations of 20000 columns needs 1.5 GiB"),
+        "{err}"
+    );
+    assert!(err.contains("fewer columns"), "{err}");
+    // Ward on 20,000 rows: 1.5 GiB of distances.
+    let mut text = String::from("region,x\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("r{i},{}\n", (i * 37) % 1000));
+    }
+    let long = dir.write("long.csv", &text);
+    let (code, err) = rurban_limited(
+        LIMIT,
+        &[
+            "cluster",
+            "--input",
+            long.to_str().unwrap(),
+            "--method",
+            "ward",
+            "--k",
+            "3",
+        ],
+    );
+    assert!(
+        matches!(code, Some(c) if c != 0 && c != 101),
+        "{code:?} {err}"
+    );
+    assert!(
+        err.contains("the distance matrix of 20000 rows") && err.contains("k-means"),
+        "{err}"
+    );
+    // synth: a billion regions is refused by its own limit, without first
+    // building a billion names.
+    let (code, err) = rurban_limited(
+        LIMIT,
+        &[
+            "synth",
+            "--regions",
+            "1000000000",
+            "--out",
+            dir.join("s.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        matches!(code, Some(c) if c != 0 && c != 101),
+        "{code:?} {err}"
+    );
+    assert!(err.starts_with("error:"), "{err}");
+}
