@@ -237,3 +237,60 @@ fn sizes_beyond_the_memory_available_are_refused_up_front() {
     );
     assert!(err.starts_with("error:"), "{err}");
 }
+
+#[test]
+fn inputs_that_mean_nothing_are_refused() {
+    let dir = TempDir::new("inputs");
+    let csv = dir.write("t.csv", "region,a,b\nx,1,2\ny,3,1\nz,2,5\n");
+    let f = csv.to_str().unwrap();
+    for cols in ["", ",,", " , "] {
+        let out = rurban([
+            "weights",
+            "--input",
+            f,
+            "--method",
+            "equal",
+            "--columns",
+            cols,
+        ]);
+        out.error(&["--columns", "names no column"]);
+    }
+    let out = rurban([
+        "weights",
+        "--input",
+        f,
+        "--method",
+        "equal",
+        "--columns",
+        "a,b,a",
+    ]);
+    out.error(&["--columns names 'a' twice"]);
+    let out = rurban([
+        "weights", "--input", f, "--method", "equal", "--sheet", "S1",
+    ]);
+    out.error(&["t.csv", "not a workbook"]);
+}
+
+#[test]
+fn group_keys_that_are_the_same_number_are_one_group() {
+    let dir = TempDir::new("keys");
+    let csv = dir.write("t.csv", "year,x\n2011,1\n2011.0,3\n2012,2\n2012,4\n");
+    let doc = rurban([
+        "disparity",
+        "--input",
+        csv.to_str().unwrap(),
+        "--column",
+        "x",
+        "--by",
+        "year",
+        "--format",
+        "json",
+    ])
+    .json();
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{doc}");
+    // Group 2011 holds 1 and 3: n 2, mean 2.
+    assert_eq!(groups[0]["key"], "2011");
+    assert_eq!(groups[0]["n"], 2);
+    assert_eq!(groups[0]["mean"], 2.0);
+}

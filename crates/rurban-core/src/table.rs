@@ -261,6 +261,15 @@ impl Table {
         match ext.as_str() {
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Table::read_workbook(path, opts),
             _ => {
+                if let Some(sheet) = &opts.sheet {
+                    return Err(CoreError::at(
+                        Location::file(path),
+                        format!(
+                            "a sheet ('{}') was given, but this is not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods)",
+                            crate::clip(sheet)
+                        ),
+                    ));
+                }
                 let bytes = read_input(path, MAX_TABLE_BYTES)?;
                 let text = decode(&bytes, opts.encoding.as_deref(), path)?;
                 let delim = if ext == "tsv" || ext == "tab" {
