@@ -173,11 +173,7 @@ pub const MAX_TABLE_BYTES: u64 = 4 << 30;
 pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, CoreError> {
     let meta = std::fs::metadata(path).map_err(|cause| CoreError::Io {
         path: path.to_path_buf(),
-        cause: if cause.kind() == std::io::ErrorKind::NotFound {
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
-        } else {
-            cause
-        },
+        cause,
     })?;
     if meta.is_file() {
         return Ok(meta);
@@ -213,6 +209,17 @@ fn special_kind(ft: &std::fs::FileType) -> &'static str {
 #[cfg(not(unix))]
 fn special_kind(_ft: &std::fs::FileType) -> &'static str {
     "a special file"
+}
+
+/// A missing table is `no such file`, stated once.
+fn table_exists(path: &Path) -> Result<(), CoreError> {
+    if path.exists() || path.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    Err(CoreError::Io {
+        path: path.to_path_buf(),
+        cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+    })
 }
 
 /// Reads a whole input file that must be a regular file of at most `limit`
@@ -270,6 +277,7 @@ impl Table {
                         ),
                     ));
                 }
+                table_exists(path)?;
                 let bytes = read_input(path, MAX_TABLE_BYTES)?;
                 let text = decode(&bytes, opts.encoding.as_deref(), path)?;
                 let delim = if ext == "tsv" || ext == "tab" {
@@ -344,6 +352,7 @@ impl Table {
 
     fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<Table, CoreError> {
         use calamine::{Reader, Sheets, open_workbook_auto};
+        table_exists(path)?;
         regular_file(path)?;
         let mut wb = open_workbook_auto(path).map_err(|e| {
             CoreError::at(

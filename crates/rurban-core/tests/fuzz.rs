@@ -46,7 +46,12 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 fn xlsx_cell() -> impl Strategy<Value = (u32, u16, Option<f64>, String)> {
-    (0u32..6, 0u16..5, proptest::option::of(-1e6f64..1e6), "[a-z0-9 ]{0,5}")
+    (
+        0u32..6,
+        0u16..5,
+        proptest::option::of(-1e6f64..1e6),
+        "[a-z0-9 ]{0,5}",
+    )
 }
 
 const SPEC_KEYS: [&str; 12] = [
