@@ -16,7 +16,7 @@ pub const MAX_PLUGIN_BYTES: u64 = 1 << 30;
 
 /// Why `data` is not a complete ELF shared object for this machine, if it is not.
 pub fn check(data: &[u8]) -> Result<(), String> {
-    if data.len() < 4 || &data[..4] != elf::ELFMAG {
+    if data.len() < 4 || data[..4] != elf::ELFMAG {
         return Err("not an ELF file (bad magic number)".into());
     }
     // e_ident[EI_CLASS] is byte 4.
