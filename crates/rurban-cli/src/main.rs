@@ -92,9 +92,13 @@ fn report_bugs_plainly() {
 fn main() -> std::process::ExitCode {
     quiet_on_closed_pipe();
     report_bugs_plainly();
-    let cli = Cli::parse();
-    let result =
-        resolver::Resolver::new(&cli.plugin).and_then(|resolver| dispatch(cli.command, resolver));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let result = resolver::Resolver::new(&cli.plugin)
+        .and_then(|resolver| dispatch(cli.command, resolver))
+        .and_then(|()| output::flush_stdout());
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -102,6 +106,65 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// Prints a command-line usage error as one `error:` line (clap's message
+/// and tips, then its hint), or help and version text as clap does.
+fn usage_error(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
+        if e.print().is_err() {
+            return std::process::ExitCode::from(2);
+        }
+        return std::process::ExitCode::from(code);
+    }
+    eprintln!(
+        "error: {}",
+        output::error_line(&usage_line(&e.render().to_string()))
+    );
+    std::process::ExitCode::from(2)
+}
+
+/// clap's rendered error as one line: the message and its tips (the lines
+/// before `Usage:`), then the `--help` hint.
+fn usage_line(rendered: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut hint = None;
+    let mut in_usage = false;
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() {
+            in_usage = false;
+            continue;
+        }
+        if line.starts_with("Usage:") {
+            in_usage = true;
+            continue;
+        }
+        if line.starts_with("For more information") {
+            hint = Some(line);
+            continue;
+        }
+        if !in_usage {
+            parts.push(line.strip_prefix("error:").map_or(line, str::trim));
+        }
+    }
+    let mut text = parts.join(" ");
+    if let Some(h) = hint {
+        text.push_str(" (");
+        text.push_str(h.trim_end_matches('.'));
+        text.push(')');
+    }
+    text
 }
 
 fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Result<()> {

@@ -15,13 +15,65 @@ pub enum Format {
     Json,
 }
 
+/// The most characters of the one `error:` line.
+pub const MAX_ERROR_LINE: usize = 2000;
+
 /// Prints an error as one `error:` line (causes joined by `: `).
 pub fn print_error(e: &anyhow::Error) {
-    let msg = format!("{e:#}");
-    let mut lines = msg.lines();
-    eprintln!("error: {}", lines.next().unwrap_or(""));
-    for l in lines {
-        eprintln!("  {l}");
+    eprintln!("error: {}", error_line(&format!("{e:#}")));
+}
+
+/// The text of the one `error:` line, the last line of defence against
+/// untrusted text: line breaks join lines with `; `, other control characters
+/// (ANSI escapes, tabs) are escaped, and the line is cut to
+/// [`MAX_ERROR_LINE`] characters.
+pub fn error_line(msg: &str) -> String {
+    let joined = msg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    rurban_core::clip_to(&joined, MAX_ERROR_LINE).into_owned()
+}
+
+/// The error of a failed write to standard output, in the words of the
+/// operating system (`No space left on device`, without `(os error 28)`).
+pub fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    anyhow::anyhow!("cannot write to standard output: {text}")
+}
+
+/// Writes to standard output, returning an error instead of panicking when
+/// the output cannot be written (a full disk, a closed file).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).map_err($crate::output::stdout_error)
+    }};
+}
+
+/// [`out!`] with a line break.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::output::stdout_error)
+    }};
+}
+
+pub(crate) use {out, outln};
+
+/// Flushes standard output, reporting a failure (the last buffered line of
+/// a full disk) as an error.
+pub fn flush_stdout() -> anyhow::Result<()> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(stdout_error),
     }
 }
 
@@ -39,7 +91,7 @@ pub fn emit_json(mut doc: Value, warnings: &[String]) -> anyhow::Result<()> {
     }
     print_warnings(warnings);
     let text = serde_json::to_string_pretty(&doc)?;
-    println!("{text}");
+    outln!("{text}")?;
     Ok(())
 }
 

@@ -194,6 +194,14 @@ pub fn linkage(
     method: Linkage,
 ) -> Result<Vec<Merge>, ClusterError> {
     let n = data.nrows();
+    // The condensed distance matrix, n (n - 1) / 2 numbers, and a copy of the data.
+    let pairs = (n as u128) * (n.saturating_sub(1) as u128) / 2;
+    rurban_method::memory::ensure(
+        rurban_method::memory::bytes_for::<f64>(pairs + 2 * data.len() as u128),
+        &format!("the distance matrix of {n} rows for {method:?} linkage"),
+        "cluster fewer rows, or use k-means (--method kmeans), which needs no distance matrix",
+    )
+    .map_err(|e| ClusterError::Memory(e.to_string()))?;
     let (mut dist, finite) = pdist(data);
     if !finite {
         return Err(ClusterError::DistanceOverflow);

@@ -39,6 +39,9 @@ pub use rurban_method::{Fit, ParamGuard};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ClusterError {
     /// The table has no rows.
+    /// The method needs more memory than the process has.
+    #[error("{0}")]
+    Memory(String),
     #[error("no rows to cluster")]
     NoRows,
     /// The table has no feature columns.

@@ -42,7 +42,7 @@ impl fmt::Display for Location {
             write!(f, ", row {r}")?;
         }
         if let Some(c) = &self.column {
-            write!(f, ", column '{c}'")?;
+            write!(f, ", column '{}'", crate::clip(c))?;
         }
         Ok(())
     }

@@ -46,7 +46,7 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
                     Location::file(&panel.source).column(panel.indicators[k].as_str()),
                     format!(
                         "region '{}' has no observation of this indicator in any year: it cannot be imputed",
-                        panel.regions[r]
+                        crate::clip(&panel.regions[r])
                     ),
                 ));
             }
@@ -105,7 +105,8 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
                                 Location::file(&panel.source).column(panel.indicators[k].as_str()),
                                 format!(
                                     "year {}: no other region has a value, so year-mean cannot impute region '{}'",
-                                    panel.years[y], panel.regions[r]
+                                    panel.years[y],
+                                    crate::clip(&panel.regions[r])
                                 ),
                             ));
                         }

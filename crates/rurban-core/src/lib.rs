@@ -19,6 +19,8 @@ pub mod table;
 pub mod terms;
 
 pub use error::{CoreError, Location};
+pub use rurban_method::memory;
+pub use rurban_method::text::{MAX_QUOTED, clip, clip_to};
 
 pub use panel::{Panel, PanelColumns};
 pub use table::{IdColumn, ReadOptions, Table, order_keys};

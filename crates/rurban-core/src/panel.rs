@@ -50,6 +50,20 @@ pub struct MissingCell {
     pub indicator: String,
 }
 
+/// Refuses a panel whose regions x years x indicators cube (values, mask
+/// and row numbers: 13 bytes a cell) exceeds the memory available: a long
+/// table whose rows each bring a new region and a new year would otherwise
+/// ask for rows^2 cells.
+fn check_cube(table: &Table, nr: usize, ny: usize, ni: usize) -> Result<(), CoreError> {
+    let cells = (nr as u128) * (ny as u128) * (ni as u128);
+    crate::memory::ensure(
+        crate::memory::bytes_for::<[u8; 13]>(cells),
+        &format!("the panel of {nr} regions x {ny} years x {ni} indicators"),
+        "check the region and year columns (each row should repeat regions and years), or use fewer indicators",
+    )
+    .map_err(|e| CoreError::at(Location::file(&table.path), e.to_string()))
+}
+
 impl Panel {
     /// Builds a panel from a table in long (`region, year, indicator, value`)
     /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
@@ -65,7 +79,7 @@ impl Panel {
                 file(),
                 format!(
                     "no region column: name one 'region' (or unit, city, province, 地区, 城市, 省份), or set [data] region = \"...\" (columns: {})",
-                    table.headers.join(", ")
+                    crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
                 ),
             )
         })?;
@@ -74,7 +88,7 @@ impl Panel {
                 file(),
                 format!(
                     "no year column: name one 'year' (or time, 年份), or set [data] year = \"...\" (columns: {})",
-                    table.headers.join(", ")
+                    crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
                 ),
             )
         })?;
@@ -119,6 +133,7 @@ impl Panel {
                 }
             };
             indicators.dedup();
+            check_cube(table, nr, ny, indicators.len())?;
             let iindex: HashMap<&str, usize> = indicators
                 .iter()
                 .enumerate()
@@ -140,7 +155,9 @@ impl Panel {
                         file().row(i + 1),
                         format!(
                             "duplicate (region, year, indicator) ({}, {}, {}): also on row {prev}",
-                            region_keys[i], year_keys[i], names[i]
+                            crate::clip(&region_keys[i]),
+                            year_keys[i],
+                            crate::clip(&names[i])
                         ),
                     ));
                 }
@@ -186,6 +203,7 @@ impl Panel {
             None => others.clone(),
         };
         let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
+        check_cube(table, nr, ny, indicators.len())?;
         let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
         let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
         let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
@@ -204,7 +222,8 @@ impl Panel {
                     file().row(i + 1),
                     format!(
                         "duplicate (region, year) ({}, {}): also on row {prev}",
-                        region_keys[i], year_keys[i]
+                        crate::clip(&region_keys[i]),
+                        year_keys[i]
                     ),
                 ));
             }
@@ -295,7 +314,14 @@ impl Panel {
         let shown: Vec<String> = missing
             .iter()
             .take(20)
-            .map(|m| format!("{} {} '{}'", m.region, m.year, m.indicator))
+            .map(|m| {
+                format!(
+                    "{} {} '{}'",
+                    crate::clip(&m.region),
+                    m.year,
+                    crate::clip(&m.indicator)
+                )
+            })
             .collect();
         msg.push_str(&shown.join("; "));
         if missing.len() > 20 {

@@ -29,6 +29,11 @@ pub struct Table {
     /// per row rather than one string per cell). Read cells through the
     /// accessors, which trim surrounding spaces.
     pub rows: Vec<csv::StringRecord>,
+    /// The cells of a workbook that were formatted as dates, by 0-based
+    /// data row and column, with their calendar year. Their text is the
+    /// date's serial number, as Excel stores it; [`Table::years`] reads
+    /// them as their year.
+    pub date_years: std::collections::HashMap<(usize, usize), i64>,
 }
 
 /// Identifier columns recognised by alias.
@@ -92,21 +97,9 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
 
 /// A cell as it can be quoted inside a one-line message: line breaks, tabs
 /// and other control characters escaped (a stray quote in a CSV file can pull
-/// several lines into one cell).
-fn one_line(cell: &str) -> String {
-    if cell.chars().any(char::is_control) {
-        cell.chars()
-            .map(|ch| {
-                if ch.is_control() {
-                    ch.escape_default().to_string()
-                } else {
-                    ch.to_string()
-                }
-            })
-            .collect()
-    } else {
-        cell.to_string()
-    }
+/// several lines into one cell) and cut to [`crate::MAX_QUOTED`] characters.
+fn one_line(cell: &str) -> std::borrow::Cow<'_, str> {
+    crate::clip(cell)
 }
 
 fn has_thousands_groups(s: &str) -> bool {
@@ -171,6 +164,98 @@ pub fn decode<'a>(
     }
 }
 
+/// The largest table file read: 4 GiB, far above real panels (a panel of
+/// 10,000 regions x 50 years x 200 indicators is about 1 GiB of text).
+pub const MAX_TABLE_BYTES: u64 = 4 << 30;
+
+/// Refuses what is not a regular file (a FIFO would block forever, a
+/// device such as `/dev/zero` never ends), naming what it is.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, CoreError> {
+    let meta = std::fs::metadata(path).map_err(|cause| CoreError::Io {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    let ft = meta.file_type();
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        special_kind(&ft)
+    };
+    Err(CoreError::at(
+        Location::file(path),
+        format!("is {what}, not a regular file"),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_ft: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// A missing table is `no such file`, stated once.
+fn table_exists(path: &Path) -> Result<(), CoreError> {
+    if path.exists() || path.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    Err(CoreError::Io {
+        path: path.to_path_buf(),
+        cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+    })
+}
+
+/// Reads a whole input file that must be a regular file of at most `limit`
+/// bytes (and fit in the memory available).
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, CoreError> {
+    use std::io::Read;
+    let meta = regular_file(path)?;
+    let too_big = |size: u64| {
+        CoreError::at(
+            Location::file(path),
+            format!(
+                "the file is {}, more than the {} an input may have",
+                crate::memory::human_bytes(size),
+                crate::memory::human_bytes(limit)
+            ),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    crate::memory::ensure(Some(meta.len()), "reading the file", "use a smaller file")
+        .map_err(|e| CoreError::at(Location::file(path), e.to_string()))?;
+    let io = |cause| CoreError::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // The file may grow while it is read: never past the limit.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 impl Table {
     /// Reads a table, choosing the format by extension: `.xlsx`/`.xlsm`/`.xls`/`.ods`
     /// as a workbook, `.tsv`/`.tab` as tab-separated, anything else as CSV.
@@ -183,16 +268,17 @@ impl Table {
         match ext.as_str() {
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Table::read_workbook(path, opts),
             _ => {
-                if !path.exists() {
-                    return Err(CoreError::Io {
-                        path: path.to_path_buf(),
-                        cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-                    });
+                if let Some(sheet) = &opts.sheet {
+                    return Err(CoreError::at(
+                        Location::file(path),
+                        format!(
+                            "a sheet ('{}') was given, but this is not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods)",
+                            crate::clip(sheet)
+                        ),
+                    ));
                 }
-                let bytes = std::fs::read(path).map_err(|cause| CoreError::Io {
-                    path: path.to_path_buf(),
-                    cause,
-                })?;
+                table_exists(path)?;
+                let bytes = read_input(path, MAX_TABLE_BYTES)?;
                 let text = decode(&bytes, opts.encoding.as_deref(), path)?;
                 let delim = if ext == "tsv" || ext == "tab" {
                     b'\t'
@@ -265,15 +351,14 @@ impl Table {
     }
 
     fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<Table, CoreError> {
-        use calamine::{Data, Reader, open_workbook_auto};
-        if !path.exists() {
-            return Err(CoreError::Io {
-                path: path.to_path_buf(),
-                cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-            });
-        }
+        use calamine::{Reader, Sheets, open_workbook_auto};
+        table_exists(path)?;
+        regular_file(path)?;
         let mut wb = open_workbook_auto(path).map_err(|e| {
-            CoreError::at(Location::file(path), format!("cannot open workbook: {e}"))
+            CoreError::at(
+                Location::file(path),
+                format!("cannot open workbook: {}", crate::clip(&e.to_string())),
+            )
         })?;
         let names = wb.sheet_names().to_vec();
         let sheet = match &opts.sheet {
@@ -281,7 +366,11 @@ impl Table {
                 if !names.iter().any(|n| n == s) {
                     return Err(CoreError::at(
                         Location::file(path),
-                        format!("no sheet '{s}' (sheets: {})", names.join(", ")),
+                        format!(
+                            "no sheet '{}' (sheets: {})",
+                            crate::clip(s),
+                            crate::clip_to(&names.join(", "), 2 * crate::MAX_QUOTED)
+                        ),
                     ));
                 }
                 s.clone()
@@ -291,60 +380,162 @@ impl Table {
                 .cloned()
                 .ok_or_else(|| CoreError::at(Location::file(path), "the workbook has no sheets"))?,
         };
-        let range = wb.worksheet_range(&sheet).map_err(|e| {
+        let cannot = |e: String| {
             CoreError::at(
                 Location::file(path),
-                format!("cannot read sheet '{sheet}': {e}"),
+                format!(
+                    "cannot read sheet '{}': {}",
+                    crate::clip(&sheet),
+                    crate::clip(&e)
+                ),
             )
-        })?;
-        let cell_text = |d: &Data| -> String {
+        };
+        // The cells present, by position. An XLSX sheet is read cell by cell,
+        // so a lone cell far away (XFD1048576) costs one cell, not a dense
+        // range of billions; other formats come as a range from calamine.
+        let mut cells: Vec<((u32, u32), calamine::Data)> = Vec::new();
+        let mut push = |pos: (u32, u32), d: calamine::Data| -> Result<(), CoreError> {
+            if matches!(d, calamine::Data::Empty) {
+                return Ok(());
+            }
+            if cells.len() == cells.capacity() {
+                let more = cells.len().max(1024);
+                crate::memory::ensure(
+                    crate::memory::bytes_for::<((u32, u32), calamine::Data)>(
+                        (cells.len() + more) as u128,
+                    ),
+                    &format!("the cells of sheet '{}'", crate::clip(&sheet)),
+                    "split the workbook",
+                )
+                .and_then(|()| {
+                    cells
+                        .try_reserve(more)
+                        .map_err(|_| crate::memory::MemoryError {
+                            what: "the cells of the sheet".into(),
+                            bytes: None,
+                            available: None,
+                            way_out: "split the workbook".into(),
+                        })
+                })
+                .map_err(|e| CoreError::at(Location::file(path), e.to_string()))?;
+            }
+            cells.push((pos, d));
+            Ok(())
+        };
+        match &mut wb {
+            Sheets::Xlsx(x) => {
+                let mut reader = x
+                    .worksheet_cells_reader(&sheet)
+                    .map_err(|e| cannot(e.to_string()))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| cannot(e.to_string()))? {
+                    let pos = cell.get_position();
+                    push(pos, calamine::Data::from(cell.get_value().clone()))?;
+                }
+            }
+            other => {
+                let range = other
+                    .worksheet_range(&sheet)
+                    .map_err(|e| cannot(e.to_string()))?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, d) in range.used_cells() {
+                    push((r0 + r as u32, c0 + c as u32), d.clone())?;
+                }
+            }
+        }
+        Table::from_cells(path, &sheet, cells)
+    }
+
+    /// A table from the non-empty cells of a sheet: the first row with a
+    /// value is the header, rows without values are skipped, and the table
+    /// is as wide as the header.
+    fn from_cells(
+        path: &Path,
+        sheet: &str,
+        mut cells: Vec<((u32, u32), calamine::Data)>,
+    ) -> Result<Table, CoreError> {
+        use calamine::Data;
+        cells.sort_by_key(|(pos, _)| *pos);
+        let cell_text = |d: &Data| -> (String, Option<i64>) {
             match d {
-                Data::Empty => String::new(),
-                Data::String(s) => s.trim().to_string(),
-                Data::Float(f) => format!("{f}"),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) => format!("{}", dt.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(_) => String::new(),
+                Data::Empty | Data::Error(_) => (String::new(), None),
+                Data::String(s) => (s.trim().to_string(), None),
+                Data::Float(f) => (format!("{f}"), None),
+                Data::Int(i) => (i.to_string(), None),
+                Data::Bool(b) => (b.to_string(), None),
+                Data::DateTime(dt) => {
+                    let year = dt.is_datetime().then(|| i64::from(dt.to_ymd_hms_milli().0));
+                    (format!("{}", dt.as_f64()), year)
+                }
+                Data::DateTimeIso(s) => {
+                    let year = s
+                        .get(..4)
+                        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
+                        .and_then(|y| y.parse().ok())
+                        .filter(|_| s.as_bytes().get(4) == Some(&b'-'));
+                    (s.clone(), year)
+                }
+                Data::DurationIso(s) => (s.clone(), None),
             }
         };
-        let mut rows_iter = range
-            .rows()
-            .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
+        // Rows with at least one value, in order.
+        let mut rows_cells: Vec<Vec<(u32, String, Option<i64>)>> = Vec::new();
+        let mut last_row = None;
+        for ((r, c), d) in &cells {
+            let (text, year) = cell_text(d);
+            if text.is_empty() {
+                continue;
+            }
+            if last_row != Some(*r) {
+                rows_cells.push(Vec::new());
+                last_row = Some(*r);
+            }
+            if let Some(row) = rows_cells.last_mut() {
+                row.push((*c, text, year));
+            }
+        }
+        drop(cells);
+        let mut rows_iter = rows_cells.into_iter();
         let header = rows_iter.next().ok_or_else(|| {
             CoreError::at(
                 Location::file(path),
-                format!("sheet '{sheet}' is empty: no header row"),
+                format!("sheet '{}' is empty: no header row", crate::clip(sheet)),
             )
         })?;
-        let mut headers: Vec<String> = header.iter().map(cell_text).collect();
-        while headers.last().is_some_and(|h| h.is_empty()) {
-            headers.pop();
+        let width = header.last().map_or(0, |(c, _, _)| *c as usize + 1);
+        let mut header_cells = vec![String::new(); width];
+        for (c, text, _) in header {
+            header_cells[c as usize] = text;
         }
-        let headers = clean_headers(headers.iter().map(String::as_str), path)?;
-        let mut rows = Vec::new();
-        for r in rows_iter {
-            let mut cells: Vec<String> = r.iter().map(cell_text).collect();
-            if cells.iter().all(String::is_empty) {
-                continue;
-            }
-            if cells.len() > headers.len() {
-                if cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+        let headers = clean_headers(header_cells.iter().map(String::as_str), path)?;
+        let data_rows = rows_iter.len();
+        crate::memory::ensure(
+            crate::memory::bytes_for::<usize>((data_rows as u128) * (width as u128 + 1)),
+            &format!("a table of {data_rows} rows x {width} columns"),
+            "remove stray cells far to the right of the header",
+        )
+        .map_err(|e| CoreError::at(Location::file(path), e.to_string()))?;
+        let mut rows = Vec::with_capacity(data_rows);
+        let mut date_years = std::collections::HashMap::new();
+        for row in rows_iter {
+            let row_no = rows.len() + 1;
+            let mut record = vec![String::new(); width];
+            for (c, text, year) in row {
+                let Some(slot) = record.get_mut(c as usize) else {
                     return Err(CoreError::at(
-                        Location::file(path).row(rows.len() + 1),
-                        format!(
-                            "ragged row: values beyond the header's {} columns",
-                            headers.len()
-                        ),
+                        Location::file(path).row(row_no),
+                        format!("ragged row: values beyond the header's {width} columns"),
                     ));
+                };
+                *slot = text;
+                if let Some(y) = year {
+                    date_years.insert((row_no - 1, c as usize), y);
                 }
-                cells.truncate(headers.len());
             }
-            cells.resize(headers.len(), String::new());
-            rows.push(csv::StringRecord::from(cells));
+            rows.push(csv::StringRecord::from(record));
         }
-        Table::finish(path, headers, rows)
+        let mut table = Table::finish(path, headers, rows)?;
+        table.date_years = date_years;
+        Ok(table)
     }
 
     fn finish(
@@ -362,6 +553,7 @@ impl Table {
             path: path.to_path_buf(),
             headers,
             rows,
+            date_years: std::collections::HashMap::new(),
         })
     }
 
@@ -394,7 +586,10 @@ impl Table {
         self.find(name).ok_or_else(|| {
             CoreError::at(
                 Location::file(&self.path).column(name),
-                format!("no such column (columns: {})", self.headers.join(", ")),
+                format!(
+                    "no such column (columns: {})",
+                    crate::clip_to(&self.headers.join(", "), 2 * crate::MAX_QUOTED)
+                ),
             )
         })
     }
@@ -439,12 +634,16 @@ impl Table {
             .collect()
     }
 
-    /// A column of integer years (`2011` or `2011.0`).
+    /// A column of integer years (`2011` or `2011.0`); a workbook cell
+    /// formatted as a date is its calendar year (see [`Table::date_year_warning`]).
     pub fn years(&self, col: usize) -> Result<Vec<i64>, CoreError> {
         self.rows
             .iter()
             .enumerate()
             .map(|(i, r)| {
+                if let Some(&y) = self.date_years.get(&(i, col)) {
+                    return Ok(y);
+                }
                 let c = r[col].trim();
                 let err = || {
                     CoreError::at(
@@ -461,6 +660,19 @@ impl Table {
                 }
             })
             .collect()
+    }
+
+    /// The warning for a year column with cells formatted as dates (read
+    /// as their year by [`Table::years`]), if it has any.
+    pub fn date_year_warning(&self, col: usize) -> Option<String> {
+        let n = self.date_years.keys().filter(|(_, c)| *c == col).count();
+        (n > 0).then(|| {
+            format!(
+                "{}: {n} cell(s) of the year column '{}' are formatted as dates; each was read as its calendar year",
+                self.path.display(),
+                crate::clip(&self.headers[col])
+            )
+        })
     }
 
     /// The text of a column.

@@ -20,7 +20,11 @@
 //! declaration is null, its name or version is null, empty or not UTF-8, its
 //! kind is unknown, a function is missing, or its name is already taken by a
 //! built-in or another plugin (weightings and derived kinds share one
-//! namespace). Loading the same file twice is a no-op. A library, once
+//! namespace). Loading the same file twice is a no-op, whatever
+//! the path it is reached by (a symbolic link, or a hard link: on Unix files
+//! are compared by device and inode). A file that is not a complete ELF
+//! shared object (Linux and other ELF systems) is refused before the dynamic
+//! loader sees it, and a name or version with control characters is refused. A library, once
 //! opened, is never unloaded: unloading Rust `cdylib`s that use thread-locals
 //! is unsound, so it stays for the life of the process.
 //!
@@ -44,6 +48,8 @@
 //! A result that overflows to infinity is an error naming the row.
 
 mod derived;
+#[cfg(all(unix, not(target_vendor = "apple")))]
+mod elf;
 mod error;
 mod loader;
 mod plugin;
@@ -151,6 +157,9 @@ pub struct Registry {
     entries: Vec<Entry>,
     /// Canonical paths of the libraries loaded, with the path as given.
     files: Vec<(PathBuf, PathBuf)>,
+    /// Device and inode of each library loaded (Unix), so that a hard link
+    /// to a loaded file is the same file.
+    identities: Vec<(u64, u64)>,
 }
 
 impl Default for Registry {
@@ -165,6 +174,20 @@ impl std::fmt::Debug for Registry {
             .entries(self.entries.iter().map(|e| &e.info))
             .finish()
     }
+}
+
+/// Device and inode of a file (Unix): one file reached by several names
+/// (hard links) has one identity.
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Other systems: canonical paths only.
+#[cfg(not(unix))]
+fn file_identity(_path: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 impl Registry {
@@ -205,6 +228,7 @@ impl Registry {
         Registry {
             entries,
             files: Vec::new(),
+            identities: Vec::new(),
         }
     }
 
@@ -221,6 +245,10 @@ impl Registry {
             reason: e.to_string(),
         })?;
         if self.files.iter().any(|(c, _)| *c == canonical) {
+            return Ok(());
+        }
+        let identity = file_identity(&canonical);
+        if identity.is_some_and(|id| self.identities.contains(&id)) {
             return Ok(());
         }
         if !canonical.is_file() {
@@ -278,6 +306,7 @@ impl Registry {
         };
         self.entries.push(Entry { info, imp });
         self.files.push((canonical, path.to_path_buf()));
+        self.identities.extend(identity);
         Ok(())
     }
 

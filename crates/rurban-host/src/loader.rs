@@ -32,6 +32,7 @@ const PROBE_VERSIONS: u32 = 32;
 /// Opens `canonical` (reported as `path`) and reads its declaration. The
 /// library is never closed, whatever happens.
 pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
+    check_file(path, canonical)?;
     // SAFETY: loading a library runs its initialisers; plugins are trusted
     // code the user chose to load. The absolute path keeps the loader from
     // searching system directories.
@@ -95,9 +96,19 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
     let description = text(d.description, "description", false).map_err(|r| bad(&r))?;
     if name.trim().is_empty() || name.trim() != name {
         return Err(bad(&format!(
-            "its name {name:?} is empty or has leading or trailing spaces"
+            "its name '{}' is empty or has leading or trailing spaces",
+            rurban_core::clip(&name)
         )));
     }
+    for (what, value) in [("name", &name), ("version", &version)] {
+        if value.chars().any(char::is_control) {
+            return Err(bad(&format!(
+                "its {what} '{}' contains control characters",
+                rurban_core::clip(value)
+            )));
+        }
+    }
+    let description = rurban_core::clip_to(&description, 4 * rurban_core::MAX_QUOTED).into_owned();
     let last_error = d
         .last_error
         .ok_or_else(|| bad("its last_error function is null"))?;
@@ -125,6 +136,35 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
     })
 }
 
+/// Refuses a file the dynamic loader would crash on: on ELF systems, one
+/// that is not a complete ELF shared object (see `crate::elf`).
+#[cfg(all(unix, not(target_vendor = "apple")))]
+fn check_file(path: &Path, canonical: &Path) -> Result<(), HostError> {
+    use std::io::Read;
+    let refuse = |reason: String| HostError::Open {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = std::fs::File::open(canonical).map_err(|e| refuse(e.to_string()))?;
+    let mut data = Vec::new();
+    file.take(crate::elf::MAX_PLUGIN_BYTES + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| refuse(e.to_string()))?;
+    if data.len() as u64 > crate::elf::MAX_PLUGIN_BYTES {
+        return Err(refuse(format!(
+            "the file is larger than {} bytes",
+            crate::elf::MAX_PLUGIN_BYTES
+        )));
+    }
+    crate::elf::check(&data).map_err(refuse)
+}
+
+/// Other systems: the dynamic loader's own checks.
+#[cfg(not(all(unix, not(target_vendor = "apple"))))]
+fn check_file(_path: &Path, _canonical: &Path) -> Result<(), HostError> {
+    Ok(())
+}
+
 /// Reads a declaration string: NUL-terminated UTF-8.
 fn text(ptr: *const c_char, what: &str, required: bool) -> Result<String, String> {
     if ptr.is_null() {
@@ -139,7 +179,7 @@ fn text(ptr: *const c_char, what: &str, required: bool) -> Result<String, String
     c.to_str().map(str::to_string).map_err(|_| {
         format!(
             "its {what} is not UTF-8 ({:?})",
-            String::from_utf8_lossy(c.to_bytes())
+            rurban_core::clip(&String::from_utf8_lossy(c.to_bytes()))
         )
     })
 }

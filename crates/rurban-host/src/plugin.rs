@@ -34,16 +34,20 @@ pub(crate) struct PluginIndicator {
     pub last_error: LastErrorFn,
 }
 
+/// The most characters of a plugin's message or warning that are shown.
+const MESSAGE_CHARS: usize = 4 * rurban_core::MAX_QUOTED;
+
 /// The message of a failed call, copied at once from the plugin's buffer.
 fn failure(status: i32, last_error: LastErrorFn, plugin: &str, file: &Path) -> HostError {
     // SAFETY: called on the thread of the failed call, right after it.
     let s = unsafe { last_error() };
     // SAFETY: valid until the next call into the plugin on this thread.
     let text = String::from_utf8_lossy(unsafe { s.as_bytes() }).into_owned();
+    // Untrusted text: control characters escaped, length bounded.
     let text = if text.is_empty() {
         "(no message)".to_string()
     } else {
-        text
+        rurban_core::clip_to(&text, MESSAGE_CHARS).into_owned()
     };
     let message = match status {
         STATUS_ERROR | STATUS_PANIC => text,
@@ -64,7 +68,8 @@ unsafe extern "C" fn collect_warning(ctx: *mut c_void, message: FfiStr) {
     // SAFETY: ctx is the Vec<String> of `PluginWeighting::call`, alive during the call.
     let warnings = unsafe { &mut *(ctx as *mut Vec<String>) };
     // SAFETY: the plugin passes a valid string for the duration of this call.
-    warnings.push(String::from_utf8_lossy(unsafe { message.as_bytes() }).into_owned());
+    let text = String::from_utf8_lossy(unsafe { message.as_bytes() });
+    warnings.push(rurban_core::clip_to(&text, MESSAGE_CHARS).into_owned());
 }
 
 /// Checks a plugin's weights: finite, >= 0, summing to 1 within [`SUM_TOLERANCE`].

@@ -19,7 +19,14 @@
 //! methods) are accepted case-insensitively, with surrounding spaces ignored:
 //! [`name_is`] is the one comparison every `FromStr` uses.
 //!
+//! [`memory`] is the one probe of the memory available to the process and
+//! the check of every allocation that grows with the input; [`text`] quotes
+//! untrusted text inside messages.
+//!
 //! This crate has no dependencies, so every method crate can use it.
+
+pub mod memory;
+pub mod text;
 
 /// Checks unchecked parameters once, turning them into their checked type.
 ///

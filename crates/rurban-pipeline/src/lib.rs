@@ -218,7 +218,10 @@ pub fn load_panel(
     };
     let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
     let imputed = impute(&mut panel, spec.method.impute)?;
-    let warnings = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(yc) = table.id_column(rurban_core::IdColumn::Year, cols.year)? {
+        warnings.extend(table.date_year_warning(yc));
+    }
     for d in &spec.derived {
         derive_into(&mut panel, d, spec, resolver)?;
     }

@@ -29,8 +29,8 @@ use rurban_grey::{GreyParams, Normalization, Rho};
 use rurban_kde::{Bandwidth, GridSize, KdeError, KdeParams, Kernel};
 use serde::{Deserialize, Serialize};
 
-use rurban_core::CoreError;
 pub use rurban_core::terms::{Direction, Impute, Scope, Shift, ShiftError};
+use rurban_core::{CoreError, MAX_QUOTED, clip, clip_to};
 
 mod geo;
 pub use geo::{
@@ -371,12 +371,12 @@ fn key_path(path: &serde_path_to_error::Path) -> String {
         [] => String::new(),
         [Segment::Map { key: table }, Segment::Map { .. }, ..] => {
             let rest = full.strip_prefix(&format!("{table}.")).unwrap_or(&full);
-            format!("[{table}] {rest}: ")
+            format!("[{}] {}: ", clip(table), clip(rest))
         }
         _ if full == "?" || full == "." => String::new(),
         // an error about the [geo] table as a whole (e.g. two kinds of weights)
         [Segment::Map { key }] if key == "geo" => "[geo] ".to_string(),
-        _ => format!("{full}: "),
+        _ => format!("{}: ", clip(&full)),
     }
 }
 
@@ -384,13 +384,15 @@ fn default_name() -> String {
     "Composite index".into()
 }
 
+/// The largest specification file read (16 MiB).
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
+
 impl Spec {
     /// Reads and validates a specification file.
     pub fn from_file(path: &Path) -> Result<Spec, CoreError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| CoreError::Io {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+        let bytes = rurban_core::table::read_input(path, MAX_SPEC_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CoreError::spec(path, "the specification is not valid UTF-8"))?;
         let mut spec = Spec::from_str_at(&text, path)?;
         spec.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(spec)
@@ -403,7 +405,14 @@ impl Spec {
                 let key = key_path(e.path());
                 let e = e.into_inner();
                 // toml's message is multi-line with a snippet; keep the gist on line one.
-                let msg = e.message().to_string();
+                let msg = e
+                    .message()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let msg = clip_to(&msg, 4 * MAX_QUOTED);
                 let at = e
                     .span()
                     .map(|s| {
@@ -430,22 +439,24 @@ impl Spec {
                 return err("a dimension has an empty id".into());
             }
             if !dims.insert(d.id.as_str()) {
-                return err(format!("duplicate dimension id '{}'", d.id));
+                return err(format!("duplicate dimension id '{}'", clip(&d.id)));
             }
             if d.indicator.is_empty() {
-                return err(format!("dimension '{}' has no indicators", d.id));
+                return err(format!("dimension '{}' has no indicators", clip(&d.id)));
             }
             for i in &d.indicator {
                 if i.id.trim().is_empty() {
                     return err(format!(
                         "dimension '{}' has an indicator with an empty id",
-                        d.id
+                        clip(&d.id)
                     ));
                 }
                 if let Some(prev) = inds.insert(i.id.as_str(), d.id.as_str()) {
                     return err(format!(
                         "duplicate indicator id '{}' (in dimensions '{}' and '{}')",
-                        i.id, prev, d.id
+                        clip(&i.id),
+                        clip(prev),
+                        clip(&d.id)
                     ));
                 }
             }
@@ -453,10 +464,10 @@ impl Spec {
         let mut derived = HashSet::new();
         for d in &self.derived {
             if !derived.insert(d.id.as_str()) {
-                return err(format!("duplicate derived indicator '{}'", d.id));
+                return err(format!("duplicate derived indicator '{}'", clip(&d.id)));
             }
             if d.inputs.is_empty() {
-                return err(format!("derived indicator '{}' has no inputs", d.id));
+                return err(format!("derived indicator '{}' has no inputs", clip(&d.id)));
             }
         }
         Ok(())

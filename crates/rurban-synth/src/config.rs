@@ -446,7 +446,7 @@ impl SynthConfig {
         if reshaped && !sets_shocks {
             cfg.cap_shocks();
         }
-        let n = cfg.region_names().len();
+        let n = cfg.region_count();
         if reshaped && !sets_groups && cfg.regions.group.is_empty() && cfg.regions.groups > n {
             cfg.set_group_count(n);
         }
@@ -457,7 +457,7 @@ impl SynthConfig {
     /// year when it is larger (e.g. after shrinking a preset).
     pub fn cap_shocks(&mut self) {
         let years = (self.last_year as i64 - self.first_year as i64).max(0) as usize;
-        let slots = self.region_names().len().saturating_mul(years);
+        let slots = self.region_count().saturating_mul(years);
         self.latent.shocks = self.latent.shocks.min(slots);
     }
 
@@ -493,6 +493,15 @@ impl SynthConfig {
         self.dimension.clear();
         if n >= 1 && self.indicators.dimensions > n {
             self.indicators.dimensions = n;
+        }
+    }
+
+    /// The number of regions, without building their names.
+    pub fn region_count(&self) -> usize {
+        if self.regions.names.is_empty() {
+            self.regions.count
+        } else {
+            self.regions.names.len()
         }
     }
 
@@ -539,6 +548,23 @@ impl SynthConfig {
             );
         }
         let years = (self.last_year as i64 - self.first_year as i64 + 1) as usize;
+
+        // The size first, before any list of regions is built from the count.
+        let indicators: u128 = if self.dimension.is_empty() {
+            self.indicators.count as u128
+        } else {
+            self.dimension
+                .iter()
+                .map(|d| d.indicator.len() as u128)
+                .sum()
+        };
+        let cells = self.region_count() as u128 * years as u128 * indicators.max(1);
+        if cells > MAX_CELLS {
+            return Err(SynthError::TooLarge {
+                cells,
+                limit: MAX_CELLS,
+            });
+        }
 
         // Regions.
         let r = &self.regions;

@@ -390,3 +390,22 @@ fn one_region_one_year_is_fine() {
     assert_eq!(p.values[0][0], 2.25);
     assert_eq!(p.values[0][2], 73.5);
 }
+
+#[test]
+fn a_billion_regions_are_rejected_before_any_name_is_built() {
+    let mut cfg = SynthConfig::small();
+    cfg.set_region_count(1_000_000_000);
+    let n = cfg
+        .dimensions()
+        .iter()
+        .map(|d| d.indicator.len())
+        .sum::<usize>() as u128;
+    // Building 10^9 region names first took tens of gigabytes.
+    match cfg.validate() {
+        Err(SynthError::TooLarge { cells, limit }) => {
+            assert_eq!(cells, 1_000_000_000 * 10 * n);
+            assert_eq!(limit, MAX_CELLS);
+        }
+        other => panic!("{other:?}"),
+    }
+}

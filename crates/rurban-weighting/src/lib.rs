@@ -173,6 +173,29 @@ pub fn check_input(
             }
         }
     }
+    // Values near the float limits (±1.8e308) make max - min overflow to
+    // infinity, and every normalised value after it meaningless.
+    for (j, col) in raw.columns().into_iter().enumerate() {
+        let (mut lo, mut hi) = (0, 0);
+        for (i, &v) in col.iter().enumerate() {
+            if v < col[lo] {
+                lo = i;
+            }
+            if v > col[hi] {
+                hi = i;
+            }
+        }
+        if !(col[hi] - col[lo]).is_finite() {
+            return Err(WeightError::BadValue {
+                column: rurban_method::text::clip(&names[j]).into_owned(),
+                row: hi + 1,
+                message: format!(
+                    "the range of the column ({:e} - {:e}) overflows a 64-bit float; rescale the column",
+                    col[hi], col[lo]
+                ),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -188,6 +211,13 @@ pub fn weigh_normalized(
     shift: f64,
     params: &str,
 ) -> Result<Weights, WeightError> {
+    // Shifted values z + shift are summed over the rows: the sum must stay finite.
+    if !((1.0 + shift) * raw.nrows() as f64).is_finite() {
+        return Err(WeightError::Other(format!(
+            "shift {shift:e} is too large: the shifted values of {} rows overflow a 64-bit float when summed",
+            raw.nrows()
+        )));
+    }
     if norm.constant.iter().all(|&c| c) {
         return Err(WeightError::AllConstant);
     }

@@ -233,6 +233,14 @@ impl Weighting for Critic {
                 names.join(", ")
             )));
         }
+        // The cross products of every pair of columns: l (l + 1) / 2 numbers.
+        let l = live.len() as u128;
+        rurban_method::memory::ensure(
+            rurban_method::memory::bytes_for::<f64>(l * (l + 1) / 2),
+            &format!("CRITIC's correlations of {l} columns"),
+            "weigh fewer columns (--columns), or use a method without correlations (entropy, stddev, cv)",
+        )
+        .map_err(|e| WeightError::Other(e.to_string()))?;
         let c = if row_major(&z) {
             critic_scores_rows(&z, &live)
         } else {

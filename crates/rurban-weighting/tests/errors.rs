@@ -255,3 +255,27 @@ fn compute_normalized_hands_back_the_min_max_matrix_it_weighed() {
         compute(&Entropy, &names, raw.view(), &dirs, 0.0, "{}").unwrap()
     );
 }
+
+#[test]
+fn values_near_the_float_limits_are_an_error_naming_the_column() {
+    // max - min = 2e308 overflows to infinity: entropy was -0.0 and the
+    // weights finite-looking nonsense.
+    let x = array![[1.0, 1e308], [2.0, -1e308], [3.0, 0.0]];
+    let dirs = [Positive, Positive];
+    for name in builtin_names() {
+        let scheme = builtin(name).unwrap();
+        let e = weigh(&*scheme, &["a", "huge"], &x, &dirs, 0.0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("column 'huge', row 1") && e.contains("overflows"),
+            "{name}: {e}"
+        );
+    }
+    // A shift whose sum over the rows overflows.
+    let x = array![[1.0, 2.0], [2.0, 1.0], [3.0, 5.0]];
+    let e = weigh(&Entropy, &["a", "b"], &x, &dirs, 1e308)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("shift 1e308 is too large"), "{e}");
+}

@@ -1,5 +1,6 @@
 //! `rurban cluster`: rows into clusters and tiers.
 
+use crate::output::{out, outln};
 use anyhow::{Result, anyhow};
 use clap::Args;
 use rurban_cluster::{ClusterInput, ClusterOptions, Fit, Method, ParamGuard};
@@ -75,11 +76,11 @@ pub fn run(args: ClusterArgs) -> Result<()> {
                     l.tier.to_string(),
                 ]);
             }
-            print!("{:?} clustering into k = {}", method, res.k);
+            out!("{:?} clustering into k = {}", method, res.k)?;
             if let Some(i) = res.inertia {
-                print!(" (inertia {})", fmt4(i));
+                out!(" (inertia {})", fmt4(i))?;
             }
-            println!(":\n{tab}");
+            outln!(":\n{tab}")?;
             Ok(())
         }
     }

@@ -58,7 +58,18 @@ pub fn groups(table: &Table, by: Option<&str>) -> Result<Vec<(String, Vec<usize>
         return Ok(vec![("all".to_string(), (0..table.n_rows()).collect())]);
     };
     let c = table.require(col)?;
-    let keys = table.keys(c)?;
+    // Keys that are the same number are the same group (2011 and 2011.0),
+    // shown as the integer when integral.
+    let keys: Vec<String> = table
+        .keys(c)?
+        .into_iter()
+        .map(|k| match k.parse::<f64>() {
+            Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => {
+                format!("{}", v as i64)
+            }
+            _ => k,
+        })
+        .collect();
     let mut distinct: Vec<String> = Vec::new();
     for k in &keys {
         if !distinct.contains(k) {
@@ -137,7 +148,20 @@ pub fn data_columns(
     what: &str,
 ) -> Result<Vec<usize>> {
     use rurban_core::table::IdColumn;
+    if let Some(given) = picked
+        && split_list(picked).is_empty()
+    {
+        anyhow::bail!(
+            "--columns '{}' names no column: list the columns to {what}, or leave --columns out for all",
+            rurban_core::clip(given)
+        );
+    }
     let picked = split_list(picked);
+    for (i, c) in picked.iter().enumerate() {
+        if picked[..i].contains(c) {
+            anyhow::bail!("--columns names '{}' twice", rurban_core::clip(c));
+        }
+    }
     let cols: Vec<usize> = if picked.is_empty() {
         let r = table.id_column(IdColumn::Region, None)?;
         let y = table.id_column(IdColumn::Year, None)?;

@@ -1,5 +1,6 @@
 //! `rurban convergence`: sigma and absolute beta convergence.
 
+use crate::output::outln;
 use anyhow::{Result, anyhow};
 use clap::Args;
 use rurban_core::table::IdColumn;
@@ -51,7 +52,10 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
         .zip(values)
         .map(|((r, y), v)| (r, y, v.unwrap_or(f64::NAN)))
         .collect();
-    let res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    let mut res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    if let Some(w) = t.date_year_warning(yc) {
+        res.warnings.insert(0, w);
+    }
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &res.warnings),
         Format::Human => {
@@ -60,7 +64,7 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
             for s in &res.sigma {
                 tab.add_row(vec![s.year.to_string(), fmt4(s.cv)]);
             }
-            println!("Sigma convergence of '{}':\n{tab}", args.column);
+            outln!("Sigma convergence of '{}':\n{tab}", args.column)?;
             let b = &res.beta;
             let mut tab = table(&["b", "se", "t", "p", "R^2", "lambda", "half-life", "n"]);
             let opt = |x: Option<f64>| x.map(fmt4).unwrap_or_else(|| "-".into());
@@ -74,7 +78,7 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
                 opt(b.half_life),
                 b.n.to_string(),
             ]);
-            println!("\nAbsolute beta convergence (growth on initial log level):\n{tab}");
+            outln!("\nAbsolute beta convergence (growth on initial log level):\n{tab}")?;
             Ok(())
         }
     }

@@ -1,5 +1,6 @@
 //! `rurban disparity`: CV, Theil, Gini and their decompositions.
 
+use crate::output::outln;
 use anyhow::Result;
 use clap::Args;
 use rurban_disparity::{Ddof, DisparityParams, Fit};
@@ -90,8 +91,8 @@ pub fn run(args: DisparityArgs) -> Result<()> {
                 }
                 tab.add_row(row);
             }
-            println!("Disparity of '{}' (ddof {})", args.column, res.ddof);
-            println!("{tab}");
+            outln!("Disparity of '{}' (ddof {})", args.column, res.ddof)?;
+            outln!("{tab}")?;
             Ok(())
         }
     }

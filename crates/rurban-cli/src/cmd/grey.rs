@@ -1,5 +1,6 @@
 //! `rurban grey`: grey relational analysis.
 
+use crate::output::outln;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use rurban_grey::{Fit, GreyInput, GreyOptions, Normalization, ParamGuard};
@@ -61,12 +62,12 @@ pub fn run(args: GreyArgs) -> Result<()> {
                 let g = &res.grades[i];
                 tab.add_row(vec![g.rank.to_string(), g.column.clone(), fmt4(g.grade)]);
             }
-            println!(
+            outln!(
                 "Grey relational grades against '{}' ({} normalisation, rho = {}):\n{tab}",
                 args.reference,
                 res.normalization.as_str(),
                 res.rho
-            );
+            )?;
             Ok(())
         }
     }

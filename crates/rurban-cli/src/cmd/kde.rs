@@ -1,5 +1,6 @@
 //! `rurban kde`: kernel density of a column, per group.
 
+use crate::output::outln;
 use anyhow::Result;
 use clap::Args;
 use rurban_kde::{Bandwidth, Fit, GridSize, KdeError, KdeParams, Kernel};
@@ -94,14 +95,14 @@ pub fn run(args: KdeArgs) -> Result<()> {
                     fmt4(g.spread),
                 ]);
             }
-            println!(
+            outln!(
                 "{} kernel density of '{}' ({} bandwidth, {} grid points)",
                 res.kernel.name(),
                 args.column,
                 res.bandwidth_rule,
                 args.grid_n
-            );
-            println!("{tab}");
+            )?;
+            outln!("{tab}")?;
             Ok(())
         }
     }

@@ -1,6 +1,7 @@
 //! `rurban plugins`: the weighting schemes and derived-indicator kinds this
 //! process knows, built-in and loaded from plugin libraries.
 
+use crate::output::outln;
 use anyhow::Result;
 use clap::Args;
 use rurban_host::{PluginInfo, Registry};
@@ -20,8 +21,8 @@ pub struct PluginsArgs {
 pub fn run(args: PluginsArgs, registry: &Registry) -> Result<()> {
     let list = registry.list();
     match args.format {
-        Format::Json => println!("{}", render_json(&list)?),
-        Format::Human => println!("{}", render_table(&list)),
+        Format::Json => outln!("{}", render_json(&list)?)?,
+        Format::Human => outln!("{}", render_table(&list))?,
     }
     Ok(())
 }

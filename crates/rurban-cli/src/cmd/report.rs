@@ -1,5 +1,6 @@
 //! `rurban report`: render report.html and results.xlsx from a run's summary.json.
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -40,7 +41,8 @@ pub fn add_renderings(
 /// Runs `rurban report`.
 pub fn run(args: ReportArgs) -> Result<()> {
     let path = args.dir.join("summary.json");
-    let text = std::fs::read_to_string(&path)
+    let bytes = rurban_core::table::read_input(&path, rurban_core::table::MAX_TABLE_BYTES)?;
+    let text = String::from_utf8(bytes)
         .with_context(|| format!("{}: cannot read the run's summary", path.display()))?;
     let summary: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a valid summary.json", path.display()))?;
@@ -58,10 +60,10 @@ pub fn run(args: ReportArgs) -> Result<()> {
         },
     )?;
     crate::output::print_warnings(&committed.warnings);
-    println!(
+    outln!(
         "Wrote {} into {}",
         files.names().join(", "),
         args.dir.display()
-    );
+    )?;
     Ok(())
 }

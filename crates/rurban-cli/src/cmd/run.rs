@@ -1,5 +1,6 @@
 //! `rurban run`: a whole index specification.
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -154,7 +155,7 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     } else {
         print_warnings(&warnings);
         if !args.quiet {
-            print_summary(&out, &args, &files);
+            print_summary(&out, &args, &files)?;
         }
     }
     Ok(())
@@ -177,9 +178,9 @@ fn run_inputs(args: &RunArgs, out: &RunOutput, resolver: &Resolver) -> Vec<Input
     inputs
 }
 
-fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
+fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<()> {
     let m = &out.model;
-    println!(
+    outln!(
         "{}: {} regions x {} years ({}-{}) x {} indicators, {} weights, scope {}",
         out.spec.name,
         out.panel.regions.len(),
@@ -192,13 +193,13 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             rurban_core::Scope::Panel => "panel",
             rurban_core::Scope::Year => "year",
         },
-    );
+    )?;
     if !out.imputed.is_empty() {
-        println!(
+        outln!(
             "{} missing cells imputed ({:?})",
             out.imputed.len(),
             out.spec.method.impute
-        );
+        )?;
     }
     // Weights by dimension (the panel's, or the last year's).
     if let Some(ws) = out.index.weight_sets.last() {
@@ -224,10 +225,10 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             }
         }
         match ws.year {
-            Some(y) => println!("\nWeights ({y}):"),
-            None => println!("\nWeights:"),
+            Some(y) => outln!("\nWeights ({y}):")?,
+            None => outln!("\nWeights:")?,
         }
-        println!("{t}");
+        outln!("{t}")?;
     }
     // Mean composite per year.
     let mut t = table(&["year", "mean composite", "min", "max"]);
@@ -239,7 +240,7 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
             fmt4(s.max),
         ]);
     }
-    println!("\nComposite score by year:\n{t}");
+    outln!("\nComposite score by year:\n{t}")?;
     // Top and bottom regions of the last year.
     if let Some(last) = out.panel.years.len().checked_sub(1) {
         let order = rurban_results::stats::ranking(out.panel.regions.len(), |r| {
@@ -273,17 +274,18 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) {
         {
             t.add_row(row(i + 1, r));
         }
-        println!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last]);
+        outln!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last])?;
     }
     if !out.findings.sentences.is_empty() {
-        println!("\nFindings:");
+        outln!("\nFindings:")?;
         for s in &out.findings.sentences {
-            println!("  - {s}");
+            outln!("  - {s}")?;
         }
     }
-    println!(
+    outln!(
         "\nWrote {} into {}",
         files.names().join(", "),
         args.out.display()
-    );
+    )?;
+    Ok(())
 }

@@ -130,7 +130,8 @@ fn build_config(a: &SynthArgs) -> Result<SynthConfig> {
         )
     })?;
     if let Some(path) = &a.config {
-        let text = std::fs::read_to_string(path)
+        let bytes = rurban_core::table::read_input(path, rurban_spec::MAX_SPEC_BYTES)?;
+        let text = String::from_utf8(bytes)
             .with_context(|| format!("cannot read synth config {}", path.display()))?;
         cfg = SynthConfig::from_toml_over(&cfg, &text)
             .with_context(|| format!("synth config {} is not valid", path.display()))?;
@@ -324,7 +325,7 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.context("cannot write to stdout"),
+        r => r.map_err(crate::output::stdout_error),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `rurban trend`: OLS slope, Mann-Kendall test and Sen's slope of a column
 //! against x (the year by default), per group.
 
+use crate::output::outln;
 use anyhow::{Result, bail};
 use clap::Args;
 use rurban_core::table::IdColumn;
@@ -128,11 +129,12 @@ pub fn run(args: TrendArgs) -> Result<()> {
             let against = xcol
                 .map(|x| format!("'{}'", t.headers[x]))
                 .unwrap_or_else(|| "the row number".into());
-            println!(
+            outln!(
                 "Trend of '{}' against {against} (OLS, Mann-Kendall at alpha {}, Sen's slope)",
-                t.headers[c], res.alpha
-            );
-            println!("{tab}");
+                t.headers[c],
+                res.alpha
+            )?;
+            outln!("{tab}")?;
             Ok(())
         }
     }

@@ -1,5 +1,6 @@
 //! `rurban weights`: indicator weights of a table.
 
+use crate::output::outln;
 use anyhow::{Result, bail};
 use clap::Args;
 use rurban_core::Direction;
@@ -104,12 +105,12 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
                 }
                 tab.add_row(row);
             }
-            println!(
+            outln!(
                 "{} weights over {n} rows of {}",
                 args.method,
                 t.path.display()
-            );
-            println!("{tab}");
+            )?;
+            outln!("{tab}")?;
             Ok(())
         }
     }
