@@ -365,7 +365,7 @@ fn the_maps_input_holds_the_layers_of_the_analysis() {
         &c.setup.geography,
         &c.regions,
         &c.years,
-        c.composite.view(),
+        |r, y| c.composite[[r, y]],
         Some(&tiers),
     );
     assert_eq!(mi.regions.len(), 13);
@@ -408,7 +408,7 @@ fn the_maps_input_holds_the_layers_of_the_analysis() {
         &c.setup.geography,
         &c.regions,
         &c.years,
-        c.composite.view(),
+        |r, y| c.composite[[r, y]],
         None,
     );
     assert!(mi.tiers.is_none());
