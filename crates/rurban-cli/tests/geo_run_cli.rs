@@ -6,9 +6,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use rurban_core::Spec;
-use rurban_pipeline::spatial::{analyse, setup, spatial_findings};
-use rurban_pipeline::{Builtins, RunOptions, run};
+use rurban_pipeline::spatial::spatial_findings;
 use serde_json::Value;
 use support::*;
 
