@@ -138,7 +138,7 @@ fn disparity_finding(d: &rurban_results::DisparityAnalysis, f: &mut Findings) {
         .as_ref()
         .map_or(UNTESTED.to_string(), |c| c.phrase.clone());
     f.sentences.push(format!(
-        "{lead}: the coefficient of variation of the composite went from {} in {} to {} in {} ({:+.4}; yearly CV {verdict}), the Gini coefficient from {} to {}.",
+        "{lead}: the coefficient of variation of the composite went from {} in {} to {} in {} ({:+.4}), the Gini coefficient from {} to {}; the yearly CV series: {verdict}.",
         f4(a.cv),
         a.key,
         f4(b.cv),
