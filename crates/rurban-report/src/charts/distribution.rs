@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Chart, Figure, key_year, mesh, year_label, year_range};
+use super::{Axis, Chart, Figure, figure, key_year, mesh, year_label, year_range};
 use crate::ReportError;
 use crate::draw::{
     Area, DrawResult, LegendItem, MUTED, begin, category_colour, end, font, legend, padded, render,
@@ -213,13 +213,7 @@ fn time_legend(root: &Area, chart: &Chart, groups: &[KdeGroup]) -> DrawResult {
 
 /// Kernel density curves across the years on one axis (fig-kde).
 pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
-    let d = kde_data(k);
-    Ok(Figure {
-        id: "fig-kde",
-        title: KDE_TITLE.into(),
-        svg: kde_svg(&d)?,
-        caption: kde_caption(&d),
-    })
+    figure("fig-kde", KDE_TITLE, &kde_data(k), kde_svg, kde_caption)
 }
 
 /// The x axis of a by-year report: one position per group (the year, or the
@@ -440,13 +434,13 @@ pub(crate) fn disparity_svg(d: &DisparityData) -> Result<String, ReportError> {
 
 /// CV, Theil and Gini over the years (fig-disparity).
 pub(crate) fn disparity(d: &Disparity) -> Result<Figure, ReportError> {
-    let d = disparity_data(d);
-    Ok(Figure {
-        id: "fig-disparity",
-        title: DISPARITY_TITLE.into(),
-        svg: disparity_svg(&d)?,
-        caption: disparity_caption(&d),
-    })
+    figure(
+        "fig-disparity",
+        DISPARITY_TITLE,
+        &disparity_data(d),
+        disparity_svg,
+        disparity_caption,
+    )
 }
 
 /// What the Dagum chart shows.
@@ -584,15 +578,9 @@ pub(crate) fn dagum_svg(d: &DagumData) -> Result<String, ReportError> {
 
 /// The Dagum decomposition as stacked areas (fig-dagum); None without groups.
 pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
-    let Some(d) = dagum_data(d) else {
-        return Ok(None);
-    };
-    Ok(Some(Figure {
-        id: "fig-dagum",
-        title: DAGUM_TITLE.into(),
-        svg: dagum_svg(&d)?,
-        caption: dagum_caption(&d),
-    }))
+    dagum_data(d)
+        .map(|d| figure("fig-dagum", DAGUM_TITLE, &d, dagum_svg, dagum_caption))
+        .transpose()
 }
 
 #[cfg(test)]

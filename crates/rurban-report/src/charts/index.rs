@@ -9,7 +9,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Chart, Figure, mesh, year_label, year_range};
+use super::{Axis, Chart, Figure, figure, mesh, year_label, year_range};
 use crate::ReportError;
 use crate::draw::{
     Area, DrawResult, INK, LegendItem, MUTED, NEUTRAL, begin, bold, category_colour, end, font,
@@ -304,13 +304,13 @@ fn weight_labels(root: &Area, chart: &Chart, d: &WeightsData) -> DrawResult {
 
 /// Weights as horizontal bars, grouped by dimension (fig-weights).
 pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
-    let d = weights_data(s);
-    Ok(Figure {
-        id: "fig-weights",
-        title: WEIGHTS_TITLE.into(),
-        svg: weights_svg(&d)?,
-        caption: weights_caption(&d),
-    })
+    figure(
+        "fig-weights",
+        WEIGHTS_TITLE,
+        &weights_data(s),
+        weights_svg,
+        weights_caption,
+    )
 }
 
 // ---------------------------------------------------------------- composite
@@ -522,13 +522,13 @@ fn composite_end_labels(
 
 /// Composite score over the years: one line per region and the mean (fig-composite).
 pub(crate) fn composite(s: &Summary) -> Result<Figure, ReportError> {
-    let d = composite_data(s);
-    Ok(Figure {
-        id: "fig-composite",
-        title: COMPOSITE_TITLE.into(),
-        svg: composite_svg(&d)?,
-        caption: composite_caption(&d),
-    })
+    figure(
+        "fig-composite",
+        COMPOSITE_TITLE,
+        &composite_data(s),
+        composite_svg,
+        composite_caption,
+    )
 }
 
 /// Region order by mean composite, highest first (ties by name order).
@@ -844,13 +844,13 @@ fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
 
 /// Region x year heatmap of the composite (fig-heatmap).
 pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
-    let d = heatmap_data(s);
-    Ok(Figure {
-        id: "fig-heatmap",
-        title: HEATMAP_TITLE.into(),
-        svg: heatmap_svg(&d)?,
-        caption: heatmap_caption(&d),
-    })
+    figure(
+        "fig-heatmap",
+        HEATMAP_TITLE,
+        &heatmap_data(s),
+        heatmap_svg,
+        heatmap_caption,
+    )
 }
 
 // ---------------------------------------------------------------- dimensions
@@ -1058,12 +1058,13 @@ fn dimension_labels(root: &Area, chart: &Chart, d: &DimensionsData, lab_px: f64)
 /// Dimension scores of the last year, stacked per region (fig-dimensions).
 pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
     let d = dimensions_data(s);
-    Ok(Figure {
-        id: "fig-dimensions",
-        title: dimensions_title(&d),
-        svg: dimensions_svg(&d)?,
-        caption: dimensions_caption(&d),
-    })
+    figure(
+        "fig-dimensions",
+        dimensions_title(&d),
+        &d,
+        dimensions_svg,
+        dimensions_caption,
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Chart, Figure, mesh};
+use super::{Axis, Chart, Figure, figure, mesh};
 use crate::ReportError;
 use crate::draw::{
     Area, DrawResult, INK, LegendItem, MUTED, NEUTRAL, begin, category_colour, end, font, legend,
@@ -474,13 +474,13 @@ pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
 
 /// Grey relational grades of the dimensions, ranked (fig-grey).
 pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
-    let d = grey_data(s, g);
-    Ok(Figure {
-        id: "fig-grey",
-        title: GREY_TITLE.into(),
-        svg: grey_svg(&d)?,
-        caption: grey_caption(&d),
-    })
+    figure(
+        "fig-grey",
+        GREY_TITLE,
+        &grey_data(s, g),
+        grey_svg,
+        grey_caption,
+    )
 }
 
 /// Leaf order of a SciPy linkage as `scipy.cluster.hierarchy.dendrogram`
@@ -774,15 +774,17 @@ fn dendrogram_leaves(root: &Area, chart: &Chart, d: &DendrogramData, lab_px: f64
 /// The cluster dendrogram with tiers coloured (fig-dendrogram); None for
 /// k-means (no merges).
 pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, ReportError> {
-    let Some(d) = dendrogram_data(s, c) else {
-        return Ok(None);
-    };
-    Ok(Some(Figure {
-        id: "fig-dendrogram",
-        title: DENDROGRAM_TITLE.into(),
-        svg: dendrogram_svg(&d)?,
-        caption: dendrogram_caption(&d),
-    }))
+    dendrogram_data(s, c)
+        .map(|d| {
+            figure(
+                "fig-dendrogram",
+                DENDROGRAM_TITLE,
+                &d,
+                dendrogram_svg,
+                dendrogram_caption,
+            )
+        })
+        .transpose()
 }
 
 #[cfg(test)]
