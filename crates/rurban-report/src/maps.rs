@@ -1387,6 +1387,69 @@ fn choropleth_at(
     grid: i64,
 ) -> Result<MapFigure, ReportError> {
     let id = "fig-map-choropleth";
+    check_choropleth(id, regions, c)?;
+    let k = c.bins.len();
+    let n = c.years.len();
+    let gap = 18.0;
+    let pw = ((WIDTH - 2.0 * PAD - gap * (n - 1) as f64) / n as f64).min(560.0);
+    let x0 = (WIDTH - (pw * n as f64 + gap * (n - 1) as f64)) / 2.0;
+    let ext = extent(regions);
+    let ph = ext.map_or(220.0, |e| Proj::height_for(e, pw, 180.0, 520.0));
+    let top = PAD + 22.0;
+    let legend_top = top + ph + 18.0;
+    let legend_h = 22.0 + 19.0 * (k as f64 + 1.0);
+    let h = legend_top + legend_h.max(70.0) + PAD;
+
+    let sid = format!("{id}-svg");
+    let mut style = format!(" #{sid} .regions{{{}}}", border(regions.len()));
+    for i in 0..k {
+        let _ = write!(style, " #{sid} .c{i}{{fill:{}}}", class_colour(i, k));
+    }
+    let title = format!("{} by class", c.variable);
+    let mut out = String::new();
+    open_svg(&mut out, id, &title, h, &style);
+    let mut proj = None;
+    for (j, y) in c.years.iter().enumerate() {
+        let bx = (x0 + j as f64 * (pw + gap), top, pw, ph);
+        let _ = writeln!(out, "<g class=\"panel\" data-year=\"{}\">", esc(&y.year));
+        text(
+            &mut out,
+            &y.year,
+            (bx.0 + pw / 2.0, PAD + 8.0),
+            13.5,
+            "middle",
+            None,
+            INK,
+            true,
+        );
+        match ext {
+            Some(e) => {
+                let p = Proj::fit(e, bx, grid);
+                choropleth_regions(&mut out, regions, c, y, &p);
+                proj = Some(p);
+            }
+            None => empty_note(&mut out, bx),
+        }
+        out.push_str("</g>\n");
+    }
+    choropleth_legend(&mut out, regions, c, legend_top);
+    if let Some(p) = proj {
+        let rx = WIDTH - PAD - 200.0;
+        north_arrow(&mut out, rx + 170.0, legend_top);
+        scale_bar(&mut out, &p, rx, legend_top + 40.0, 120.0);
+    }
+    out.push_str("</svg>\n");
+    Ok(MapFigure {
+        id,
+        title,
+        svg: out,
+        caption: choropleth_caption(regions, c),
+    })
+}
+
+/// One to three years, finite increasing bins, and every region named in
+/// the values known.
+fn check_choropleth(id: &str, regions: &[RegionShape], c: &Choropleth) -> Result<(), ReportError> {
     check_geometry(id, regions)?;
     let err = |m: String| ReportError::Chart {
         figure: id.into(),
@@ -1410,26 +1473,18 @@ fn choropleth_at(
     for y in &c.years {
         check_names(id, regions, y.values.keys(), &format!("year {}", y.year))?;
     }
-    let k = c.bins.len();
-    let n = c.years.len();
-    let gap = 18.0;
-    let pw = ((WIDTH - 2.0 * PAD - gap * (n - 1) as f64) / n as f64).min(560.0);
-    let x0 = (WIDTH - (pw * n as f64 + gap * (n - 1) as f64)) / 2.0;
-    let ext = extent(regions);
-    let ph = ext.map_or(220.0, |e| Proj::height_for(e, pw, 180.0, 520.0));
-    let top = PAD + 22.0;
-    let legend_top = top + ph + 18.0;
-    let legend_h = 22.0 + 19.0 * (k as f64 + 1.0);
-    let h = legend_top + legend_h.max(70.0) + PAD;
+    Ok(())
+}
 
-    let sid = format!("{id}-svg");
-    let mut style = format!(" #{sid} .regions{{{}}}", border(regions.len()));
-    for i in 0..k {
-        let _ = write!(style, " #{sid} .c{i}{{fill:{}}}", class_colour(i, k));
-    }
-    let title = format!("{} by class", c.variable);
-    let mut out = String::new();
-    open_svg(&mut out, id, &title, h, &style);
+/// The regions of one year's panel, filled by class, and their labels.
+fn choropleth_regions(
+    out: &mut String,
+    regions: &[RegionShape],
+    c: &Choropleth,
+    y: &YearValues,
+    p: &Proj,
+) {
+    let n = c.years.len();
     let lab_px = if n == 1 { 12.0 } else { 10.0 };
     // Hover titles: short when there are many paths; values with one
     // decimal more than the legend.
@@ -1439,51 +1494,31 @@ fn choropleth_at(
         all.extend(choropleth_min(c));
         decimals(&all) + 1
     };
-    let mut proj = None;
-    for (j, y) in c.years.iter().enumerate() {
-        let bx = (x0 + j as f64 * (pw + gap), top, pw, ph);
-        let _ = writeln!(out, "<g class=\"panel\" data-year=\"{}\">", esc(&y.year));
-        text(
-            &mut out,
-            &y.year,
-            (bx.0 + pw / 2.0, PAD + 8.0),
-            13.5,
-            "middle",
-            None,
-            INK,
-            true,
-        );
-        match ext {
-            Some(e) => {
-                let p = Proj::fit(e, bx, grid);
-                out.push_str("<g class=\"regions\">\n");
-                let mut cp = ClassPaths::default();
-                for r in regions {
-                    let v = value_of(y, &r.name);
-                    let cls = v.and_then(|v| class_of(v, &c.bins));
-                    let (class, hover) = match (v, cls) {
-                        (Some(v), Some(i)) => (
-                            format!("c{i}"),
-                            if many {
-                                format!("{}: {}", r.name, num(v, vd))
-                            } else {
-                                format!("{} {}: {} (class {})", r.name, y.year, num(v, vd), i + 1)
-                            },
-                        ),
-                        _ => ("nd".to_string(), format!("{}: no data", r.name)),
-                    };
-                    cp.add(r, &p, &class, &hover);
-                }
-                cp.write(&mut out);
-                out.push_str("</g>\n");
-                labels(&mut out, regions, &p, lab_px);
-                proj = Some(p);
-            }
-            None => empty_note(&mut out, bx),
-        }
-        out.push_str("</g>\n");
+    out.push_str("<g class=\"regions\">\n");
+    let mut cp = ClassPaths::default();
+    for r in regions {
+        let v = value_of(y, &r.name);
+        let cls = v.and_then(|v| class_of(v, &c.bins));
+        let (class, hover) = match (v, cls) {
+            (Some(v), Some(i)) => (
+                format!("c{i}"),
+                if many {
+                    format!("{}: {}", r.name, num(v, vd))
+                } else {
+                    format!("{} {}: {} (class {})", r.name, y.year, num(v, vd), i + 1)
+                },
+            ),
+            _ => ("nd".to_string(), format!("{}: no data", r.name)),
+        };
+        cp.add(r, p, &class, &hover);
     }
-    // Legend: swatch, range, counts per year.
+    cp.write(out);
+    out.push_str("</g>\n");
+    labels(out, regions, p, lab_px);
+}
+
+/// The legend: swatch, range and the count of regions per year of each class.
+fn choropleth_legend(out: &mut String, regions: &[RegionShape], c: &Choropleth, legend_top: f64) {
     let labs = class_labels(c);
     let counts: Vec<Vec<usize>> = c
         .years
@@ -1498,7 +1533,7 @@ fn choropleth_at(
     let col0 = lx + 24.0 + range_w + 24.0;
     out.push_str("<g class=\"legend\">\n");
     text(
-        &mut out,
+        out,
         &format!("{} ({})", c.variable, c.method),
         (lx, legend_top + 7.0),
         12.5,
@@ -1510,7 +1545,7 @@ fn choropleth_at(
     let hy = legend_top + 22.0;
     for (j, y) in c.years.iter().enumerate() {
         text(
-            &mut out,
+            out,
             &y.year,
             (col0 + 46.0 * j as f64 + 20.0, hy + 7.0),
             11.5,
@@ -1529,7 +1564,7 @@ fn choropleth_at(
             f1(yy + 1.0)
         );
         text(
-            &mut out,
+            out,
             lab,
             (lx + 24.0, yy + 7.0),
             12.0,
@@ -1540,7 +1575,7 @@ fn choropleth_at(
         );
         for (j, cn) in counts.iter().enumerate() {
             text(
-                &mut out,
+                out,
                 &cn[i].to_string(),
                 (col0 + 46.0 * j as f64 + 20.0, yy + 7.0),
                 12.0,
@@ -1552,18 +1587,6 @@ fn choropleth_at(
         }
     }
     out.push_str("</g>\n");
-    if let Some(p) = proj {
-        let rx = WIDTH - PAD - 200.0;
-        north_arrow(&mut out, rx + 170.0, legend_top);
-        scale_bar(&mut out, &p, rx, legend_top + 40.0, 120.0);
-    }
-    out.push_str("</svg>\n");
-    Ok(MapFigure {
-        id,
-        title,
-        svg: out,
-        caption: choropleth_caption(regions, c),
-    })
 }
 
 /// The side panel of a single map: legend rows, then the north arrow and
