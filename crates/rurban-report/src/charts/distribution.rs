@@ -271,6 +271,21 @@ impl GroupAxis {
     }
 }
 
+/// The plot of a by-year chart with a legend row above it.
+fn by_group_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
+    Ok(ChartBuilder::on(root)
+        .margin_top(40)
+        .margin_right(28)
+        .margin_left(4)
+        .x_label_area_size(48)
+        .y_label_area_size(66)
+        .build_cartesian_2d(x, y)?)
+}
+
 /// A legend of one entry per name.
 fn legend_items(names: &[&str], colours: [RGBColor; 3], line: bool) -> Vec<LegendItem> {
     names
@@ -383,13 +398,7 @@ pub(crate) fn disparity_svg(d: &DisparityData) -> Result<String, ReportError> {
             (80, 10),
             WIDTH as i32 - 100,
         )?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(28)
-            .margin_left(4)
-            .x_label_area_size(48)
-            .y_label_area_size(66)
-            .build_cartesian_2d(xlo..xhi, ymin..ymax)?;
+        let mut chart = by_group_chart(root, xlo..xhi, ymin..ymax)?;
         let y = Axis {
             desc: "Value (dimensionless)".into(),
             labels: 7,
@@ -538,13 +547,7 @@ pub(crate) fn dagum_svg(d: &DagumData) -> Result<String, ReportError> {
             (80, 10),
             WIDTH as i32 - 100,
         )?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(28)
-            .margin_left(4)
-            .x_label_area_size(48)
-            .y_label_area_size(66)
-            .build_cartesian_2d(xlo..xhi, 0.0..ymax)?;
+        let mut chart = by_group_chart(root, xlo..xhi, 0.0..ymax)?;
         let y = Axis {
             desc: "Contribution to the Gini coefficient".into(),
             labels: 7,

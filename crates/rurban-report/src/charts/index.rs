@@ -547,6 +547,11 @@ fn order_by(values: &[f64]) -> Vec<usize> {
     order
 }
 
+/// A region name right-aligned at `at`, left of its row.
+fn region_name(root: &Area, name: &str, at: (i32, i32), px: f64) -> DrawResult {
+    text(root, name, at, &font(px), HPos::Right, VPos::Center)
+}
+
 /// Width of the region label column of a chart with one row per region.
 fn region_label_width(regions: &[String], px: f64) -> u32 {
     (regions
@@ -769,14 +774,7 @@ fn heat_axis_labels(root: &Area, chart: &Chart, d: &HeatmapData, lab_px: f64) ->
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     for (k, &r) in d.order.iter().enumerate() {
         let (_, py) = chart.backend_coord(&(0.0, row_y(n, k)));
-        text(
-            root,
-            &d.regions[r],
-            (xr.start - 8, py),
-            &font(lab_px),
-            HPos::Right,
-            VPos::Center,
-        )?;
+        region_name(root, &d.regions[r], (xr.start - 8, py), lab_px)?;
     }
     end(root)?;
     begin(root, "col-labels")?;
@@ -1032,14 +1030,7 @@ fn dimension_labels(root: &Area, chart: &Chart, d: &DimensionsData, lab_px: f64)
     let (xr, _) = chart.plotting_area().get_pixel_range();
     for (k, &r) in d.order.iter().enumerate() {
         let (_, py) = chart.backend_coord(&(0.0, row_y(n, k)));
-        text(
-            root,
-            &d.regions[r],
-            (xr.start - 8, py),
-            &font(lab_px),
-            HPos::Right,
-            VPos::Center,
-        )?;
+        region_name(root, &d.regions[r], (xr.start - 8, py), lab_px)?;
         if d.totals[r].is_finite() {
             let (bx, _) = chart.backend_coord(&(d.totals[r], 0.0));
             text(
