@@ -250,6 +250,49 @@ pub fn cluster(
     data: &ArrayView2<'_, f64>,
     options: &ClusterOptions,
 ) -> Result<ClusterResult, ClusterError> {
+    check_input(labels, data, options)?;
+    let k = options.k;
+    let standardized = if options.standardize {
+        Some(standardize(data, &options.column_names)?)
+    } else {
+        None
+    };
+    let features = standardized
+        .as_ref()
+        .map_or_else(|| data.view(), |z| z.view());
+    let (clusters, inertia, merges) = partition(&features, options)?;
+    let warnings = fewer_clusters_warning(&clusters, options)
+        .into_iter()
+        .collect();
+
+    let tier = tiers(data, &clusters);
+    let labels = labels
+        .iter()
+        .zip(clusters.iter().zip(&tier))
+        .map(|(label, (&cluster, &tier))| RowCluster {
+            label: label.clone(),
+            cluster,
+            tier,
+        })
+        .collect();
+
+    Ok(ClusterResult {
+        method: options.method,
+        k,
+        labels,
+        inertia,
+        merges,
+        warnings,
+    })
+}
+
+/// Rows, columns, labels, column names, finite values and `k` (see
+/// [`cluster`]).
+fn check_input(
+    labels: &[String],
+    data: &ArrayView2<'_, f64>,
+    options: &ClusterOptions,
+) -> Result<(), ClusterError> {
     let (rows, cols) = data.dim();
     if rows == 0 {
         return Err(ClusterError::NoRows);
@@ -284,17 +327,18 @@ pub fn cluster(
     if k < 1 || k > rows {
         return Err(ClusterError::InvalidK { k, rows });
     }
+    Ok(())
+}
 
-    let standardized = if options.standardize {
-        Some(standardize(data, names)?)
-    } else {
-        None
-    };
-    let features = standardized
-        .as_ref()
-        .map_or_else(|| data.view(), |z| z.view());
-
-    let (clusters, inertia, merges) = match options.method.linkage() {
+/// The cluster of each row (1-based), with the k-means inertia or the
+/// hierarchical merges.
+#[allow(clippy::type_complexity)]
+fn partition(
+    features: &ArrayView2<'_, f64>,
+    options: &ClusterOptions,
+) -> Result<(Vec<usize>, Option<f64>, Option<Vec<Merge>>), ClusterError> {
+    let k = options.k;
+    match options.method.linkage() {
         None => {
             // every squared distance is at most the sum of squared column ranges
             let bound: f64 = features
@@ -312,47 +356,31 @@ pub fn cluster(
             if !bound.is_finite() {
                 return Err(ClusterError::DistanceOverflow);
             }
-            let fit = kmeans(&features, k, options.seed)?;
-            (fit.clusters, Some(fit.inertia), None)
+            let fit = kmeans(features, k, options.seed)?;
+            Ok((fit.clusters, Some(fit.inertia), None))
         }
         Some(link) => {
-            let merges = linkage(&features, link)?;
-            let clusters = fcluster_maxclust(&merges, rows, k);
-            (clusters, None, Some(merges))
+            let merges = linkage(features, link)?;
+            let clusters = fcluster_maxclust(&merges, features.nrows(), k);
+            Ok((clusters, None, Some(merges)))
         }
-    };
-
-    let mut warnings = Vec::new();
-    let found = clusters.iter().copied().max().unwrap_or(0);
-    if found < k {
-        warnings.push(match options.method {
-            Method::Kmeans => format!(
-                "k-means found {found} non-empty cluster(s) instead of k = {k} (the rows have fewer than {k} distinct points, or a centroid was left without members)"
-            ),
-            _ => format!(
-                "cutting the {} dendrogram gives {found} cluster(s) instead of k = {k}: merge heights tie at the cut (as SciPy's fcluster maxclust)",
-                options.method.name()
-            ),
-        });
     }
+}
 
-    let tier = tiers(data, &clusters);
-    let labels = labels
-        .iter()
-        .zip(clusters.iter().zip(&tier))
-        .map(|(label, (&cluster, &tier))| RowCluster {
-            label: label.clone(),
-            cluster,
-            tier,
-        })
-        .collect();
-
-    Ok(ClusterResult {
-        method: options.method,
-        k,
-        labels,
-        inertia,
-        merges,
-        warnings,
+/// The warning when fewer than `k` clusters came out.
+fn fewer_clusters_warning(clusters: &[usize], options: &ClusterOptions) -> Option<String> {
+    let k = options.k;
+    let found = clusters.iter().copied().max().unwrap_or(0);
+    if found >= k {
+        return None;
+    }
+    Some(match options.method {
+        Method::Kmeans => format!(
+            "k-means found {found} non-empty cluster(s) instead of k = {k} (the rows have fewer than {k} distinct points, or a centroid was left without members)"
+        ),
+        _ => format!(
+            "cutting the {} dendrogram gives {found} cluster(s) instead of k = {k}: merge heights tie at the cut (as SciPy's fcluster maxclust)",
+            options.method.name()
+        ),
     })
 }

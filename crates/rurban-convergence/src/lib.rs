@@ -25,8 +25,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rurban_trend::{fit_line, student_two_sided};
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 use thiserror::Error;
 
 /// Why a convergence analysis could not be computed.
@@ -148,50 +148,20 @@ pub fn ols(x: &[f64], y: &[f64]) -> Result<Ols, ConvergenceError> {
     if let Some(i) = (0..x.len()).find(|&i| !x[i].is_finite() || !y[i].is_finite()) {
         return Err(ConvergenceError::NonFiniteRegression(i));
     }
-    let n = x.len() as f64;
-    let xbar = x.iter().sum::<f64>() / n;
-    let ybar = y.iter().sum::<f64>() / n;
-    let sxx: f64 = x.iter().map(|v| (v - xbar) * (v - xbar)).sum();
-    if sxx == 0.0 {
+    let fit = fit_line(x, y);
+    if fit.sxx == 0.0 {
         return Err(ConvergenceError::ConstantRegressor(x[0]));
     }
-    let sxy: f64 = x.iter().zip(y).map(|(u, v)| (u - xbar) * (v - ybar)).sum();
-    let b = sxy / sxx;
-    let a = ybar - b * xbar;
-    let ssr: f64 = x
-        .iter()
-        .zip(y)
-        .map(|(u, v)| {
-            let e = v - a - b * u;
-            e * e
-        })
-        .sum();
-    let sst: f64 = y.iter().map(|v| (v - ybar) * (v - ybar)).sum();
-    let df = n - 2.0;
-    let se = (ssr / df / sxx).sqrt();
-    let t = b / se;
-    let p = two_sided_p(t, df);
+    let t = fit.b / fit.se;
     Ok(Ols {
-        a,
-        b,
-        se,
+        a: fit.a,
+        b: fit.b,
+        se: fit.se,
         t,
-        p,
-        r2: 1.0 - ssr / sst,
+        p: student_two_sided(t, fit.df),
+        r2: 1.0 - fit.ssr / fit.syy,
         n: x.len(),
     })
-}
-
-/// Two-sided p value `2 P(T > |t|)` for Student's t with `df` degrees of
-/// freedom (`df >= 1`). NaN for a NaN `t`.
-fn two_sided_p(t: f64, df: f64) -> f64 {
-    if t.is_nan() {
-        return f64::NAN;
-    }
-    match StudentsT::new(0.0, 1.0, df) {
-        Ok(dist) => (2.0 * dist.sf(t.abs())).min(1.0),
-        Err(_) => f64::NAN,
-    }
 }
 
 /// The absolute beta convergence result (the `"beta"` object of the JSON).

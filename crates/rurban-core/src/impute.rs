@@ -32,51 +32,19 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
         panel.require_complete()?;
         return Ok(Vec::new());
     }
-    let (nr, ny, m) = panel.values.dim();
     // Linear interpolation needs at least one observed year per region. The
     // year-mean rule does not: it is what makes one-year panels (a
     // cross-section) imputable at all.
-    for r in 0..nr {
-        if rule != Impute::Linear {
-            break;
-        }
-        for k in 0..m {
-            if (0..ny).all(|y| !panel.observed[[r, y, k]]) {
-                return Err(CoreError::at(
-                    Location::file(&panel.source).column(panel.indicators[k].as_str()),
-                    format!(
-                        "region '{}' has no observation of this indicator in any year: it cannot be imputed",
-                        crate::clip(&panel.regions[r])
-                    ),
-                ));
-            }
-        }
+    if rule == Impute::Linear {
+        check_every_series_observed(panel)?;
     }
-    // Year means over the observed regions, summed in region order (the
-    // region being imputed is unobserved, so "the other regions" are all
-    // the observed ones): one pass instead of one scan per missing cell.
-    let year_mean = if rule == Impute::YearMean {
-        let mut sum = ndarray::Array2::<f64>::zeros((ny, m));
-        let mut count = ndarray::Array2::<usize>::zeros((ny, m));
-        for r in 0..nr {
-            for y in 0..ny {
-                for k in 0..m {
-                    if panel.observed[[r, y, k]] {
-                        sum[[y, k]] += panel.values[[r, y, k]];
-                        count[[y, k]] += 1;
-                    }
-                }
-            }
-        }
-        Some((sum, count))
-    } else {
-        None
-    };
+    let year_mean = (rule == Impute::YearMean).then(|| YearSums::of(panel));
     let method = match rule {
         Impute::Linear => "linear",
         _ => "year-mean",
     };
     let years: Vec<f64> = panel.years.iter().map(|&y| y as f64).collect();
+    let (nr, ny, m) = panel.values.dim();
     // Cells in panel order: region (file order), year, indicator.
     let mut cells: Vec<(usize, usize, usize, f64)> = Vec::new();
     for r in 0..nr {
@@ -86,32 +54,8 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
                     continue;
                 }
                 let value = match &year_mean {
-                    None => {
-                        let prev = (0..y).rev().find(|&t| panel.observed[[r, t, k]]);
-                        let next = (y + 1..ny).find(|&t| panel.observed[[r, t, k]]);
-                        match (prev, next) {
-                            (Some(a), Some(b)) => {
-                                let (va, vb) = (panel.values[[r, a, k]], panel.values[[r, b, k]]);
-                                va + (vb - va) * (years[y] - years[a]) / (years[b] - years[a])
-                            }
-                            (Some(a), None) => panel.values[[r, a, k]],
-                            (None, Some(b)) => panel.values[[r, b, k]],
-                            (None, None) => unreachable!("checked above"),
-                        }
-                    }
-                    Some((sum, count)) => {
-                        if count[[y, k]] == 0 {
-                            return Err(CoreError::at(
-                                Location::file(&panel.source).column(panel.indicators[k].as_str()),
-                                format!(
-                                    "year {}: no other region has a value, so year-mean cannot impute region '{}'",
-                                    panel.years[y],
-                                    crate::clip(&panel.regions[r])
-                                ),
-                            ));
-                        }
-                        sum[[y, k]] / count[[y, k]] as f64
-                    }
+                    None => linear_value(panel, &years, (r, y, k)),
+                    Some(sums) => sums.value(panel, (r, y, k))?,
                 };
                 cells.push((r, y, k, value));
             }
@@ -133,6 +77,85 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
         });
     }
     Ok(filled)
+}
+
+/// Every region has at least one observed year of every indicator.
+fn check_every_series_observed(panel: &Panel) -> Result<(), CoreError> {
+    let (nr, ny, m) = panel.values.dim();
+    for r in 0..nr {
+        for k in 0..m {
+            if (0..ny).all(|y| !panel.observed[[r, y, k]]) {
+                return Err(CoreError::at(
+                    Location::file(&panel.source).column(panel.indicators[k].as_str()),
+                    format!(
+                        "region '{}' has no observation of this indicator in any year: it cannot be imputed",
+                        crate::clip(&panel.regions[r])
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The linear value of cell `(r, y, k)` between the nearest observed years
+/// of its series, or the nearest observed value beyond either end.
+fn linear_value(panel: &Panel, years: &[f64], (r, y, k): (usize, usize, usize)) -> f64 {
+    let ny = years.len();
+    let prev = (0..y).rev().find(|&t| panel.observed[[r, t, k]]);
+    let next = (y + 1..ny).find(|&t| panel.observed[[r, t, k]]);
+    match (prev, next) {
+        (Some(a), Some(b)) => {
+            let (va, vb) = (panel.values[[r, a, k]], panel.values[[r, b, k]]);
+            va + (vb - va) * (years[y] - years[a]) / (years[b] - years[a])
+        }
+        (Some(a), None) => panel.values[[r, a, k]],
+        (None, Some(b)) => panel.values[[r, b, k]],
+        (None, None) => unreachable!("checked by check_every_series_observed"),
+    }
+}
+
+/// Year means over the observed regions, summed in region order (the region
+/// being imputed is unobserved, so "the other regions" are all the observed
+/// ones): one pass instead of one scan per missing cell.
+struct YearSums {
+    sum: ndarray::Array2<f64>,
+    count: ndarray::Array2<usize>,
+}
+
+impl YearSums {
+    fn of(panel: &Panel) -> Self {
+        let (nr, ny, m) = panel.values.dim();
+        let mut sum = ndarray::Array2::<f64>::zeros((ny, m));
+        let mut count = ndarray::Array2::<usize>::zeros((ny, m));
+        for r in 0..nr {
+            for y in 0..ny {
+                for k in 0..m {
+                    if panel.observed[[r, y, k]] {
+                        sum[[y, k]] += panel.values[[r, y, k]];
+                        count[[y, k]] += 1;
+                    }
+                }
+            }
+        }
+        YearSums { sum, count }
+    }
+
+    /// The year-mean value of cell `(r, y, k)`; an error when no region has
+    /// a value that year.
+    fn value(&self, panel: &Panel, (r, y, k): (usize, usize, usize)) -> Result<f64, CoreError> {
+        if self.count[[y, k]] == 0 {
+            return Err(CoreError::at(
+                Location::file(&panel.source).column(panel.indicators[k].as_str()),
+                format!(
+                    "year {}: no other region has a value, so year-mean cannot impute region '{}'",
+                    panel.years[y],
+                    crate::clip(&panel.regions[r])
+                ),
+            ));
+        }
+        Ok(self.sum[[y, k]] / self.count[[y, k]] as f64)
+    }
 }
 
 #[cfg(test)]

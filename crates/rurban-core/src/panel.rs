@@ -64,37 +64,48 @@ fn check_cube(table: &Table, nr: usize, ny: usize, ni: usize) -> Result<(), Core
     .map_err(|e| CoreError::at(Location::file(&table.path), e.to_string()))
 }
 
-impl Panel {
-    /// Builds a panel from a table in long (`region, year, indicator, value`)
-    /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
-    /// requires) the indicators read; other columns are ignored.
-    pub fn from_table(
-        table: &Table,
-        cols: &PanelColumns<'_>,
-        wanted: Option<&[String]>,
-    ) -> Result<Panel, CoreError> {
-        let file = || Location::file(&table.path);
-        let rcol = table.id_column(IdColumn::Region, cols.region)?.ok_or_else(|| {
-            CoreError::at(
-                file(),
-                format!(
-                    "no region column: name one 'region' (or unit, city, province, 地区, 城市, 省份), or set [data] region = \"...\" (columns: {})",
-                    crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
-                ),
-            )
-        })?;
-        let ycol = table.id_column(IdColumn::Year, cols.year)?.ok_or_else(|| {
-            CoreError::at(
-                file(),
-                format!(
-                    "no year column: name one 'year' (or time, 年份), or set [data] year = \"...\" (columns: {})",
-                    crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
-                ),
-            )
-        })?;
+/// The region and year columns: named in `cols`, else found by alias.
+fn id_columns(table: &Table, cols: &PanelColumns<'_>) -> Result<(usize, usize), CoreError> {
+    let file = || Location::file(&table.path);
+    let rcol = table.id_column(IdColumn::Region, cols.region)?.ok_or_else(|| {
+        CoreError::at(
+            file(),
+            format!(
+                "no region column: name one 'region' (or unit, city, province, 地区, 城市, 省份), or set [data] region = \"...\" (columns: {})",
+                crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
+            ),
+        )
+    })?;
+    let ycol = table.id_column(IdColumn::Year, cols.year)?.ok_or_else(|| {
+        CoreError::at(
+            file(),
+            format!(
+                "no year column: name one 'year' (or time, 年份), or set [data] year = \"...\" (columns: {})",
+                crate::clip_to(&table.headers.join(", "), 2 * crate::MAX_QUOTED)
+            ),
+        )
+    })?;
+    Ok((rcol, ycol))
+}
+
+/// The region and year of every file row and the panel's axes.
+struct Keys {
+    /// Region of each file row.
+    region_keys: Vec<String>,
+    /// Year of each file row.
+    year_keys: Vec<i64>,
+    /// Regions in file order.
+    regions: Vec<String>,
+    /// Years ascending.
+    years: Vec<i64>,
+    /// The panel cell (region, year) of each file row.
+    cell_of: Vec<(usize, usize)>,
+}
+
+impl Keys {
+    fn read(table: &Table, rcol: usize, ycol: usize) -> Result<Keys, CoreError> {
         let region_keys = table.keys(rcol)?;
         let year_keys = table.years(ycol)?;
-
         let mut regions: Vec<String> = Vec::new();
         let mut rindex: HashMap<&str, usize> = HashMap::new();
         for r in &region_keys {
@@ -107,155 +118,204 @@ impl Panel {
         years.sort_unstable();
         years.dedup();
         let yindex: HashMap<i64, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+        let cell_of: Vec<(usize, usize)> = region_keys
+            .iter()
+            .zip(&year_keys)
+            .map(|(r, y)| (rindex[r.as_str()], yindex[y]))
+            .collect();
+        drop(rindex);
+        Ok(Keys {
+            region_keys,
+            year_keys,
+            regions,
+            years,
+            cell_of,
+        })
+    }
 
+    /// Empty cubes of values, observed flags and file rows for `ni` indicators.
+    fn cubes(&self, ni: usize) -> (Array3<f64>, Array3<bool>, Array3<u32>) {
+        let shape = (self.regions.len(), self.years.len(), ni);
+        (
+            Array3::from_elem(shape, f64::NAN),
+            Array3::from_elem(shape, false),
+            Array3::<u32>::zeros(shape),
+        )
+    }
+}
+
+/// A long table (`region, year, indicator, value`): one cell per row.
+fn from_long(
+    table: &Table,
+    keys: Keys,
+    (icol, vcol): (usize, usize),
+    wanted: Option<&[String]>,
+) -> Result<Panel, CoreError> {
+    let file = || Location::file(&table.path);
+    let names = table.keys(icol)?;
+    let mut indicators: Vec<String> = match wanted {
+        Some(w) => w.to_vec(),
+        None => {
+            let mut v: Vec<String> = Vec::new();
+            for n in &names {
+                if !v.contains(n) {
+                    v.push(n.clone());
+                }
+            }
+            v
+        }
+    };
+    indicators.dedup();
+    check_cube(
+        table,
+        keys.regions.len(),
+        keys.years.len(),
+        indicators.len(),
+    )?;
+    let iindex: HashMap<&str, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let (mut values, mut observed, mut rows) = keys.cubes(indicators.len());
+    let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
+    let mut found = vec![false; indicators.len()];
+    for (i, row) in table.rows.iter().enumerate() {
+        let Some(&k) = iindex.get(names[i].as_str()) else {
+            continue;
+        };
+        found[k] = true;
+        let (r, y) = keys.cell_of[i];
+        if let Some(prev) = seen.insert((r, y, k), i + 1) {
+            return Err(CoreError::at(
+                file().row(i + 1),
+                format!(
+                    "duplicate (region, year, indicator) ({}, {}, {}): also on row {prev}",
+                    crate::clip(&keys.region_keys[i]),
+                    keys.year_keys[i],
+                    crate::clip(&names[i])
+                ),
+            ));
+        }
+        rows[[r, y, k]] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let v = crate::table::parse_number(&row[vcol])
+            .map_err(|m| CoreError::at(table.loc(Some(i + 1), Some(vcol)), m))?;
+        if let Some(v) = v {
+            values[[r, y, k]] = v;
+            observed[[r, y, k]] = true;
+        }
+    }
+    if let Some(k) = found.iter().position(|f| !f) {
+        return Err(CoreError::at(
+            file().column(indicators[k].as_str()),
+            "indicator not found in the long-form data (no row has it in the 'indicator' column)",
+        ));
+    }
+    Ok(Panel {
+        source: table.path.clone(),
+        regions: keys.regions,
+        years: keys.years,
+        indicators,
+        values,
+        observed,
+        rows,
+    })
+}
+
+/// A wide table (`region, year, <indicators>`): the columns `icols` of one
+/// row per region-year.
+fn from_wide(table: &Table, keys: Keys, icols: Vec<usize>) -> Result<Panel, CoreError> {
+    let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
+    check_cube(
+        table,
+        keys.regions.len(),
+        keys.years.len(),
+        indicators.len(),
+    )?;
+    let (mut values, mut observed, mut rows) = keys.cubes(indicators.len());
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    for (i, &(r, y)) in keys.cell_of.iter().enumerate() {
+        rows.slice_mut(ndarray::s![r, y, ..])
+            .fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        if let Some(prev) = seen.insert((r, y), i + 1) {
+            return Err(CoreError::at(
+                Location::file(&table.path).row(i + 1),
+                format!(
+                    "duplicate (region, year) ({}, {}): also on row {prev}",
+                    crate::clip(&keys.region_keys[i]),
+                    keys.year_keys[i]
+                ),
+            ));
+        }
+    }
+    // Columns parse independently, so they parse in parallel, a few at a
+    // time to keep memory flat; the first error in column order is the one
+    // reported, whatever the threads.
+    use rayon::prelude::*;
+    let batch = 2 * rayon::current_num_threads().max(1);
+    for (b, chunk) in icols.chunks(batch).enumerate() {
+        let parsed: Vec<Result<Vec<Option<f64>>, CoreError>> =
+            chunk.par_iter().map(|&c| table.numbers(c)).collect();
+        for (j, col) in parsed.into_iter().enumerate() {
+            let k = b * batch + j;
+            for (i, v) in col?.into_iter().enumerate() {
+                if let Some(v) = v {
+                    let (r, y) = keys.cell_of[i];
+                    values[[r, y, k]] = v;
+                    observed[[r, y, k]] = true;
+                }
+            }
+        }
+    }
+    Ok(Panel {
+        source: table.path.clone(),
+        regions: keys.regions,
+        years: keys.years,
+        indicators,
+        values,
+        observed,
+        rows,
+    })
+}
+
+impl Panel {
+    /// Builds a panel from a table in long (`region, year, indicator, value`)
+    /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
+    /// requires) the indicators read; other columns are ignored.
+    pub fn from_table(
+        table: &Table,
+        cols: &PanelColumns<'_>,
+        wanted: Option<&[String]>,
+    ) -> Result<Panel, CoreError> {
+        let (rcol, ycol) = id_columns(table, cols)?;
+        let keys = Keys::read(table, rcol, ycol)?;
         let lower: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
         let others: Vec<usize> = (0..table.headers.len())
             .filter(|&c| c != rcol && c != ycol)
             .collect();
         let is_long =
             others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
-
-        let (nr, ny) = (regions.len(), years.len());
         if is_long {
-            let icol = others[0];
-            let vcol = others[1];
-            let names = table.keys(icol)?;
-            let mut indicators: Vec<String> = match wanted {
-                Some(w) => w.to_vec(),
-                None => {
-                    let mut v: Vec<String> = Vec::new();
-                    for n in &names {
-                        if !v.contains(n) {
-                            v.push(n.clone());
-                        }
-                    }
-                    v
-                }
-            };
-            indicators.dedup();
-            check_cube(table, nr, ny, indicators.len())?;
-            let iindex: HashMap<&str, usize> = indicators
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.as_str(), i))
-                .collect();
-            let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
-            let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
-            let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
-            let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
-            let mut found = vec![false; indicators.len()];
-            for (i, row) in table.rows.iter().enumerate() {
-                let Some(&k) = iindex.get(names[i].as_str()) else {
-                    continue;
-                };
-                found[k] = true;
-                let (r, y) = (rindex[region_keys[i].as_str()], yindex[&year_keys[i]]);
-                if let Some(prev) = seen.insert((r, y, k), i + 1) {
-                    return Err(CoreError::at(
-                        file().row(i + 1),
-                        format!(
-                            "duplicate (region, year, indicator) ({}, {}, {}): also on row {prev}",
-                            crate::clip(&region_keys[i]),
-                            year_keys[i],
-                            crate::clip(&names[i])
-                        ),
-                    ));
-                }
-                rows[[r, y, k]] = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                let v = crate::table::parse_number(&row[vcol])
-                    .map_err(|m| CoreError::at(table.loc(Some(i + 1), Some(vcol)), m))?;
-                if let Some(v) = v {
-                    values[[r, y, k]] = v;
-                    observed[[r, y, k]] = true;
-                }
-            }
-            if let Some(k) = found.iter().position(|f| !f) {
-                return Err(CoreError::at(
-                    file().column(indicators[k].as_str()),
-                    "indicator not found in the long-form data (no row has it in the 'indicator' column)",
-                ));
-            }
-            return Ok(Panel {
-                source: table.path.clone(),
-                regions,
-                years,
-                indicators,
-                values,
-                observed,
-                rows,
-            });
+            return from_long(table, keys, (others[0], others[1]), wanted);
         }
-
-        // Wide form.
         let icols: Vec<usize> = match wanted {
-            Some(w) => {
-                w.iter()
-                    .map(|name| {
-                        table.find(name).filter(|c| *c != rcol && *c != ycol).ok_or_else(|| {
-                        CoreError::at(
-                            file().column(name.as_str()),
-                            "indicator named in the specification is not a column of the data",
-                        )
-                    })
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            None => others.clone(),
+            Some(w) => w
+                .iter()
+                .map(|name| {
+                    table
+                        .find(name)
+                        .filter(|c| *c != rcol && *c != ycol)
+                        .ok_or_else(|| {
+                            CoreError::at(
+                                Location::file(&table.path).column(name.as_str()),
+                                "indicator named in the specification is not a column of the data",
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+            None => others,
         };
-        let indicators: Vec<String> = icols.iter().map(|&c| table.headers[c].clone()).collect();
-        check_cube(table, nr, ny, indicators.len())?;
-        let mut values = Array3::from_elem((nr, ny, indicators.len()), f64::NAN);
-        let mut observed = Array3::from_elem((nr, ny, indicators.len()), false);
-        let mut rows = Array3::<u32>::zeros((nr, ny, indicators.len()));
-        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
-        // The panel cell of each file row, looked up once.
-        let cell_of: Vec<(usize, usize)> = region_keys
-            .iter()
-            .zip(&year_keys)
-            .map(|(r, y)| (rindex[r.as_str()], yindex[y]))
-            .collect();
-        for (i, &(r, y)) in cell_of.iter().enumerate() {
-            rows.slice_mut(ndarray::s![r, y, ..])
-                .fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            if let Some(prev) = seen.insert((r, y), i + 1) {
-                return Err(CoreError::at(
-                    file().row(i + 1),
-                    format!(
-                        "duplicate (region, year) ({}, {}): also on row {prev}",
-                        crate::clip(&region_keys[i]),
-                        year_keys[i]
-                    ),
-                ));
-            }
-        }
-        // Columns parse independently, so they parse in parallel, a few at a
-        // time to keep memory flat; the first error in column order is the
-        // one reported, whatever the threads.
-        use rayon::prelude::*;
-        let batch = 2 * rayon::current_num_threads().max(1);
-        for (b, chunk) in icols.chunks(batch).enumerate() {
-            let parsed: Vec<Result<Vec<Option<f64>>, CoreError>> =
-                chunk.par_iter().map(|&c| table.numbers(c)).collect();
-            for (j, col) in parsed.into_iter().enumerate() {
-                let k = b * batch + j;
-                for (i, v) in col?.into_iter().enumerate() {
-                    if let Some(v) = v {
-                        let (r, y) = cell_of[i];
-                        values[[r, y, k]] = v;
-                        observed[[r, y, k]] = true;
-                    }
-                }
-            }
-        }
-        Ok(Panel {
-            source: table.path.clone(),
-            regions,
-            years,
-            indicators,
-            values,
-            observed,
-            rows,
-        })
+        from_wide(table, keys, icols)
     }
 
     /// A panel from values (NaN = missing), not read from a file: every

@@ -256,6 +256,122 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, CoreError> {
     Ok(bytes)
 }
 
+/// The sheet to read: the one asked for (which must exist), else the first.
+fn choose_sheet(path: &Path, names: &[String], wanted: Option<&str>) -> Result<String, CoreError> {
+    match wanted {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                return Err(CoreError::at(
+                    Location::file(path),
+                    format!(
+                        "no sheet '{}' (sheets: {})",
+                        crate::clip(s),
+                        crate::clip_to(&names.join(", "), 2 * crate::MAX_QUOTED)
+                    ),
+                ));
+            }
+            Ok(s.to_string())
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| CoreError::at(Location::file(path), "the workbook has no sheets")),
+    }
+}
+
+/// A cell of a sheet by (row, column).
+type SheetCell = ((u32, u32), calamine::Data);
+
+/// The cells present in `sheet`, by position. An XLSX sheet is read cell by
+/// cell, so a lone cell far away (XFD1048576) costs one cell, not a dense
+/// range of billions; other formats come as a range from calamine.
+fn sheet_cells(
+    path: &Path,
+    wb: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> Result<Vec<SheetCell>, CoreError> {
+    use calamine::{Reader, Sheets};
+    let cannot = |e: String| {
+        CoreError::at(
+            Location::file(path),
+            format!(
+                "cannot read sheet '{}': {}",
+                crate::clip(sheet),
+                crate::clip(&e)
+            ),
+        )
+    };
+    let mut cells: Vec<SheetCell> = Vec::new();
+    match wb {
+        Sheets::Xlsx(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| cannot(e.to_string()))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| cannot(e.to_string()))? {
+                let pos = cell.get_position();
+                push_cell(
+                    path,
+                    sheet,
+                    &mut cells,
+                    pos,
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }
+        other => {
+            let range = other
+                .worksheet_range(sheet)
+                .map_err(|e| cannot(e.to_string()))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, d) in range.used_cells() {
+                push_cell(
+                    path,
+                    sheet,
+                    &mut cells,
+                    (r0 + r as u32, c0 + c as u32),
+                    d.clone(),
+                )?;
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// Keeps a non-empty cell; the list grows only after the memory probe says
+/// the larger list fits.
+fn push_cell(
+    path: &Path,
+    sheet: &str,
+    cells: &mut Vec<SheetCell>,
+    pos: (u32, u32),
+    d: calamine::Data,
+) -> Result<(), CoreError> {
+    if matches!(d, calamine::Data::Empty) {
+        return Ok(());
+    }
+    if cells.len() == cells.capacity() {
+        let more = cells.len().max(1024);
+        crate::memory::ensure(
+            crate::memory::bytes_for::<SheetCell>((cells.len() + more) as u128),
+            &format!("the cells of sheet '{}'", crate::clip(sheet)),
+            "split the workbook",
+        )
+        .and_then(|()| {
+            cells
+                .try_reserve(more)
+                .map_err(|_| crate::memory::MemoryError {
+                    what: "the cells of the sheet".into(),
+                    bytes: None,
+                    available: None,
+                    way_out: "split the workbook".into(),
+                })
+        })
+        .map_err(|e| CoreError::at(Location::file(path), e.to_string()))?;
+    }
+    cells.push((pos, d));
+    Ok(())
+}
+
 impl Table {
     /// Reads a table, choosing the format by extension: `.xlsx`/`.xlsm`/`.xls`/`.ods`
     /// as a workbook, `.tsv`/`.tab` as tab-separated, anything else as CSV.
@@ -351,7 +467,7 @@ impl Table {
     }
 
     fn read_workbook(path: &Path, opts: &ReadOptions) -> Result<Table, CoreError> {
-        use calamine::{Reader, Sheets, open_workbook_auto};
+        use calamine::{Reader, open_workbook_auto};
         table_exists(path)?;
         regular_file(path)?;
         let mut wb = open_workbook_auto(path).map_err(|e| {
@@ -360,88 +476,8 @@ impl Table {
                 format!("cannot open workbook: {}", crate::clip(&e.to_string())),
             )
         })?;
-        let names = wb.sheet_names().to_vec();
-        let sheet = match &opts.sheet {
-            Some(s) => {
-                if !names.iter().any(|n| n == s) {
-                    return Err(CoreError::at(
-                        Location::file(path),
-                        format!(
-                            "no sheet '{}' (sheets: {})",
-                            crate::clip(s),
-                            crate::clip_to(&names.join(", "), 2 * crate::MAX_QUOTED)
-                        ),
-                    ));
-                }
-                s.clone()
-            }
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| CoreError::at(Location::file(path), "the workbook has no sheets"))?,
-        };
-        let cannot = |e: String| {
-            CoreError::at(
-                Location::file(path),
-                format!(
-                    "cannot read sheet '{}': {}",
-                    crate::clip(&sheet),
-                    crate::clip(&e)
-                ),
-            )
-        };
-        // The cells present, by position. An XLSX sheet is read cell by cell,
-        // so a lone cell far away (XFD1048576) costs one cell, not a dense
-        // range of billions; other formats come as a range from calamine.
-        let mut cells: Vec<((u32, u32), calamine::Data)> = Vec::new();
-        let mut push = |pos: (u32, u32), d: calamine::Data| -> Result<(), CoreError> {
-            if matches!(d, calamine::Data::Empty) {
-                return Ok(());
-            }
-            if cells.len() == cells.capacity() {
-                let more = cells.len().max(1024);
-                crate::memory::ensure(
-                    crate::memory::bytes_for::<((u32, u32), calamine::Data)>(
-                        (cells.len() + more) as u128,
-                    ),
-                    &format!("the cells of sheet '{}'", crate::clip(&sheet)),
-                    "split the workbook",
-                )
-                .and_then(|()| {
-                    cells
-                        .try_reserve(more)
-                        .map_err(|_| crate::memory::MemoryError {
-                            what: "the cells of the sheet".into(),
-                            bytes: None,
-                            available: None,
-                            way_out: "split the workbook".into(),
-                        })
-                })
-                .map_err(|e| CoreError::at(Location::file(path), e.to_string()))?;
-            }
-            cells.push((pos, d));
-            Ok(())
-        };
-        match &mut wb {
-            Sheets::Xlsx(x) => {
-                let mut reader = x
-                    .worksheet_cells_reader(&sheet)
-                    .map_err(|e| cannot(e.to_string()))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| cannot(e.to_string()))? {
-                    let pos = cell.get_position();
-                    push(pos, calamine::Data::from(cell.get_value().clone()))?;
-                }
-            }
-            other => {
-                let range = other
-                    .worksheet_range(&sheet)
-                    .map_err(|e| cannot(e.to_string()))?;
-                let (r0, c0) = range.start().unwrap_or((0, 0));
-                for (r, c, d) in range.used_cells() {
-                    push((r0 + r as u32, c0 + c as u32), d.clone())?;
-                }
-            }
-        }
+        let sheet = choose_sheet(path, &wb.sheet_names(), opts.sheet.as_deref())?;
+        let cells = sheet_cells(path, &mut wb, &sheet)?;
         Table::from_cells(path, &sheet, cells)
     }
 

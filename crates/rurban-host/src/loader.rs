@@ -42,34 +42,48 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
     })?;
     // Never unloaded: a Rust cdylib with thread-locals cannot be unloaded soundly.
     let lib: &'static Library = Box::leak(Box::new(lib));
+    let entry = entry_function(lib, path)?;
+    let d = read_declaration(entry, path)?;
+    describe(&d, path)
+}
 
-    let symbol = format!("{ENTRY_SYMBOL}\0");
-    // SAFETY: the symbol has the ABI's entry type by the plugin contract.
-    let entry: EntryFn = match unsafe { lib.get::<EntryFn>(symbol.as_bytes()) } {
-        Ok(f) => *f,
-        Err(_) => {
-            for v in (1..=PROBE_VERSIONS).filter(|&v| v != ABI_VERSION) {
-                let other = format!("{ENTRY_SYMBOL_PREFIX}{v}\0");
-                // SAFETY: only checks that the symbol exists; never called.
-                if unsafe { lib.get::<*const ()>(other.as_bytes()) }.is_ok() {
-                    return Err(HostError::AbiVersion {
-                        path: path.to_path_buf(),
-                        found: v,
-                        supported: ABI_VERSION,
-                    });
-                }
-            }
-            return Err(HostError::NotAPlugin {
-                path: path.to_path_buf(),
-                symbol: ENTRY_SYMBOL.to_string(),
-            });
-        }
-    };
-    let bad = |reason: &str| HostError::BadDeclaration {
+/// A `BadDeclaration` error for the plugin at `path`.
+fn bad_declaration(path: &Path, reason: &str) -> HostError {
+    HostError::BadDeclaration {
         path: path.to_path_buf(),
         reason: reason.to_string(),
-    };
+    }
+}
 
+/// The plugin's entry function; without one, the ABI version it exports
+/// instead, else "not a plugin".
+fn entry_function(lib: &'static Library, path: &Path) -> Result<EntryFn, HostError> {
+    let symbol = format!("{ENTRY_SYMBOL}\0");
+    // SAFETY: the symbol has the ABI's entry type by the plugin contract.
+    if let Ok(f) = unsafe { lib.get::<EntryFn>(symbol.as_bytes()) } {
+        return Ok(*f);
+    }
+    for v in (1..=PROBE_VERSIONS).filter(|&v| v != ABI_VERSION) {
+        let other = format!("{ENTRY_SYMBOL_PREFIX}{v}\0");
+        // SAFETY: only checks that the symbol exists; never called.
+        if unsafe { lib.get::<*const ()>(other.as_bytes()) }.is_ok() {
+            return Err(HostError::AbiVersion {
+                path: path.to_path_buf(),
+                found: v,
+                supported: ABI_VERSION,
+            });
+        }
+    }
+    Err(HostError::NotAPlugin {
+        path: path.to_path_buf(),
+        symbol: ENTRY_SYMBOL.to_string(),
+    })
+}
+
+/// Calls the entry function and reads the declaration it points to, after
+/// checking the pointer and, before anything else, the ABI version.
+fn read_declaration(entry: EntryFn, path: &Path) -> Result<PluginDeclaration, HostError> {
+    let bad = |reason: &str| bad_declaration(path, reason);
     // SAFETY: calling the entry function the plugin exported for this purpose.
     let decl: *const PluginDeclaration = unsafe { entry() };
     if decl.is_null() {
@@ -78,7 +92,6 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
     if !decl.is_aligned() {
         return Err(bad("the declaration is not aligned"));
     }
-    // The ABI version first, before anything else is interpreted.
     // SAFETY: non-null and aligned; every ABI version starts with a u32.
     let found = unsafe { decl.cast::<u32>().read() };
     if found != ABI_VERSION {
@@ -89,8 +102,12 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
         });
     }
     // SAFETY: a version-1 declaration has this layout.
-    let d: PluginDeclaration = unsafe { decl.read() };
+    Ok(unsafe { decl.read() })
+}
 
+/// The declaration's texts and functions, checked.
+fn describe(d: &PluginDeclaration, path: &Path) -> Result<Loaded, HostError> {
+    let bad = |reason: &str| bad_declaration(path, reason);
     let name = text(d.name, "name", true).map_err(|r| bad(&r))?;
     let version = text(d.version, "version", true).map_err(|r| bad(&r))?;
     let description = text(d.description, "description", false).map_err(|r| bad(&r))?;

@@ -152,64 +152,53 @@ fn flat(
     value(&zs, weights)
 }
 
-/// Weighted geometric mean as an [`Aggregator`] over flat dimensions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Geometric;
+/// An [`Aggregator`] that applies one weighted [`Mean`] over flat
+/// dimensions: a unit struct with its contract name.
+macro_rules! flat_mean_aggregator {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $mean:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $ty;
 
-impl Aggregator for Geometric {
-    fn name(&self) -> &str {
-        "geometric"
-    }
-    fn aggregate(
-        &self,
-        z: ArrayView1<'_, f64>,
-        weights: &[f64],
-        dimension_of: &[usize],
-        dimensions: ArrayViewMut1<'_, f64>,
-    ) -> f64 {
-        flat(Mean::Geometric, z, weights, dimension_of, dimensions)
-    }
+        impl Aggregator for $ty {
+            fn name(&self) -> &str {
+                $name
+            }
+            fn aggregate(
+                &self,
+                z: ArrayView1<'_, f64>,
+                weights: &[f64],
+                dimension_of: &[usize],
+                dimensions: ArrayViewMut1<'_, f64>,
+            ) -> f64 {
+                flat($mean, z, weights, dimension_of, dimensions)
+            }
+        }
+    };
 }
 
-/// Weighted harmonic mean as an [`Aggregator`] over flat dimensions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Harmonic;
+flat_mean_aggregator!(
+    /// Weighted geometric mean as an [`Aggregator`] over flat dimensions.
+    Geometric,
+    "geometric",
+    Mean::Geometric
+);
 
-impl Aggregator for Harmonic {
-    fn name(&self) -> &str {
-        "harmonic"
-    }
-    fn aggregate(
-        &self,
-        z: ArrayView1<'_, f64>,
-        weights: &[f64],
-        dimension_of: &[usize],
-        dimensions: ArrayViewMut1<'_, f64>,
-    ) -> f64 {
-        flat(Mean::Harmonic, z, weights, dimension_of, dimensions)
-    }
-}
+flat_mean_aggregator!(
+    /// Weighted harmonic mean as an [`Aggregator`] over flat dimensions.
+    Harmonic,
+    "harmonic",
+    Mean::Harmonic
+);
 
-/// Weighted arithmetic mean `sum w x / sum w` as an [`Aggregator`] over
-/// flat dimensions (given weights; with objective weights the contract
-/// keeps [`WeightedSum`](crate::WeightedSum)).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Arithmetic;
-
-impl Aggregator for Arithmetic {
-    fn name(&self) -> &str {
-        "arithmetic-mean"
-    }
-    fn aggregate(
-        &self,
-        z: ArrayView1<'_, f64>,
-        weights: &[f64],
-        dimension_of: &[usize],
-        dimensions: ArrayViewMut1<'_, f64>,
-    ) -> f64 {
-        flat(Mean::Arithmetic, z, weights, dimension_of, dimensions)
-    }
-}
+flat_mean_aggregator!(
+    /// Weighted arithmetic mean `sum w x / sum w` as an [`Aggregator`] over
+    /// flat dimensions (given weights; with objective weights the contract
+    /// keeps [`WeightedSum`](crate::WeightedSum)).
+    Arithmetic,
+    "arithmetic-mean",
+    Mean::Arithmetic
+);
 
 /// TOPSIS closeness of every row of `z` (rows x indicators, the [0, 1]
 /// direction-aware min-max of the scope's rows, complete) over the columns

@@ -183,6 +183,33 @@ pub fn build_with(
     shift: f64,
     params: &str,
 ) -> Result<IndexResult, IndexError> {
+    check_model(panel, model)?;
+    check_finite(panel)?;
+    let weigher = Weigher {
+        panel,
+        model,
+        scheme,
+        normaliser,
+        shift,
+        params,
+    };
+    let (z, weight_sets) = match scope {
+        Scope::Panel => weigher.panel()?,
+        Scope::Year => weigher.years()?,
+    };
+    let (composite, dimension_scores) = aggregate(&z, &weight_sets, scope, model, aggregator);
+    Ok(IndexResult {
+        weight_sets,
+        z,
+        composite,
+        dimension_scores,
+    })
+}
+
+/// The model and the panel agree: same indicators in the same order, every
+/// indicator in a dimension, the panel's labels match its values, and at
+/// least one year.
+fn check_model(panel: &Panel, model: &IndexModel) -> Result<(), IndexError> {
     let (nr, ny, m) = panel.values.dim();
     if model.indicators.len() != m || model.directions.len() != m || model.dimension_of.len() != m {
         return Err(IndexError::Model(format!(
@@ -219,6 +246,11 @@ pub fn build_with(
             )));
         }
     }
+    Ok(())
+}
+
+/// Every cell is a finite number; else the first missing cell is named.
+fn check_finite(panel: &Panel) -> Result<(), IndexError> {
     // One pass in memory order; the indexed search only to name a bad cell.
     let all_finite = match panel.values.as_slice_memory_order() {
         Some(v) => v.iter().all(|v| v.is_finite()),
@@ -235,110 +267,151 @@ pub fn build_with(
             }
         }
     }
-    let mut z: Array3<f64>;
-    let mut weight_sets = Vec::new();
-    // Weighting errors name a row of the matrix it was given; translate it
-    // back into the region and year (`year` is the year index for scope =
-    // year, None for the stacked region-major panel matrix).
-    let fail = |year: Option<usize>, cause: WeightError| match cause {
-        WeightError::BadValue {
-            column,
-            row,
-            message,
-        } if row >= 1 => {
-            let (r, y) = match year {
-                Some(y) => (row - 1, y),
-                None => ((row - 1) / ny.max(1), (row - 1) % ny.max(1)),
-            };
-            let k = panel
-                .indicators
-                .iter()
-                .position(|i| *i == column)
-                .unwrap_or(0);
-            IndexError::Value {
-                method: scheme.name().to_string(),
-                row: panel.file_row(r, y, k),
-                region: panel.regions.get(r).cloned().unwrap_or_default(),
-                year: panel.years.get(y).copied().unwrap_or_default(),
-                indicator: column,
-                message,
-            }
-        }
-        cause => IndexError::Weighting {
-            method: scheme.name().to_string(),
-            context: year
-                .map(|y| format!("year {}: ", panel.years[y]))
-                .unwrap_or_default(),
-            cause,
-        },
-    };
-    // Check, normalise (through the normaliser) and weigh one scope unit.
-    let weigh = |raw: ndarray::ArrayView2<'_, f64>| {
+    Ok(())
+}
+
+/// Normalises and weighs the panel per scope unit.
+struct Weigher<'a> {
+    panel: &'a Panel,
+    model: &'a IndexModel,
+    scheme: &'a dyn Weighting,
+    normaliser: &'a dyn Normaliser,
+    shift: f64,
+    params: &'a str,
+}
+
+impl Weigher<'_> {
+    /// Checks, normalises (through the normaliser) and weighs one scope unit.
+    fn weigh(
+        &self,
+        raw: ndarray::ArrayView2<'_, f64>,
+    ) -> Result<(rurban_weighting::Weights, rurban_weighting::Normalized), WeightError> {
+        let model = self.model;
         rurban_weighting::check_input(&model.indicators, raw, &model.directions)?;
-        let norm = normaliser.normalise(raw, &model.directions);
+        let norm = self.normaliser.normalise(raw, &model.directions);
         let w = rurban_weighting::weigh_normalized(
-            scheme,
+            self.scheme,
             &model.indicators,
             raw,
             &model.directions,
             &norm,
-            shift,
-            params,
+            self.shift,
+            self.params,
         )?;
-        Ok::<_, WeightError>((w, norm))
-    };
-    match scope {
-        Scope::Panel => {
-            // The region-major (region-year x indicator) matrix: the panel's
-            // own memory seen with two axes when it is in standard layout,
-            // else a copy.
-            let stacked;
-            let raw = match panel.values.view().into_shape_with_order((nr * ny, m)) {
-                Ok(v) => v,
-                Err(_) => {
-                    stacked = region_major(&panel.values);
-                    stacked.view()
-                }
-            };
-            let (w, norm) = weigh(raw).map_err(|e| fail(None, e))?;
-            z = norm
-                .z
-                .into_shape_with_order((nr, ny, m))
-                .map_err(|e| IndexError::Model(e.to_string()))?;
+        Ok((w, norm))
+    }
+
+    /// Scope panel: one normalisation and weight vector over all
+    /// region-years, on the region-major (region-year x indicator) matrix:
+    /// the panel's own memory seen with two axes when it is in standard
+    /// layout, else a copy.
+    fn panel(&self) -> Result<(Array3<f64>, Vec<WeightSet>), IndexError> {
+        let (nr, ny, m) = self.panel.values.dim();
+        let stacked;
+        let raw = match self.panel.values.view().into_shape_with_order((nr * ny, m)) {
+            Ok(v) => v,
+            Err(_) => {
+                stacked = region_major(&self.panel.values);
+                stacked.view()
+            }
+        };
+        let (w, norm) = self.weigh(raw).map_err(|e| self.error(None, e))?;
+        let z = norm
+            .z
+            .into_shape_with_order((nr, ny, m))
+            .map_err(|e| IndexError::Model(e.to_string()))?;
+        let set = WeightSet {
+            year: None,
+            weights: w.weights,
+            entropy: w.entropy,
+            n: nr * ny,
+            warnings: w.warnings,
+        };
+        Ok((z, vec![set]))
+    }
+
+    /// Scope year: one normalisation and weight vector per year.
+    fn years(&self) -> Result<(Array3<f64>, Vec<WeightSet>), IndexError> {
+        let panel = self.panel;
+        let (nr, ny, m) = panel.values.dim();
+        let mut z = Array3::<f64>::zeros((nr, ny, m));
+        let mut weight_sets = Vec::new();
+        for (y, &year) in panel.years.iter().enumerate() {
+            let raw = panel.year_slice(y);
+            let (w, norm) = self.weigh(raw).map_err(|e| self.error(Some(y), e))?;
+            z.index_axis_mut(Axis(1), y).assign(&norm.z);
+            let warnings = w
+                .warnings
+                .into_iter()
+                .map(|s| format!("year {year}: {s}"))
+                .collect();
             weight_sets.push(WeightSet {
-                year: None,
+                year: Some(year),
                 weights: w.weights,
                 entropy: w.entropy,
-                n: nr * ny,
-                warnings: w.warnings,
+                n: nr,
+                warnings,
             });
         }
-        Scope::Year => {
-            z = Array3::<f64>::zeros((nr, ny, m));
-            for (y, &year) in panel.years.iter().enumerate() {
-                let raw = panel.year_slice(y);
-                let (w, norm) = weigh(raw).map_err(|e| fail(Some(y), e))?;
-                z.index_axis_mut(Axis(1), y).assign(&norm.z);
-                let warnings = w
-                    .warnings
-                    .into_iter()
-                    .map(|s| format!("year {year}: {s}"))
-                    .collect();
-                weight_sets.push(WeightSet {
-                    year: Some(year),
-                    weights: w.weights,
-                    entropy: w.entropy,
-                    n: nr,
-                    warnings,
-                });
+        Ok((z, weight_sets))
+    }
+
+    /// A weighting error in the panel's terms. Weighting errors name a row of
+    /// the matrix it was given; it is translated back into the region and
+    /// year (`year` is the year index for scope = year, None for the stacked
+    /// region-major panel matrix).
+    fn error(&self, year: Option<usize>, cause: WeightError) -> IndexError {
+        let panel = self.panel;
+        let ny = panel.years.len();
+        match cause {
+            WeightError::BadValue {
+                column,
+                row,
+                message,
+            } if row >= 1 => {
+                let (r, y) = match year {
+                    Some(y) => (row - 1, y),
+                    None => ((row - 1) / ny.max(1), (row - 1) % ny.max(1)),
+                };
+                let k = panel
+                    .indicators
+                    .iter()
+                    .position(|i| *i == column)
+                    .unwrap_or(0);
+                IndexError::Value {
+                    method: self.scheme.name().to_string(),
+                    row: panel.file_row(r, y, k),
+                    region: panel.regions.get(r).cloned().unwrap_or_default(),
+                    year: panel.years.get(y).copied().unwrap_or_default(),
+                    indicator: column,
+                    message,
+                }
             }
+            cause => IndexError::Weighting {
+                method: self.scheme.name().to_string(),
+                context: year
+                    .map(|y| format!("year {}: ", panel.years[y]))
+                    .unwrap_or_default(),
+                cause,
+            },
         }
     }
+}
+
+/// Composite and dimension scores, row by row over the region-years (z,
+/// composite and dimension scores are all region-major), through the
+/// aggregator.
+fn aggregate(
+    z: &Array3<f64>,
+    weight_sets: &[WeightSet],
+    scope: Scope,
+    model: &IndexModel,
+    aggregator: &dyn Aggregator,
+) -> (Array2<f64>, Array3<f64>) {
+    let (nr, ny, _) = z.dim();
     let nd = model.dimensions.len();
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
-    // Row by row over the region-years (z, composite and dimension scores
-    // are all region-major), through the aggregator.
     let weights_of = |y: usize| &weight_sets[if scope == Scope::Year { y } else { 0 }].weights;
     for (((k, zrow), c), drow) in z
         .rows()
@@ -349,12 +422,7 @@ pub fn build_with(
     {
         *c = aggregator.aggregate(zrow, weights_of(k % ny), &model.dimension_of, drow);
     }
-    Ok(IndexResult {
-        weight_sets,
-        z,
-        composite,
-        dimension_scores,
-    })
+    (composite, dimension_scores)
 }
 
 #[cfg(test)]

@@ -225,8 +225,27 @@ impl OutputSet {
         let mut done = Committed::default();
         recover(dir, &mut done.warnings)?;
         let old = read_manifest(dir, &mut done.warnings);
-
         // Checks before anything is written.
+        self.check_targets(dir, opts)?;
+        let mut manifest = self.manifest();
+        let remove = self.previous_files(dir, opts, &old, &mut manifest, &mut done.warnings);
+        let staging = create_staging(dir)?;
+        let plan = self.stage(&staging, &manifest, remove)?;
+        swap(dir, &staging, &plan, opts)?;
+        let _ = sync_dir(dir);
+        if let Err(e) = std::fs::remove_dir_all(&staging) {
+            done.warnings.push(format!(
+                "{}: cannot remove the staging directory: {e}",
+                staging.display()
+            ));
+        }
+        done.written = self.files.iter().map(|(n, _)| dir.join(n)).collect();
+        done.removed = plan.remove.iter().map(|e| dir.join(&e.name)).collect();
+        Ok(done)
+    }
+
+    /// No file would overwrite an input of the run or a directory.
+    fn check_targets(&self, dir: &Path, opts: &CommitOptions) -> Result<(), PipelineError> {
         for (name, _) in &self.files {
             let target = dir.join(name);
             if let Some(input) = same_as_input(&target, &opts.inputs) {
@@ -246,9 +265,12 @@ impl OutputSet {
                 )));
             }
         }
+        Ok(())
+    }
 
-        // The new manifest, and what goes.
-        let mut manifest = Manifest {
+    /// The manifest of the files this commit writes.
+    fn manifest(&self) -> Manifest {
+        Manifest {
             version: 1,
             files: self
                 .files
@@ -259,7 +281,21 @@ impl OutputSet {
                     sha256: sha256_hex(bytes),
                 })
                 .collect(),
-        };
+        }
+    }
+
+    /// What happens to the previous commit's files this one does not write:
+    /// kept (and listed in `manifest` while unchanged) or, under
+    /// [`Previous::Remove`], returned for removal when unchanged and not an
+    /// input of the run (else left with a warning).
+    fn previous_files(
+        &self,
+        dir: &Path,
+        opts: &CommitOptions,
+        old: &Manifest,
+        manifest: &mut Manifest,
+        warnings: &mut Vec<String>,
+    ) -> Vec<ManifestEntry> {
         let written: BTreeSet<&str> = self.names().into_iter().collect();
         let mut remove = Vec::new();
         for e in old
@@ -279,7 +315,7 @@ impl OutputSet {
                         continue;
                     }
                     if let Some(input) = same_as_input(&target, &opts.inputs) {
-                        done.warnings.push(format!(
+                        warnings.push(format!(
                             "{}: left in place although this run does not write it: it is the {} of the run",
                             target.display(),
                             input.role
@@ -287,7 +323,7 @@ impl OutputSet {
                     } else if unchanged(&target, e) {
                         remove.push(e.clone());
                     } else {
-                        done.warnings.push(format!(
+                        warnings.push(format!(
                             "{}: left in place although this run does not write it: it changed since rurban wrote it",
                             target.display()
                         ));
@@ -295,9 +331,17 @@ impl OutputSet {
                 }
             }
         }
+        remove
+    }
 
-        // Stage.
-        let staging = create_staging(dir)?;
+    /// Writes the files, the manifest and last the plan into `staging`;
+    /// removes `staging` again when that fails.
+    fn stage(
+        &self,
+        staging: &Path,
+        manifest: &Manifest,
+        remove: Vec<ManifestEntry>,
+    ) -> Result<Plan, PipelineError> {
         let staged = (|| -> std::io::Result<Plan> {
             std::fs::create_dir(staging.join(OLD_DIR))?;
             let mut write = Vec::new();
@@ -305,64 +349,61 @@ impl OutputSet {
                 write_new(&staging.join(name), bytes)?;
                 write.push(name.clone());
             }
-            let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
+            let text = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
             write_new(&staging.join(MANIFEST_FILE), &text)?;
             write.push(MANIFEST_FILE.to_string());
             let plan = Plan { write, remove };
             let text = serde_json::to_vec_pretty(&plan).map_err(std::io::Error::other)?;
-            sync_dir(&staging)?;
+            sync_dir(staging)?;
             write_new(&staging.join(PLAN_FILE), &text)?;
-            sync_dir(&staging)?;
+            sync_dir(staging)?;
             Ok(plan)
         })();
-        let plan = match staged {
-            Ok(p) => p,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&staging);
-                return Err(fail("write into the output directory", &staging, e));
-            }
-        };
+        staged.map_err(|e| {
+            let _ = std::fs::remove_dir_all(staging);
+            fail("write into the output directory", staging, e)
+        })
+    }
+}
 
-        // Swap.
-        let mut r = Renamer {
-            count: 0,
-            fail_at: opts.fail_at_rename,
-        };
-        if let Err((path, e)) = apply(dir, &staging, &plan, &mut r) {
-            if opts.crash {
-                return Err(fail("rename into place", &path, e));
-            }
-            return match rollback(dir, &staging, &plan) {
-                Ok(()) => {
-                    // The plan first, so that a staging directory only half
-                    // removed is never carried through later.
-                    let _ = std::fs::remove_file(staging.join(PLAN_FILE));
-                    let _ = std::fs::remove_dir_all(&staging);
-                    let _ = sync_dir(dir);
-                    Err(other(format!(
-                        "{}: cannot rename into place: {e}; the output directory was left as it was",
-                        path.display()
-                    )))
-                }
-                Err((rpath, re)) => Err(other(format!(
-                    "{}: cannot rename into place: {e}; restoring the previous files failed too ({}: {re}); \
-                     the next run into {} completes this one",
-                    path.display(),
-                    rpath.display(),
-                    dir.display()
-                ))),
-            };
+/// Renames the staged files into place; when a rename fails, rolls back to
+/// the previous files (or, simulating a crash, leaves the directory for the
+/// next run to complete).
+fn swap(
+    dir: &Path,
+    staging: &Path,
+    plan: &Plan,
+    opts: &CommitOptions,
+) -> Result<(), PipelineError> {
+    let mut r = Renamer {
+        count: 0,
+        fail_at: opts.fail_at_rename,
+    };
+    let Err((path, e)) = apply(dir, staging, plan, &mut r) else {
+        return Ok(());
+    };
+    if opts.crash {
+        return Err(fail("rename into place", &path, e));
+    }
+    match rollback(dir, staging, plan) {
+        Ok(()) => {
+            // The plan first, so that a staging directory only half
+            // removed is never carried through later.
+            let _ = std::fs::remove_file(staging.join(PLAN_FILE));
+            let _ = std::fs::remove_dir_all(staging);
+            let _ = sync_dir(dir);
+            Err(other(format!(
+                "{}: cannot rename into place: {e}; the output directory was left as it was",
+                path.display()
+            )))
         }
-        let _ = sync_dir(dir);
-        if let Err(e) = std::fs::remove_dir_all(&staging) {
-            done.warnings.push(format!(
-                "{}: cannot remove the staging directory: {e}",
-                staging.display()
-            ));
-        }
-        done.written = self.files.iter().map(|(n, _)| dir.join(n)).collect();
-        done.removed = plan.remove.iter().map(|e| dir.join(&e.name)).collect();
-        Ok(done)
+        Err((rpath, re)) => Err(other(format!(
+            "{}: cannot rename into place: {e}; restoring the previous files failed too ({}: {re}); \
+             the next run into {} completes this one",
+            path.display(),
+            rpath.display(),
+            dir.display()
+        ))),
     }
 }
 

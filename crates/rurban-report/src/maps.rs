@@ -1259,6 +1259,69 @@ fn choropleth_at(
     grid: i64,
 ) -> Result<MapFigure, ReportError> {
     let id = "fig-map-choropleth";
+    check_choropleth(id, regions, c)?;
+    let k = c.bins.len();
+    let n = c.years.len();
+    let gap = 18.0;
+    let pw = ((WIDTH - 2.0 * PAD - gap * (n - 1) as f64) / n as f64).min(560.0);
+    let x0 = (WIDTH - (pw * n as f64 + gap * (n - 1) as f64)) / 2.0;
+    let ext = extent(regions);
+    let ph = ext.map_or(220.0, |e| Proj::height_for(e, pw, 180.0, 520.0));
+    let top = PAD + 22.0;
+    let legend_top = top + ph + 18.0;
+    let legend_h = 22.0 + 19.0 * (k as f64 + 1.0);
+    let h = legend_top + legend_h.max(70.0) + PAD;
+
+    let sid = format!("{id}-svg");
+    let mut style = format!(" #{sid} .regions{{{}}}", border(regions.len()));
+    for i in 0..k {
+        let _ = write!(style, " #{sid} .c{i}{{fill:{}}}", class_colour(i, k));
+    }
+    let title = format!("{} by class", c.variable);
+    let mut out = String::new();
+    open_svg(&mut out, id, &title, h, &style);
+    let mut proj = None;
+    for (j, y) in c.years.iter().enumerate() {
+        let bx = (x0 + j as f64 * (pw + gap), top, pw, ph);
+        let _ = writeln!(out, "<g class=\"panel\" data-year=\"{}\">", esc(&y.year));
+        text(
+            &mut out,
+            &y.year,
+            (bx.0 + pw / 2.0, PAD + 8.0),
+            13.5,
+            "middle",
+            None,
+            INK,
+            true,
+        );
+        match ext {
+            Some(e) => {
+                let p = Proj::fit(e, bx, grid);
+                choropleth_regions(&mut out, regions, c, y, &p);
+                proj = Some(p);
+            }
+            None => empty_note(&mut out, bx),
+        }
+        out.push_str("</g>\n");
+    }
+    choropleth_legend(&mut out, regions, c, legend_top);
+    if let Some(p) = proj {
+        let rx = WIDTH - PAD - 200.0;
+        north_arrow(&mut out, rx + 170.0, legend_top);
+        scale_bar(&mut out, &p, rx, legend_top + 40.0, 120.0);
+    }
+    out.push_str("</svg>\n");
+    Ok(MapFigure {
+        id,
+        title,
+        svg: out,
+        caption: choropleth_caption(regions, c),
+    })
+}
+
+/// One to three years, finite increasing bins, and every region named in
+/// the values known.
+fn check_choropleth(id: &str, regions: &[RegionShape], c: &Choropleth) -> Result<(), ReportError> {
     check_geometry(id, regions)?;
     let err = |m: String| ReportError::Chart {
         figure: id.into(),
@@ -1282,26 +1345,18 @@ fn choropleth_at(
     for y in &c.years {
         check_names(id, regions, y.values.keys(), &format!("year {}", y.year))?;
     }
-    let k = c.bins.len();
-    let n = c.years.len();
-    let gap = 18.0;
-    let pw = ((WIDTH - 2.0 * PAD - gap * (n - 1) as f64) / n as f64).min(560.0);
-    let x0 = (WIDTH - (pw * n as f64 + gap * (n - 1) as f64)) / 2.0;
-    let ext = extent(regions);
-    let ph = ext.map_or(220.0, |e| Proj::height_for(e, pw, 180.0, 520.0));
-    let top = PAD + 22.0;
-    let legend_top = top + ph + 18.0;
-    let legend_h = 22.0 + 19.0 * (k as f64 + 1.0);
-    let h = legend_top + legend_h.max(70.0) + PAD;
+    Ok(())
+}
 
-    let sid = format!("{id}-svg");
-    let mut style = format!(" #{sid} .regions{{{}}}", border(regions.len()));
-    for i in 0..k {
-        let _ = write!(style, " #{sid} .c{i}{{fill:{}}}", class_colour(i, k));
-    }
-    let title = format!("{} by class", c.variable);
-    let mut out = String::new();
-    open_svg(&mut out, id, &title, h, &style);
+/// The regions of one year's panel, filled by class, and their labels.
+fn choropleth_regions(
+    out: &mut String,
+    regions: &[RegionShape],
+    c: &Choropleth,
+    y: &YearValues,
+    p: &Proj,
+) {
+    let n = c.years.len();
     let lab_px = if n == 1 { 12.0 } else { 10.0 };
     // Hover titles: short when there are many paths; values with one
     // decimal more than the legend.
@@ -1311,51 +1366,31 @@ fn choropleth_at(
         all.extend(choropleth_min(c));
         decimals(&all) + 1
     };
-    let mut proj = None;
-    for (j, y) in c.years.iter().enumerate() {
-        let bx = (x0 + j as f64 * (pw + gap), top, pw, ph);
-        let _ = writeln!(out, "<g class=\"panel\" data-year=\"{}\">", esc(&y.year));
-        text(
-            &mut out,
-            &y.year,
-            (bx.0 + pw / 2.0, PAD + 8.0),
-            13.5,
-            "middle",
-            None,
-            INK,
-            true,
-        );
-        match ext {
-            Some(e) => {
-                let p = Proj::fit(e, bx, grid);
-                out.push_str("<g class=\"regions\">\n");
-                let mut cp = ClassPaths::default();
-                for r in regions {
-                    let v = value_of(y, &r.name);
-                    let cls = v.and_then(|v| class_of(v, &c.bins));
-                    let (class, hover) = match (v, cls) {
-                        (Some(v), Some(i)) => (
-                            format!("c{i}"),
-                            if many {
-                                format!("{}: {}", r.name, num(v, vd))
-                            } else {
-                                format!("{} {}: {} (class {})", r.name, y.year, num(v, vd), i + 1)
-                            },
-                        ),
-                        _ => ("nd".to_string(), format!("{}: no data", r.name)),
-                    };
-                    cp.add(r, &p, &class, &hover);
-                }
-                cp.write(&mut out);
-                out.push_str("</g>\n");
-                labels(&mut out, regions, &p, lab_px);
-                proj = Some(p);
-            }
-            None => empty_note(&mut out, bx),
-        }
-        out.push_str("</g>\n");
+    out.push_str("<g class=\"regions\">\n");
+    let mut cp = ClassPaths::default();
+    for r in regions {
+        let v = value_of(y, &r.name);
+        let cls = v.and_then(|v| class_of(v, &c.bins));
+        let (class, hover) = match (v, cls) {
+            (Some(v), Some(i)) => (
+                format!("c{i}"),
+                if many {
+                    format!("{}: {}", r.name, num(v, vd))
+                } else {
+                    format!("{} {}: {} (class {})", r.name, y.year, num(v, vd), i + 1)
+                },
+            ),
+            _ => ("nd".to_string(), format!("{}: no data", r.name)),
+        };
+        cp.add(r, p, &class, &hover);
     }
-    // Legend: swatch, range, counts per year.
+    cp.write(out);
+    out.push_str("</g>\n");
+    labels(out, regions, p, lab_px);
+}
+
+/// The legend: swatch, range and the count of regions per year of each class.
+fn choropleth_legend(out: &mut String, regions: &[RegionShape], c: &Choropleth, legend_top: f64) {
     let labs = class_labels(c);
     let counts: Vec<Vec<usize>> = c
         .years
@@ -1370,7 +1405,7 @@ fn choropleth_at(
     let col0 = lx + 24.0 + range_w + 24.0;
     out.push_str("<g class=\"legend\">\n");
     text(
-        &mut out,
+        out,
         &format!("{} ({})", c.variable, c.method),
         (lx, legend_top + 7.0),
         12.5,
@@ -1382,7 +1417,7 @@ fn choropleth_at(
     let hy = legend_top + 22.0;
     for (j, y) in c.years.iter().enumerate() {
         text(
-            &mut out,
+            out,
             &y.year,
             (col0 + 46.0 * j as f64 + 20.0, hy + 7.0),
             11.5,
@@ -1401,7 +1436,7 @@ fn choropleth_at(
             f1(yy + 1.0)
         );
         text(
-            &mut out,
+            out,
             lab,
             (lx + 24.0, yy + 7.0),
             12.0,
@@ -1412,7 +1447,7 @@ fn choropleth_at(
         );
         for (j, cn) in counts.iter().enumerate() {
             text(
-                &mut out,
+                out,
                 &cn[i].to_string(),
                 (col0 + 46.0 * j as f64 + 20.0, yy + 7.0),
                 12.0,
@@ -1424,18 +1459,6 @@ fn choropleth_at(
         }
     }
     out.push_str("</g>\n");
-    if let Some(p) = proj {
-        let rx = WIDTH - PAD - 200.0;
-        north_arrow(&mut out, rx + 170.0, legend_top);
-        scale_bar(&mut out, &p, rx, legend_top + 40.0, 120.0);
-    }
-    out.push_str("</svg>\n");
-    Ok(MapFigure {
-        id,
-        title,
-        svg: out,
-        caption: choropleth_caption(regions, c),
-    })
 }
 
 /// The side panel of a single map: legend rows, then the north arrow and
@@ -1526,63 +1549,14 @@ fn lisa_at(regions: &[RegionShape], l: &Lisa, grid: i64) -> Result<MapFigure, Re
         "the LISA results",
     )?;
     check_names(id, regions, l.islands.iter(), "the islands")?;
-    let sid = format!("{id}-svg");
-    let mut style = format!(" #{sid} .regions{{{}}}", border(regions.len()));
-    for (c, q) in [
-        ("hh", Quadrant::HH),
-        ("ll", Quadrant::LL),
-        ("lh", Quadrant::LH),
-        ("hl", Quadrant::HL),
-    ] {
-        let _ = write!(style, " #{sid} .{c}{{fill:{}}}", lisa_colour(q, true));
-    }
-    let _ = write!(
-        style,
-        " #{sid} .ns{{fill:{LIGHT_GREY}}} #{sid} .island{{fill:none;stroke:{INK};stroke-width:1.5}}"
-    );
     let by: BTreeMap<&str, &LisaRegion> =
         l.regions.iter().map(|r| (r.region.as_str(), r)).collect();
     let title = format!("LISA clusters of {}, {}", l.variable, l.year);
     let (p, bx, h) = single_layout(regions, grid);
     let mut out = String::new();
-    open_svg(&mut out, id, &title, h, &style);
+    open_svg(&mut out, id, &title, h, &lisa_style(id, regions.len()));
     if let Some(p) = &p {
-        out.push_str("<g class=\"regions\">\n");
-        let mut cp = ClassPaths::default();
-        for r in regions {
-            let (class, hover) = match by.get(r.name.as_str()) {
-                Some(x) if x.significant => (
-                    format!("{:?}", x.quadrant).to_lowercase(),
-                    format!("{}: {:?}, significant", r.name, x.quadrant),
-                ),
-                Some(x) => (
-                    "ns".to_string(),
-                    format!("{}: {:?}, not significant", r.name, x.quadrant),
-                ),
-                None => ("nd".to_string(), format!("{}: no result", r.name)),
-            };
-            let hover = if l.islands.contains(&r.name) {
-                format!("{hover}; island (no neighbour)")
-            } else {
-                hover
-            };
-            cp.add(r, p, &class, &hover);
-        }
-        cp.write(&mut out);
-        out.push_str("</g>\n");
-        out.push_str("<g class=\"islands\">\n");
-        for r in regions.iter().filter(|r| l.islands.contains(&r.name)) {
-            if let Some(((x, y), _)) = label_point(r, p) {
-                let _ = writeln!(
-                    out,
-                    "<circle class=\"island\" data-region=\"{}\" cx=\"{}\" cy=\"{}\" r=\"7\"/>",
-                    esc(&r.name),
-                    f1(x),
-                    f1(y)
-                );
-            }
-        }
-        out.push_str("</g>\n");
+        lisa_regions(&mut out, regions, l, &by, p);
         labels(&mut out, regions, p, 12.0);
     } else {
         empty_note(&mut out, bx);
@@ -1597,7 +1571,6 @@ fn lisa_at(regions: &[RegionShape], l: &Lisa, grid: i64) -> Result<MapFigure, Re
     if regions.iter().any(|r| !by.contains_key(r.name.as_str())) {
         rows.push(("nd".into(), "No result".into()));
     }
-    // The island symbol below the swatches.
     side_panel(
         &mut out,
         p.as_ref(),
@@ -1606,25 +1579,7 @@ fn lisa_at(regions: &[RegionShape], l: &Lisa, grid: i64) -> Result<MapFigure, Re
         h,
     );
     if !l.islands.is_empty() {
-        let x = WIDTH - SIDE - PAD;
-        let y = PAD + 22.0 + 19.0 * rows.len() as f64;
-        let _ = writeln!(
-            out,
-            "<g class=\"legend\"><circle class=\"island\" cx=\"{}\" cy=\"{}\" r=\"6\"/>",
-            f1(x + 8.0),
-            f1(y + 7.0)
-        );
-        text(
-            &mut out,
-            "Island (no neighbour)",
-            (x + 24.0, y + 7.0),
-            12.0,
-            "start",
-            None,
-            INK,
-            false,
-        );
-        out.push_str("</g>\n");
+        island_legend(&mut out, rows.len());
     }
     out.push_str("</svg>\n");
     Ok(MapFigure {
@@ -1635,23 +1590,124 @@ fn lisa_at(regions: &[RegionShape], l: &Lisa, grid: i64) -> Result<MapFigure, Re
     })
 }
 
+/// The LISA map's fills: a colour per quadrant, grey for not significant,
+/// and the island ring.
+fn lisa_style(id: &str, n_regions: usize) -> String {
+    let sid = format!("{id}-svg");
+    let mut style = format!(" #{sid} .regions{{{}}}", border(n_regions));
+    for (c, q) in [
+        ("hh", Quadrant::HH),
+        ("ll", Quadrant::LL),
+        ("lh", Quadrant::LH),
+        ("hl", Quadrant::HL),
+    ] {
+        let _ = write!(style, " #{sid} .{c}{{fill:{}}}", lisa_colour(q, true));
+    }
+    let _ = write!(
+        style,
+        " #{sid} .ns{{fill:{LIGHT_GREY}}} #{sid} .island{{fill:none;stroke:{INK};stroke-width:1.5}}"
+    );
+    style
+}
+
+/// The regions by quadrant (grey when not significant) and a ring around
+/// each island.
+fn lisa_regions(
+    out: &mut String,
+    regions: &[RegionShape],
+    l: &Lisa,
+    by: &BTreeMap<&str, &LisaRegion>,
+    p: &Proj,
+) {
+    out.push_str("<g class=\"regions\">\n");
+    let mut cp = ClassPaths::default();
+    for r in regions {
+        let (class, hover) = match by.get(r.name.as_str()) {
+            Some(x) if x.significant => (
+                format!("{:?}", x.quadrant).to_lowercase(),
+                format!("{}: {:?}, significant", r.name, x.quadrant),
+            ),
+            Some(x) => (
+                "ns".to_string(),
+                format!("{}: {:?}, not significant", r.name, x.quadrant),
+            ),
+            None => ("nd".to_string(), format!("{}: no result", r.name)),
+        };
+        let hover = if l.islands.contains(&r.name) {
+            format!("{hover}; island (no neighbour)")
+        } else {
+            hover
+        };
+        cp.add(r, p, &class, &hover);
+    }
+    cp.write(out);
+    out.push_str("</g>\n");
+    out.push_str("<g class=\"islands\">\n");
+    for r in regions.iter().filter(|r| l.islands.contains(&r.name)) {
+        if let Some(((x, y), _)) = label_point(r, p) {
+            let _ = writeln!(
+                out,
+                "<circle class=\"island\" data-region=\"{}\" cx=\"{}\" cy=\"{}\" r=\"7\"/>",
+                esc(&r.name),
+                f1(x),
+                f1(y)
+            );
+        }
+    }
+    out.push_str("</g>\n");
+}
+
+/// The island symbol below the `rows` legend swatches.
+fn island_legend(out: &mut String, rows: usize) {
+    let x = WIDTH - SIDE - PAD;
+    let y = PAD + 22.0 + 19.0 * rows as f64;
+    let _ = writeln!(
+        out,
+        "<g class=\"legend\"><circle class=\"island\" cx=\"{}\" cy=\"{}\" r=\"6\"/>",
+        f1(x + 8.0),
+        f1(y + 7.0)
+    );
+    text(
+        out,
+        "Island (no neighbour)",
+        (x + 24.0, y + 7.0),
+        12.0,
+        "start",
+        None,
+        INK,
+        false,
+    );
+    out.push_str("</g>\n");
+}
+
 /// Draws the gravity path (line, arrows, points, first and last labels)
 /// with projection `p` into `out`, groups `gravity-path` and
 /// `gravity-points`.
 fn gravity_layer(out: &mut String, pts: &[&GravityPoint], p: &Proj, big: bool) {
-    let n = pts.len();
-    let colour = |i: usize| {
-        hexs(time_colour(if n > 1 {
-            i as f64 / (n - 1) as f64
-        } else {
-            0.0
-        }))
-    };
     let xy: Vec<(f64, f64)> = pts.iter().map(|q| p.px(q.lon, q.lat)).collect();
+    gravity_segments(out, &xy, big);
+    gravity_points(out, pts, &xy, big);
+    if big && !pts.is_empty() {
+        gravity_end_labels(out, pts, &xy);
+    }
+}
+
+/// The colour of point `i` of `n` along the time ramp.
+fn gravity_colour(i: usize, n: usize) -> String {
+    hexs(time_colour(if n > 1 {
+        i as f64 / (n - 1) as f64
+    } else {
+        0.0
+    }))
+}
+
+/// Group `gravity-path`: a segment per year step, coloured by its end year,
+/// with an arrow head at its middle when `big` and long enough.
+fn gravity_segments(out: &mut String, xy: &[(f64, f64)], big: bool) {
     out.push_str("<g class=\"gravity-path\">\n");
     for (i, w) in xy.windows(2).enumerate() {
         let (a, b) = (w[0], w[1]);
-        let c = colour(i + 1);
+        let c = gravity_colour(i + 1, xy.len());
         let _ = writeln!(
             out,
             "<path d=\"M{} {}L{} {}\" stroke=\"{c}\" stroke-width=\"{}\" fill=\"none\"/>",
@@ -1680,8 +1736,13 @@ fn gravity_layer(out: &mut String, pts: &[&GravityPoint], p: &Proj, big: bool) {
             );
         }
     }
-    out.push_str("</g>\n<g class=\"gravity-points\">\n");
-    for (i, (q, &(x, y))) in pts.iter().zip(&xy).enumerate() {
+    out.push_str("</g>\n");
+}
+
+/// Group `gravity-points`: a dot per year with its coordinates as title.
+fn gravity_points(out: &mut String, pts: &[&GravityPoint], xy: &[(f64, f64)], big: bool) {
+    out.push_str("<g class=\"gravity-points\">\n");
+    for (i, (q, &(x, y))) in pts.iter().zip(xy).enumerate() {
         let _ = writeln!(
             out,
             "<circle data-year=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"><title>{}: {}</title></circle>",
@@ -1689,48 +1750,51 @@ fn gravity_layer(out: &mut String, pts: &[&GravityPoint], p: &Proj, big: bool) {
             f1(x),
             f1(y),
             if big { "4.5" } else { "3" },
-            colour(i),
+            gravity_colour(i, pts.len()),
             esc(&q.year),
             lonlat(q.lon, q.lat)
         );
     }
     out.push_str("</g>\n");
-    if big && n > 0 {
-        out.push_str("<g class=\"gravity-labels\">\n");
-        let ends: Vec<usize> = if n > 1 { vec![0, n - 1] } else { vec![0] };
-        for &i in &ends {
-            let (x, y) = xy[i];
-            // Away from the path: opposite to the neighbouring point.
-            let j = if i == 0 { 1.min(n - 1) } else { i - 1 };
-            let (dx, dy) = (x - xy[j].0, y - xy[j].1);
-            let len = (dx * dx + dy * dy).sqrt();
-            let (ux, uy) = if len > 0.0 {
-                (dx / len, dy / len)
-            } else if i == 0 {
-                (-1.0, 0.0)
-            } else {
-                (1.0, 0.0)
-            };
-            let anchor = if ux > 0.3 {
-                "start"
-            } else if ux < -0.3 {
-                "end"
-            } else {
-                "middle"
-            };
-            text(
-                out,
-                &pts[i].year,
-                (x + ux * 12.0, y + uy * 12.0),
-                12.0,
-                anchor,
-                Some("halo"),
-                INK,
-                true,
-            );
-        }
-        out.push_str("</g>\n");
+}
+
+/// Group `gravity-labels`: the first and last year, placed away from the
+/// path (opposite to the neighbouring point).
+fn gravity_end_labels(out: &mut String, pts: &[&GravityPoint], xy: &[(f64, f64)]) {
+    let n = pts.len();
+    out.push_str("<g class=\"gravity-labels\">\n");
+    let ends: Vec<usize> = if n > 1 { vec![0, n - 1] } else { vec![0] };
+    for &i in &ends {
+        let (x, y) = xy[i];
+        let j = if i == 0 { 1.min(n - 1) } else { i - 1 };
+        let (dx, dy) = (x - xy[j].0, y - xy[j].1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let (ux, uy) = if len > 0.0 {
+            (dx / len, dy / len)
+        } else if i == 0 {
+            (-1.0, 0.0)
+        } else {
+            (1.0, 0.0)
+        };
+        let anchor = if ux > 0.3 {
+            "start"
+        } else if ux < -0.3 {
+            "end"
+        } else {
+            "middle"
+        };
+        text(
+            out,
+            &pts[i].year,
+            (x + ux * 12.0, y + uy * 12.0),
+            12.0,
+            anchor,
+            Some("halo"),
+            INK,
+            true,
+        );
     }
+    out.push_str("</g>\n");
 }
 
 /// The centre-of-gravity map (`fig-map-gravity`): the outline of all
@@ -1761,17 +1825,7 @@ fn gravity_at(regions: &[RegionShape], g: &Gravity, grid: i64) -> Result<MapFigu
         if regions.len() > 400 { ".25" } else { ".6" }
     );
     let title = format!("Centre of gravity of {}", g.variable);
-    // The extent covers the regions and the path.
-    let mut shapes_ext = extent(regions);
-    for q in &pts {
-        let e = shapes_ext.get_or_insert([q.lon, q.lat, q.lon, q.lat]);
-        *e = [
-            e[0].min(q.lon),
-            e[1].min(q.lat),
-            e[2].max(q.lon),
-            e[3].max(q.lat),
-        ];
-    }
+    let shapes_ext = gravity_extent(regions, &pts);
     let bw = WIDTH - SIDE - 3.0 * PAD;
     let bh = shapes_ext.map_or(300.0, |e| Proj::height_for(e, bw, 300.0, 620.0));
     let bx = (PAD, PAD, bw, bh);
@@ -1802,81 +1856,9 @@ fn gravity_at(regions: &[RegionShape], g: &Gravity, grid: i64) -> Result<MapFigu
         labels(&mut lab, regions, &p, 11.0);
         out.push_str(&lab.replace(&format!("fill=\"{INK}\""), &format!("fill=\"{MUTED}\"")));
     }
-    // The inset: a square around the path, at least 20 km wide.
     let (ix, iy, iw) = (WIDTH - SIDE - PAD, PAD, SIDE);
     if !pts.is_empty() {
-        let lon_c = pts.iter().map(|q| q.lon).sum::<f64>() / pts.len() as f64;
-        let lat_c = pts.iter().map(|q| q.lat).sum::<f64>() / pts.len() as f64;
-        let (mut lo, mut la) = (0.0f64, 0.0f64);
-        for q in &pts {
-            lo = lo.max((q.lon - lon_c).abs());
-            la = la.max((q.lat - lat_c).abs());
-        }
-        let cos_c = lat_c.to_radians().cos().max(1e-6);
-        // Half width in degrees of latitude, padded by 40 %.
-        let half = (lo * cos_c).max(la).max(10.0 / 111.195) * 1.4;
-        let iext = [
-            lon_c - half / cos_c,
-            lat_c - half,
-            lon_c + half / cos_c,
-            lat_c + half,
-        ];
-        let ip = Proj::fit(iext, (ix, iy + 18.0, iw, iw), grid);
-        // Mark the inset's extent on the main map.
-        let (a, b) = (p.px(iext[0], iext[3]), p.px(iext[2], iext[1]));
-        let _ = writeln!(
-            out,
-            "<rect class=\"inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            f1(a.0.min(b.0) - 1.0),
-            f1(a.1.min(b.1) - 1.0),
-            f1((b.0 - a.0).abs() + 2.0),
-            f1((b.1 - a.1).abs() + 2.0)
-        );
-        gravity_layer(&mut out, &pts, &p, false);
-        out.push_str("<g class=\"inset\">\n");
-        text(
-            &mut out,
-            "Enlarged",
-            (ix, iy + 7.0),
-            12.5,
-            "start",
-            None,
-            INK,
-            true,
-        );
-        let _ = writeln!(
-            out,
-            "<clipPath id=\"{id}-clip\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
-            f1(ix),
-            f1(iy + 18.0),
-            f1(iw),
-            f1(iw)
-        );
-        let _ = writeln!(out, "<g class=\"regions\" clip-path=\"url(#{id}-clip)\">");
-        let mut cp = ClassPaths::default();
-        for r in regions {
-            // Only regions whose extent meets the inset.
-            let Some(re) = extent(std::slice::from_ref(r)) else {
-                continue;
-            };
-            if re[2] < iext[0] || re[0] > iext[2] || re[3] < iext[1] || re[1] > iext[3] {
-                continue;
-            }
-            cp.add(r, &ip, "o", &r.name);
-        }
-        cp.write(&mut out);
-        out.push_str("</g>\n");
-        gravity_layer(&mut out, &pts, &ip, true);
-        let _ = writeln!(
-            out,
-            "<rect class=\"inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            f1(ix),
-            f1(iy + 18.0),
-            f1(iw),
-            f1(iw)
-        );
-        scale_bar(&mut out, &ip, ix + 10.0, iy + 18.0 + iw + 30.0, 80.0);
-        out.push_str("</g>\n");
+        gravity_inset(&mut out, id, regions, &pts, &p, grid);
     }
     let ny = h - PAD - 100.0;
     north_arrow(&mut out, ix + 200.0, ny.max(iy + iw + 60.0));
@@ -1896,6 +1878,112 @@ fn gravity_at(regions: &[RegionShape], g: &Gravity, grid: i64) -> Result<MapFigu
         svg: out,
         caption: gravity_caption(regions, g),
     })
+}
+
+/// The extent of the regions and the path together.
+fn gravity_extent(regions: &[RegionShape], pts: &[&GravityPoint]) -> Option<[f64; 4]> {
+    let mut ext = extent(regions);
+    for q in pts {
+        let e = ext.get_or_insert([q.lon, q.lat, q.lon, q.lat]);
+        *e = [
+            e[0].min(q.lon),
+            e[1].min(q.lat),
+            e[2].max(q.lon),
+            e[3].max(q.lat),
+        ];
+    }
+    ext
+}
+
+/// The inset's extent: a square around the path (at least 20 km wide),
+/// padded by 40 %, as `[lon0, lat0, lon1, lat1]`.
+fn inset_extent(pts: &[&GravityPoint]) -> [f64; 4] {
+    let lon_c = pts.iter().map(|q| q.lon).sum::<f64>() / pts.len() as f64;
+    let lat_c = pts.iter().map(|q| q.lat).sum::<f64>() / pts.len() as f64;
+    let (mut lo, mut la) = (0.0f64, 0.0f64);
+    for q in pts {
+        lo = lo.max((q.lon - lon_c).abs());
+        la = la.max((q.lat - lat_c).abs());
+    }
+    let cos_c = lat_c.to_radians().cos().max(1e-6);
+    // Half width in degrees of latitude, padded by 40 %.
+    let half = (lo * cos_c).max(la).max(10.0 / 111.195) * 1.4;
+    [
+        lon_c - half / cos_c,
+        lat_c - half,
+        lon_c + half / cos_c,
+        lat_c + half,
+    ]
+}
+
+/// The path at map scale `p` with the inset's frame marked, then the inset
+/// beside the map: the regions it meets, the enlarged path and a scale bar.
+fn gravity_inset(
+    out: &mut String,
+    id: &str,
+    regions: &[RegionShape],
+    pts: &[&GravityPoint],
+    p: &Proj,
+    grid: i64,
+) {
+    let (ix, iy, iw) = (WIDTH - SIDE - PAD, PAD, SIDE);
+    let iext = inset_extent(pts);
+    let ip = Proj::fit(iext, (ix, iy + 18.0, iw, iw), grid);
+    // Mark the inset's extent on the main map.
+    let (a, b) = (p.px(iext[0], iext[3]), p.px(iext[2], iext[1]));
+    let _ = writeln!(
+        out,
+        "<rect class=\"inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        f1(a.0.min(b.0) - 1.0),
+        f1(a.1.min(b.1) - 1.0),
+        f1((b.0 - a.0).abs() + 2.0),
+        f1((b.1 - a.1).abs() + 2.0)
+    );
+    gravity_layer(out, pts, p, false);
+    out.push_str("<g class=\"inset\">\n");
+    text(
+        out,
+        "Enlarged",
+        (ix, iy + 7.0),
+        12.5,
+        "start",
+        None,
+        INK,
+        true,
+    );
+    let _ = writeln!(
+        out,
+        "<clipPath id=\"{id}-clip\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
+        f1(ix),
+        f1(iy + 18.0),
+        f1(iw),
+        f1(iw)
+    );
+    let _ = writeln!(out, "<g class=\"regions\" clip-path=\"url(#{id}-clip)\">");
+    let mut cp = ClassPaths::default();
+    for r in regions {
+        // Only regions whose extent meets the inset.
+        let Some(re) = extent(std::slice::from_ref(r)) else {
+            continue;
+        };
+        if re[2] < iext[0] || re[0] > iext[2] || re[3] < iext[1] || re[1] > iext[3] {
+            continue;
+        }
+        cp.add(r, &ip, "o", &r.name);
+    }
+    cp.write(out);
+    out.push_str("</g>\n");
+    gravity_layer(out, pts, &ip, true);
+    let _ = writeln!(
+        out,
+        "<rect class=\"inset-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        f1(ix),
+        f1(iy + 18.0),
+        f1(iw),
+        f1(iw)
+    );
+    scale_bar(out, &ip, ix + 10.0, iy + 18.0 + iw + 30.0, 80.0);
+    out.push_str("</g>\n");
 }
 
 #[cfg(test)]

@@ -79,8 +79,38 @@ pub fn markov(
     classes: ClassScope,
     w: Option<(&SpatialWeights, usize)>,
 ) -> Result<MarkovResult, SpatialError> {
-    let n = values.len();
-    if n == 0 {
+    check_panel(values, k)?;
+    let (class, cutoffs) = value_classes(values, k, classes)?;
+    let counts = transition_counts(&class, k);
+    let probabilities = probabilities_of(&counts);
+    let mut warnings = Vec::new();
+    let steady_state = match steady_state(&probabilities) {
+        Ok(s) => Some(s),
+        Err(why) => {
+            warnings.push(format!("Markov chain: {why}"));
+            None
+        }
+    };
+
+    let spatial = match w {
+        None => None,
+        Some((w, m)) => Some(spatial_chain(values, &class, k, w, m, &mut warnings)?),
+    };
+
+    Ok(MarkovResult {
+        k,
+        cutoffs,
+        counts,
+        probabilities,
+        steady_state,
+        spatial,
+        warnings,
+    })
+}
+
+/// At least one region, balanced, at least 2 years and 2 classes, finite.
+fn check_panel(values: &[Vec<f64>], k: usize) -> Result<(), SpatialError> {
+    if values.is_empty() {
         return Err(invalid("Markov chain: no regions".into()));
     }
     let t = values[0].len();
@@ -111,8 +141,17 @@ pub fn markov(
             )));
         }
     }
+    Ok(())
+}
 
-    // value classes
+/// The class of every region-year by the quantiles of the pooled values or
+/// of each year, with the cut-offs.
+fn value_classes(
+    values: &[Vec<f64>],
+    k: usize,
+    classes: ClassScope,
+) -> Result<(Vec<Vec<usize>>, Cutoffs), SpatialError> {
+    let (n, t) = (values.len(), values[0].len());
     let mut class = vec![vec![0usize; t]; n];
     let cutoffs = match classes {
         ClassScope::Pooled => {
@@ -141,37 +180,18 @@ pub fn markov(
             Cutoffs::Year(all)
         }
     };
+    Ok((class, cutoffs))
+}
 
+/// Transitions from each class to each class between consecutive years.
+fn transition_counts(class: &[Vec<usize>], k: usize) -> Vec<Vec<u64>> {
     let mut counts = vec![vec![0u64; k]; k];
-    for row in &class {
-        for y in 0..t - 1 {
+    for row in class {
+        for y in 0..row.len() - 1 {
             counts[row[y]][row[y + 1]] += 1;
         }
     }
-    let probabilities = probabilities_of(&counts);
-    let mut warnings = Vec::new();
-    let steady_state = match steady_state(&probabilities) {
-        Ok(s) => Some(s),
-        Err(why) => {
-            warnings.push(format!("Markov chain: {why}"));
-            None
-        }
-    };
-
-    let spatial = match w {
-        None => None,
-        Some((w, m)) => Some(spatial_chain(values, &class, k, w, m, &mut warnings)?),
-    };
-
-    Ok(MarkovResult {
-        k,
-        cutoffs,
-        counts,
-        probabilities,
-        steady_state,
-        spatial,
-        warnings,
-    })
+    counts
 }
 
 fn spatial_chain(

@@ -529,26 +529,7 @@ impl SynthConfig {
 
     /// Checks every value; the error names the key and what is wrong.
     pub fn validate(&self) -> Result<(), SynthError> {
-        let bad = |key: &str, message: String| {
-            Err(SynthError::Invalid {
-                key: key.to_string(),
-                message,
-            })
-        };
-        if self.seed > i64::MAX as u64 {
-            return bad("seed", format!("{} is larger than 2^63 - 1", self.seed));
-        }
-        if self.last_year < self.first_year {
-            return bad(
-                "last_year",
-                format!(
-                    "{} is before first_year {}",
-                    self.last_year, self.first_year
-                ),
-            );
-        }
-        let years = (self.last_year as i64 - self.first_year as i64 + 1) as usize;
-
+        let years = self.validate_years()?;
         // The size first, before any list of regions is built from the count.
         let indicators: u128 = if self.dimension.is_empty() {
             self.indicators.count as u128
@@ -558,45 +539,70 @@ impl SynthConfig {
                 .map(|d| d.indicator.len() as u128)
                 .sum()
         };
-        let cells = self.region_count() as u128 * years as u128 * indicators.max(1);
-        if cells > MAX_CELLS {
-            return Err(SynthError::TooLarge {
-                cells,
-                limit: MAX_CELLS,
-            });
-        }
+        check_size(self.region_count(), years, indicators.max(1))?;
+        let names = self.validate_regions()?;
+        self.validate_latent(&names, years)?;
+        self.validate_indicator_counts()?;
+        let total = self.validate_dimensions()?;
+        check_size(names.len(), years, total)
+    }
 
-        // Regions.
+    /// The seed and the years; returns the number of years.
+    fn validate_years(&self) -> Result<usize, SynthError> {
+        if self.seed > i64::MAX as u64 {
+            return invalid("seed", format!("{} is larger than 2^63 - 1", self.seed));
+        }
+        if self.last_year < self.first_year {
+            return invalid(
+                "last_year",
+                format!(
+                    "{} is before first_year {}",
+                    self.last_year, self.first_year
+                ),
+            );
+        }
+        Ok((self.last_year as i64 - self.first_year as i64 + 1) as usize)
+    }
+
+    /// Region names, base levels and groups; returns the region names.
+    fn validate_regions(&self) -> Result<Vec<String>, SynthError> {
         let r = &self.regions;
         let names = self.region_names();
         if names.is_empty() {
-            return bad("regions.count", "must be at least 1".into());
+            return invalid("regions.count", "must be at least 1".into());
         }
         let mut seen = HashSet::new();
         for n in &names {
             check_name("regions.names", n)?;
             if !seen.insert(n.as_str()) {
-                return bad("regions.names", format!("'{n}' appears twice"));
+                return invalid("regions.names", format!("'{n}' appears twice"));
             }
         }
         let nr = names.len();
         if !r.base.is_empty() && r.base.len() != nr {
-            return bad(
+            return invalid(
                 "regions.base",
                 format!("has {} values for {nr} regions", r.base.len()),
             );
         }
         for (n, b) in names.iter().zip(&r.base) {
             if !b.is_finite() {
-                return bad(
+                return invalid(
                     "regions.base",
                     format!("value for '{n}' is not a finite number"),
                 );
             }
         }
+        self.validate_groups(nr)?;
+        Ok(names)
+    }
+
+    /// Per-region group labels, or the number of groups and their labels.
+    fn validate_groups(&self, nr: usize) -> Result<(), SynthError> {
+        let r = &self.regions;
         if !r.group.is_empty() {
             if r.group.len() != nr {
-                return bad(
+                return invalid(
                     "regions.group",
                     format!("has {} labels for {nr} regions", r.group.len()),
                 );
@@ -604,30 +610,34 @@ impl SynthConfig {
             for g in &r.group {
                 check_name("regions.group", g)?;
             }
-        } else {
-            if r.groups == 0 || r.groups > nr {
-                return bad(
-                    "regions.groups",
-                    format!(
-                        "{} is not between 1 and {nr} (the number of regions)",
-                        r.groups
-                    ),
+            return Ok(());
+        }
+        if r.groups == 0 || r.groups > nr {
+            return invalid(
+                "regions.groups",
+                format!(
+                    "{} is not between 1 and {nr} (the number of regions)",
+                    r.groups
+                ),
+            );
+        }
+        if !r.group_names.is_empty() {
+            if r.group_names.len() != r.groups {
+                return invalid(
+                    "regions.group_names",
+                    format!("has {} labels for {} groups", r.group_names.len(), r.groups),
                 );
             }
-            if !r.group_names.is_empty() {
-                if r.group_names.len() != r.groups {
-                    return bad(
-                        "regions.group_names",
-                        format!("has {} labels for {} groups", r.group_names.len(), r.groups),
-                    );
-                }
-                for g in &r.group_names {
-                    check_name("regions.group_names", g)?;
-                }
+            for g in &r.group_names {
+                check_name("regions.group_names", g)?;
             }
         }
+        Ok(())
+    }
 
-        // Latent level.
+    /// The latent level's numbers (and the noise of the indicators), the
+    /// number of shocks and the explicit shocks.
+    fn validate_latent(&self, names: &[String], years: usize) -> Result<(), SynthError> {
         let l = &self.latent;
         for (key, v) in [
             ("latent.level", l.level),
@@ -635,7 +645,7 @@ impl SynthConfig {
             ("latent.trend", l.trend),
         ] {
             if !v.is_finite() {
-                return bad(key, format!("{v} is not a finite number"));
+                return invalid(key, format!("{v} is not a finite number"));
             }
         }
         for (key, v) in [
@@ -646,24 +656,24 @@ impl SynthConfig {
             ("indicators.region_sd", self.indicators.region_sd),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return bad(key, format!("{v} is not a finite number >= 0"));
+                return invalid(key, format!("{v} is not a finite number >= 0"));
             }
         }
         if !(l.convergence >= 0.0 && l.convergence < 1.0) {
-            return bad(
+            return invalid(
                 "latent.convergence",
                 format!("{} is not in [0, 1)", l.convergence),
             );
         }
         if !(0.0..=1.0).contains(&l.shock_persistence) {
-            return bad(
+            return invalid(
                 "latent.shock_persistence",
                 format!("{} is not in [0, 1]", l.shock_persistence),
             );
         }
-        let slots = nr * (years - 1);
+        let slots = names.len() * (years - 1);
         if l.shocks > slots {
-            return bad(
+            return invalid(
                 "latent.shocks",
                 format!(
                     "{} shocks do not fit in {slots} region-years after the first year",
@@ -671,16 +681,21 @@ impl SynthConfig {
                 ),
             );
         }
+        self.validate_shock_at(names)
+    }
+
+    /// Each explicit shock names a region and a year after the first, once.
+    fn validate_shock_at(&self, names: &[String]) -> Result<(), SynthError> {
         let mut shock_seen = HashSet::new();
-        for s in &l.shock_at {
+        for s in &self.latent.shock_at {
             if !names.contains(&s.region) {
-                return bad(
+                return invalid(
                     "latent.shock_at",
                     format!("region '{}' is not one of the regions", s.region),
                 );
             }
             if s.year <= self.first_year || s.year > self.last_year {
-                return bad(
+                return invalid(
                     "latent.shock_at",
                     format!(
                         "year {} for '{}' is not after the first year {} and up to {}",
@@ -689,40 +704,51 @@ impl SynthConfig {
                 );
             }
             if !shock_seen.insert((s.region.as_str(), s.year)) {
-                return bad(
+                return invalid(
                     "latent.shock_at",
                     format!("'{}' {} is listed twice", s.region, s.year),
                 );
             }
         }
+        Ok(())
+    }
 
-        // Indicators.
+    /// The share of missing cells and, for generated dimensions, the numbers
+    /// of indicators and dimensions and the share of negative indicators.
+    fn validate_indicator_counts(&self) -> Result<(), SynthError> {
         let ic = &self.indicators;
         if !(ic.missing_share >= 0.0 && ic.missing_share < 1.0) {
-            return bad(
+            return invalid(
                 "indicators.missing_share",
                 format!("{} is not in [0, 1)", ic.missing_share),
             );
         }
-        if self.dimension.is_empty() {
-            if ic.count == 0 {
-                return bad("indicators.count", "must be at least 1".into());
-            }
-            if ic.dimensions == 0 || ic.dimensions > ic.count {
-                return bad(
-                    "indicators.dimensions",
-                    format!(
-                        "{} is not between 1 and {} (the number of indicators)",
-                        ic.dimensions, ic.count
-                    ),
-                );
-            }
-            if let Some(p) = ic.negative_share
-                && !(0.0..=1.0).contains(&p)
-            {
-                return bad("indicators.negative_share", format!("{p} is not in [0, 1]"));
-            }
+        if !self.dimension.is_empty() {
+            return Ok(());
         }
+        if ic.count == 0 {
+            return invalid("indicators.count", "must be at least 1".into());
+        }
+        if ic.dimensions == 0 || ic.dimensions > ic.count {
+            return invalid(
+                "indicators.dimensions",
+                format!(
+                    "{} is not between 1 and {} (the number of indicators)",
+                    ic.dimensions, ic.count
+                ),
+            );
+        }
+        if let Some(p) = ic.negative_share
+            && !(0.0..=1.0).contains(&p)
+        {
+            return invalid("indicators.negative_share", format!("{p} is not in [0, 1]"));
+        }
+        Ok(())
+    }
+
+    /// The dimensions in force and their indicators; returns the number of
+    /// indicators.
+    fn validate_dimensions(&self) -> Result<u128, SynthError> {
         let dims = self.dimensions();
         let mut dim_ids = HashSet::new();
         let mut ind_ids = HashSet::new();
@@ -731,69 +757,92 @@ impl SynthConfig {
             check_name("dimension.id", &d.id)?;
             let lower = d.id.to_lowercase();
             if ["region", "year", "composite"].contains(&lower.as_str()) {
-                return bad(
+                return invalid(
                     "dimension.id",
                     format!("'{}' is reserved for a column of scores.csv", d.id),
                 );
             }
             if !dim_ids.insert(d.id.as_str()) {
-                return bad("dimension.id", format!("'{}' appears twice", d.id));
+                return invalid("dimension.id", format!("'{}' appears twice", d.id));
             }
             if d.indicator.is_empty() {
-                return bad(
+                return invalid(
                     "dimension.indicator",
                     format!("dimension '{}' has no indicators", d.id),
                 );
             }
             for ind in &d.indicator {
-                check_name("dimension.indicator.id", &ind.id)?;
-                if is_reserved_column(&ind.id) {
-                    return bad(
-                        "dimension.indicator.id",
-                        format!("'{}' is a region or year column name", ind.id),
-                    );
-                }
-                if !ind_ids.insert(ind.id.as_str()) {
-                    return bad(
-                        "dimension.indicator.id",
-                        format!("'{}' appears twice", ind.id),
-                    );
-                }
-                if !(ind.low.is_finite() && ind.low > 0.0) {
-                    return bad(
-                        "dimension.indicator.low",
-                        format!("{} for '{}' is not a number > 0", ind.low, ind.id),
-                    );
-                }
-                if !(ind.high.is_finite() && ind.high > ind.low) {
-                    return bad(
-                        "dimension.indicator.high",
-                        format!(
-                            "{} for '{}' is not a number > low ({})",
-                            ind.high, ind.id, ind.low
-                        ),
-                    );
-                }
-                if let Some(c) = ind.effective_ceiling()
-                    && !(c.is_finite() && c > ind.high)
-                {
-                    return bad(
-                        "dimension.indicator.ceiling",
-                        format!("{c} for '{}' is not a number > high ({})", ind.id, ind.high),
-                    );
-                }
+                check_indicator(ind, &mut ind_ids)?;
                 total += 1;
             }
         }
-        let cells = nr as u128 * years as u128 * total;
-        if cells > MAX_CELLS {
-            return Err(SynthError::TooLarge {
-                cells,
-                limit: MAX_CELLS,
-            });
-        }
-        Ok(())
+        Ok(total)
     }
+}
+
+/// An `Invalid` error for `key`.
+fn invalid<T>(key: &str, message: String) -> Result<T, SynthError> {
+    Err(SynthError::Invalid {
+        key: key.to_string(),
+        message,
+    })
+}
+
+/// Rejects a panel of more than [`MAX_CELLS`] cells.
+fn check_size(regions: usize, years: usize, indicators: u128) -> Result<(), SynthError> {
+    let cells = regions as u128 * years as u128 * indicators;
+    if cells > MAX_CELLS {
+        return Err(SynthError::TooLarge {
+            cells,
+            limit: MAX_CELLS,
+        });
+    }
+    Ok(())
+}
+
+/// One indicator: its id (valid, not a region or year column, not seen in
+/// `ids` before) and its range `0 < low < high < ceiling`.
+fn check_indicator<'a>(
+    ind: &'a IndicatorSpec,
+    ids: &mut HashSet<&'a str>,
+) -> Result<(), SynthError> {
+    check_name("dimension.indicator.id", &ind.id)?;
+    if is_reserved_column(&ind.id) {
+        return invalid(
+            "dimension.indicator.id",
+            format!("'{}' is a region or year column name", ind.id),
+        );
+    }
+    if !ids.insert(ind.id.as_str()) {
+        return invalid(
+            "dimension.indicator.id",
+            format!("'{}' appears twice", ind.id),
+        );
+    }
+    if !(ind.low.is_finite() && ind.low > 0.0) {
+        return invalid(
+            "dimension.indicator.low",
+            format!("{} for '{}' is not a number > 0", ind.low, ind.id),
+        );
+    }
+    if !(ind.high.is_finite() && ind.high > ind.low) {
+        return invalid(
+            "dimension.indicator.high",
+            format!(
+                "{} for '{}' is not a number > low ({})",
+                ind.high, ind.id, ind.low
+            ),
+        );
+    }
+    if let Some(c) = ind.effective_ceiling()
+        && !(c.is_finite() && c > ind.high)
+    {
+        return invalid(
+            "dimension.indicator.ceiling",
+            format!("{c} for '{}' is not a number > high ({})", ind.id, ind.high),
+        );
+    }
+    Ok(())
 }
 
 /// Region and year aliases of the contract, which an indicator id may not take.

@@ -4,7 +4,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
-use crate::config::{Direction, SynthConfig};
+use crate::config::{DimensionConfig, Direction, IndicatorSpec, SynthConfig};
 use crate::detmath::{self, Normal};
 use crate::error::SynthError;
 
@@ -132,125 +132,14 @@ pub fn generate(cfg: &SynthConfig) -> Result<SynthPanel, SynthError> {
     cfg.validate()?;
     let [s_region, mut s_shock, s_effect, s_noise, mut s_missing] = streams(cfg.seed);
     let regions = cfg.region_names();
-    let nr = regions.len();
     let years: Vec<i32> = (cfg.first_year..=cfg.last_year).collect();
-    let nt = years.len();
     let dims = cfg.dimensions();
-    let mut indicators = Vec::new();
-    let mut specs = Vec::new();
-    for d in &dims {
-        for ind in &d.indicator {
-            indicators.push(SynthIndicator {
-                id: ind.id.clone(),
-                name: ind.name.clone(),
-                direction: ind.direction,
-                unit: ind.unit.clone(),
-                dimension: d.id.clone(),
-            });
-            specs.push(ind.clone());
-        }
-    }
-    let nm = indicators.len();
-    let l = &cfg.latent;
-
-    // Base levels and growth: two normals per region, in region order.
-    let mut normal = Normal::new(s_region);
-    let mut base = Vec::with_capacity(nr);
-    let mut growth = Vec::with_capacity(nr);
-    for i in 0..nr {
-        let zb = normal.next();
-        let zg = normal.next();
-        let u = if nr > 1 {
-            i as f64 / (nr - 1) as f64
-        } else {
-            0.5
-        };
-        base.push(match cfg.regions.base.get(i) {
-            Some(b) => *b,
-            None => l.level + l.gradient * (0.5 - u) + l.base_sd * zb,
-        });
-        growth.push(l.trend + l.trend_sd * zg);
-    }
-    let bbar = base.iter().sum::<f64>() / nr as f64;
-
-    // Shocks: the listed ones, then random distinct region-years after the first year.
-    let mut shock_cells: Vec<(usize, usize)> = Vec::new();
-    for s in &l.shock_at {
-        if let Some(i) = regions.iter().position(|r| *r == s.region) {
-            shock_cells.push((i, (s.year - cfg.first_year) as usize));
-        }
-    }
-    if nt > 1 {
-        for c in sample(&mut s_shock, nr * (nt - 1), l.shocks) {
-            shock_cells.push((c / (nt - 1), c % (nt - 1) + 1));
-        }
-    }
-    shock_cells.sort_unstable();
-
-    // Latent level.
-    let q = 1.0 - l.convergence;
-    let mut latent = vec![vec![0.0; nt]; nr];
-    for (i, row) in latent.iter_mut().enumerate() {
-        for (t, v) in row.iter_mut().enumerate() {
-            let mut x = bbar + (base[i] - bbar) * detmath::powi(q, t) + growth[i] * t as f64;
-            for &(si, st) in &shock_cells {
-                if si == i && st <= t {
-                    x -= l.shock_size * detmath::powi(l.shock_persistence, t - st);
-                }
-            }
-            *v = x;
-        }
-    }
-    let lmin = latent
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::INFINITY, f64::min);
-    let lmax = latent
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let span = lmax - lmin;
-
-    // Persistent region x indicator effects, region-major.
-    let mut normal = Normal::new(s_effect);
-    let effect: Vec<f64> = (0..nr * nm)
-        .map(|_| cfg.indicators.region_sd * normal.next())
-        .collect();
-
-    // Cell values: region, then year, then indicator.
-    let mut normal = Normal::new(s_noise);
-    let mut values = Vec::with_capacity(nr * nt);
-    for (i, latent_i) in latent.iter().enumerate() {
-        for &l_it in latent_i {
-            let s = if span > 0.0 {
-                (l_it - lmin) / span
-            } else {
-                0.5
-            };
-            let mut row = Vec::with_capacity(nm);
-            for (j, spec) in specs.iter().enumerate() {
-                let e = effect[i * nm + j] + cfg.indicators.noise_sd * normal.next();
-                let width = spec.high - spec.low;
-                let v = match spec.direction {
-                    Direction::Positive => spec.low + width * (s + e),
-                    Direction::Negative => spec.high - width * (s + e),
-                };
-                row.push(bounded(v, spec.low, spec.high, spec.effective_ceiling()));
-            }
-            values.push(row);
-        }
-    }
-
-    // Missing cells.
-    let cells = nr * nt * nm;
-    let n_missing = (cfg.indicators.missing_share * cells as f64).round() as usize;
-    if n_missing > 0 {
-        for c in sample(&mut s_missing, cells, n_missing) {
-            values[c / nm][c % nm] = f64::NAN;
-        }
-    }
+    let (indicators, specs) = columns(&dims);
+    let (base, growth) = base_and_growth(cfg, regions.len(), s_region);
+    let shock_cells = shock_cells(cfg, &regions, years.len(), &mut s_shock);
+    let latent = latent_levels(cfg, &base, &growth, &shock_cells, years.len());
+    let mut values = cell_values(cfg, &specs, &latent, s_effect, s_noise);
+    drop_missing(cfg, &mut values, specs.len(), &mut s_missing);
 
     let groups = assign_groups(cfg, &base);
     let shocks = shock_cells
@@ -258,7 +147,7 @@ pub fn generate(cfg: &SynthConfig) -> Result<SynthPanel, SynthError> {
         .map(|&(i, t)| Shock {
             region: regions[i].clone(),
             year: years[t],
-            size: l.shock_size,
+            size: cfg.latent.shock_size,
         })
         .collect();
     Ok(SynthPanel {
@@ -279,6 +168,167 @@ pub fn generate(cfg: &SynthConfig) -> Result<SynthPanel, SynthError> {
         latent,
         shocks,
     })
+}
+
+/// The indicators, dimension by dimension (the column order), with their
+/// specifications.
+fn columns(dims: &[DimensionConfig]) -> (Vec<SynthIndicator>, Vec<IndicatorSpec>) {
+    let mut indicators = Vec::new();
+    let mut specs = Vec::new();
+    for d in dims {
+        for ind in &d.indicator {
+            indicators.push(SynthIndicator {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                direction: ind.direction,
+                unit: ind.unit.clone(),
+                dimension: d.id.clone(),
+            });
+            specs.push(ind.clone());
+        }
+    }
+    (indicators, specs)
+}
+
+/// Base levels and growth: two normals per region, in region order.
+fn base_and_growth(
+    cfg: &SynthConfig,
+    nr: usize,
+    stream: Xoshiro256PlusPlus,
+) -> (Vec<f64>, Vec<f64>) {
+    let l = &cfg.latent;
+    let mut normal = Normal::new(stream);
+    let mut base = Vec::with_capacity(nr);
+    let mut growth = Vec::with_capacity(nr);
+    for i in 0..nr {
+        let zb = normal.next();
+        let zg = normal.next();
+        let u = if nr > 1 {
+            i as f64 / (nr - 1) as f64
+        } else {
+            0.5
+        };
+        base.push(match cfg.regions.base.get(i) {
+            Some(b) => *b,
+            None => l.level + l.gradient * (0.5 - u) + l.base_sd * zb,
+        });
+        growth.push(l.trend + l.trend_sd * zg);
+    }
+    (base, growth)
+}
+
+/// Shocks as (region, year index): the listed ones, then random distinct
+/// region-years after the first year; sorted.
+fn shock_cells(
+    cfg: &SynthConfig,
+    regions: &[String],
+    nt: usize,
+    stream: &mut Xoshiro256PlusPlus,
+) -> Vec<(usize, usize)> {
+    let l = &cfg.latent;
+    let mut cells: Vec<(usize, usize)> = Vec::new();
+    for s in &l.shock_at {
+        if let Some(i) = regions.iter().position(|r| *r == s.region) {
+            cells.push((i, (s.year - cfg.first_year) as usize));
+        }
+    }
+    if nt > 1 {
+        for c in sample(stream, regions.len() * (nt - 1), l.shocks) {
+            cells.push((c / (nt - 1), c % (nt - 1) + 1));
+        }
+    }
+    cells.sort_unstable();
+    cells
+}
+
+/// The latent level `L_it`: convergence towards the mean base level,
+/// growth, and the persistent drops of the shocks.
+fn latent_levels(
+    cfg: &SynthConfig,
+    base: &[f64],
+    growth: &[f64],
+    shocks: &[(usize, usize)],
+    nt: usize,
+) -> Vec<Vec<f64>> {
+    let l = &cfg.latent;
+    let bbar = base.iter().sum::<f64>() / base.len() as f64;
+    let q = 1.0 - l.convergence;
+    let mut latent = vec![vec![0.0; nt]; base.len()];
+    for (i, row) in latent.iter_mut().enumerate() {
+        for (t, v) in row.iter_mut().enumerate() {
+            let mut x = bbar + (base[i] - bbar) * detmath::powi(q, t) + growth[i] * t as f64;
+            for &(si, st) in shocks {
+                if si == i && st <= t {
+                    x -= l.shock_size * detmath::powi(l.shock_persistence, t - st);
+                }
+            }
+            *v = x;
+        }
+    }
+    latent
+}
+
+/// Cell values, region then year then indicator: the latent level scaled to
+/// [0, 1] plus a persistent region x indicator effect and noise, mapped onto
+/// each indicator's range.
+fn cell_values(
+    cfg: &SynthConfig,
+    specs: &[IndicatorSpec],
+    latent: &[Vec<f64>],
+    s_effect: Xoshiro256PlusPlus,
+    s_noise: Xoshiro256PlusPlus,
+) -> Vec<Vec<f64>> {
+    let (nr, nm) = (latent.len(), specs.len());
+    let all = || latent.iter().flatten().copied();
+    let lmin = all().fold(f64::INFINITY, f64::min);
+    let lmax = all().fold(f64::NEG_INFINITY, f64::max);
+    let span = lmax - lmin;
+
+    // Persistent region x indicator effects, region-major.
+    let mut normal = Normal::new(s_effect);
+    let effect: Vec<f64> = (0..nr * nm)
+        .map(|_| cfg.indicators.region_sd * normal.next())
+        .collect();
+
+    let mut normal = Normal::new(s_noise);
+    let mut values = Vec::with_capacity(nr * latent.first().map_or(0, Vec::len));
+    for (i, latent_i) in latent.iter().enumerate() {
+        for &l_it in latent_i {
+            let s = if span > 0.0 {
+                (l_it - lmin) / span
+            } else {
+                0.5
+            };
+            let mut row = Vec::with_capacity(nm);
+            for (j, spec) in specs.iter().enumerate() {
+                let e = effect[i * nm + j] + cfg.indicators.noise_sd * normal.next();
+                let width = spec.high - spec.low;
+                let v = match spec.direction {
+                    Direction::Positive => spec.low + width * (s + e),
+                    Direction::Negative => spec.high - width * (s + e),
+                };
+                row.push(bounded(v, spec.low, spec.high, spec.effective_ceiling()));
+            }
+            values.push(row);
+        }
+    }
+    values
+}
+
+/// Blanks the configured share of cells, drawn without replacement.
+fn drop_missing(
+    cfg: &SynthConfig,
+    values: &mut [Vec<f64>],
+    nm: usize,
+    stream: &mut Xoshiro256PlusPlus,
+) {
+    let cells = values.len() * nm;
+    let n_missing = (cfg.indicators.missing_share * cells as f64).round() as usize;
+    if n_missing > 0 {
+        for c in sample(stream, cells, n_missing) {
+            values[c / nm][c % nm] = f64::NAN;
+        }
+    }
 }
 
 /// Keeps a value in `(0, ceiling)` smoothly, then rounds it to 4 decimals:

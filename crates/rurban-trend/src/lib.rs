@@ -265,7 +265,6 @@ fn prepare(key: &str, x: &[f64], c: &[f64]) -> Result<(Vec<f64>, Vec<f64>), Tren
 /// checks). When all `c` are equal the fit is exact by construction: slope
 /// and `se` are 0, `t` and `r2` are `None`, `p` is 0.
 pub fn ols(x: &[f64], c: &[f64]) -> OlsTrend {
-    let n = x.len() as f64;
     if c.iter().all(|&v| v == c[0]) {
         return OlsTrend {
             slope: 0.0,
@@ -275,28 +274,15 @@ pub fn ols(x: &[f64], c: &[f64]) -> OlsTrend {
             r2: None,
         };
     }
-    let xbar = x.iter().sum::<f64>() / n;
-    let cbar = c.iter().sum::<f64>() / n;
-    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-    for (u, v) in x.iter().zip(c) {
-        let (du, dv) = (u - xbar, v - cbar);
-        sxx += du * du;
-        syy += dv * dv;
-        sxy += du * dv;
-    }
-    let slope = sxy / sxx;
-    let a = cbar - slope * xbar;
-    // Residuals directly, not `Syy - b Sxy`, which cancels for good fits.
-    let ssr: f64 = x
-        .iter()
-        .zip(c)
-        .map(|(u, v)| {
-            let e = v - a - slope * u;
-            e * e
-        })
-        .sum();
-    let df = n - 2.0;
-    let se = (ssr / df / sxx).sqrt();
+    let LineFit {
+        b: slope,
+        se,
+        df,
+        sxx,
+        syy,
+        sxy,
+        ..
+    } = fit_line(x, c);
     let (t, p) = if se == 0.0 {
         (None, 0.0)
     } else {
@@ -313,8 +299,73 @@ pub fn ols(x: &[f64], c: &[f64]) -> OlsTrend {
     }
 }
 
-/// `2 P(T > |t|)` for Student's t with `df >= 1` degrees of freedom.
-fn student_two_sided(t: f64, df: f64) -> f64 {
+/// The least-squares line `y = a + b x` and the sums behind it; the one OLS
+/// of the workspace (the trend test here, beta convergence elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineFit {
+    /// Intercept `a = ybar - b xbar`.
+    pub a: f64,
+    /// Slope `b = Sxy / Sxx`.
+    pub b: f64,
+    /// Standard error of `b`: `sqrt(SSR / df / Sxx)`.
+    pub se: f64,
+    /// Residual degrees of freedom `n - 2`.
+    pub df: f64,
+    /// `sum (x - xbar)^2`.
+    pub sxx: f64,
+    /// `sum (y - ybar)^2`.
+    pub syy: f64,
+    /// `sum (x - xbar)(y - ybar)`.
+    pub sxy: f64,
+    /// Residual sum of squares `sum (y - a - b x)^2`, from the residuals
+    /// directly, not `Syy - b Sxy`, which cancels for good fits.
+    pub ssr: f64,
+}
+
+/// Fits `y = a + b x` by ordinary least squares with centred sums.
+///
+/// No checks: the caller ensures equal lengths, finite numbers and at least
+/// 3 points. With all `x` equal `Sxx = 0` and `b`, `a`, `se` are not finite.
+pub fn fit_line(x: &[f64], y: &[f64]) -> LineFit {
+    let n = x.len() as f64;
+    let xbar = x.iter().sum::<f64>() / n;
+    let ybar = y.iter().sum::<f64>() / n;
+    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
+    for (u, v) in x.iter().zip(y) {
+        let (du, dv) = (u - xbar, v - ybar);
+        sxx += du * du;
+        syy += dv * dv;
+        sxy += du * dv;
+    }
+    let b = sxy / sxx;
+    let a = ybar - b * xbar;
+    let ssr: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(u, v)| {
+            let e = v - a - b * u;
+            e * e
+        })
+        .sum();
+    let df = n - 2.0;
+    LineFit {
+        a,
+        b,
+        se: (ssr / df / sxx).sqrt(),
+        df,
+        sxx,
+        syy,
+        sxy,
+        ssr,
+    }
+}
+
+/// Two-sided p value `2 P(T > |t|)` for Student's t with `df >= 1` degrees
+/// of freedom; NaN for a NaN `t` or an invalid `df`.
+pub fn student_two_sided(t: f64, df: f64) -> f64 {
+    if t.is_nan() {
+        return f64::NAN;
+    }
     match StudentsT::new(0.0, 1.0, df) {
         Ok(dist) => (2.0 * dist.sf(t.abs())).min(1.0),
         Err(_) => f64::NAN,
@@ -466,4 +517,26 @@ pub fn yearly_change(
         mann_kendall: mk,
         direction,
     })
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn fit_line_by_hand() {
+        // x = 0, 1, 2; y = 1, 3, 2: xbar = 1, ybar = 2, Sxx = 2, Syy = 2,
+        // Sxy = 1, b = 0.5, a = 1.5; residuals -0.5, 1, -0.5: SSR = 1.5;
+        // df = 1, se = sqrt(1.5 / 1 / 2) = sqrt(0.75).
+        let f = fit_line(&[0.0, 1.0, 2.0], &[1.0, 3.0, 2.0]);
+        assert_eq!((f.a, f.b, f.df), (1.5, 0.5, 1.0));
+        assert_eq!((f.sxx, f.syy, f.sxy, f.ssr), (2.0, 2.0, 1.0, 1.5));
+        assert_eq!(f.se, 0.75f64.sqrt());
+        // With 1 degree of freedom Student's t is Cauchy:
+        // p = 1 - 2 atan(|t|) / pi.
+        let t = f.b / f.se;
+        let cauchy = 1.0 - 2.0 * t.atan() / std::f64::consts::PI;
+        assert!((student_two_sided(t, f.df) - cauchy).abs() < 1e-12);
+        assert!(student_two_sided(f64::NAN, 1.0).is_nan());
+    }
 }

@@ -4,6 +4,7 @@
 use crate::output::outln;
 use anyhow::{Result, bail};
 use clap::Args;
+use rurban_core::Table;
 use rurban_core::table::IdColumn;
 
 use super::common::{InputArgs, groups, in_file};
@@ -51,9 +52,38 @@ pub fn run(args: TrendArgs) -> Result<()> {
         Some(xc) => t.numbers(xc)?,
         None => (1..=t.n_rows()).map(|i| Some(i as f64)).collect(),
     };
-    let dropped: Vec<usize> = (0..t.n_rows()).filter(|&i| values[i].is_none()).collect();
-    let mut series = Vec::with_capacity(g.len());
-    for (key, rows) in &g {
+    let series = series_of(&t, &g, &values, &xs, (c, xcol))?;
+    let res = rurban_trend::trend_report(&series, args.alpha).map_err(in_file(&t))?;
+    let warnings: Vec<String> = dropped_rows_warning(&t, c, &values).into_iter().collect();
+    match args.input.format {
+        Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
+        Format::Human => {
+            print_warnings(&warnings);
+            let against = xcol
+                .map(|x| format!("'{}'", t.headers[x]))
+                .unwrap_or_else(|| "the row number".into());
+            outln!(
+                "Trend of '{}' against {against} (OLS, Mann-Kendall at alpha {}, Sen's slope)",
+                t.headers[c],
+                res.alpha
+            )?;
+            outln!("{}", human_table(&res))?;
+            Ok(())
+        }
+    }
+}
+
+/// The (x, value) series of each group, rows with a missing value left out;
+/// a row with a value but no x is an error.
+fn series_of(
+    t: &Table,
+    groups: &[(String, Vec<usize>)],
+    values: &[Option<f64>],
+    xs: &[Option<f64>],
+    (c, xcol): (usize, Option<usize>),
+) -> Result<Vec<rurban_trend::Series>> {
+    let mut series = Vec::with_capacity(groups.len());
+    for (key, rows) in groups {
         let mut x = Vec::with_capacity(rows.len());
         let mut v = Vec::with_capacity(rows.len());
         for &i in rows {
@@ -70,74 +100,69 @@ pub fn run(args: TrendArgs) -> Result<()> {
         }
         series.push((key.clone(), x, v));
     }
-    let res = rurban_trend::trend_report(&series, args.alpha).map_err(in_file(&t))?;
-    let mut warnings = Vec::new();
-    if !dropped.is_empty() {
-        let mut listed: Vec<String> = dropped
-            .iter()
-            .take(LISTED_ROWS)
-            .map(|i| (i + 1).to_string())
-            .collect();
-        if dropped.len() > LISTED_ROWS {
-            listed.push("...".into());
-        }
-        warnings.push(format!(
-            "{}: {} row(s) with a missing '{}' left out (rows {})",
-            t.path.display(),
-            dropped.len(),
-            t.headers[c],
-            listed.join(", ")
-        ));
+    Ok(series)
+}
+
+/// The warning that names the rows left out for a missing value (the first
+/// [`LISTED_ROWS`] of them).
+fn dropped_rows_warning(t: &Table, c: usize, values: &[Option<f64>]) -> Option<String> {
+    let dropped: Vec<usize> = (0..t.n_rows()).filter(|&i| values[i].is_none()).collect();
+    if dropped.is_empty() {
+        return None;
     }
-    match args.input.format {
-        Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
-        Format::Human => {
-            print_warnings(&warnings);
-            let mut tab = table(&[
-                "group",
-                "n",
-                "OLS slope",
-                "se",
-                "t",
-                "p",
-                "R²",
-                "MK S",
-                "z",
-                "p",
-                "tau",
-                "Sen slope",
-                "direction",
-            ]);
-            let opt = |v: Option<f64>| v.map(fmt4).unwrap_or_else(|| "-".into());
-            for r in &res.groups {
-                tab.add_row(vec![
-                    r.key.clone(),
-                    r.n.to_string(),
-                    fmt4(r.ols.slope),
-                    fmt4(r.ols.se),
-                    opt(r.ols.t),
-                    fmt_p(r.ols.p),
-                    opt(r.ols.r2),
-                    r.mann_kendall.s.to_string(),
-                    fmt4(r.mann_kendall.z),
-                    fmt_p(r.mann_kendall.p),
-                    fmt4(r.mann_kendall.tau),
-                    fmt4(r.sen_slope),
-                    r.direction.as_str().to_string(),
-                ]);
-            }
-            let against = xcol
-                .map(|x| format!("'{}'", t.headers[x]))
-                .unwrap_or_else(|| "the row number".into());
-            outln!(
-                "Trend of '{}' against {against} (OLS, Mann-Kendall at alpha {}, Sen's slope)",
-                t.headers[c],
-                res.alpha
-            )?;
-            outln!("{tab}")?;
-            Ok(())
-        }
+    let mut listed: Vec<String> = dropped
+        .iter()
+        .take(LISTED_ROWS)
+        .map(|i| (i + 1).to_string())
+        .collect();
+    if dropped.len() > LISTED_ROWS {
+        listed.push("...".into());
     }
+    Some(format!(
+        "{}: {} row(s) with a missing '{}' left out (rows {})",
+        t.path.display(),
+        dropped.len(),
+        t.headers[c],
+        listed.join(", ")
+    ))
+}
+
+/// The trend statistics of every group as a table for the terminal.
+fn human_table(res: &rurban_trend::TrendReport) -> comfy_table::Table {
+    let mut tab = table(&[
+        "group",
+        "n",
+        "OLS slope",
+        "se",
+        "t",
+        "p",
+        "R²",
+        "MK S",
+        "z",
+        "p",
+        "tau",
+        "Sen slope",
+        "direction",
+    ]);
+    let opt = |v: Option<f64>| v.map(fmt4).unwrap_or_else(|| "-".into());
+    for r in &res.groups {
+        tab.add_row(vec![
+            r.key.clone(),
+            r.n.to_string(),
+            fmt4(r.ols.slope),
+            fmt4(r.ols.se),
+            opt(r.ols.t),
+            fmt_p(r.ols.p),
+            opt(r.ols.r2),
+            r.mann_kendall.s.to_string(),
+            fmt4(r.mann_kendall.z),
+            fmt_p(r.mann_kendall.p),
+            fmt4(r.mann_kendall.tau),
+            fmt4(r.sen_slope),
+            r.direction.as_str().to_string(),
+        ]);
+    }
+    tab
 }
 
 /// A p value for people: 4 decimals, or scientific below 0.0001.

@@ -43,26 +43,7 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     let t = args.input.read()?;
     let cols = data_columns(&t, &args.columns, None, "weight")?;
     let names: Vec<String> = cols.iter().map(|&c| t.headers[c].clone()).collect();
-    let negative = split_list(&args.negative);
-    for n in &negative {
-        if !names.iter().any(|x| x == n) {
-            bail!(
-                "{}: --negative names column '{n}', which is not an indicator column (columns: {})",
-                t.path.display(),
-                names.join(", ")
-            );
-        }
-    }
-    let directions: Vec<Direction> = names
-        .iter()
-        .map(|n| {
-            if negative.contains(n) {
-                Direction::Negative
-            } else {
-                Direction::Positive
-            }
-        })
-        .collect();
+    let directions = directions(&t, &names, &args.negative)?;
     let n = t.n_rows();
     let raw = numeric_matrix(&t, &cols)?;
     let w = rurban_weighting::compute(
@@ -75,43 +56,88 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
     match args.input.format {
-        Format::Json => {
-            let mut doc = json!({
-                "method": args.method,
-                "indicators": names,
-                "weights": w.weights,
-                "n": n,
-            });
-            if let Some(e) = &w.entropy {
-                doc["entropy"] = json!(e);
-            }
-            emit_json(doc, &w.warnings)
-        }
-        Format::Human => {
-            print_warnings(&w.warnings);
-            let mut header = vec!["indicator", "direction", "weight"];
-            if w.entropy.is_some() {
-                header.push("entropy");
-            }
-            let mut tab = table(&header);
-            for (j, name) in names.iter().enumerate() {
-                let mut row = vec![
-                    name.clone(),
-                    directions[j].symbol().into(),
-                    fmt4(w.weights[j]),
-                ];
-                if let Some(e) = &w.entropy {
-                    row.push(fmt4(e[j]));
-                }
-                tab.add_row(row);
-            }
-            outln!(
-                "{} weights over {n} rows of {}",
-                args.method,
-                t.path.display()
-            )?;
-            outln!("{tab}")?;
-            Ok(())
+        Format::Json => print_json(&args.method, &names, &w, n),
+        Format::Human => print_human(&args.method, &t, &names, &directions, &w),
+    }
+}
+
+/// The direction of each column: negative when `--negative` names it.
+fn directions(
+    t: &rurban_core::Table,
+    names: &[String],
+    negative: &Option<String>,
+) -> Result<Vec<Direction>> {
+    let negative = split_list(negative);
+    for n in &negative {
+        if !names.iter().any(|x| x == n) {
+            bail!(
+                "{}: --negative names column '{n}', which is not an indicator column (columns: {})",
+                t.path.display(),
+                names.join(", ")
+            );
         }
     }
+    Ok(names
+        .iter()
+        .map(|n| {
+            if negative.contains(n) {
+                Direction::Negative
+            } else {
+                Direction::Positive
+            }
+        })
+        .collect())
+}
+
+/// The weights as the contract's JSON document.
+fn print_json(
+    method: &str,
+    names: &[String],
+    w: &rurban_weighting::Weights,
+    n: usize,
+) -> Result<()> {
+    let mut doc = json!({
+        "method": method,
+        "indicators": names,
+        "weights": w.weights,
+        "n": n,
+    });
+    if let Some(e) = &w.entropy {
+        doc["entropy"] = json!(e);
+    }
+    emit_json(doc, &w.warnings)
+}
+
+/// The weights as a table for the terminal.
+fn print_human(
+    method: &str,
+    t: &rurban_core::Table,
+    names: &[String],
+    directions: &[Direction],
+    w: &rurban_weighting::Weights,
+) -> Result<()> {
+    print_warnings(&w.warnings);
+    let mut header = vec!["indicator", "direction", "weight"];
+    if w.entropy.is_some() {
+        header.push("entropy");
+    }
+    let mut tab = table(&header);
+    for (j, name) in names.iter().enumerate() {
+        let mut row = vec![
+            name.clone(),
+            directions[j].symbol().into(),
+            fmt4(w.weights[j]),
+        ];
+        if let Some(e) = &w.entropy {
+            row.push(fmt4(e[j]));
+        }
+        tab.add_row(row);
+    }
+    outln!(
+        "{method} weights over {} rows of {}",
+        t.n_rows(),
+        t.path.display()
+    )?;
+    outln!("{tab}")?;
+    Ok(())
 }

@@ -4,32 +4,111 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Figure, key_year, mesh, year_label, year_range};
+use super::{Axis, Chart, Figure, figure, key_year, mesh, year_label, year_range};
 use crate::ReportError;
 use crate::draw::{
-    LegendItem, MUTED, begin, category_colour, end, font, legend, padded, render, text, time_colour,
+    Area, DrawResult, LegendItem, MUTED, begin, category_colour, end, font, legend, padded, render,
+    text, time_colour,
 };
 use crate::fmt::{decimals_for, fx, pct};
-use crate::model::{Disparity, Kde};
+use crate::model::{Disparity, DisparityGroup, Kde, KdeGroup};
 
 const WIDTH: u32 = 920;
 
 /// At most this many points per drawn curve (the summary has 512).
 const MAX_POINTS: usize = 256;
 
-/// Kernel density curves across the years on one axis (fig-kde).
-pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
-    let ng = k.groups.len();
-    let t = |i: usize| {
-        if ng > 1 {
-            i as f64 / (ng - 1) as f64
-        } else {
-            1.0
-        }
+/// What the density chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct KdeData<'a> {
+    /// Kernel name.
+    pub kernel: String,
+    /// Bandwidth rule, if stated.
+    pub rule: Option<String>,
+    /// One curve per year, in order.
+    pub groups: &'a [KdeGroup],
+}
+
+/// The density curves of a KDE section.
+pub(crate) fn kde_data(k: &Kde) -> KdeData<'_> {
+    KdeData {
+        kernel: k.kernel.clone().unwrap_or_else(|| "kernel".into()),
+        rule: k.bandwidth_rule.clone(),
+        groups: &k.groups,
+    }
+}
+
+/// The caption of the density chart: method, then the first and last year.
+pub(crate) fn kde_caption(d: &KdeData) -> String {
+    let kernel = &d.kernel;
+    let rule = d
+        .rule
+        .as_ref()
+        .map(|r| format!(", {r} bandwidth"))
+        .unwrap_or_default();
+    let mut caption = format!(
+        "Density of the composite score across regions ({kernel} kernel{rule}), one curve per year on a common axis; the colour runs with time from the first year (light green) to the last (dark purple), dots mark the peaks (local maxima of at least 1% of the curve's maximum); spread is the width of the range where the density is at least 5% of its maximum. "
+    );
+    let describe = |g: &KdeGroup| {
+        format!(
+            "{}: mode {}, {} peak(s), peak height {}, spread {}, bandwidth {}",
+            g.key,
+            fx(g.mode, 3),
+            g.peaks.len(),
+            fx(g.peak_height, 2),
+            fx(g.spread, 3),
+            fx(g.bandwidth, 4)
+        )
     };
-    let (xlo, xhi) = padded(k.groups.iter().flat_map(|g| g.x.iter().copied()), 0.0);
-    let ytop = k
-        .groups
+    if let Some(first) = d.groups.first() {
+        caption.push_str(&describe(first));
+        if let Some(last) = d.groups.last().filter(|_| d.groups.len() > 1) {
+            caption.push_str("; ");
+            caption.push_str(&describe(last));
+        }
+        caption.push('.');
+    }
+    caption
+}
+
+const KDE_TITLE: &str = "Kernel density of the composite score";
+
+/// Position of curve `i` of `ng` on the time colour ramp.
+fn time_t(i: usize, ng: usize) -> f64 {
+    if ng > 1 {
+        i as f64 / (ng - 1) as f64
+    } else {
+        1.0
+    }
+}
+
+/// The drawn points of one curve: at most [`MAX_POINTS`], finite only, the
+/// last grid point kept so the curve reaches the end of the grid.
+fn curve_points(g: &KdeGroup) -> Vec<(f64, f64)> {
+    let step = g.x.len().div_ceil(MAX_POINTS).max(1);
+    let mut pts: Vec<(f64, f64)> =
+        g.x.iter()
+            .zip(&g.density)
+            .step_by(step)
+            .filter(|(x, f)| x.is_finite() && f.is_finite())
+            .map(|(&x, &f)| (x, f))
+            .collect();
+    if let (Some(&x), Some(&f)) = (g.x.last(), g.density.last())
+        && x.is_finite()
+        && f.is_finite()
+        && pts.last().is_some_and(|p| p.0 != x)
+    {
+        pts.push((x, f));
+    }
+    pts
+}
+
+/// The density chart as SVG.
+pub(crate) fn kde_svg(d: &KdeData) -> Result<String, ReportError> {
+    let groups = d.groups;
+    let ng = groups.len();
+    let (xlo, xhi) = padded(groups.iter().flat_map(|g| g.x.iter().copied()), 0.0);
+    let ytop = groups
         .iter()
         .flat_map(|g| g.density.iter().copied())
         .filter(|v| v.is_finite())
@@ -40,9 +119,8 @@ pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
     let ydec = decimals_for(ytop);
     let xfmt = move |v: &f64| fx(*v, xdec);
     let yfmt = move |v: &f64| fx(*v, ydec);
-    let title = "Kernel density of the composite score";
     let height = 470;
-    let svg = render("fig-kde", title, (WIDTH, height), |root| {
+    render("fig-kde", KDE_TITLE, (WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin_top(50)
             .margin_right(28)
@@ -64,29 +142,14 @@ pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
         };
         mesh(root, &mut chart, &x, &y)?;
         begin(root, "curves")?;
-        for (i, g) in k.groups.iter().enumerate() {
-            let step = g.x.len().div_ceil(MAX_POINTS).max(1);
-            let mut pts: Vec<(f64, f64)> =
-                g.x.iter()
-                    .zip(&g.density)
-                    .step_by(step)
-                    .filter(|(x, f)| x.is_finite() && f.is_finite())
-                    .map(|(&x, &f)| (x, f))
-                    .collect();
-            // Keep the last grid point so the curve reaches the end of the grid.
-            if let (Some(&x), Some(&f)) = (g.x.last(), g.density.last())
-                && x.is_finite()
-                && f.is_finite()
-                && pts.last().is_some_and(|p| p.0 != x)
-            {
-                pts.push((x, f));
-            }
-            chart.draw_series(LineSeries::new(pts, time_colour(t(i)).stroke_width(2)))?;
+        for (i, g) in groups.iter().enumerate() {
+            let colour = time_colour(time_t(i, ng));
+            chart.draw_series(LineSeries::new(curve_points(g), colour.stroke_width(2)))?;
         }
         end(root)?;
         begin(root, "peaks")?;
-        for (i, g) in k.groups.iter().enumerate() {
-            let c = time_colour(t(i));
+        for (i, g) in groups.iter().enumerate() {
+            let c = time_colour(time_t(i, ng));
             chart.draw_series(
                 g.peaks
                     .iter()
@@ -95,113 +158,163 @@ pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
             )?;
         }
         end(root)?;
-        // Legend: one swatch per year along a ramp, labels thinned to fit.
-        begin(root, "time-legend")?;
-        let (xr, _) = chart.plotting_area().get_pixel_range();
-        let sw = (((xr.end - xr.start) as f64 * 0.5) / ng.max(1) as f64).clamp(6.0, 40.0) as i32;
-        let x0 = xr.start + 10;
-        let y0 = 14;
-        text(
-            root,
-            "Year:",
-            (x0, y0 + 6),
-            &font(12.0),
-            HPos::Left,
-            VPos::Center,
-        )?;
-        let bx = x0 + 42;
-        let every = (48 / sw).max(1) as usize;
-        for (i, g) in k.groups.iter().enumerate() {
-            let px = bx + i as i32 * sw;
-            root.draw(&Rectangle::new(
-                [(px, y0), (px + sw - 1, y0 + 12)],
-                time_colour(t(i)).filled(),
-            ))?;
-            if i % every == 0 || i + 1 == ng {
-                text(
-                    root,
-                    &g.key,
-                    (px + sw / 2, y0 + 16),
-                    &font(10.5).color(&MUTED),
-                    HPos::Center,
-                    VPos::Top,
-                )?;
-            }
-        }
-        let lx = bx + ng as i32 * sw + 24;
-        root.draw(&Circle::new((lx, y0 + 6), 4, time_colour(1.0).filled()))?;
-        text(
-            root,
-            "peak",
-            (lx + 9, y0 + 6),
-            &font(12.0),
-            HPos::Left,
-            VPos::Center,
-        )?;
-        end(root)?;
-        Ok(())
-    })?;
-
-    let kernel = k.kernel.clone().unwrap_or_else(|| "kernel".into());
-    let rule = k
-        .bandwidth_rule
-        .clone()
-        .map(|r| format!(", {r} bandwidth"))
-        .unwrap_or_default();
-    let mut caption = format!(
-        "Density of the composite score across regions ({kernel} kernel{rule}), one curve per year on a common axis; the colour runs with time from the first year (light green) to the last (dark purple), dots mark the peaks (local maxima of at least 1% of the curve's maximum); spread is the width of the range where the density is at least 5% of its maximum. "
-    );
-    let describe = |g: &crate::model::KdeGroup| {
-        format!(
-            "{}: mode {}, {} peak(s), peak height {}, spread {}, bandwidth {}",
-            g.key,
-            fx(g.mode, 3),
-            g.peaks.len(),
-            fx(g.peak_height, 2),
-            fx(g.spread, 3),
-            fx(g.bandwidth, 4)
-        )
-    };
-    if let Some(first) = k.groups.first() {
-        caption.push_str(&describe(first));
-        if let Some(last) = k.groups.last().filter(|_| ng > 1) {
-            caption.push_str("; ");
-            caption.push_str(&describe(last));
-        }
-        caption.push('.');
-    }
-    Ok(Figure {
-        id: "fig-kde",
-        title: title.into(),
-        svg,
-        caption,
+        time_legend(root, &chart, groups)
     })
 }
 
-/// The x position of each group of a by-year report: the year, or the index
-/// when keys are not numbers.
-fn positions(d: &Disparity) -> (Vec<f64>, bool) {
-    let ys: Option<Vec<f64>> = d.groups.iter().map(|g| key_year(&g.key)).collect();
-    match ys {
-        Some(v) => (v, true),
-        None => ((0..d.groups.len()).map(|i| i as f64).collect(), false),
+/// Layer `time-legend`: one swatch per year along a ramp, labels thinned to
+/// fit, and the peak marker.
+fn time_legend(root: &Area, chart: &Chart, groups: &[KdeGroup]) -> DrawResult {
+    let ng = groups.len();
+    begin(root, "time-legend")?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let sw = (((xr.end - xr.start) as f64 * 0.5) / ng.max(1) as f64).clamp(6.0, 40.0) as i32;
+    let x0 = xr.start + 10;
+    let y0 = 14;
+    text(
+        root,
+        "Year:",
+        (x0, y0 + 6),
+        &font(12.0),
+        HPos::Left,
+        VPos::Center,
+    )?;
+    let bx = x0 + 42;
+    let every = (48 / sw).max(1) as usize;
+    for (i, g) in groups.iter().enumerate() {
+        let px = bx + i as i32 * sw;
+        root.draw(&Rectangle::new(
+            [(px, y0), (px + sw - 1, y0 + 12)],
+            time_colour(time_t(i, ng)).filled(),
+        ))?;
+        if i % every == 0 || i + 1 == ng {
+            text(
+                root,
+                &g.key,
+                (px + sw / 2, y0 + 16),
+                &font(10.5).color(&MUTED),
+                HPos::Center,
+                VPos::Top,
+            )?;
+        }
     }
+    let lx = bx + ng as i32 * sw + 24;
+    root.draw(&Circle::new((lx, y0 + 6), 4, time_colour(1.0).filled()))?;
+    text(
+        root,
+        "peak",
+        (lx + 9, y0 + 6),
+        &font(12.0),
+        HPos::Left,
+        VPos::Center,
+    )?;
+    end(root)
 }
 
-/// CV, Theil and Gini over the years (fig-disparity).
-pub(crate) fn disparity(d: &Disparity) -> Result<Figure, ReportError> {
-    let (xs, numeric) = positions(d);
-    let keys: Vec<String> = d.groups.iter().map(|g| g.key.clone()).collect();
-    let keyfmt = |v: &f64| {
-        if numeric {
+/// Kernel density curves across the years on one axis (fig-kde).
+pub(crate) fn kde(k: &Kde) -> Result<Figure, ReportError> {
+    figure("fig-kde", KDE_TITLE, &kde_data(k), kde_svg, kde_caption)
+}
+
+/// The x axis of a by-year report: one position per group (the year, or the
+/// index when keys are not numbers) and the keys.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupAxis {
+    /// Position of each group.
+    pub xs: Vec<f64>,
+    /// The keys are years.
+    pub numeric: bool,
+    /// The group keys.
+    pub keys: Vec<String>,
+}
+
+impl GroupAxis {
+    fn of(d: &Disparity) -> Self {
+        let ys: Option<Vec<f64>> = d.groups.iter().map(|g| key_year(&g.key)).collect();
+        let (xs, numeric) = match ys {
+            Some(v) => (v, true),
+            None => ((0..d.groups.len()).map(|i| i as f64).collect(), false),
+        };
+        GroupAxis {
+            xs,
+            numeric,
+            keys: d.groups.iter().map(|g| g.key.clone()).collect(),
+        }
+    }
+
+    /// The tick label at `v`: a year, or the key at a whole index.
+    fn label(&self, v: &f64) -> String {
+        if self.numeric {
             year_label(v)
         } else if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-            keys.get(v.round() as usize).cloned().unwrap_or_default()
+            self.keys
+                .get(v.round() as usize)
+                .cloned()
+                .unwrap_or_default()
         } else {
             String::new()
         }
-    };
-    let series: [(&str, Vec<f64>); 3] = [
+    }
+
+    /// The x axis in the report's style.
+    fn axis<'f>(&self, fmt: &'f dyn Fn(&f64) -> String) -> Axis<'f> {
+        Axis {
+            desc: if self.numeric {
+                "Year".into()
+            } else {
+                "Group".into()
+            },
+            labels: self.xs.len().min(12),
+            grid: false,
+            fmt,
+        }
+    }
+}
+
+/// The plot of a by-year chart with a legend row above it.
+fn by_group_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
+    Ok(ChartBuilder::on(root)
+        .margin_top(40)
+        .margin_right(28)
+        .margin_left(4)
+        .x_label_area_size(48)
+        .y_label_area_size(66)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// A legend of one entry per name.
+fn legend_items(names: &[&str], colours: [RGBColor; 3], line: bool) -> Vec<LegendItem> {
+    names
+        .iter()
+        .zip(colours)
+        .map(|(n, c)| LegendItem {
+            label: n.to_string(),
+            colour: c,
+            line,
+        })
+        .collect()
+}
+
+/// What the disparity chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct DisparityData<'a> {
+    /// The groups (years) on the x axis.
+    pub axis: GroupAxis,
+    /// CV, Theil and Gini per group.
+    pub series: [(&'static str, Vec<f64>); 3],
+    /// The groups with their measures.
+    pub groups: &'a [DisparityGroup],
+    /// Delta degrees of freedom of the std, if stated.
+    pub ddof: Option<i64>,
+}
+
+/// The disparity measures of a by-year report.
+pub(crate) fn disparity_data(d: &Disparity) -> DisparityData<'_> {
+    let series = [
         (
             "Coefficient of variation",
             d.groups.iter().map(|g| g.cv).collect(),
@@ -212,93 +325,17 @@ pub(crate) fn disparity(d: &Disparity) -> Result<Figure, ReportError> {
             d.groups.iter().map(|g| g.gini).collect(),
         ),
     ];
-    let (xlo, xhi) = year_range(&xs, 0.25);
-    let ymax = series
-        .iter()
-        .flat_map(|s| s.1.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max)
-        .max(1e-9)
-        * 1.1;
-    let ymin = series
-        .iter()
-        .flat_map(|s| s.1.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::min);
-    let ydec = decimals_for(ymax - ymin);
-    let yfmt = move |v: &f64| fx(*v, ydec);
-    let colours = [category_colour(0), category_colour(5), category_colour(2)];
-    let title = "Regional disparity of the composite score";
-    let svg = render("fig-disparity", title, (WIDTH, 420), |root| {
-        let items: Vec<LegendItem> = series
-            .iter()
-            .zip(colours)
-            .map(|(s, c)| LegendItem {
-                label: s.0.to_string(),
-                colour: c,
-                line: true,
-            })
-            .collect();
-        legend(root, &items, (80, 10), WIDTH as i32 - 100)?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(28)
-            .margin_left(4)
-            .x_label_area_size(48)
-            .y_label_area_size(66)
-            .build_cartesian_2d(xlo..xhi, ymin..ymax)?;
-        let x = Axis {
-            desc: if numeric {
-                "Year".into()
-            } else {
-                "Group".into()
-            },
-            labels: xs.len().min(12),
-            grid: false,
-            fmt: &keyfmt,
-        };
-        let y = Axis {
-            desc: "Value (dimensionless)".into(),
-            labels: 7,
-            grid: true,
-            fmt: &yfmt,
-        };
-        mesh(root, &mut chart, &x, &y)?;
-        begin(root, "series")?;
-        for (s, c) in series.iter().zip(colours) {
-            let pts: Vec<(f64, f64)> = xs
-                .iter()
-                .zip(&s.1)
-                .filter(|p| p.1.is_finite())
-                .map(|(&x, &v)| (x, v))
-                .collect();
-            chart.draw_series(LineSeries::new(pts, c.stroke_width(2)))?;
-        }
-        end(root)?;
-        begin(root, "markers")?;
-        for (i, (s, c)) in series.iter().zip(colours).enumerate() {
-            let pts = xs
-                .iter()
-                .zip(&s.1)
-                .filter(|p| p.1.is_finite())
-                .map(|(&x, &v)| (x, v));
-            // Distinct marker shapes keep the lines apart in black-and-white print.
-            match i {
-                0 => {
-                    chart.draw_series(pts.map(|p| Circle::new(p, 4, c.filled())))?;
-                }
-                1 => {
-                    chart.draw_series(pts.map(|p| TriangleMarker::new(p, 5, c.filled())))?;
-                }
-                _ => {
-                    chart.draw_series(pts.map(|p| Cross::new(p, 4, c.stroke_width(2))))?;
-                }
-            }
-        }
-        end(root)?;
-        Ok(())
-    })?;
+    DisparityData {
+        axis: GroupAxis::of(d),
+        series,
+        groups: &d.groups,
+        ddof: d.ddof,
+    }
+}
 
+/// The caption of the disparity chart: the change of each measure from the
+/// first to the last group.
+pub(crate) fn disparity_caption(d: &DisparityData) -> String {
     let ng = d.groups.len();
     let mut caption = format!(
         "Coefficient of variation (std{} / mean), Theil index and Gini coefficient of the composite score across regions, per year. ",
@@ -332,30 +369,105 @@ pub(crate) fn disparity(d: &Disparity) -> Result<Figure, ReportError> {
             fx(b.gini, 3)
         ));
     }
-    Ok(Figure {
-        id: "fig-disparity",
-        title: title.into(),
-        svg,
-        caption,
+    caption
+}
+
+const DISPARITY_TITLE: &str = "Regional disparity of the composite score";
+
+/// The disparity chart as SVG.
+pub(crate) fn disparity_svg(d: &DisparityData) -> Result<String, ReportError> {
+    let series = &d.series;
+    let keyfmt = |v: &f64| d.axis.label(v);
+    let (xlo, xhi) = year_range(&d.axis.xs, 0.25);
+    let finite = || {
+        series
+            .iter()
+            .flat_map(|s| s.1.iter().copied())
+            .filter(|v| v.is_finite())
+    };
+    let ymax = finite().fold(0.0, f64::max).max(1e-9) * 1.1;
+    let ymin = finite().fold(0.0, f64::min);
+    let ydec = decimals_for(ymax - ymin);
+    let yfmt = move |v: &f64| fx(*v, ydec);
+    let colours = [category_colour(0), category_colour(5), category_colour(2)];
+    render("fig-disparity", DISPARITY_TITLE, (WIDTH, 420), |root| {
+        let names = series.each_ref().map(|s| s.0);
+        legend(
+            root,
+            &legend_items(&names, colours, true),
+            (80, 10),
+            WIDTH as i32 - 100,
+        )?;
+        let mut chart = by_group_chart(root, xlo..xhi, ymin..ymax)?;
+        let y = Axis {
+            desc: "Value (dimensionless)".into(),
+            labels: 7,
+            grid: true,
+            fmt: &yfmt,
+        };
+        mesh(root, &mut chart, &d.axis.axis(&keyfmt), &y)?;
+        let points = |values: &[f64]| -> Vec<(f64, f64)> {
+            d.axis
+                .xs
+                .iter()
+                .zip(values)
+                .filter(|p| p.1.is_finite())
+                .map(|(&x, &v)| (x, v))
+                .collect()
+        };
+        begin(root, "series")?;
+        for (s, c) in series.iter().zip(colours) {
+            chart.draw_series(LineSeries::new(points(&s.1), c.stroke_width(2)))?;
+        }
+        end(root)?;
+        begin(root, "markers")?;
+        for (i, (s, c)) in series.iter().zip(colours).enumerate() {
+            let pts = points(&s.1).into_iter();
+            // Distinct marker shapes keep the lines apart in black-and-white print.
+            match i {
+                0 => {
+                    chart.draw_series(pts.map(|p| Circle::new(p, 4, c.filled())))?;
+                }
+                1 => {
+                    chart.draw_series(pts.map(|p| TriangleMarker::new(p, 5, c.filled())))?;
+                }
+                _ => {
+                    chart.draw_series(pts.map(|p| Cross::new(p, 4, c.stroke_width(2))))?;
+                }
+            }
+        }
+        end(root)?;
+        Ok(())
     })
 }
 
-/// The Dagum decomposition as stacked areas (fig-dagum); None without groups.
-pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
+/// CV, Theil and Gini over the years (fig-disparity).
+pub(crate) fn disparity(d: &Disparity) -> Result<Figure, ReportError> {
+    figure(
+        "fig-disparity",
+        DISPARITY_TITLE,
+        &disparity_data(d),
+        disparity_svg,
+        disparity_caption,
+    )
+}
+
+/// What the Dagum chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct DagumData {
+    /// The groups (years) on the x axis.
+    pub axis: GroupAxis,
+    /// Within, net between and transvariation per year (NaN drawn as 0).
+    pub parts: Vec<[f64; 3]>,
+    /// Names of the region groups.
+    pub groups: Vec<String>,
+}
+
+/// The Dagum decomposition of a by-year report; None unless every year has one.
+pub(crate) fn dagum_data(d: &Disparity) -> Option<DagumData> {
     if d.groups.is_empty() || d.groups.iter().any(|g| g.dagum.is_none()) {
-        return Ok(None);
+        return None;
     }
-    let (xs, numeric) = positions(d);
-    let keys: Vec<String> = d.groups.iter().map(|g| g.key.clone()).collect();
-    let keyfmt = |v: &f64| {
-        if numeric {
-            year_label(v)
-        } else if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
-            keys.get(v.round() as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
     let parts: Vec<[f64; 3]> = d
         .groups
         .iter()
@@ -364,10 +476,63 @@ pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
             [g.within, g.between, g.transvariation].map(|v| if v.is_finite() { v } else { 0.0 })
         })
         .collect();
+    let groups: Vec<String> = d.groups[0]
+        .dagum
+        .as_ref()
+        .map(|g| g.within_groups.iter().map(|w| w.0.clone()).collect())
+        .unwrap_or_default();
+    Some(DagumData {
+        axis: GroupAxis::of(d),
+        parts,
+        groups,
+    })
+}
+
+/// The caption of the Dagum chart: the split of the first and last year.
+pub(crate) fn dagum_caption(d: &DagumData) -> String {
+    let describe = |i: usize| {
+        let p = &d.parts[i];
+        let total = p.iter().sum::<f64>();
+        format!(
+            "{}: G = {} = within {} ({}) + between {} ({}) + transvariation {} ({})",
+            d.axis.keys[i],
+            fx(total, 4),
+            fx(p[0], 4),
+            pct(p[0], total),
+            fx(p[1], 4),
+            pct(p[1], total),
+            fx(p[2], 4),
+            pct(p[2], total)
+        )
+    };
+    let mut caption = format!(
+        "Dagum (1997) decomposition of the Gini coefficient of the composite score into within-group, net between-group and transvariation contributions, stacked, per year; the stack height (dots) is the total Gini. Groups: {}. ",
+        if d.groups.is_empty() {
+            "–".to_string()
+        } else {
+            d.groups.join(", ")
+        }
+    );
+    caption.push_str(&describe(0));
+    if d.parts.len() > 1 {
+        caption.push_str("; ");
+        caption.push_str(&describe(d.parts.len() - 1));
+    }
+    caption.push('.');
+    caption
+}
+
+const DAGUM_TITLE: &str = "Dagum decomposition of the Gini coefficient";
+
+/// The Dagum chart as SVG.
+pub(crate) fn dagum_svg(d: &DagumData) -> Result<String, ReportError> {
+    let xs = &d.axis.xs;
+    let keyfmt = |v: &f64| d.axis.label(v);
     let names = ["Within groups", "Between groups (net)", "Transvariation"];
     let colours = [category_colour(0), category_colour(1), category_colour(2)];
-    let (xlo, xhi) = year_range(&xs, 0.2);
-    let ymax = parts
+    let (xlo, xhi) = year_range(xs, 0.2);
+    let ymax = d
+        .parts
         .iter()
         .map(|p| p.iter().sum::<f64>())
         .fold(0.0, f64::max)
@@ -375,46 +540,25 @@ pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
         * 1.1;
     let ydec = decimals_for(ymax);
     let yfmt = move |v: &f64| fx(*v, ydec);
-    let title = "Dagum decomposition of the Gini coefficient";
-    let svg = render("fig-dagum", title, (WIDTH, 420), |root| {
-        let items: Vec<LegendItem> = names
-            .iter()
-            .zip(colours)
-            .map(|(n, c)| LegendItem {
-                label: n.to_string(),
-                colour: c,
-                line: false,
-            })
-            .collect();
-        legend(root, &items, (80, 10), WIDTH as i32 - 100)?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(28)
-            .margin_left(4)
-            .x_label_area_size(48)
-            .y_label_area_size(66)
-            .build_cartesian_2d(xlo..xhi, 0.0..ymax)?;
-        let x = Axis {
-            desc: if numeric {
-                "Year".into()
-            } else {
-                "Group".into()
-            },
-            labels: xs.len().min(12),
-            grid: false,
-            fmt: &keyfmt,
-        };
+    render("fig-dagum", DAGUM_TITLE, (WIDTH, 420), |root| {
+        legend(
+            root,
+            &legend_items(&names, colours, false),
+            (80, 10),
+            WIDTH as i32 - 100,
+        )?;
+        let mut chart = by_group_chart(root, xlo..xhi, 0.0..ymax)?;
         let y = Axis {
             desc: "Contribution to the Gini coefficient".into(),
             labels: 7,
             grid: true,
             fmt: &yfmt,
         };
-        mesh(root, &mut chart, &x, &y)?;
+        mesh(root, &mut chart, &d.axis.axis(&keyfmt), &y)?;
         begin(root, "areas")?;
         let mut lower = vec![0.0; xs.len()];
         for (c, colour) in colours.iter().enumerate() {
-            let upper: Vec<f64> = lower.iter().zip(&parts).map(|(l, p)| l + p[c]).collect();
+            let upper: Vec<f64> = lower.iter().zip(&d.parts).map(|(l, p)| l + p[c]).collect();
             let mut poly: Vec<(f64, f64)> = xs.iter().zip(&upper).map(|(&x, &u)| (x, u)).collect();
             poly.extend(xs.iter().zip(&lower).rev().map(|(&x, &l)| (x, l)));
             chart.draw_series(std::iter::once(Polygon::new(
@@ -432,47 +576,68 @@ pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
         )?;
         end(root)?;
         Ok(())
-    })?;
+    })
+}
 
-    let describe = |i: usize| {
-        let g = &d.groups[i];
-        let p = &parts[i];
-        let total = p.iter().sum::<f64>();
-        format!(
-            "{}: G = {} = within {} ({}) + between {} ({}) + transvariation {} ({})",
-            g.key,
-            fx(total, 4),
-            fx(p[0], 4),
-            pct(p[0], total),
-            fx(p[1], 4),
-            pct(p[1], total),
-            fx(p[2], 4),
-            pct(p[2], total)
-        )
-    };
-    let groups: Vec<String> = d.groups[0]
-        .dagum
-        .as_ref()
-        .map(|g| g.within_groups.iter().map(|w| w.0.clone()).collect())
-        .unwrap_or_default();
-    let mut caption = format!(
-        "Dagum (1997) decomposition of the Gini coefficient of the composite score into within-group, net between-group and transvariation contributions, stacked, per year; the stack height (dots) is the total Gini. Groups: {}. ",
-        if groups.is_empty() {
-            "–".to_string()
-        } else {
-            groups.join(", ")
+/// The Dagum decomposition as stacked areas (fig-dagum); None without groups.
+pub(crate) fn dagum(d: &Disparity) -> Result<Option<Figure>, ReportError> {
+    dagum_data(d)
+        .map(|d| figure("fig-dagum", DAGUM_TITLE, &d, dagum_svg, dagum_caption))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Captions from hand-built data: no SVG.
+    use super::*;
+
+    fn axis(keys: &[&str]) -> GroupAxis {
+        GroupAxis {
+            xs: (0..keys.len()).map(|i| 2000.0 + i as f64).collect(),
+            numeric: true,
+            keys: keys.iter().map(|k| k.to_string()).collect(),
         }
-    );
-    caption.push_str(&describe(0));
-    if d.groups.len() > 1 {
-        caption.push_str("; ");
-        caption.push_str(&describe(d.groups.len() - 1));
     }
-    caption.push('.');
-    Ok(Some(Figure {
-        id: "fig-dagum",
-        title: title.into(),
-        svg,
-        caption,
-    }))
+
+    #[test]
+    fn dagum_caption_splits_first_and_last_year() {
+        let d = DagumData {
+            axis: axis(&["2000", "2001"]),
+            // G = 0.1 + 0.2 + 0.1 = 0.4: 25 %, 50 %, 25 %.
+            parts: vec![[0.1, 0.2, 0.1], [0.05, 0.05, 0.1]],
+            groups: vec!["East".into(), "West".into()],
+        };
+        let c = dagum_caption(&d);
+        assert!(c.contains("Groups: East, West. "), "{c}");
+        assert!(
+            c.contains(
+                "2000: G = 0.4000 = within 0.1000 (25.0%) + between 0.2000 (50.0%) + \
+                 transvariation 0.1000 (25.0%); "
+            ),
+            "{c}"
+        );
+        // G = 0.05 + 0.05 + 0.1 = 0.2: 25 %, 25 %, 50 %.
+        assert!(
+            c.ends_with(
+                "2001: G = 0.2000 = within 0.0500 (25.0%) + between 0.0500 (25.0%) + \
+                 transvariation 0.1000 (50.0%)."
+            ),
+            "{c}"
+        );
+    }
+
+    #[test]
+    fn group_axis_labels_years_or_keys() {
+        let years = axis(&["2000", "2001"]);
+        assert_eq!(years.label(&2001.0), "2001");
+        assert_eq!(years.label(&2000.5), "");
+        let named = GroupAxis {
+            xs: vec![0.0, 1.0],
+            numeric: false,
+            keys: vec!["east".into(), "west".into()],
+        };
+        assert_eq!(named.label(&1.0), "west");
+        assert_eq!(named.label(&0.5), "");
+        assert_eq!(named.label(&2.0), "");
+    }
 }

@@ -1,171 +1,139 @@
 //! Charts of the index itself: weights, composite over time, heatmap,
 //! dimension scores.
+//!
+//! Each chart is three pieces: a data function (the numbers the chart shows,
+//! as a plain struct), a caption function (text from that data alone) and an
+//! SVG function (the drawing from that data). The entry point the page calls
+//! joins them into a [`Figure`].
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Figure, mesh, year_label, year_range};
+use super::{Axis, Chart, Figure, figure, mesh, year_label, year_range};
 use crate::ReportError;
 use crate::draw::{
-    INK, LegendItem, MUTED, NEUTRAL, begin, bold, category_colour, end, font, heat_colour, is_dark,
-    legend, padded, render, series_colour, spread_labels, text, text_width,
+    Area, DrawResult, INK, LegendItem, MUTED, NEUTRAL, begin, bold, category_colour, end, font,
+    heat_colour, is_dark, legend, padded, render, series_colour, spread_labels, text, text_width,
 };
 use crate::fmt::{decimals_for, fx, pct, signed};
 use crate::model::Summary;
 
 const WIDTH: u32 = 920;
 
-/// Weights as horizontal bars, grouped by dimension (fig-weights).
-pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
-    // Rows from the top: a header per dimension, then its indicators.
-    enum Row<'a> {
-        Header(&'a str, f64, usize),
-        Bar(&'a str, f64, f64, f64, usize),
+// ---------------------------------------------------------------- weights
+
+/// One row of the weights chart, from the top.
+#[derive(Debug, Clone)]
+pub(crate) enum WeightRow {
+    /// A dimension header with the sum of its indicators' weights.
+    Header {
+        name: String,
+        total: f64,
+        dim: usize,
+    },
+    /// An indicator bar: the weight shown and, with yearly weights, the
+    /// smallest and largest yearly weight.
+    Bar {
+        name: String,
+        weight: f64,
+        lo: f64,
+        hi: f64,
+        dim: usize,
+    },
+}
+
+/// What the weights chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct WeightsData {
+    /// Headers and bars from the top.
+    pub rows: Vec<WeightRow>,
+    /// Name of the weighting method.
+    pub method: String,
+    /// Weights were computed per year (bars are means, whiskers ranges).
+    pub yearly: bool,
+    /// Largest finite weight, yearly weights included (0 if none).
+    pub largest: f64,
+}
+
+impl WeightsData {
+    /// `(dimension, total)` in order.
+    fn totals(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.rows.iter().filter_map(|r| match r {
+            WeightRow::Header { name, total, .. } => Some((name.as_str(), *total)),
+            WeightRow::Bar { .. } => None,
+        })
     }
+
+    /// `(indicator, weight)` in order.
+    fn bars(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.rows.iter().filter_map(|r| match r {
+            WeightRow::Bar { name, weight, .. } => Some((name.as_str(), *weight)),
+            WeightRow::Header { .. } => None,
+        })
+    }
+}
+
+/// The text of a dimension header row.
+fn header_label(name: &str, total: f64) -> String {
+    format!("{name} (Σ {})", fx(total, 3))
+}
+
+/// The weights of a summary, grouped by dimension.
+pub(crate) fn weights_data(s: &Summary) -> WeightsData {
     let mut rows = Vec::new();
-    let mut totals = Vec::new();
-    let mut all = Vec::new();
     for (d, dim) in s.dimensions.iter().enumerate() {
         let ws: Vec<(f64, f64, f64)> = dim.indicators.iter().map(|i| s.shown_weight(i)).collect();
         let total: f64 = ws.iter().map(|w| w.0).filter(|w| w.is_finite()).sum();
-        totals.push((dim.name.as_str(), total));
-        rows.push(Row::Header(&dim.name, total, d));
+        rows.push(WeightRow::Header {
+            name: dim.name.clone(),
+            total,
+            dim: d,
+        });
         for (ind, w) in dim.indicators.iter().zip(&ws) {
-            rows.push(Row::Bar(&ind.name, w.0, w.1, w.2, d));
-            all.push((ind.name.as_str(), w.0));
+            rows.push(WeightRow::Bar {
+                name: ind.name.clone(),
+                weight: w.0,
+                lo: w.1,
+                hi: w.2,
+                dim: d,
+            });
         }
     }
-    let yearly = !s.year_weights.is_empty();
-    let label_px = 12.0;
-    let left = rows
+    let mut data = WeightsData {
+        rows,
+        method: s
+            .method
+            .weighting
+            .clone()
+            .unwrap_or_else(|| "unnamed".into()),
+        yearly: !s.year_weights.is_empty(),
+        largest: 0.0,
+    };
+    let yearly = s
+        .year_weights
         .iter()
-        .map(|r| match r {
-            Row::Header(n, t, _) => text_width(&format!("{n} (Σ {})", fx(*t, 3)), label_px) + 14.0,
-            Row::Bar(n, ..) => text_width(n, label_px) + 26.0,
-        })
-        .fold(120.0, f64::max)
-        .min(420.0)
-        .ceil() as u32;
-    let row_h = 22u32;
-    let nrows = rows.len();
-    let height = nrows as u32 * row_h + 16 + 50;
-    let wmax = all.iter().map(|w| w.1).chain(
-        s.year_weights
-            .iter()
-            .flat_map(|y| y.weights.values().copied()),
-    );
-    let xmax = wmax.filter(|w| w.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.16;
-    let xdec = decimals_for(xmax);
-    let xfmt = move |v: &f64| fx(*v, xdec);
-    let title = "Indicator weights by dimension";
-    let svg = render("fig-weights", title, (WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(16)
-            .margin_right(24)
-            .margin_left(0)
-            .x_label_area_size(50)
-            .y_label_area_size(left)
-            .build_cartesian_2d(0.0..xmax, -0.5..(nrows as f64 - 0.5))?;
-        let x = Axis {
-            desc: "Weight (weights sum to 1)".into(),
-            labels: 8,
-            grid: true,
-            fmt: &xfmt,
-        };
-        let y = Axis::hidden();
-        mesh(root, &mut chart, &x, &y)?;
-        let yrow = |k: usize| (nrows - 1 - k) as f64;
-        begin(root, "bars")?;
-        for (k, r) in rows.iter().enumerate() {
-            if let Row::Bar(_, w, _, _, d) = r
-                && w.is_finite()
-            {
-                let c = category_colour(*d);
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, yrow(k) - 0.32), (*w, yrow(k) + 0.32)],
-                    c.filled(),
-                )))?;
-            }
-        }
-        end(root)?;
-        if yearly {
-            begin(root, "ranges")?;
-            for (k, r) in rows.iter().enumerate() {
-                if let Row::Bar(_, _, lo, hi, _) = r
-                    && lo.is_finite()
-                    && hi.is_finite()
-                {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(*lo, yrow(k)), (*hi, yrow(k))],
-                        INK.stroke_width(1),
-                    )))?;
-                }
-            }
-            end(root)?;
-        }
-        begin(root, "labels")?;
-        let (px_range, _) = chart.plotting_area().get_pixel_range();
-        let x0 = px_range.start;
-        for (k, r) in rows.iter().enumerate() {
-            let (_, py) = chart.backend_coord(&(0.0, yrow(k)));
-            match r {
-                Row::Header(n, t, d) => {
-                    let c = category_colour(*d);
-                    root.draw(&Rectangle::new([(8, py - 5), (18, py + 5)], c.filled()))?;
-                    text(
-                        root,
-                        &format!("{n} (Σ {})", fx(*t, 3)),
-                        (24, py),
-                        &bold(label_px),
-                        HPos::Left,
-                        VPos::Center,
-                    )?;
-                }
-                Row::Bar(n, w, _, hi, _) => {
-                    text(
-                        root,
-                        n,
-                        (x0 - 8, py),
-                        &font(label_px),
-                        HPos::Right,
-                        VPos::Center,
-                    )?;
-                    let end_x = if yearly && hi.is_finite() {
-                        hi.max(*w)
-                    } else {
-                        *w
-                    };
-                    if w.is_finite() {
-                        let (bx, _) = chart.backend_coord(&(end_x, 0.0));
-                        text(
-                            root,
-                            &fx(*w, 3),
-                            (bx + 5, py),
-                            &font(11.0).color(&MUTED),
-                            HPos::Left,
-                            VPos::Center,
-                        )?;
-                    }
-                }
-            }
-        }
-        end(root)?;
-        Ok(())
-    })?;
+        .flat_map(|y| y.weights.values().copied());
+    data.largest = data
+        .bars()
+        .map(|w| w.1)
+        .chain(yearly)
+        .filter(|w| w.is_finite())
+        .fold(0.0, f64::max);
+    data
+}
 
+/// The caption of the weights chart.
+pub(crate) fn weights_caption(d: &WeightsData) -> String {
+    let all: Vec<(&str, f64)> = d.bars().collect();
     let nind = all.len();
     let finite: Vec<&(&str, f64)> = all.iter().filter(|w| w.1.is_finite()).collect();
     let top = finite.iter().max_by(|a, b| a.1.total_cmp(&b.1));
     let low = finite.iter().min_by(|a, b| a.1.total_cmp(&b.1));
     let sum: f64 = finite.iter().map(|w| w.1).sum();
-    let method = s
-        .method
-        .weighting
-        .clone()
-        .unwrap_or_else(|| "unnamed".into());
+    let method = &d.method;
     let mut caption = format!(
         "Weights of the {nind} indicators ({method} method{}), grouped by dimension; each bar is labelled with its weight. ",
-        if yearly {
+        if d.yearly {
             ", scope = year: bars show the mean weight over the years, whiskers the range from the smallest to the largest yearly weight"
         } else {
             ""
@@ -173,9 +141,8 @@ pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
     );
     caption.push_str("Dimension totals: ");
     caption.push_str(
-        &totals
-            .iter()
-            .map(|(n, t)| format!("{n} {}", fx(*t, 3)))
+        &d.totals()
+            .map(|(n, t)| format!("{n} {}", fx(t, 3)))
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -190,49 +157,284 @@ pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
             fx(sum, 3)
         ));
     }
-    Ok(Figure {
-        id: "fig-weights",
-        title: title.into(),
-        svg,
-        caption,
+    caption
+}
+
+const WEIGHTS_TITLE: &str = "Indicator weights by dimension";
+const WEIGHT_LABEL_PX: f64 = 12.0;
+
+/// The weights chart as SVG.
+pub(crate) fn weights_svg(d: &WeightsData) -> Result<String, ReportError> {
+    let left = d
+        .rows
+        .iter()
+        .map(|r| match r {
+            WeightRow::Header { name, total, .. } => {
+                text_width(&header_label(name, *total), WEIGHT_LABEL_PX) + 14.0
+            }
+            WeightRow::Bar { name, .. } => text_width(name, WEIGHT_LABEL_PX) + 26.0,
+        })
+        .fold(120.0, f64::max)
+        .min(420.0)
+        .ceil() as u32;
+    let row_h = 22u32;
+    let nrows = d.rows.len();
+    let height = nrows as u32 * row_h + 16 + 50;
+    let xmax = d.largest.max(1e-9) * 1.16;
+    let xdec = decimals_for(xmax);
+    let xfmt = move |v: &f64| fx(*v, xdec);
+    render("fig-weights", WEIGHTS_TITLE, (WIDTH, height), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(16)
+            .margin_right(24)
+            .margin_left(0)
+            .x_label_area_size(50)
+            .y_label_area_size(left)
+            .build_cartesian_2d(0.0..xmax, -0.5..(nrows as f64 - 0.5))?;
+        let x = Axis {
+            desc: "Weight (weights sum to 1)".into(),
+            labels: 8,
+            grid: true,
+            fmt: &xfmt,
+        };
+        mesh(root, &mut chart, &x, &Axis::hidden())?;
+        weight_bars(root, &mut chart, d)?;
+        if d.yearly {
+            weight_ranges(root, &mut chart, d)?;
+        }
+        weight_labels(root, &chart, d)
     })
 }
 
-/// Composite score over the years: one line per region and the mean (fig-composite).
-pub(crate) fn composite(s: &Summary) -> Result<Figure, ReportError> {
-    let years: Vec<f64> = s.years.iter().map(|&y| y as f64).collect();
+/// The y coordinate of row `k` of `n` (row 0 at the top).
+fn row_y(n: usize, k: usize) -> f64 {
+    (n - 1 - k) as f64
+}
+
+/// Layer `bars`: one bar per indicator in its dimension's colour.
+fn weight_bars(root: &Area, chart: &mut Chart, d: &WeightsData) -> DrawResult {
+    let n = d.rows.len();
+    begin(root, "bars")?;
+    for (k, r) in d.rows.iter().enumerate() {
+        if let WeightRow::Bar { weight, dim, .. } = r
+            && weight.is_finite()
+        {
+            let c = category_colour(*dim);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, row_y(n, k) - 0.32), (*weight, row_y(n, k) + 0.32)],
+                c.filled(),
+            )))?;
+        }
+    }
+    end(root)
+}
+
+/// Layer `ranges`: whiskers from the smallest to the largest yearly weight.
+fn weight_ranges(root: &Area, chart: &mut Chart, d: &WeightsData) -> DrawResult {
+    let n = d.rows.len();
+    begin(root, "ranges")?;
+    for (k, r) in d.rows.iter().enumerate() {
+        if let WeightRow::Bar { lo, hi, .. } = r
+            && lo.is_finite()
+            && hi.is_finite()
+        {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*lo, row_y(n, k)), (*hi, row_y(n, k))],
+                INK.stroke_width(1),
+            )))?;
+        }
+    }
+    end(root)
+}
+
+/// Layer `labels`: dimension headers with swatches, indicator names and the
+/// weight at the end of each bar.
+fn weight_labels(root: &Area, chart: &Chart, d: &WeightsData) -> DrawResult {
+    let n = d.rows.len();
+    begin(root, "labels")?;
+    let (px_range, _) = chart.plotting_area().get_pixel_range();
+    let x0 = px_range.start;
+    for (k, r) in d.rows.iter().enumerate() {
+        let (_, py) = chart.backend_coord(&(0.0, row_y(n, k)));
+        match r {
+            WeightRow::Header { name, total, dim } => {
+                let c = category_colour(*dim);
+                root.draw(&Rectangle::new([(8, py - 5), (18, py + 5)], c.filled()))?;
+                text(
+                    root,
+                    &header_label(name, *total),
+                    (24, py),
+                    &bold(WEIGHT_LABEL_PX),
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
+            WeightRow::Bar {
+                name, weight, hi, ..
+            } => {
+                text(
+                    root,
+                    name,
+                    (x0 - 8, py),
+                    &font(WEIGHT_LABEL_PX),
+                    HPos::Right,
+                    VPos::Center,
+                )?;
+                let end_x = if d.yearly && hi.is_finite() {
+                    hi.max(*weight)
+                } else {
+                    *weight
+                };
+                if weight.is_finite() {
+                    let (bx, _) = chart.backend_coord(&(end_x, 0.0));
+                    text(
+                        root,
+                        &fx(*weight, 3),
+                        (bx + 5, py),
+                        &font(11.0).color(&MUTED),
+                        HPos::Left,
+                        VPos::Center,
+                    )?;
+                }
+            }
+        }
+    }
+    end(root)
+}
+
+/// Weights as horizontal bars, grouped by dimension (fig-weights).
+pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
+    figure(
+        "fig-weights",
+        WEIGHTS_TITLE,
+        &weights_data(s),
+        weights_svg,
+        weights_caption,
+    )
+}
+
+// ---------------------------------------------------------------- composite
+
+/// What the composite-over-time chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct CompositeData<'a> {
+    /// Region names, one per row of `scores`.
+    pub regions: &'a [String],
+    /// The years, one per column of `scores` (at least one).
+    pub years: &'a [i64],
+    /// Composite score, region x year (NaN: no score).
+    pub scores: &'a [Vec<f64>],
+    /// Cross-region mean per year.
+    pub mean: Vec<f64>,
+}
+
+/// The composite scores of a summary over the years.
+pub(crate) fn composite_data(s: &Summary) -> CompositeData<'_> {
+    CompositeData {
+        regions: &s.regions,
+        years: &s.years,
+        scores: &s.composite,
+        mean: s.yearly_mean(),
+    }
+}
+
+/// The caption of the composite chart.
+pub(crate) fn composite_caption(d: &CompositeData) -> String {
+    let n = d.regions.len();
+    let ny = d.years.len();
+    let (y0, y1) = (d.years[0], d.years[ny - 1]);
+    let mut caption = format!(
+        "Composite score of each of the {n} regions from {y0} to {y1} (thin coloured lines, labelled at the right end) and the cross-region mean (thick black line with dots). "
+    );
+    let (m0, m1) = (d.mean[0], d.mean[ny - 1]);
+    caption.push_str(&format!(
+        "The mean went from {} in {y0} to {} in {y1} ({}).",
+        fx(m0, 3),
+        fx(m1, 3),
+        signed(m1 - m0, 3)
+    ));
+    let last: Vec<(usize, f64)> = d
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(r, row)| (r, row[ny - 1]))
+        .filter(|v| v.1.is_finite())
+        .collect();
+    if let (Some(hi), Some(lo)) = (
+        last.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+        last.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+    ) {
+        caption.push_str(&format!(
+            " In {y1} the highest score is {} ({}), the lowest {} ({}).",
+            d.regions[hi.0],
+            fx(hi.1, 3),
+            d.regions[lo.0],
+            fx(lo.1, 3)
+        ));
+    }
+    let gains: Vec<(usize, f64)> = d
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(r, row)| (r, row[ny - 1] - row[0]))
+        .filter(|v| v.1.is_finite())
+        .collect();
+    if ny > 1
+        && let Some(g) = gains.iter().max_by(|a, b| a.1.total_cmp(&b.1))
+    {
+        caption.push_str(&format!(
+            " The largest gain is {} ({}).",
+            d.regions[g.0],
+            signed(g.1, 3)
+        ));
+    }
+    caption
+}
+
+const COMPOSITE_TITLE: &str = "Composite score over the years";
+const COMPOSITE_LABEL_PX: f64 = 11.0;
+
+/// The finite points of one series over the years.
+fn series_points(years: &[f64], row: &[f64]) -> Vec<(f64, f64)> {
+    (0..years.len())
+        .filter(|&y| row[y].is_finite())
+        .map(|y| (years[y], row[y]))
+        .collect()
+}
+
+/// The last year with a value of one series.
+fn last_point(years: &[f64], row: &[f64]) -> Option<(f64, f64)> {
+    (0..years.len())
+        .rev()
+        .find(|&y| row[y].is_finite())
+        .map(|y| (years[y], row[y]))
+}
+
+/// The composite chart as SVG.
+pub(crate) fn composite_svg(d: &CompositeData) -> Result<String, ReportError> {
+    let years: Vec<f64> = d.years.iter().map(|&y| y as f64).collect();
     let ny = years.len();
-    let mean = s.yearly_mean();
-    let n = s.regions.len();
-    let lab_px = 11.0;
-    let label_w = s
+    let n = d.regions.len();
+    let label_w = d
         .regions
         .iter()
-        .map(|r| text_width(r, lab_px))
+        .map(|r| text_width(r, COMPOSITE_LABEL_PX))
         .fold(text_width("Mean", 12.0), f64::max);
     let right = (label_w + 36.0).ceil() as u32;
-    let height = (((n + 1) as f64 * (lab_px + 1.5)) as u32 + 120).max(440);
+    let height = (((n + 1) as f64 * (COMPOSITE_LABEL_PX + 1.5)) as u32 + 120).max(440);
     let (xlo, xhi) = year_range(&years, 0.25);
     let (ylo, yhi) = padded(
-        s.composite
+        d.scores
             .iter()
             .flatten()
             .copied()
-            .chain(mean.iter().copied()),
+            .chain(d.mean.iter().copied()),
         0.06,
     );
     let ydec = decimals_for(yhi - ylo);
     let yfmt = move |v: &f64| fx(*v, ydec);
     let stroke = if n > 15 { 1 } else { 2 };
-    let title = "Composite score over the years";
-    // The last year with a value, per region.
-    let last_point = |row: &[f64]| {
-        (0..ny)
-            .rev()
-            .find(|&y| row[y].is_finite())
-            .map(|y| (years[y], row[y]))
-    };
-    let svg = render("fig-composite", title, (WIDTH, height), |root| {
+    render("fig-composite", COMPOSITE_TITLE, (WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin_top(18)
             .margin_right(right)
@@ -254,119 +456,79 @@ pub(crate) fn composite(s: &Summary) -> Result<Figure, ReportError> {
         };
         mesh(root, &mut chart, &x, &y)?;
         begin(root, "series")?;
-        for (r, row) in s.composite.iter().enumerate() {
-            let pts: Vec<(f64, f64)> = (0..ny)
-                .filter(|&y| row[y].is_finite())
-                .map(|y| (years[y], row[y]))
-                .collect();
+        for (r, row) in d.scores.iter().enumerate() {
+            let pts = series_points(&years, row);
             chart.draw_series(LineSeries::new(pts, series_colour(r).stroke_width(stroke)))?;
         }
         end(root)?;
         begin(root, "mean")?;
-        let pts: Vec<(f64, f64)> = (0..ny)
-            .filter(|&y| mean[y].is_finite())
-            .map(|y| (years[y], mean[y]))
-            .collect();
+        let pts = series_points(&years, &d.mean);
         chart.draw_series(LineSeries::new(pts.clone(), INK.stroke_width(3)))?;
         end(root)?;
         begin(root, "mean-points")?;
         chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, INK.filled())))?;
         end(root)?;
-
-        // Direct labels at the right end, moved apart so they never overlap.
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let mut ends: Vec<(String, (i32, i32), RGBColor, bool)> = Vec::new();
-        for (r, row) in s.composite.iter().enumerate() {
-            if let Some(p) = last_point(row) {
-                ends.push((
-                    s.regions[r].clone(),
-                    chart.backend_coord(&p),
-                    series_colour(r),
-                    false,
-                ));
-            }
-        }
-        if let Some(p) = last_point(&mean) {
-            ends.push(("Mean".into(), chart.backend_coord(&p), INK, true));
-        }
-        let want: Vec<f64> = ends.iter().map(|e| e.1.1 as f64).collect();
-        let pos = spread_labels(
-            &want,
-            lab_px + 1.5,
-            yr.start as f64 + 4.0,
-            yr.end as f64 - 4.0,
-        );
-        begin(root, "labels")?;
-        let lx = xr.end + 14;
-        for (e, p) in ends.iter().zip(&pos) {
-            let py = p.round() as i32;
-            root.draw(&PathElement::new(
-                vec![(e.1.0 + 3, e.1.1), (lx - 3, py)],
-                e.2.mix(0.6).stroke_width(1),
-            ))?;
-            let style = if e.3 {
-                bold(12.0)
-            } else {
-                font(lab_px).color(&e.2)
-            };
-            text(root, &e.0, (lx, py), &style, HPos::Left, VPos::Center)?;
-        }
-        end(root)?;
-        Ok(())
-    })?;
-
-    let (y0, y1) = (s.years[0], s.years[ny - 1]);
-    let mut caption = format!(
-        "Composite score of each of the {n} regions from {y0} to {y1} (thin coloured lines, labelled at the right end) and the cross-region mean (thick black line with dots). "
-    );
-    let (m0, m1) = (mean[0], mean[ny - 1]);
-    caption.push_str(&format!(
-        "The mean went from {} in {y0} to {} in {y1} ({}).",
-        fx(m0, 3),
-        fx(m1, 3),
-        signed(m1 - m0, 3)
-    ));
-    let last: Vec<(usize, f64)> = s
-        .composite
-        .iter()
-        .enumerate()
-        .map(|(r, row)| (r, row[ny - 1]))
-        .filter(|v| v.1.is_finite())
-        .collect();
-    if let (Some(hi), Some(lo)) = (
-        last.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
-        last.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
-    ) {
-        caption.push_str(&format!(
-            " In {y1} the highest score is {} ({}), the lowest {} ({}).",
-            s.regions[hi.0],
-            fx(hi.1, 3),
-            s.regions[lo.0],
-            fx(lo.1, 3)
-        ));
-    }
-    let gains: Vec<(usize, f64)> = s
-        .composite
-        .iter()
-        .enumerate()
-        .map(|(r, row)| (r, row[ny - 1] - row[0]))
-        .filter(|v| v.1.is_finite())
-        .collect();
-    if ny > 1
-        && let Some(g) = gains.iter().max_by(|a, b| a.1.total_cmp(&b.1))
-    {
-        caption.push_str(&format!(
-            " The largest gain is {} ({}).",
-            s.regions[g.0],
-            signed(g.1, 3)
-        ));
-    }
-    Ok(Figure {
-        id: "fig-composite",
-        title: title.into(),
-        svg,
-        caption,
+        composite_end_labels(root, &chart, d, &years)
     })
+}
+
+/// Layer `labels`: direct labels at the right end of each line, moved apart
+/// so they never overlap.
+fn composite_end_labels(
+    root: &Area,
+    chart: &Chart,
+    d: &CompositeData,
+    years: &[f64],
+) -> DrawResult {
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let mut ends: Vec<(String, (i32, i32), RGBColor, bool)> = Vec::new();
+    for (r, row) in d.scores.iter().enumerate() {
+        if let Some(p) = last_point(years, row) {
+            ends.push((
+                d.regions[r].clone(),
+                chart.backend_coord(&p),
+                series_colour(r),
+                false,
+            ));
+        }
+    }
+    if let Some(p) = last_point(years, &d.mean) {
+        ends.push(("Mean".into(), chart.backend_coord(&p), INK, true));
+    }
+    let want: Vec<f64> = ends.iter().map(|e| e.1.1 as f64).collect();
+    let pos = spread_labels(
+        &want,
+        COMPOSITE_LABEL_PX + 1.5,
+        yr.start as f64 + 4.0,
+        yr.end as f64 - 4.0,
+    );
+    begin(root, "labels")?;
+    let lx = xr.end + 14;
+    for (e, p) in ends.iter().zip(&pos) {
+        let py = p.round() as i32;
+        root.draw(&PathElement::new(
+            vec![(e.1.0 + 3, e.1.1), (lx - 3, py)],
+            e.2.mix(0.6).stroke_width(1),
+        ))?;
+        let style = if e.3 {
+            bold(12.0)
+        } else {
+            font(COMPOSITE_LABEL_PX).color(&e.2)
+        };
+        text(root, &e.0, (lx, py), &style, HPos::Left, VPos::Center)?;
+    }
+    end(root)
+}
+
+/// Composite score over the years: one line per region and the mean (fig-composite).
+pub(crate) fn composite(s: &Summary) -> Result<Figure, ReportError> {
+    figure(
+        "fig-composite",
+        COMPOSITE_TITLE,
+        &composite_data(s),
+        composite_svg,
+        composite_caption,
+    )
 }
 
 /// Region order by mean composite, highest first (ties by name order).
@@ -385,175 +547,101 @@ fn order_by(values: &[f64]) -> Vec<usize> {
     order
 }
 
-/// Region x year heatmap of the composite (fig-heatmap).
-pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
-    let n = s.regions.len();
-    let ny = s.years.len();
-    let order = order_by(&s.region_mean());
-    let lab_px = if n > 40 { 10.0 } else { 12.0 };
-    let cell_h: u32 = if n > 40 { 15 } else { 22 };
-    let left = (s
-        .regions
+/// A region name right-aligned at `at`, left of its row.
+fn region_name(root: &Area, name: &str, at: (i32, i32), px: f64) -> DrawResult {
+    text(root, name, at, &font(px), HPos::Right, VPos::Center)
+}
+
+/// Width of the region label column of a chart with one row per region.
+fn region_label_width(regions: &[String], px: f64) -> u32 {
+    (regions
         .iter()
-        .map(|r| text_width(r, lab_px))
+        .map(|r| text_width(r, px))
         .fold(40.0, f64::max)
         + 20.0)
-        .ceil() as u32;
-    let height = n as u32 * cell_h + 18 + 48;
-    let scale_w = 90u32;
-    let (lo, hi) = padded(s.composite.iter().flatten().copied(), 0.0);
-    let t = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-    let yearsf: Vec<f64> = s.years.iter().map(|&y| y as f64).collect();
-    let title = "Composite score by region and year";
-    let plot_w = WIDTH as f64 - left as f64 - scale_w as f64 - 10.0;
-    let cell_w = plot_w / ny as f64;
-    let show_values = cell_w >= 38.0 && cell_h >= 15;
-    let svg = render("fig-heatmap", title, (WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(18)
-            .margin_right(scale_w + 10)
-            .margin_left(0)
-            .x_label_area_size(48)
-            .y_label_area_size(left)
-            .build_cartesian_2d(-0.5..(ny as f64 - 0.5), -0.5..(n as f64 - 0.5))?;
-        let x = Axis {
-            desc: "Year".into(),
-            ..Axis::hidden()
-        };
-        let y = Axis::hidden();
-        mesh(root, &mut chart, &x, &y)?;
-        let row = |k: usize| (n - 1 - k) as f64;
-        begin(root, "cells")?;
-        for (k, &r) in order.iter().enumerate() {
-            for yi in 0..ny {
-                let v = s.composite[r][yi];
-                let c = if v.is_finite() {
-                    heat_colour(t(v))
-                } else {
-                    NEUTRAL
-                };
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [
-                        (yi as f64 - 0.5, row(k) - 0.5),
-                        (yi as f64 + 0.5, row(k) + 0.5),
-                    ],
-                    c.filled(),
-                )))?;
-            }
-        }
-        end(root)?;
-        if show_values {
-            begin(root, "values")?;
-            for (k, &r) in order.iter().enumerate() {
-                for yi in 0..ny {
-                    let v = s.composite[r][yi];
-                    let p = chart.backend_coord(&(yi as f64, row(k)));
-                    let (label, colour) = if v.is_finite() {
-                        let c = heat_colour(t(v));
-                        (fx(v, 2), if is_dark(c) { WHITE } else { INK })
-                    } else {
-                        ("n/a".to_string(), WHITE)
-                    };
-                    text(
-                        root,
-                        &label,
-                        p,
-                        &font(10.5).color(&colour),
-                        HPos::Center,
-                        VPos::Center,
-                    )?;
-                }
-            }
-            end(root)?;
-        }
-        begin(root, "row-labels")?;
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        for (k, &r) in order.iter().enumerate() {
-            let (_, py) = chart.backend_coord(&(0.0, row(k)));
-            text(
-                root,
-                &s.regions[r],
-                (xr.start - 8, py),
-                &font(lab_px),
-                HPos::Right,
-                VPos::Center,
-            )?;
-        }
-        end(root)?;
-        begin(root, "col-labels")?;
-        // Every year when there is room, else every k-th.
-        let step = ((ny as f64 * 34.0) / (xr.end - xr.start) as f64)
-            .ceil()
-            .max(1.0) as usize;
-        for yi in (0..ny).step_by(step) {
-            let (px, _) = chart.backend_coord(&(yi as f64, 0.0));
-            text(
-                root,
-                &year_label(&yearsf[yi]),
-                (px, yr.end + 6),
-                &font(11.5).color(&MUTED),
-                HPos::Center,
-                VPos::Top,
-            )?;
-        }
-        end(root)?;
-        // Colour scale at the right.
-        begin(root, "scale")?;
-        let sx = xr.end + 22;
-        let (top, bottom) = (
-            yr.start,
-            yr.start + ((yr.end - yr.start) as f64).min(240.0) as i32,
-        );
-        let steps = 40;
-        for i in 0..steps {
-            let y0 = bottom - (bottom - top) * (i + 1) / steps;
-            let y1 = bottom - (bottom - top) * i / steps;
-            let c = heat_colour((i as f64 + 0.5) / steps as f64);
-            root.draw(&Rectangle::new([(sx, y0), (sx + 14, y1)], c.filled()))?;
-        }
-        let dec = decimals_for(hi - lo).max(2);
-        for i in 0..=4 {
-            let v = lo + (hi - lo) * i as f64 / 4.0;
-            let py = bottom - (bottom - top) * i / 4;
-            root.draw(&PathElement::new(
-                vec![(sx + 14, py), (sx + 18, py)],
-                INK.stroke_width(1),
-            ))?;
-            text(
-                root,
-                &fx(v, dec),
-                (sx + 21, py),
-                &font(10.5).color(&MUTED),
-                HPos::Left,
-                VPos::Center,
-            )?;
-        }
-        text(
-            root,
-            "score",
-            (sx, top - 6),
-            &font(10.5).color(&MUTED),
-            HPos::Left,
-            VPos::Bottom,
-        )?;
-        end(root)?;
-        Ok(())
-    })?;
+        .ceil() as u32
+}
 
+// ---------------------------------------------------------------- heatmap
+
+/// What the region x year heatmap shows.
+#[derive(Debug, Clone)]
+pub(crate) struct HeatmapData<'a> {
+    /// Region names, one per row of `scores`.
+    pub regions: &'a [String],
+    /// The years, one per column of `scores`.
+    pub years: &'a [i64],
+    /// Composite score, region x year (NaN: no score).
+    pub scores: &'a [Vec<f64>],
+    /// Row order: regions by their mean over the years, highest first.
+    pub order: Vec<usize>,
+    /// Ends of the colour scale.
+    pub lo: f64,
+    /// See `lo`.
+    pub hi: f64,
+    /// The cells are large enough to carry their values.
+    pub show_values: bool,
+}
+
+/// Sizes of the heatmap's parts, in pixels.
+struct HeatmapLayout {
+    lab_px: f64,
+    cell_h: u32,
+    left: u32,
+    height: u32,
+    cell_w: f64,
+}
+
+const HEAT_SCALE_W: u32 = 90;
+
+fn heatmap_layout(regions: &[String], ny: usize) -> HeatmapLayout {
+    let n = regions.len();
+    let lab_px = if n > 40 { 10.0 } else { 12.0 };
+    let cell_h: u32 = if n > 40 { 15 } else { 22 };
+    let left = region_label_width(regions, lab_px);
+    let plot_w = WIDTH as f64 - left as f64 - HEAT_SCALE_W as f64 - 10.0;
+    HeatmapLayout {
+        lab_px,
+        cell_h,
+        left,
+        height: n as u32 * cell_h + 18 + 48,
+        cell_w: plot_w / ny as f64,
+    }
+}
+
+/// The composite of a summary on the region x year grid.
+pub(crate) fn heatmap_data(s: &Summary) -> HeatmapData<'_> {
+    let layout = heatmap_layout(&s.regions, s.years.len());
+    let (lo, hi) = padded(s.composite.iter().flatten().copied(), 0.0);
+    HeatmapData {
+        regions: &s.regions,
+        years: &s.years,
+        scores: &s.composite,
+        order: order_by(&s.region_mean()),
+        lo,
+        hi,
+        show_values: layout.cell_w >= 38.0 && layout.cell_h >= 15,
+    }
+}
+
+/// The caption of the heatmap.
+pub(crate) fn heatmap_caption(d: &HeatmapData) -> String {
+    let n = d.regions.len();
+    let ny = d.years.len();
     let mut cells: Vec<(usize, usize, f64)> = Vec::new();
     for r in 0..n {
         for y in 0..ny {
-            if s.composite[r][y].is_finite() {
-                cells.push((r, y, s.composite[r][y]));
+            if d.scores[r][y].is_finite() {
+                cells.push((r, y, d.scores[r][y]));
             }
         }
     }
     let missing = n * ny - cells.len();
     let mut caption = format!(
         "Composite score of each region (rows, ordered by the region's mean over the years, highest first) in each year (columns); darker cells are higher scores, on a scale from {} to {}{}. ",
-        fx(lo, 3),
-        fx(hi, 3),
-        if show_values {
+        fx(d.lo, 3),
+        fx(d.hi, 3),
+        if d.show_values {
             "; cell values are rounded to 2 decimals"
         } else {
             ""
@@ -565,11 +653,11 @@ pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
     ) {
         caption.push_str(&format!(
             "Highest: {} in {} ({}); lowest: {} in {} ({}).",
-            s.regions[h.0],
-            s.years[h.1],
+            d.regions[h.0],
+            d.years[h.1],
             fx(h.2, 3),
-            s.regions[l.0],
-            s.years[l.1],
+            d.regions[l.0],
+            d.years[l.1],
             fx(l.2, 3)
         ));
     }
@@ -578,47 +666,292 @@ pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
             " {missing} region-year(s) have no score (grey, n/a)."
         ));
     }
-    Ok(Figure {
-        id: "fig-heatmap",
-        title: title.into(),
-        svg,
-        caption,
-    })
+    caption
 }
 
-/// Dimension scores of the last year, stacked per region (fig-dimensions).
-pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
+const HEATMAP_TITLE: &str = "Composite score by region and year";
+
+impl HeatmapData<'_> {
+    /// Position of `v` on the colour scale (0 to 1).
+    fn t(&self, v: f64) -> f64 {
+        if self.hi > self.lo {
+            (v - self.lo) / (self.hi - self.lo)
+        } else {
+            0.5
+        }
+    }
+}
+
+/// The heatmap as SVG.
+pub(crate) fn heatmap_svg(d: &HeatmapData) -> Result<String, ReportError> {
+    let n = d.regions.len();
+    let ny = d.years.len();
+    let layout = heatmap_layout(d.regions, ny);
+    render(
+        "fig-heatmap",
+        HEATMAP_TITLE,
+        (WIDTH, layout.height),
+        |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin_top(18)
+                .margin_right(HEAT_SCALE_W + 10)
+                .margin_left(0)
+                .x_label_area_size(48)
+                .y_label_area_size(layout.left)
+                .build_cartesian_2d(-0.5..(ny as f64 - 0.5), -0.5..(n as f64 - 0.5))?;
+            let x = Axis {
+                desc: "Year".into(),
+                ..Axis::hidden()
+            };
+            mesh(root, &mut chart, &x, &Axis::hidden())?;
+            heat_cells(root, &mut chart, d)?;
+            if d.show_values {
+                heat_values(root, &chart, d)?;
+            }
+            heat_axis_labels(root, &chart, d, layout.lab_px)?;
+            heat_scale(root, &chart, d)
+        },
+    )
+}
+
+/// Layer `cells`: one coloured cell per region-year (grey: no score).
+fn heat_cells(root: &Area, chart: &mut Chart, d: &HeatmapData) -> DrawResult {
+    let n = d.regions.len();
+    begin(root, "cells")?;
+    for (k, &r) in d.order.iter().enumerate() {
+        for yi in 0..d.years.len() {
+            let v = d.scores[r][yi];
+            let c = if v.is_finite() {
+                heat_colour(d.t(v))
+            } else {
+                NEUTRAL
+            };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [
+                    (yi as f64 - 0.5, row_y(n, k) - 0.5),
+                    (yi as f64 + 0.5, row_y(n, k) + 0.5),
+                ],
+                c.filled(),
+            )))?;
+        }
+    }
+    end(root)
+}
+
+/// Layer `values`: each cell's value, light on dark cells.
+fn heat_values(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
+    let n = d.regions.len();
+    begin(root, "values")?;
+    for (k, &r) in d.order.iter().enumerate() {
+        for yi in 0..d.years.len() {
+            let v = d.scores[r][yi];
+            let p = chart.backend_coord(&(yi as f64, row_y(n, k)));
+            let (label, colour) = if v.is_finite() {
+                let c = heat_colour(d.t(v));
+                (fx(v, 2), if is_dark(c) { WHITE } else { INK })
+            } else {
+                ("n/a".to_string(), WHITE)
+            };
+            text(
+                root,
+                &label,
+                p,
+                &font(10.5).color(&colour),
+                HPos::Center,
+                VPos::Center,
+            )?;
+        }
+    }
+    end(root)
+}
+
+/// Layers `row-labels` (region names) and `col-labels` (years: every year
+/// when there is room, else every k-th).
+fn heat_axis_labels(root: &Area, chart: &Chart, d: &HeatmapData, lab_px: f64) -> DrawResult {
+    let n = d.regions.len();
+    let ny = d.years.len();
+    begin(root, "row-labels")?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    for (k, &r) in d.order.iter().enumerate() {
+        let (_, py) = chart.backend_coord(&(0.0, row_y(n, k)));
+        region_name(root, &d.regions[r], (xr.start - 8, py), lab_px)?;
+    }
+    end(root)?;
+    begin(root, "col-labels")?;
+    let step = ((ny as f64 * 34.0) / (xr.end - xr.start) as f64)
+        .ceil()
+        .max(1.0) as usize;
+    for yi in (0..ny).step_by(step) {
+        let (px, _) = chart.backend_coord(&(yi as f64, 0.0));
+        text(
+            root,
+            &year_label(&(d.years[yi] as f64)),
+            (px, yr.end + 6),
+            &font(11.5).color(&MUTED),
+            HPos::Center,
+            VPos::Top,
+        )?;
+    }
+    end(root)
+}
+
+/// Layer `scale`: the colour scale at the right with five ticks.
+fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
+    let (lo, hi) = (d.lo, d.hi);
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    begin(root, "scale")?;
+    let sx = xr.end + 22;
+    let (top, bottom) = (
+        yr.start,
+        yr.start + ((yr.end - yr.start) as f64).min(240.0) as i32,
+    );
+    let steps = 40;
+    for i in 0..steps {
+        let y0 = bottom - (bottom - top) * (i + 1) / steps;
+        let y1 = bottom - (bottom - top) * i / steps;
+        let c = heat_colour((i as f64 + 0.5) / steps as f64);
+        root.draw(&Rectangle::new([(sx, y0), (sx + 14, y1)], c.filled()))?;
+    }
+    let dec = decimals_for(hi - lo).max(2);
+    for i in 0..=4 {
+        let v = lo + (hi - lo) * i as f64 / 4.0;
+        let py = bottom - (bottom - top) * i / 4;
+        root.draw(&PathElement::new(
+            vec![(sx + 14, py), (sx + 18, py)],
+            INK.stroke_width(1),
+        ))?;
+        text(
+            root,
+            &fx(v, dec),
+            (sx + 21, py),
+            &font(10.5).color(&MUTED),
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    text(
+        root,
+        "score",
+        (sx, top - 6),
+        &font(10.5).color(&MUTED),
+        HPos::Left,
+        VPos::Bottom,
+    )?;
+    end(root)
+}
+
+/// Region x year heatmap of the composite (fig-heatmap).
+pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
+    figure(
+        "fig-heatmap",
+        HEATMAP_TITLE,
+        &heatmap_data(s),
+        heatmap_svg,
+        heatmap_caption,
+    )
+}
+
+// ---------------------------------------------------------------- dimensions
+
+/// What the dimension-scores chart shows: the last year only.
+#[derive(Debug, Clone)]
+pub(crate) struct DimensionsData<'a> {
+    /// Region names.
+    pub regions: &'a [String],
+    /// The year shown.
+    pub year: i64,
+    /// Dimension names.
+    pub names: Vec<String>,
+    /// Score of dimension d of region r in `year`: `scores[d][r]`.
+    pub scores: Vec<Vec<f64>>,
+    /// Composite of each region in `year`.
+    pub composite: Vec<f64>,
+    /// Sum of each region's finite dimension scores (the bar length).
+    pub totals: Vec<f64>,
+    /// Bar order: regions by composite, highest first.
+    pub order: Vec<usize>,
+}
+
+/// The dimension scores of a summary's last year.
+pub(crate) fn dimensions_data(s: &Summary) -> DimensionsData<'_> {
     let n = s.regions.len();
-    let nd = s.dimensions.len();
-    let ny = s.years.len();
-    let yl = ny - 1;
-    let last_year = s.years[yl];
+    let yl = s.years.len() - 1;
+    let scores: Vec<Vec<f64>> = s.dims[..s.dimensions.len()]
+        .iter()
+        .map(|dim| (0..n).map(|r| dim[r][yl]).collect())
+        .collect();
     let totals: Vec<f64> = (0..n)
         .map(|r| {
-            (0..nd)
-                .map(|d| s.dims[d][r][yl])
+            scores
+                .iter()
+                .map(|dim| dim[r])
                 .filter(|v| v.is_finite())
                 .sum()
         })
         .collect();
-    let comp_last: Vec<f64> = (0..n).map(|r| s.composite[r][yl]).collect();
-    let order = order_by(&comp_last);
-    let lab_px = if n > 40 { 10.0 } else { 12.0 };
-    let bar_h: u32 = if n > 40 { 15 } else { 21 };
-    let left = (s
-        .regions
-        .iter()
-        .map(|r| text_width(r, lab_px))
-        .fold(40.0, f64::max)
-        + 20.0)
-        .ceil() as u32;
-    let legend_items: Vec<LegendItem> = s
-        .dimensions
+    let composite: Vec<f64> = (0..n).map(|r| s.composite[r][yl]).collect();
+    DimensionsData {
+        regions: &s.regions,
+        year: s.years[yl],
+        names: s.dimensions.iter().map(|d| d.name.clone()).collect(),
+        order: order_by(&composite),
+        scores,
+        composite,
+        totals,
+    }
+}
+
+/// The caption of the dimension-scores chart.
+pub(crate) fn dimensions_caption(d: &DimensionsData) -> String {
+    let n = d.regions.len();
+    let nd = d.names.len();
+    let last_year = d.year;
+    let mean_total = crate::model::mean(d.totals.iter().copied());
+    let mut caption = format!(
+        "Scores of the {nd} dimensions in {last_year}, stacked per region (regions ordered by their composite score in {last_year}, highest first; the number at the end of each bar is the composite). Mean contribution over the regions: "
+    );
+    let parts: Vec<String> = d
+        .names
         .iter()
         .enumerate()
-        .map(|(d, dim)| LegendItem {
-            label: dim.name.clone(),
-            colour: category_colour(d),
+        .map(|(k, name)| {
+            let m = crate::model::mean((0..n).map(|r| d.scores[k][r]));
+            format!("{} {} ({})", name, fx(m, 3), pct(m, mean_total))
+        })
+        .collect();
+    caption.push_str(&parts.join(", "));
+    caption.push('.');
+    if let Some(&r) = d.order.first()
+        && d.composite[r].is_finite()
+    {
+        let best = (0..nd).max_by(|&a, &b| d.scores[a][r].total_cmp(&d.scores[b][r]));
+        if let Some(k) = best {
+            caption.push_str(&format!(
+                " The top region, {} ({}), draws most from {} ({}).",
+                d.regions[r],
+                fx(d.composite[r], 3),
+                d.names[k],
+                fx(d.scores[k][r], 3)
+            ));
+        }
+    }
+    caption
+}
+
+/// The dimension-scores chart as SVG.
+pub(crate) fn dimensions_svg(d: &DimensionsData) -> Result<String, ReportError> {
+    let n = d.regions.len();
+    let last_year = d.year;
+    let lab_px = if n > 40 { 10.0 } else { 12.0 };
+    let bar_h: u32 = if n > 40 { 15 } else { 21 };
+    let left = region_label_width(d.regions, lab_px);
+    let legend_items: Vec<LegendItem> = d
+        .names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| LegendItem {
+            label: name.clone(),
+            colour: category_colour(k),
             line: false,
         })
         .collect();
@@ -629,9 +962,10 @@ pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
     let legend_rows = (legend_w / (WIDTH as f64 - 40.0)).ceil().max(1.0) as u32;
     let top = 18 * legend_rows + 22;
     let height = n as u32 * bar_h + top + 52;
-    let xmax = totals
+    let xmax = d
+        .totals
         .iter()
-        .chain(comp_last.iter())
+        .chain(d.composite.iter())
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max)
@@ -639,8 +973,8 @@ pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
         * 1.12;
     let xdec = decimals_for(xmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    let title = format!("Dimension scores in {last_year}");
-    let svg = render("fig-dimensions", &title, (WIDTH, height), |root| {
+    let title = dimensions_title(d);
+    render("fig-dimensions", &title, (WIDTH, height), |root| {
         legend(
             root,
             &legend_items,
@@ -660,87 +994,187 @@ pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
             grid: true,
             fmt: &xfmt,
         };
-        let y = Axis::hidden();
-        mesh(root, &mut chart, &x, &y)?;
-        let row = |k: usize| (n - 1 - k) as f64;
-        begin(root, "bars")?;
-        for (k, &r) in order.iter().enumerate() {
-            let mut acc = 0.0;
-            for d in 0..nd {
-                let v = s.dims[d][r][yl];
-                let v = if v.is_finite() { v } else { 0.0 };
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(acc, row(k) - 0.36), (acc + v, row(k) + 0.36)],
-                    category_colour(d).filled(),
-                )))?;
-                acc += v;
-            }
-        }
-        end(root)?;
-        begin(root, "labels")?;
-        let (xr, _) = chart.plotting_area().get_pixel_range();
-        for (k, &r) in order.iter().enumerate() {
-            let (_, py) = chart.backend_coord(&(0.0, row(k)));
-            text(
-                root,
-                &s.regions[r],
-                (xr.start - 8, py),
-                &font(lab_px),
-                HPos::Right,
-                VPos::Center,
-            )?;
-            if totals[r].is_finite() {
-                let (bx, _) = chart.backend_coord(&(totals[r], 0.0));
-                text(
-                    root,
-                    &fx(comp_last[r], 3),
-                    (bx + 5, py),
-                    &font(10.5).color(&MUTED),
-                    HPos::Left,
-                    VPos::Center,
-                )?;
-            }
-        }
-        end(root)?;
-        Ok(())
-    })?;
+        mesh(root, &mut chart, &x, &Axis::hidden())?;
+        dimension_bars(root, &mut chart, d)?;
+        dimension_labels(root, &chart, d, lab_px)
+    })
+}
 
-    let mean_total = crate::model::mean(totals.iter().copied());
-    let mut caption = format!(
-        "Scores of the {nd} dimensions in {last_year}, stacked per region (regions ordered by their composite score in {last_year}, highest first; the number at the end of each bar is the composite). Mean contribution over the regions: "
-    );
-    let parts: Vec<String> = s
-        .dimensions
-        .iter()
-        .enumerate()
-        .map(|(d, dim)| {
-            let m = crate::model::mean((0..n).map(|r| s.dims[d][r][yl]));
-            format!("{} {} ({})", dim.name, fx(m, 3), pct(m, mean_total))
-        })
-        .collect();
-    caption.push_str(&parts.join(", "));
-    caption.push('.');
-    if let Some(&r) = order.first()
-        && comp_last[r].is_finite()
-    {
-        let best = (0..nd).max_by(|&a, &b| {
-            let (x, y) = (s.dims[a][r][yl], s.dims[b][r][yl]);
-            x.total_cmp(&y)
-        });
-        if let Some(d) = best {
-            caption.push_str(&format!(
-                " The top region, {} ({}), draws most from {} ({}).",
-                s.regions[r],
-                fx(comp_last[r], 3),
-                s.dimensions[d].name,
-                fx(s.dims[d][r][yl], 3)
-            ));
+fn dimensions_title(d: &DimensionsData) -> String {
+    format!("Dimension scores in {}", d.year)
+}
+
+/// Layer `bars`: each region's dimension scores stacked from zero.
+fn dimension_bars(root: &Area, chart: &mut Chart, d: &DimensionsData) -> DrawResult {
+    let n = d.regions.len();
+    begin(root, "bars")?;
+    for (k, &r) in d.order.iter().enumerate() {
+        let mut acc = 0.0;
+        for (dim, scores) in d.scores.iter().enumerate() {
+            let v = scores[r];
+            let v = if v.is_finite() { v } else { 0.0 };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(acc, row_y(n, k) - 0.36), (acc + v, row_y(n, k) + 0.36)],
+                category_colour(dim).filled(),
+            )))?;
+            acc += v;
         }
     }
-    Ok(Figure {
-        id: "fig-dimensions",
-        title,
-        svg,
-        caption,
-    })
+    end(root)
+}
+
+/// Layer `labels`: region names and the composite at the end of each bar.
+fn dimension_labels(root: &Area, chart: &Chart, d: &DimensionsData, lab_px: f64) -> DrawResult {
+    let n = d.regions.len();
+    begin(root, "labels")?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    for (k, &r) in d.order.iter().enumerate() {
+        let (_, py) = chart.backend_coord(&(0.0, row_y(n, k)));
+        region_name(root, &d.regions[r], (xr.start - 8, py), lab_px)?;
+        if d.totals[r].is_finite() {
+            let (bx, _) = chart.backend_coord(&(d.totals[r], 0.0));
+            text(
+                root,
+                &fx(d.composite[r], 3),
+                (bx + 5, py),
+                &font(10.5).color(&MUTED),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+    }
+    end(root)
+}
+
+/// Dimension scores of the last year, stacked per region (fig-dimensions).
+pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
+    let d = dimensions_data(s);
+    figure(
+        "fig-dimensions",
+        dimensions_title(&d),
+        &d,
+        dimensions_svg,
+        dimensions_caption,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    //! Captions from hand-built data: no summary, no SVG.
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn weights_caption_states_totals_extremes_and_sum() {
+        let bar = |name: &str, weight: f64, dim| WeightRow::Bar {
+            name: name.into(),
+            weight,
+            lo: weight,
+            hi: weight,
+            dim,
+        };
+        let d = WeightsData {
+            rows: vec![
+                WeightRow::Header {
+                    name: "Economy".into(),
+                    total: 0.7,
+                    dim: 0,
+                },
+                bar("GDP", 0.5, 0),
+                bar("Wage", 0.2, 0),
+                WeightRow::Header {
+                    name: "Society".into(),
+                    total: 0.3,
+                    dim: 1,
+                },
+                bar("Doctors", 0.3, 1),
+            ],
+            method: "entropy".into(),
+            yearly: false,
+            largest: 0.5,
+        };
+        assert_eq!(
+            weights_caption(&d),
+            "Weights of the 3 indicators (entropy method), grouped by dimension; each bar is \
+             labelled with its weight. Dimension totals: Economy 0.700, Society 0.300. Largest \
+             weight: GDP (0.500); smallest: Wage (0.200). The weights shown sum to 1.000."
+        );
+    }
+
+    #[test]
+    fn composite_caption_states_mean_change_extremes_and_gain() {
+        let regions = names(&["A", "B"]);
+        let scores = vec![vec![0.2, 0.5], vec![0.4, 0.3]];
+        let d = CompositeData {
+            regions: &regions,
+            years: &[2010, 2020],
+            scores: &scores,
+            // (0.2 + 0.4) / 2 and (0.5 + 0.3) / 2
+            mean: vec![0.3, 0.4],
+        };
+        let c = composite_caption(&d);
+        assert!(c.contains("each of the 2 regions from 2010 to 2020"), "{c}");
+        assert!(
+            c.contains("The mean went from 0.300 in 2010 to 0.400 in 2020 (+0.100)."),
+            "{c}"
+        );
+        assert!(
+            c.contains("In 2020 the highest score is A (0.500), the lowest B (0.300)."),
+            "{c}"
+        );
+        // A gained 0.3, B lost 0.1.
+        assert!(c.ends_with("The largest gain is A (+0.300)."), "{c}");
+    }
+
+    #[test]
+    fn heatmap_caption_counts_missing_cells() {
+        let regions = names(&["A", "B"]);
+        let scores = vec![vec![0.1, f64::NAN], vec![0.9, 0.4]];
+        let d = HeatmapData {
+            regions: &regions,
+            years: &[2001, 2002],
+            scores: &scores,
+            order: vec![1, 0],
+            lo: 0.1,
+            hi: 0.9,
+            show_values: false,
+        };
+        let c = heatmap_caption(&d);
+        assert!(c.contains("on a scale from 0.100 to 0.900. "), "{c}");
+        assert!(
+            c.contains("Highest: B in 2001 (0.900); lowest: A in 2001 (0.100)."),
+            "{c}"
+        );
+        assert!(
+            c.ends_with(" 1 region-year(s) have no score (grey, n/a)."),
+            "{c}"
+        );
+        assert!(!c.contains("rounded to 2 decimals"), "{c}");
+    }
+
+    #[test]
+    fn dimensions_caption_states_mean_shares_and_top_region() {
+        let regions = names(&["A", "B"]);
+        let d = DimensionsData {
+            regions: &regions,
+            year: 2020,
+            names: names(&["Econ", "Soc"]),
+            // A: 0.3 + 0.1 = 0.4, B: 0.1 + 0.1 = 0.2
+            scores: vec![vec![0.3, 0.1], vec![0.1, 0.1]],
+            composite: vec![0.4, 0.2],
+            totals: vec![0.4, 0.2],
+            order: vec![0, 1],
+        };
+        let c = dimensions_caption(&d);
+        // Mean total 0.3; Econ mean 0.2 (66.7 %), Soc mean 0.1 (33.3 %).
+        assert!(c.starts_with("Scores of the 2 dimensions in 2020"), "{c}");
+        assert!(c.contains("Econ 0.200 (66.7%), Soc 0.100 (33.3%)."), "{c}");
+        assert!(
+            c.ends_with(" The top region, A (0.400), draws most from Econ (0.300)."),
+            "{c}"
+        );
+    }
 }

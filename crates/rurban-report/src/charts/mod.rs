@@ -15,6 +15,7 @@ pub(crate) use relations::{beta, beta_intercept, beta_points, dendrogram, grey};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use crate::ReportError;
 use crate::draw::{Area, DrawResult, GRID, INK, MUTED, begin, end, font};
 
 /// A finished chart.
@@ -28,6 +29,23 @@ pub(crate) struct Figure {
     pub svg: String,
     /// Caption text (plain text, escaped when written).
     pub caption: String,
+}
+
+/// A figure from the data of a chart: the drawing and the caption both come
+/// from `data` alone.
+pub(crate) fn figure<D>(
+    id: &'static str,
+    title: impl Into<String>,
+    data: &D,
+    svg: impl Fn(&D) -> Result<String, ReportError>,
+    caption: impl Fn(&D) -> String,
+) -> Result<Figure, ReportError> {
+    Ok(Figure {
+        id,
+        title: title.into(),
+        svg: svg(data)?,
+        caption: caption(data),
+    })
 }
 
 /// A chart on two f64 axes.

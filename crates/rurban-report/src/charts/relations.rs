@@ -4,11 +4,11 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, Figure, mesh};
+use super::{Axis, Chart, Figure, figure, mesh};
 use crate::ReportError;
 use crate::draw::{
-    INK, LegendItem, MUTED, NEUTRAL, begin, category_colour, end, font, legend, padded, render,
-    text, text_width, tier_colour,
+    Area, DrawResult, INK, LegendItem, MUTED, NEUTRAL, begin, category_colour, end, font, legend,
+    padded, render, text, text_width, tier_colour,
 };
 use crate::fmt::{decimals_for, fx, pval};
 use crate::model::{Beta, Cluster, ClusterLabel, Grey, Merge, Summary};
@@ -47,15 +47,105 @@ pub(crate) fn beta_intercept(beta: &Beta, pts: &[(usize, f64, f64)]) -> (f64, bo
     (my - beta.b * mx, true)
 }
 
-/// Initial level against growth with the fitted line (fig-beta). None when
-/// fewer than 2 regions have a positive score in both end years.
-pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportError> {
+/// What the beta-convergence chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct BetaData<'a> {
+    /// One point per region: (name, ln x0, g).
+    pub points: Vec<(&'a str, f64, f64)>,
+    /// First and last year.
+    pub t0: i64,
+    /// See `t0`.
+    pub t1: i64,
+    /// Intercept of the line.
+    pub a: f64,
+    /// `a` was computed from the points (the summary has none).
+    pub a_computed: bool,
+    /// The regression as the summary states it (slope, se, t, p, ...).
+    pub stats: &'a Beta,
+}
+
+/// The beta-convergence points and line of a summary; None when fewer than
+/// 2 regions have a positive score in both end years.
+pub(crate) fn beta_data<'a>(s: &'a Summary, beta: &'a Beta) -> Option<BetaData<'a>> {
     let (pts, t0, t1) = beta_points(s);
     if pts.len() < 2 {
-        return Ok(None);
+        return None;
     }
-    let (a, computed) = beta_intercept(beta, &pts);
-    let b = beta.b;
+    let (a, a_computed) = beta_intercept(beta, &pts);
+    Some(BetaData {
+        points: pts
+            .iter()
+            .map(|&(r, x, g)| (s.regions[r].as_str(), x, g))
+            .collect(),
+        t0,
+        t1,
+        a,
+        a_computed,
+        stats: beta,
+    })
+}
+
+/// The caption of the beta chart; `unlabelled` dots had no room for their name.
+pub(crate) fn beta_caption(d: &BetaData, unlabelled: usize) -> String {
+    let (t0, t1, b, beta) = (d.t0, d.t1, d.stats.b, d.stats);
+    let mut caption = format!(
+        "Each dot is a region: x = ln of its composite score in {t0}, y = mean annual log growth g = ln(x{t1} / x{t0}) / {}. The line is the OLS fit g = a + b·ln x0 with b = {}",
+        t1 - t0,
+        fx(b, 4)
+    );
+    let mut stats = Vec::new();
+    if let Some(se) = beta.se {
+        stats.push(format!("se {}", fx(se, 4)));
+    }
+    if let Some(t) = beta.t {
+        stats.push(format!("t {}", fx(t, 2)));
+    }
+    if let Some(p) = beta.p {
+        stats.push(format!("p {}", pval(p)));
+    }
+    if !stats.is_empty() {
+        caption.push_str(&format!(" ({})", stats.join(", ")));
+    }
+    caption.push_str(&format!(
+        " and a = {}{}",
+        fx(d.a, 4),
+        if d.a_computed {
+            " (computed from the points as mean(g) − b·mean(ln x0))"
+        } else {
+            ""
+        }
+    ));
+    if let Some(r2) = beta.r2 {
+        caption.push_str(&format!(", R² = {}", fx(r2, 3)));
+    }
+    caption.push_str(&format!(", n = {}", beta.n.unwrap_or(d.points.len())));
+    caption.push_str(". ");
+    match (beta.lambda, beta.half_life) {
+        (Some(l), Some(h)) if b < 0.0 => caption.push_str(&format!(
+            "b < 0: regions that started lower grew faster (absolute β convergence), at a speed λ = {} per year, half-life {} years.",
+            fx(l, 4),
+            fx(h, 1)
+        )),
+        _ if b < 0.0 => caption.push_str("b < 0: regions that started lower grew faster (absolute β convergence)."),
+        _ => caption.push_str("b ≥ 0: no absolute β convergence (no speed or half-life)."),
+    }
+    match unlabelled {
+        0 => {}
+        k => caption.push_str(&format!(
+            " {k} of the {} dots are not named because their label would overlap another label or dot.",
+            d.points.len()
+        )),
+    }
+    caption
+}
+
+const BETA_TITLE: &str = "Absolute beta convergence";
+
+/// The beta chart as SVG, with the number of dots left unnamed for lack of
+/// room.
+pub(crate) fn beta_svg(d: &BetaData) -> Result<(String, usize), ReportError> {
+    let (a, b, t0, t1) = (d.a, d.stats.b, d.t0, d.t1);
+    let pts = &d.points;
     let (xlo, xhi) = padded(pts.iter().map(|p| p.1), 0.08);
     let line = |x: f64| a + b * x;
     let (ylo, yhi) = padded(
@@ -68,36 +158,9 @@ pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportErr
     let ydec = decimals_for(yhi - ylo);
     let xfmt = move |v: &f64| fx(*v, xdec);
     let yfmt = move |v: &f64| fx(*v, ydec);
-    // Label priority: the extremes of the initial level first.
-    let mx = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
-    let mut priority: Vec<usize> = (0..pts.len()).collect();
-    priority.sort_by(|&i, &j| {
-        (pts[j].1 - mx)
-            .abs()
-            .total_cmp(&(pts[i].1 - mx).abs())
-            .then(i.cmp(&j))
-    });
     let unlabelled = std::cell::Cell::new(0usize);
-    let title = "Absolute beta convergence";
-    let svg = render("fig-beta", title, (WIDTH, 460), |root| {
-        let items = [
-            LegendItem {
-                label: "region".into(),
-                colour: category_colour(0),
-                line: false,
-            },
-            LegendItem {
-                label: format!(
-                    "fit: g = {} {} {}·ln x0",
-                    fx(a, 4),
-                    if b < 0.0 { "−" } else { "+" },
-                    fx(b.abs(), 4)
-                ),
-                colour: category_colour(5),
-                line: true,
-            },
-        ];
-        legend(root, &items, (80, 10), WIDTH as i32 - 100)?;
+    let svg = render("fig-beta", BETA_TITLE, (WIDTH, 460), |root| {
+        legend(root, &beta_legend(a, b), (80, 10), WIDTH as i32 - 100)?;
         let mut chart = ChartBuilder::on(root)
             .margin_top(40)
             .margin_right(36)
@@ -130,88 +193,90 @@ pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportErr
                 .map(|p| Circle::new((p.1, p.2), 5, category_colour(0).mix(0.85).filled())),
         )?;
         end(root)?;
-        begin(root, "labels")?;
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let centres: Vec<(i32, i32)> = pts
-            .iter()
-            .map(|p| chart.backend_coord(&(p.1, p.2)))
-            .collect();
-        let boxes = place_labels(
-            &centres,
-            &priority,
-            |i| (text_width(&s.regions[pts[i].0], 11.0).ceil() as i32, 12),
-            (xr.start, yr.start, xr.end, yr.end),
-        );
-        for (i, b) in boxes.iter().enumerate() {
-            match b {
-                Some((x, y)) => text(
-                    root,
-                    &s.regions[pts[i].0],
-                    (*x, *y),
-                    &font(11.0).color(&MUTED),
-                    HPos::Left,
-                    VPos::Top,
-                )?,
-                None => unlabelled.set(unlabelled.get() + 1),
-            }
-        }
-        end(root)?;
+        unlabelled.set(beta_labels(root, &chart, pts)?);
         Ok(())
     })?;
+    Ok((svg, unlabelled.get()))
+}
 
-    let mut caption = format!(
-        "Each dot is a region: x = ln of its composite score in {t0}, y = mean annual log growth g = ln(x{t1} / x{t0}) / {}. The line is the OLS fit g = a + b·ln x0 with b = {}",
-        t1 - t0,
-        fx(b, 4)
+/// The legend of the beta chart: the dots and the fitted line.
+fn beta_legend(a: f64, b: f64) -> [LegendItem; 2] {
+    [
+        LegendItem {
+            label: "region".into(),
+            colour: category_colour(0),
+            line: false,
+        },
+        LegendItem {
+            label: format!(
+                "fit: g = {} {} {}·ln x0",
+                fx(a, 4),
+                if b < 0.0 { "−" } else { "+" },
+                fx(b.abs(), 4)
+            ),
+            colour: category_colour(5),
+            line: true,
+        },
+    ]
+}
+
+/// Layer `labels`: region names beside their dots where there is room, the
+/// extremes of the initial level first. Returns how many got no name.
+fn beta_labels(
+    root: &Area,
+    chart: &Chart,
+    pts: &[(&str, f64, f64)],
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let mx = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
+    let mut priority: Vec<usize> = (0..pts.len()).collect();
+    priority.sort_by(|&i, &j| {
+        (pts[j].1 - mx)
+            .abs()
+            .total_cmp(&(pts[i].1 - mx).abs())
+            .then(i.cmp(&j))
+    });
+    begin(root, "labels")?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let centres: Vec<(i32, i32)> = pts
+        .iter()
+        .map(|p| chart.backend_coord(&(p.1, p.2)))
+        .collect();
+    let boxes = place_labels(
+        &centres,
+        &priority,
+        |i| (text_width(pts[i].0, 11.0).ceil() as i32, 12),
+        (xr.start, yr.start, xr.end, yr.end),
     );
-    let mut stats = Vec::new();
-    if let Some(se) = beta.se {
-        stats.push(format!("se {}", fx(se, 4)));
-    }
-    if let Some(t) = beta.t {
-        stats.push(format!("t {}", fx(t, 2)));
-    }
-    if let Some(p) = beta.p {
-        stats.push(format!("p {}", pval(p)));
-    }
-    if !stats.is_empty() {
-        caption.push_str(&format!(" ({})", stats.join(", ")));
-    }
-    caption.push_str(&format!(
-        " and a = {}{}",
-        fx(a, 4),
-        if computed {
-            " (computed from the points as mean(g) − b·mean(ln x0))"
-        } else {
-            ""
+    let mut unlabelled = 0;
+    for (i, b) in boxes.iter().enumerate() {
+        match b {
+            Some((x, y)) => text(
+                root,
+                pts[i].0,
+                (*x, *y),
+                &font(11.0).color(&MUTED),
+                HPos::Left,
+                VPos::Top,
+            )?,
+            None => unlabelled += 1,
         }
-    ));
-    if let Some(r2) = beta.r2 {
-        caption.push_str(&format!(", R² = {}", fx(r2, 3)));
     }
-    caption.push_str(&format!(", n = {}", beta.n.unwrap_or(pts.len())));
-    caption.push_str(". ");
-    match (beta.lambda, beta.half_life) {
-        (Some(l), Some(h)) if b < 0.0 => caption.push_str(&format!(
-            "b < 0: regions that started lower grew faster (absolute β convergence), at a speed λ = {} per year, half-life {} years.",
-            fx(l, 4),
-            fx(h, 1)
-        )),
-        _ if b < 0.0 => caption.push_str("b < 0: regions that started lower grew faster (absolute β convergence)."),
-        _ => caption.push_str("b ≥ 0: no absolute β convergence (no speed or half-life)."),
-    }
-    match unlabelled.get() {
-        0 => {}
-        k => caption.push_str(&format!(
-            " {k} of the {} dots are not named because their label would overlap another label or dot.",
-            pts.len()
-        )),
-    }
+    end(root)?;
+    Ok(unlabelled)
+}
+
+/// Initial level against growth with the fitted line (fig-beta). None when
+/// fewer than 2 regions have a positive score in both end years.
+pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportError> {
+    let Some(d) = beta_data(s, beta) else {
+        return Ok(None);
+    };
+    let (svg, unlabelled) = beta_svg(&d)?;
     Ok(Some(Figure {
         id: "fig-beta",
-        title: title.into(),
+        title: BETA_TITLE.into(),
         svg,
-        caption,
+        caption: beta_caption(&d, unlabelled),
     }))
 }
 
@@ -263,28 +328,98 @@ pub(crate) fn place_labels(
     out
 }
 
-/// Grey relational grades of the dimensions, ranked (fig-grey).
-pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
-    let mut rows: Vec<(usize, &str, f64, i64)> = g
+/// One bar of the grey chart.
+#[derive(Debug, Clone)]
+pub(crate) struct GreyRow<'a> {
+    /// Dimension name.
+    pub name: &'a str,
+    /// Grey relational grade.
+    pub grade: f64,
+    /// Rank (1 = closest to the composite).
+    pub rank: i64,
+    /// Index of the dimension (its colour), if known.
+    pub dim: Option<usize>,
+}
+
+/// What the grey chart shows.
+#[derive(Debug, Clone)]
+pub(crate) struct GreyData<'a> {
+    /// Bars by rank, then grade (highest first).
+    pub rows: Vec<GreyRow<'a>>,
+    /// Normalisation of the series.
+    pub normalization: String,
+    /// Distinguishing coefficient, if stated.
+    pub rho: Option<f64>,
+}
+
+/// The grey relational grades of a summary, ranked.
+pub(crate) fn grey_data<'a>(s: &'a Summary, g: &'a Grey) -> GreyData<'a> {
+    let mut rows: Vec<(usize, GreyRow)> = g
         .grades
         .iter()
         .enumerate()
-        .map(|(i, (c, grade, rank))| (i, s.dim_name(c), *grade, *rank))
+        .map(|(i, (c, grade, rank))| {
+            let row = GreyRow {
+                name: s.dim_name(c),
+                grade: *grade,
+                rank: *rank,
+                dim: s.dimensions.iter().position(|d| d.id == *c),
+            };
+            (i, row)
+        })
         .collect();
-    rows.sort_by(|a, b| a.3.cmp(&b.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    rows.sort_by(|(i, a), (j, b)| {
+        a.rank
+            .cmp(&b.rank)
+            .then(b.grade.total_cmp(&a.grade))
+            .then(i.cmp(j))
+    });
+    GreyData {
+        rows: rows.into_iter().map(|r| r.1).collect(),
+        normalization: g.normalization.clone().unwrap_or_else(|| "mean".into()),
+        rho: g.rho,
+    }
+}
+
+/// The caption of the grey chart.
+pub(crate) fn grey_caption(d: &GreyData) -> String {
+    let mut caption = format!(
+        "Grey relational grade of each dimension's yearly mean score with the yearly mean composite ({} normalisation, ρ = {}), ranked: rank 1 moves most closely with the composite. ",
+        d.normalization,
+        d.rho.map(|r| fx(r, 2)).unwrap_or_else(|| "0.5".into())
+    );
+    caption.push_str(
+        &d.rows
+            .iter()
+            .map(|r| format!("{}. {} {}", r.rank, r.name, fx(r.grade, 3)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    caption.push('.');
+    caption
+}
+
+const GREY_TITLE: &str = "Grey relational grades of the dimensions";
+
+/// The label of a grey bar: rank and name.
+fn grey_label(r: &GreyRow) -> String {
+    format!("{}. {}", r.rank, r.name)
+}
+
+/// The grey chart as SVG.
+pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
+    let rows = &d.rows;
     let n = rows.len();
     let lab_px = 12.0;
     let left = (rows
         .iter()
-        .map(|r| text_width(&format!("{}. {}", r.3, r.1), lab_px))
+        .map(|r| text_width(&grey_label(r), lab_px))
         .fold(60.0, f64::max)
         + 22.0)
         .ceil() as u32;
     let height = n as u32 * 34 + 18 + 52;
     let xfmt = |v: &f64| fx(*v, 1);
-    let dim_index = |c: &str| s.dimensions.iter().position(|d| d.id == c);
-    let title = "Grey relational grades of the dimensions";
-    let svg = render("fig-grey", title, (WIDTH, height), |root| {
+    render("fig-grey", GREY_TITLE, (WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin_top(18)
             .margin_right(40)
@@ -301,14 +436,12 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
         let y = Axis::hidden();
         mesh(root, &mut chart, &x, &y)?;
         let row = |k: usize| (n - 1 - k) as f64;
+        let length = |r: &GreyRow| if r.grade.is_finite() { r.grade } else { 0.0 };
         begin(root, "bars")?;
         for (k, r) in rows.iter().enumerate() {
-            let c = dim_index(&g.grades[r.0].0)
-                .map(category_colour)
-                .unwrap_or(NEUTRAL);
-            let v = if r.2.is_finite() { r.2 } else { 0.0 };
+            let c = r.dim.map(category_colour).unwrap_or(NEUTRAL);
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(0.0, row(k) - 0.3), (v, row(k) + 0.3)],
+                [(0.0, row(k) - 0.3), (length(r), row(k) + 0.3)],
                 c.filled(),
             )))?;
         }
@@ -316,10 +449,10 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
         begin(root, "labels")?;
         let (xr, _) = chart.plotting_area().get_pixel_range();
         for (k, r) in rows.iter().enumerate() {
-            let (bx, py) = chart.backend_coord(&(if r.2.is_finite() { r.2 } else { 0.0 }, row(k)));
+            let (bx, py) = chart.backend_coord(&(length(r), row(k)));
             text(
                 root,
-                &format!("{}. {}", r.3, r.1),
+                &grey_label(r),
                 (xr.start - 8, py),
                 &font(lab_px),
                 HPos::Right,
@@ -327,7 +460,7 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
             )?;
             text(
                 root,
-                &fx(r.2, 3),
+                &fx(r.grade, 3),
                 (bx + 5, py),
                 &font(11.0).color(&MUTED),
                 HPos::Left,
@@ -336,26 +469,18 @@ pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
         }
         end(root)?;
         Ok(())
-    })?;
-    let mut caption = format!(
-        "Grey relational grade of each dimension's yearly mean score with the yearly mean composite ({} normalisation, ρ = {}), ranked: rank 1 moves most closely with the composite. ",
-        g.normalization.clone().unwrap_or_else(|| "mean".into()),
-        g.rho.map(|r| fx(r, 2)).unwrap_or_else(|| "0.5".into())
-    );
-    caption.push_str(
-        &rows
-            .iter()
-            .map(|r| format!("{}. {} {}", r.3, r.1, fx(r.2, 3)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    caption.push('.');
-    Ok(Figure {
-        id: "fig-grey",
-        title: title.into(),
-        svg,
-        caption,
     })
+}
+
+/// Grey relational grades of the dimensions, ranked (fig-grey).
+pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
+    figure(
+        "fig-grey",
+        GREY_TITLE,
+        &grey_data(s, g),
+        grey_svg,
+        grey_caption,
+    )
 }
 
 /// Leaf order of a SciPy linkage as `scipy.cluster.hierarchy.dendrogram`
@@ -382,21 +507,79 @@ pub(crate) fn leaf_order(merges: &[Merge], n: usize) -> Vec<usize> {
     out
 }
 
-/// The cluster dendrogram with tiers coloured (fig-dendrogram); None for
-/// k-means (no merges).
-pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, ReportError> {
-    let Some(merges) = c.merges.as_ref().filter(|m| !m.is_empty()) else {
-        return Ok(None);
-    };
+/// What the dendrogram shows.
+#[derive(Debug, Clone)]
+pub(crate) struct DendrogramData<'a> {
+    /// The leaves (regions) with cluster and tier.
+    pub labels: &'a [ClusterLabel],
+    /// SciPy linkage rows (at least one).
+    pub merges: &'a [Merge],
+    /// Linkage method.
+    pub method: String,
+    /// Leaves from the top.
+    pub order: Vec<usize>,
+    /// Vertical position of every node (leaves, then merges).
+    pub pos: Vec<f64>,
+    /// Merge height of every node (0 for leaves).
+    pub height: Vec<f64>,
+    /// Tier of every node: Some(t) when all its leaves share tier t.
+    pub tier: Vec<Option<i64>>,
+    /// Tallest merge (at least 1e-12).
+    pub hmax: f64,
+    /// Number of clusters.
+    pub k: usize,
+    /// Height of the cut into `k` clusters, if there is one.
+    pub cut: Option<f64>,
+    /// Per tier, ascending: (tier, members, mean composite of the members).
+    pub tiers: Vec<(i64, usize, f64)>,
+}
+
+/// The tree of a hierarchical clustering; None for k-means (no merges).
+pub(crate) fn dendrogram_data<'a>(s: &Summary, c: &'a Cluster) -> Option<DendrogramData<'a>> {
+    let merges = c.merges.as_ref().filter(|m| !m.is_empty())?;
     let labels: &[ClusterLabel] = &c.labels;
     let n = labels.len();
     let order = leaf_order(merges, n);
+    let (pos, height, tier) = node_positions(labels, merges, &order);
+    let hmax = merges
+        .iter()
+        .map(|m| m.height)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let k = c.k.unwrap_or_else(|| {
+        let mut t: Vec<i64> = labels.iter().map(|l| l.cluster).collect();
+        t.sort();
+        t.dedup();
+        t.len()
+    });
+    Some(DendrogramData {
+        labels,
+        merges,
+        method: c.method.clone().unwrap_or_else(|| "hierarchical".into()),
+        order,
+        pos,
+        height,
+        tier,
+        hmax,
+        k,
+        cut: cut_height(merges, k),
+        tiers: tier_means(s, labels),
+    })
+}
+
+/// Position, height and tier of every node of the tree: leaves evenly
+/// spaced in `order` from the top, each merge midway between its children.
+fn node_positions(
+    labels: &[ClusterLabel],
+    merges: &[Merge],
+    order: &[usize],
+) -> (Vec<f64>, Vec<f64>, Vec<Option<i64>>) {
+    let n = labels.len();
     let mut pos = vec![0.0; n + merges.len()];
     for (k, &leaf) in order.iter().enumerate() {
         pos[leaf] = (n - 1 - k) as f64;
     }
     let mut height = vec![0.0; n + merges.len()];
-    // Tier of every node: Some(t) when all its leaves share tier t.
     let mut tier: Vec<Option<i64>> = labels.iter().map(|l| Some(l.tier)).collect();
     tier.resize(n + merges.len(), None);
     for (i, m) in merges.iter().enumerate() {
@@ -408,139 +591,27 @@ pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, Rep
             _ => None,
         };
     }
-    let hmax = merges
-        .iter()
-        .map(|m| m.height)
-        .fold(0.0, f64::max)
-        .max(1e-12);
+    (pos, height, tier)
+}
+
+/// A cut between the (k-1)-th and k-th highest merges; none when every row
+/// is its own cluster (k = n) or all are one (k = 1).
+fn cut_height(merges: &[Merge], k: usize) -> Option<f64> {
     let mut sorted: Vec<f64> = merges.iter().map(|m| m.height).collect();
     sorted.sort_by(f64::total_cmp);
-    let k = c.k.unwrap_or_else(|| {
-        let mut t: Vec<i64> = labels.iter().map(|l| l.cluster).collect();
-        t.sort();
-        t.dedup();
-        t.len()
-    });
     let m = sorted.len();
-    // A cut between the (k-1)-th and k-th highest merges; none when every
-    // row is its own cluster (k = n) or all are one (k = 1).
-    let cut = (k >= 2 && k <= m).then(|| (sorted[m - k] + sorted[m - k + 1]) / 2.0);
-    let lab_px = if n > 40 { 10.0 } else { 12.0 };
-    let row_h: u32 = if n > 40 { 14 } else { 20 };
-    let left = (labels
-        .iter()
-        .map(|l| text_width(&l.label, lab_px))
-        .fold(40.0, f64::max)
-        + 36.0)
-        .ceil() as u32;
+    (k >= 2 && k <= m).then(|| (sorted[m - k] + sorted[m - k + 1]) / 2.0)
+}
+
+/// Per tier, ascending: (tier, members, mean composite over the years of
+/// the members).
+fn tier_means(s: &Summary, labels: &[ClusterLabel]) -> Vec<(i64, usize, f64)> {
     let mut tiers: Vec<i64> = labels.iter().map(|l| l.tier).collect();
     tiers.sort();
     tiers.dedup();
-    let h_px = n as u32 * row_h + 40 + 52;
-    let xdec = decimals_for(hmax);
-    let xfmt = move |v: &f64| fx(*v, xdec);
-    let method = c.method.clone().unwrap_or_else(|| "hierarchical".into());
-    let title = "Cluster dendrogram";
-    let svg = render("fig-dendrogram", title, (WIDTH, h_px), |root| {
-        let mut items: Vec<LegendItem> = tiers
-            .iter()
-            .map(|&t| LegendItem {
-                label: format!("Tier {t}"),
-                colour: tier_colour(t),
-                line: true,
-            })
-            .collect();
-        items.push(LegendItem {
-            label: "joins several tiers".into(),
-            colour: NEUTRAL,
-            line: true,
-        });
-        legend(
-            root,
-            &items,
-            (left as i32, 10),
-            WIDTH as i32 - left as i32 - 20,
-        )?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(30)
-            .margin_left(0)
-            .x_label_area_size(48)
-            .y_label_area_size(left)
-            .build_cartesian_2d(0.0..hmax * 1.04, -0.6..(n as f64 - 0.4))?;
-        let x = Axis {
-            desc: format!("Merge height ({method} linkage distance)"),
-            labels: 9,
-            grid: true,
-            fmt: &xfmt,
-        };
-        let y = Axis::hidden();
-        mesh(root, &mut chart, &x, &y)?;
-        begin(root, "links")?;
-        for (i, m) in merges.iter().enumerate() {
-            let id = n + i;
-            let colour = tier[id].map(tier_colour).unwrap_or(NEUTRAL);
-            let style = colour.stroke_width(2);
-            let h = m.height;
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(height[m.a], pos[m.a]), (h, pos[m.a])],
-                style,
-            )))?;
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(height[m.b], pos[m.b]), (h, pos[m.b])],
-                style,
-            )))?;
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(h, pos[m.a]), (h, pos[m.b])],
-                style,
-            )))?;
-        }
-        end(root)?;
-        if let Some(cut) = cut {
-            begin(root, "cut")?;
-            chart.draw_series(DashedLineSeries::new(
-                vec![(cut, -0.5), (cut, n as f64 - 0.5)],
-                6,
-                4,
-                INK.mix(0.7).stroke_width(1),
-            ))?;
-            end(root)?;
-        }
-        begin(root, "leaves")?;
-        let (xr, _) = chart.plotting_area().get_pixel_range();
-        for &leaf in &order {
-            let (_, py) = chart.backend_coord(&(0.0, pos[leaf]));
-            let l = &labels[leaf];
-            let col = tier_colour(l.tier);
-            root.draw(&Rectangle::new(
-                [(xr.start - 16, py - 5), (xr.start - 6, py + 5)],
-                col.filled(),
-            ))?;
-            text(
-                root,
-                &l.label,
-                (xr.start - 22, py),
-                &font(lab_px),
-                HPos::Right,
-                VPos::Center,
-            )?;
-        }
-        end(root)?;
-        Ok(())
-    })?;
-
-    let mut caption = format!(
-        "Hierarchical clustering ({method} linkage) of the {n} regions on their composite scores over the years (one feature per year); the leaves, coloured squares and the links inside one tier carry the tier colour (tier 1 = highest mean composite), links that join several tiers are grey. "
-    );
-    if let Some(cut) = cut {
-        caption.push_str(&format!(
-            "The dashed line at height {} cuts the tree into {k} clusters. ",
-            fx(cut, 3)
-        ));
-    }
     let means = s.region_mean();
     let idx = |name: &str| s.regions.iter().position(|r| r == name);
-    let parts: Vec<String> = tiers
+    tiers
         .iter()
         .map(|&t| {
             let members: Vec<&ClusterLabel> = labels.iter().filter(|l| l.tier == t).collect();
@@ -550,24 +621,170 @@ pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, Rep
                     .filter_map(|l| idx(&l.label))
                     .map(|r| means[r]),
             );
-            format!(
-                "tier {t}: {} region(s), mean composite {}",
-                members.len(),
-                fx(m, 3)
-            )
+            (t, members.len(), m)
+        })
+        .collect()
+}
+
+/// The caption of the dendrogram.
+pub(crate) fn dendrogram_caption(d: &DendrogramData) -> String {
+    let (method, n, k) = (&d.method, d.labels.len(), d.k);
+    let mut caption = format!(
+        "Hierarchical clustering ({method} linkage) of the {n} regions on their composite scores over the years (one feature per year); the leaves, coloured squares and the links inside one tier carry the tier colour (tier 1 = highest mean composite), links that join several tiers are grey. "
+    );
+    if let Some(cut) = d.cut {
+        caption.push_str(&format!(
+            "The dashed line at height {} cuts the tree into {k} clusters. ",
+            fx(cut, 3)
+        ));
+    }
+    let parts: Vec<String> = d
+        .tiers
+        .iter()
+        .map(|&(t, members, m)| {
+            format!("tier {t}: {members} region(s), mean composite {}", fx(m, 3))
         })
         .collect();
     caption.push_str(&parts.join("; "));
     caption.push_str(&format!(
         ". The tallest merge is at height {}.",
-        fx(hmax, 3)
+        fx(d.hmax, 3)
     ));
-    Ok(Some(Figure {
-        id: "fig-dendrogram",
-        title: title.into(),
-        svg,
-        caption,
-    }))
+    caption
+}
+
+const DENDROGRAM_TITLE: &str = "Cluster dendrogram";
+
+/// The dendrogram as SVG.
+pub(crate) fn dendrogram_svg(d: &DendrogramData) -> Result<String, ReportError> {
+    let n = d.labels.len();
+    let lab_px = if n > 40 { 10.0 } else { 12.0 };
+    let row_h: u32 = if n > 40 { 14 } else { 20 };
+    let left = (d
+        .labels
+        .iter()
+        .map(|l| text_width(&l.label, lab_px))
+        .fold(40.0, f64::max)
+        + 36.0)
+        .ceil() as u32;
+    let h_px = n as u32 * row_h + 40 + 52;
+    let xdec = decimals_for(d.hmax);
+    let xfmt = move |v: &f64| fx(*v, xdec);
+    render("fig-dendrogram", DENDROGRAM_TITLE, (WIDTH, h_px), |root| {
+        legend(
+            root,
+            &tier_legend(d),
+            (left as i32, 10),
+            WIDTH as i32 - left as i32 - 20,
+        )?;
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(40)
+            .margin_right(30)
+            .margin_left(0)
+            .x_label_area_size(48)
+            .y_label_area_size(left)
+            .build_cartesian_2d(0.0..d.hmax * 1.04, -0.6..(n as f64 - 0.4))?;
+        let x = Axis {
+            desc: format!("Merge height ({} linkage distance)", d.method),
+            labels: 9,
+            grid: true,
+            fmt: &xfmt,
+        };
+        let y = Axis::hidden();
+        mesh(root, &mut chart, &x, &y)?;
+        dendrogram_links(root, &mut chart, d)?;
+        if let Some(cut) = d.cut {
+            begin(root, "cut")?;
+            chart.draw_series(DashedLineSeries::new(
+                vec![(cut, -0.5), (cut, n as f64 - 0.5)],
+                6,
+                4,
+                INK.mix(0.7).stroke_width(1),
+            ))?;
+            end(root)?;
+        }
+        dendrogram_leaves(root, &chart, d, lab_px)
+    })
+}
+
+/// The legend: one line per tier and grey for links across tiers.
+fn tier_legend(d: &DendrogramData) -> Vec<LegendItem> {
+    let mut items: Vec<LegendItem> = d
+        .tiers
+        .iter()
+        .map(|&(t, ..)| LegendItem {
+            label: format!("Tier {t}"),
+            colour: tier_colour(t),
+            line: true,
+        })
+        .collect();
+    items.push(LegendItem {
+        label: "joins several tiers".into(),
+        colour: NEUTRAL,
+        line: true,
+    });
+    items
+}
+
+/// Layer `links`: each merge as two horizontal arms and a vertical joint.
+fn dendrogram_links(root: &Area, chart: &mut Chart, d: &DendrogramData) -> DrawResult {
+    let n = d.labels.len();
+    let (pos, height) = (&d.pos, &d.height);
+    begin(root, "links")?;
+    for (i, m) in d.merges.iter().enumerate() {
+        let colour = d.tier[n + i].map(tier_colour).unwrap_or(NEUTRAL);
+        let style = colour.stroke_width(2);
+        let h = m.height;
+        let segments = [
+            vec![(height[m.a], pos[m.a]), (h, pos[m.a])],
+            vec![(height[m.b], pos[m.b]), (h, pos[m.b])],
+            vec![(h, pos[m.a]), (h, pos[m.b])],
+        ];
+        for segment in segments {
+            chart.draw_series(std::iter::once(PathElement::new(segment, style)))?;
+        }
+    }
+    end(root)
+}
+
+/// Layer `leaves`: a tier square and the region name per leaf.
+fn dendrogram_leaves(root: &Area, chart: &Chart, d: &DendrogramData, lab_px: f64) -> DrawResult {
+    begin(root, "leaves")?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    for &leaf in &d.order {
+        let (_, py) = chart.backend_coord(&(0.0, d.pos[leaf]));
+        let l = &d.labels[leaf];
+        let col = tier_colour(l.tier);
+        root.draw(&Rectangle::new(
+            [(xr.start - 16, py - 5), (xr.start - 6, py + 5)],
+            col.filled(),
+        ))?;
+        text(
+            root,
+            &l.label,
+            (xr.start - 22, py),
+            &font(lab_px),
+            HPos::Right,
+            VPos::Center,
+        )?;
+    }
+    end(root)
+}
+
+/// The cluster dendrogram with tiers coloured (fig-dendrogram); None for
+/// k-means (no merges).
+pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, ReportError> {
+    dendrogram_data(s, c)
+        .map(|d| {
+            figure(
+                "fig-dendrogram",
+                DENDROGRAM_TITLE,
+                &d,
+                dendrogram_svg,
+                dendrogram_caption,
+            )
+        })
+        .transpose()
 }
 
 #[cfg(test)]
@@ -622,5 +839,77 @@ mod tests {
             ..beta
         };
         assert_eq!(beta_intercept(&given, &pts), (0.25, false));
+    }
+
+    #[test]
+    fn grey_caption_lists_ranked_grades() {
+        let d = GreyData {
+            rows: vec![
+                GreyRow {
+                    name: "Econ",
+                    grade: 0.8123,
+                    rank: 1,
+                    dim: Some(0),
+                },
+                GreyRow {
+                    name: "Soc",
+                    grade: 0.6,
+                    rank: 2,
+                    dim: None,
+                },
+            ],
+            normalization: "initial".into(),
+            rho: None,
+        };
+        assert_eq!(
+            grey_caption(&d),
+            "Grey relational grade of each dimension's yearly mean score with the yearly mean \
+             composite (initial normalisation, ρ = 0.5), ranked: rank 1 moves most closely with \
+             the composite. 1. Econ 0.812; 2. Soc 0.600."
+        );
+    }
+
+    #[test]
+    fn beta_caption_states_speed_and_unnamed_dots() {
+        let stats = Beta {
+            b: -0.02,
+            a: Some(0.1),
+            se: Some(0.005),
+            t: Some(-4.0),
+            p: None,
+            r2: None,
+            lambda: Some(0.0202),
+            half_life: Some(34.3),
+            n: None,
+        };
+        let d = BetaData {
+            points: vec![("A", 0.0, 0.1), ("B", 1.0, 0.08)],
+            t0: 2010,
+            t1: 2020,
+            a: 0.1,
+            a_computed: false,
+            stats: &stats,
+        };
+        let c = beta_caption(&d, 1);
+        assert!(c.contains("g = ln(x2020 / x2010) / 10."), "{c}");
+        assert!(
+            c.contains("b = -0.0200 (se 0.0050, t -4.00) and a = 0.1000, n = 2. "),
+            "{c}"
+        );
+        assert!(
+            c.contains("at a speed λ = 0.0202 per year, half-life 34.3 years."),
+            "{c}"
+        );
+        assert!(c.ends_with(" 1 of the 2 dots are not named because their label would overlap another label or dot."), "{c}");
+    }
+
+    #[test]
+    fn dendrogram_cut_lies_between_the_k_th_highest_merges() {
+        // Heights 1.0, 1.5, 3.0: two clusters are cut between 1.5 and 3.0.
+        let merges = [m(0, 3, 1.0), m(1, 2, 1.5), m(5, 4, 3.0)];
+        assert_eq!(cut_height(&merges, 2), Some(2.25));
+        assert_eq!(cut_height(&merges, 3), Some(1.25));
+        assert_eq!(cut_height(&merges, 1), None);
+        assert_eq!(cut_height(&merges, 4), None);
     }
 }
