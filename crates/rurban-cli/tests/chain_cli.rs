@@ -691,8 +691,7 @@ fn china_chain_runs_with_nbs_regions_and_decompositions_add_up() {
     for dim in CHINA_DIMS {
         let groups = dims[dim]["groups"].as_array().unwrap();
         assert_eq!(groups.len(), 20, "dimension {dim}: one entry per year");
-        let undefined: Vec<&serde_json::Value> =
-            groups.iter().filter(|g| g["theil"].is_null()).collect();
+        let undefined: Vec<&Value> = groups.iter().filter(|g| g["theil"].is_null()).collect();
         let warned = warnings
             .iter()
             .any(|w| w.contains(&format!("dimension '{dim}'")) && w.contains("Theil"));

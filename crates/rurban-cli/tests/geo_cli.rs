@@ -61,7 +61,7 @@ fn cities_csv(rows: &[(&str, i64, &str)]) -> String {
 }
 
 fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 // ------------------------------------------------------------- neighbours
@@ -659,7 +659,7 @@ fn gravity_of_two_cities_is_their_weighted_centroid() {
 
 fn moran_on(data: &str, geo: &str, extra: &[&str]) -> Vec<String> {
     let mut a = s(&["moran", "--input", data, "--column", "x", "--geo", geo]);
-    a.extend(extra.iter().map(|x| x.to_string()));
+    a.extend(extra.iter().map(ToString::to_string));
     a
 }
 

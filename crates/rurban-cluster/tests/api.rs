@@ -123,7 +123,7 @@ fn json_shape_follows_the_contract() {
     )
     .unwrap();
     let v = serde_json::to_value(&out).unwrap();
-    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["k", "labels", "merges", "method"]);
     assert_eq!(v["method"], "average");
@@ -148,7 +148,7 @@ fn json_shape_follows_the_contract() {
     )
     .unwrap();
     let v = serde_json::to_value(&out).unwrap();
-    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["inertia", "k", "labels", "method"]);
     assert_eq!(v["method"], "kmeans");

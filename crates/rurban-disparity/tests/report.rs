@@ -7,7 +7,7 @@ use rurban_disparity::{DisparityError, disparity_report, gini, order_keys};
 use serde_json::{Value, json};
 
 fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 #[test]
@@ -17,7 +17,7 @@ fn report_without_sub_groups_has_exactly_the_contract_keys() {
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(v["ddof"], json!(1));
     let g = &v["groups"][0];
-    let mut keys: Vec<&str> = g.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = g.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["cv", "gini", "key", "mean", "n", "std", "theil"]);
     assert_eq!(g["key"], json!("all"));
@@ -49,7 +49,7 @@ fn report_with_sub_groups_serialises_the_decompositions() {
         0.0,
     );
     let d = g["dagum"].as_object().unwrap();
-    let mut keys: Vec<&str> = d.keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = d.keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(
         keys,

@@ -55,7 +55,7 @@ fn neighbour_lists(w: &rurban_spatial::SpatialWeights) -> Vec<Vec<usize>> {
 }
 
 fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 fn opts(kind: WeightsKind) -> WeightsOptions {

@@ -18,9 +18,9 @@ fn panel(regions: &[&str], years: &[i64], indicators: &[&str], values: &[Vec<Vec
     let v = Array3::from_shape_fn((nr, ny, m), |(r, y, j)| values[r][y][j]);
     Panel::from_values(
         PathBuf::from("test.csv"),
-        regions.iter().map(|s| s.to_string()).collect(),
+        regions.iter().map(ToString::to_string).collect(),
         years.to_vec(),
-        indicators.iter().map(|s| s.to_string()).collect(),
+        indicators.iter().map(ToString::to_string).collect(),
         v,
     )
 }
@@ -35,7 +35,7 @@ fn model(
         indicators: p.indicators.clone(),
         directions,
         dimension_of,
-        dimensions: dimensions.iter().map(|s| s.to_string()).collect(),
+        dimensions: dimensions.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -283,8 +283,8 @@ fn random_panel(nr: usize, ny: usize, m: usize, seed: u64) -> Panel {
     let regions: Vec<String> = (0..nr).map(|r| format!("R{r}")).collect();
     let indicators: Vec<String> = (0..m).map(|j| format!("i{j}")).collect();
     let years: Vec<i64> = (0..ny as i64).map(|y| 2001 + y).collect();
-    let rr: Vec<&str> = regions.iter().map(|s| s.as_str()).collect();
-    let ii: Vec<&str> = indicators.iter().map(|s| s.as_str()).collect();
+    let rr: Vec<&str> = regions.iter().map(String::as_str).collect();
+    let ii: Vec<&str> = indicators.iter().map(String::as_str).collect();
     panel(&rr, &years, &ii, &values)
 }
 

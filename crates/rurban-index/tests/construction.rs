@@ -15,7 +15,7 @@ use rurban_index::*;
 use serde_json::Value;
 
 fn names(n: &[&str]) -> Vec<String> {
-    n.iter().map(|s| s.to_string()).collect()
+    n.iter().map(ToString::to_string).collect()
 }
 
 fn close(a: f64, b: f64, rtol: f64) -> bool {
@@ -112,10 +112,7 @@ fn rank_by_hand_with_ties_and_direction() {
     assert_eq!(col(&n, 0), [3.5, 1.0, 3.5, 2.0]);
     assert_eq!(col(&n, 1), [1.5, 4.0, 1.5, 3.0]);
     // all tied: the average rank
-    assert_eq!(
-        rurban_index::normalise::average_ranks(&[5.0, 5.0, 5.0]),
-        [2.0; 3]
-    );
+    assert_eq!(normalise::average_ranks(&[5.0, 5.0, 5.0]), [2.0; 3]);
 }
 
 #[test]
@@ -354,7 +351,7 @@ fn topsis_equals_pymcdm_with_minmax_normalisation() {
         .iter()
         .map(|v| v.as_u64().unwrap() as usize)
         .collect();
-    let sub = rurban_index::aggregate::topsis_columns(z.view(), &w, &subset);
+    let sub = aggregate::topsis_columns(z.view(), &w, &subset);
     for (a, b) in sub.iter().zip(floats(&t["subset_closeness"])) {
         assert!(close(a.unwrap(), b, 1e-9), "{a:?} != {b}");
     }

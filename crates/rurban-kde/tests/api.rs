@@ -218,7 +218,7 @@ fn json_shape_follows_the_contract() {
     assert_eq!(v["kernel"], "epanechnikov");
     assert_eq!(v["bandwidth_rule"], "scott");
     let g = &v["groups"][0];
-    let mut keys: Vec<&str> = g.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = g.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(
         keys,

@@ -23,11 +23,11 @@ fn sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<Data>> {
         Some((0, 0)),
         "{name}: the table does not start at A1"
     );
-    r.rows().map(|row| row.to_vec()).collect()
+    r.rows().map(<[Data]>::to_vec).collect()
 }
 
 fn header(rows: &[Vec<Data>]) -> Vec<String> {
-    rows[0].iter().map(|c| c.to_string()).collect()
+    rows[0].iter().map(ToString::to_string).collect()
 }
 
 fn num(c: &Data) -> f64 {

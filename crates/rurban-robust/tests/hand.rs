@@ -4,7 +4,7 @@
 use rurban_robust::*;
 
 fn names(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 fn close(a: f64, b: f64) {

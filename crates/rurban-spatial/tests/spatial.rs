@@ -3,7 +3,7 @@
 //! `tests/fixtures/record.py`.
 
 use rurban_spatial::classify::{self, ClassMethod, bins};
-use rurban_spatial::markov::{self, ClassScope, Cutoffs, markov, steady_state};
+use rurban_spatial::markov::{ClassScope, Cutoffs, markov, steady_state};
 use rurban_spatial::moran::{PermutationOptions, global_moran, local_moran};
 use rurban_spatial::{SpatialError, SpatialWeights, Transform};
 use serde_json::Value;
@@ -832,5 +832,5 @@ fn markov_rejects_bad_input() {
     let w = line(4).transform(Transform::Row);
     assert!(m(&good, 2, Some((&w, 1))).contains("at least 2 lag classes"));
     assert!(m(&good, 2, Some((&line(3), 2))).contains("the weights have 3 regions, the panel 4"));
-    let _ = markov::ClassScope::default();
+    let _ = ClassScope::default();
 }

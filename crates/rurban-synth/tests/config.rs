@@ -186,57 +186,57 @@ fn rejects(key: &str, what: &str, f: impl FnOnce(&mut SynthConfig)) {
 fn every_bad_value_is_rejected() {
     rejects("seed", "2^63", |c| c.seed = u64::MAX);
     rejects("last_year", "before first_year 2011", |c| {
-        c.last_year = 2010
+        c.last_year = 2010;
     });
     rejects("regions.count", "at least 1", |c| c.regions.count = 0);
     rejects("regions.names", "'A' appears twice", |c| {
-        c.regions.names = vec!["A".into(), "A".into(), "B".into()]
+        c.regions.names = vec!["A".into(), "A".into(), "B".into()];
     });
     rejects("regions.names", "empty", |c| {
-        c.regions.names = vec!["".into(), "B".into(), "C".into()]
+        c.regions.names = vec![String::new(), "B".into(), "C".into()];
     });
     rejects("regions.names", "spaces", |c| {
-        c.regions.names = vec![" A".into(), "B".into(), "C".into()]
+        c.regions.names = vec![" A".into(), "B".into(), "C".into()];
     });
     rejects("regions.names", "control", |c| {
-        c.regions.names = vec!["A\nB".into(), "B".into(), "C".into()]
+        c.regions.names = vec!["A\nB".into(), "B".into(), "C".into()];
     });
     rejects("regions.base", "2 values for 13 regions", |c| {
-        c.regions.base = vec![0.0, 1.0]
+        c.regions.base = vec![0.0, 1.0];
     });
     rejects("regions.base", "'R02' is not a finite", |c| {
         c.regions.base = vec![0.0; 13];
         c.regions.base[1] = f64::NAN;
     });
     rejects("regions.group", "1 labels for 13 regions", |c| {
-        c.regions.group = vec!["a".into()]
+        c.regions.group = vec!["a".into()];
     });
     rejects("regions.groups", "14 is not between 1 and 13", |c| {
-        c.regions.groups = 14
+        c.regions.groups = 14;
     });
     rejects("regions.groups", "0 is not between", |c| {
-        c.regions.groups = 0
+        c.regions.groups = 0;
     });
     rejects("regions.group_names", "2 labels for 3 groups", |c| {
-        c.regions.group_names = vec!["a".into(), "b".into()]
+        c.regions.group_names = vec!["a".into(), "b".into()];
     });
     rejects("latent.gradient", "finite", |c| {
-        c.latent.gradient = f64::INFINITY
+        c.latent.gradient = f64::INFINITY;
     });
     rejects("latent.base_sd", ">= 0", |c| c.latent.base_sd = -0.1);
     rejects("latent.trend_sd", ">= 0", |c| c.latent.trend_sd = f64::NAN);
     rejects("latent.shock_size", ">= 0", |c| c.latent.shock_size = -1.0);
     rejects("indicators.noise_sd", ">= 0", |c| {
-        c.indicators.noise_sd = -0.01
+        c.indicators.noise_sd = -0.01;
     });
     rejects("indicators.region_sd", ">= 0", |c| {
-        c.indicators.region_sd = f64::INFINITY
+        c.indicators.region_sd = f64::INFINITY;
     });
     rejects("latent.convergence", "[0, 1)", |c| {
-        c.latent.convergence = 1.0
+        c.latent.convergence = 1.0;
     });
     rejects("latent.shock_persistence", "[0, 1]", |c| {
-        c.latent.shock_persistence = 1.5
+        c.latent.shock_persistence = 1.5;
     });
     rejects(
         "latent.shocks",
@@ -244,7 +244,7 @@ fn every_bad_value_is_rejected() {
         |c| c.latent.shocks = 118,
     );
     rejects("latent.shocks", "0 region-years", |c| {
-        c.last_year = c.first_year
+        c.last_year = c.first_year;
     });
     rejects(
         "latent.shock_at",
@@ -253,20 +253,20 @@ fn every_bad_value_is_rejected() {
             c.latent.shock_at = vec![ShockAt {
                 region: "Nowhere".into(),
                 year: 2015,
-            }]
+            }];
         },
     );
     rejects("latent.shock_at", "year 2011 for 'R01'", |c| {
         c.latent.shock_at = vec![ShockAt {
             region: "R01".into(),
             year: 2011,
-        }]
+        }];
     });
     rejects("latent.shock_at", "year 2021", |c| {
         c.latent.shock_at = vec![ShockAt {
             region: "R01".into(),
             year: 2021,
-        }]
+        }];
     });
     rejects("latent.shock_at", "listed twice", |c| {
         c.latent.shock_at = vec![
@@ -275,13 +275,13 @@ fn every_bad_value_is_rejected() {
                 year: 2015
             };
             2
-        ]
+        ];
     });
     rejects("indicators.missing_share", "[0, 1)", |c| {
-        c.indicators.missing_share = 1.0
+        c.indicators.missing_share = 1.0;
     });
     rejects("indicators.missing_share", "[0, 1)", |c| {
-        c.indicators.missing_share = -0.1
+        c.indicators.missing_share = -0.1;
     });
     rejects("indicators.count", "at least 1", |c| c.indicators.count = 0);
     rejects("indicators.dimensions", "6 is not between 1 and 5", |c| {
@@ -289,16 +289,16 @@ fn every_bad_value_is_rejected() {
         c.indicators.dimensions = 6;
     });
     rejects("indicators.dimensions", "0 is not between", |c| {
-        c.indicators.dimensions = 0
+        c.indicators.dimensions = 0;
     });
     rejects("indicators.negative_share", "[0, 1]", |c| {
-        c.indicators.negative_share = Some(1.5)
+        c.indicators.negative_share = Some(1.5);
     });
 
     let hlj = |f: fn(&mut SynthConfig)| {
         move |c: &mut SynthConfig| {
             *c = SynthConfig::heilongjiang();
-            f(c)
+            f(c);
         }
     };
     rejects(

@@ -8,7 +8,7 @@ use rurban_weighting::{
 };
 
 fn names(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    list.iter().map(ToString::to_string).collect()
 }
 
 fn weigh(
@@ -243,11 +243,7 @@ fn compute_normalized_hands_back_the_min_max_matrix_it_weighed() {
         [3.0, 0.5, 9.0]
     ];
     let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
-    let dirs = [
-        Direction::Positive,
-        Direction::Negative,
-        Direction::Positive,
-    ];
+    let dirs = [Positive, Negative, Positive];
     let (w, norm) = compute_normalized(&Entropy, &names, raw.view(), &dirs, 0.0, "{}").unwrap();
     assert_eq!(norm, minmax(raw.view(), &dirs));
     assert_eq!(
