@@ -45,10 +45,7 @@ fn only(doc: &Value) -> &Value {
 
 #[track_caller]
 fn close(a: f64, b: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= 1e-12 * b.abs().max(1.0),
-        "{what}: {a} vs expected {b}"
-    );
+    rurban_test_support::assert_scaled(a, b, 1e-12, what);
 }
 
 #[test]

@@ -13,23 +13,13 @@ use rurban_geo::{
 use serde_json::Value;
 
 fn boundaries(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boundaries")
-        .join(format!("{name}.geojson"));
-    assert!(
-        p.is_file(),
-        "{} is missing: the tests read the real boundaries from ../shared/data beside the workspace root",
-        p.display()
-    );
-    p
+    rurban_test_support::shared_data(&format!("boundaries/{name}.geojson"))
 }
 
 fn reference() -> &'static Value {
     static R: OnceLock<Value> = OnceLock::new();
     R.get_or_init(|| {
-        let p =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/boundaries_reference.json");
-        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "boundaries_reference.json")
     })
 }
 

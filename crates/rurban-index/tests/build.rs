@@ -39,9 +39,7 @@ fn model(
     }
 }
 
-fn close(got: f64, want: f64, tol: f64) -> bool {
-    got == want || (got - want).abs() <= tol * want.abs()
-}
+use rurban_test_support::close_rel as close;
 
 fn assert_vec(what: &str, got: &[f64], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "{what}");

@@ -5,8 +5,6 @@
 //! the dimension tree, coupling and obstacle identities, and every rejected
 //! input.
 
-use std::path::PathBuf;
-
 use ndarray::{Array2, Array3, array};
 use rurban_core::Direction::{self, Negative, Positive};
 use rurban_core::Panel;
@@ -27,8 +25,7 @@ fn assert_close(a: f64, b: f64, what: &str) {
 }
 
 fn fixture() -> Value {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/construction.json");
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "construction.json")
 }
 
 fn floats(v: &Value) -> Vec<f64> {

@@ -21,9 +21,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared(rel: &str) -> PathBuf {
-    root().join("../shared/data").join(rel)
-}
+use rurban_test_support::shared_data as shared;
 
 struct Scratch(PathBuf);
 

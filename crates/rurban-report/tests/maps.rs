@@ -14,10 +14,9 @@ const R_KM: f64 = 6371.0;
 
 /// A boundary file of the shared data.
 fn boundary_path(file: &str) -> String {
-    format!(
-        "{}/../../../shared/data/boundaries/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    rurban_test_support::shared_data(&format!("boundaries/{file}"))
+        .display()
+        .to_string()
 }
 
 /// Test-only reader of a GeoJSON FeatureCollection: the regions named by

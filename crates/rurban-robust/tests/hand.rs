@@ -7,8 +7,9 @@ fn names(v: &[&str]) -> Vec<String> {
     v.iter().map(ToString::to_string).collect()
 }
 
+#[track_caller]
 fn close(a: f64, b: f64) {
-    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} vs {b}");
+    assert!(rurban_test_support::close_scaled(a, b, 1e-12), "{a} vs {b}");
 }
 
 /// One factor (weighting over three schemes), N = 2, A = [0.1, 0.7],

@@ -9,8 +9,7 @@ use rurban_spatial::{SpatialError, SpatialWeights, Transform};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), &format!("{name}.json"))
 }
 
 fn f(v: &Value) -> f64 {

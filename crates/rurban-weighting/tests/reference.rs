@@ -11,9 +11,7 @@ use serde_json::Value;
 const TOL: f64 = 1e-12;
 
 fn fixture() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference.json");
-    let text = std::fs::read_to_string(path).expect("reference.json (run record.py)");
-    serde_json::from_str(&text).expect("valid JSON")
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "reference.json")
 }
 
 fn floats(v: &Value) -> Vec<f64> {

@@ -17,10 +17,8 @@ fn run(scheme: &dyn Weighting, x: &Array2<f64>, dirs: &[Direction], shift: f64) 
     compute(scheme, &names(x.ncols()), x.view(), dirs, shift, "{}").expect("weights")
 }
 
-/// Relative closeness (exact equality when the expected value is 0).
-fn close(got: f64, want: f64, tol: f64) -> bool {
-    got == want || (got - want).abs() <= tol * want.abs()
-}
+// Relative closeness (exact equality when the expected value is 0).
+use rurban_test_support::close_rel as close;
 
 fn assert_vec(got: &[f64], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "length: got {got:?}, want {want:?}");
