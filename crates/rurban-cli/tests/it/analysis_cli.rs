@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 use support::{
-    Out, TempDir, assert_close, assert_keys, assert_rel, f64s, fixture, fnum, read_csv, read_json,
-    rurban,
+    Fails, Out, TempDir, assert_close, assert_keys, assert_rel, check_failures, f64s, fails,
+    fixture, fnum, read_csv, read_json, rurban,
 };
 
 /// `tests/fixtures/analysis/NAME`.
@@ -916,13 +916,16 @@ fn convergence_region_and_year_columns_by_name() {
 
 // ============================================================== bad input
 
-/// Runs `rurban ARGS --format json` and expects a clean `error:` line
-/// containing every needle.
+/// A run of `rurban ARGS --format json` that must fail with one `error:`
+/// line containing every needle.
+fn json_fails<A: AsRef<str>>(args: &[A], needles: &[&str]) -> Fails {
+    fails(args, needles).with(&["--format", "json"])
+}
+
+/// Checks one failing `rurban ARGS --format json`; returns its error line.
 #[track_caller]
-fn fails(args: &[&str], needles: &[&str]) -> String {
-    let mut a: Vec<&str> = args.to_vec();
-    a.extend(["--format", "json"]);
-    rurban(&a).error(needles)
+fn check_json_fails(args: &[&str], needles: &[&str]) -> String {
+    json_fails(args, needles).check()
 }
 
 /// A scratch CSV.
@@ -930,20 +933,28 @@ fn scratch(dir: &TempDir, name: &str, text: &str) -> String {
     dir.write(name, text).to_string_lossy().into_owned()
 }
 
+/// `ARGS` split at spaces, with `{f}` standing for the input file.
+fn args_with(line: &str, f: &str) -> Vec<String> {
+    line.split(' ').map(|a| a.replace("{f}", f)).collect()
+}
+
 #[test]
 fn cluster_k_below_1_or_above_rows_is_an_error() {
     let f = input("cluster.csv");
     let f = f.to_str().unwrap();
+    let mut cases = Vec::new();
     for method in ["ward", "kmeans", "single"] {
-        fails(
-            &["cluster", "--input", f, "--method", method, "--k", "0"],
+        let run = format!("cluster --input {{f}} --method {method} --k");
+        cases.push(json_fails(
+            &args_with(&format!("{run} 0"), f),
             &["cluster.csv", "k = 0"],
-        );
-        fails(
-            &["cluster", "--input", f, "--method", method, "--k", "13"],
+        ));
+        cases.push(json_fails(
+            &args_with(&format!("{run} 13"), f),
             &["cluster.csv", "k = 13", "12"],
-        );
+        ));
     }
+    check_failures(&cases);
     // k = n is fine: every row its own cluster.
     let doc = rurban([
         "cluster", "--input", f, "--method", "ward", "--k", "12", "--format", "json",
@@ -964,23 +975,16 @@ fn kde_group_with_one_value_is_an_error_naming_the_group() {
         "kde_one.csv",
         "year,value\n2010,1.0\n2010,2.0\n2010,2.5\n2011,3.0\n2012,1.0\n2012,4.0\n",
     );
-    let line = fails(
+    let line = check_json_fails(
         &["kde", "--input", &f, "--column", "value", "--by", "year"],
-        &["kde_one.csv", "'2011'"],
+        &["kde_one.csv", "'2011'", "1 value"],
     );
     assert!(line.contains("1 value"), "{line}");
     // With a fixed bandwidth the single value is accepted.
-    rurban([
-        "kde",
-        "--input",
+    rurban(args_with(
+        "kde --input {f} --column value --by year --bandwidth 0.5",
         &f,
-        "--column",
-        "value",
-        "--by",
-        "year",
-        "--bandwidth",
-        "0.5",
-    ])
+    ))
     .ok();
 }
 
@@ -992,40 +996,37 @@ fn kde_group_with_zero_spread_is_an_error_naming_the_group() {
         "kde_flat.csv",
         "zone,value\nnorth,1.0\nnorth,2.0\nflat,2.5\nflat,2.5\nflat,2.5\n",
     );
-    for bw in ["silverman", "scott"] {
-        let line = fails(
-            &[
-                "kde",
-                "--input",
-                &f,
-                "--column",
-                "value",
-                "--by",
-                "zone",
-                "--bandwidth",
-                bw,
-            ],
-            &["kde_flat.csv", "'flat'"],
-        );
-        assert!(line.contains("zero standard deviation"), "{line}");
-    }
+    let cases: Vec<Fails> = ["silverman", "scott"]
+        .into_iter()
+        .map(|bw| {
+            json_fails(
+                &args_with(
+                    &format!("kde --input {{f}} --column value --by zone --bandwidth {bw}"),
+                    &f,
+                ),
+                &["kde_flat.csv", "'flat'", "zero standard deviation"],
+            )
+        })
+        .collect();
+    check_failures(&cases);
 }
 
 #[test]
 fn disparity_non_positive_value_is_an_error() {
     let dir = TempDir::new("disp-zero");
+    let mut cases = Vec::new();
     for (v, name) in [("0", "zero.csv"), ("-1.5", "negative.csv")] {
         let f = scratch(
             &dir,
             name,
             &format!("region,year,value\na,2020,1.0\nb,2020,{v}\nc,2020,3.0\n"),
         );
-        let line = fails(
-            &["disparity", "--input", &f, "--column", "value"],
-            &[name, "not positive"],
-        );
-        assert!(line.contains("Theil"), "{line}");
+        cases.push(json_fails(
+            &args_with("disparity --input {f} --column value", &f),
+            &[name, "not positive", "Theil"],
+        ));
     }
+    check_failures(&cases);
 }
 
 #[test]
@@ -1037,18 +1038,11 @@ fn disparity_non_positive_value_names_row_and_column() {
         "region,year,value\na,2019,1.0\nb,2019,2.0\na,2020,1.0\nb,2020,0\n",
     );
     // Data row 4 (header not counted), column 'value'.
-    fails(
-        &[
-            "disparity",
-            "--input",
-            &f,
-            "--column",
-            "value",
-            "--by",
-            "year",
-        ],
+    json_fails(
+        &args_with("disparity --input {f} --column value --by year", &f),
         &["zero_row.csv", "row 4", "'value'", "not positive"],
-    );
+    )
+    .check();
 }
 
 #[test]
@@ -1065,8 +1059,10 @@ fn convergence_non_positive_value_is_an_error_naming_region_and_year() {
             };
             text.push_str(&format!("{},{},{v}\n", r[0], r[1]));
         }
+        // The same file name for both cases: each is checked before the next
+        // one overwrites it.
         let f = scratch(&dir, "conv_zero.csv", &text);
-        fails(
+        check_json_fails(
             &["convergence", "--input", &f, "--column", "value"],
             &[
                 "conv_zero.csv",
@@ -1082,35 +1078,19 @@ fn convergence_non_positive_value_is_an_error_naming_region_and_year() {
 fn grey_rho_outside_0_1_is_an_error() {
     let f = input("grey.csv");
     let f = f.to_str().unwrap();
-    for rho in ["0", "1.5", "-0.5"] {
-        fails(
-            &[
-                "grey",
-                "--input",
-                f,
-                "--reference",
-                "ref",
-                "--compare",
-                "a,b",
-                "--rho",
-                rho,
-            ],
-            &["grey.csv", "rho", rho],
-        );
-    }
+    let grey = "grey --input {f} --reference ref --compare";
+    let cases: Vec<Fails> = ["0", "1.5", "-0.5"]
+        .into_iter()
+        .map(|rho| {
+            json_fails(
+                &args_with(&format!("{grey} a,b --rho {rho}"), f),
+                &["grey.csv", "rho", rho],
+            )
+        })
+        .collect();
+    check_failures(&cases);
     // 1 is allowed.
-    rurban([
-        "grey",
-        "--input",
-        f,
-        "--reference",
-        "ref",
-        "--compare",
-        "a",
-        "--rho",
-        "1",
-    ])
-    .ok();
+    rurban(args_with(&format!("{grey} a --rho 1"), f)).ok();
 }
 
 #[test]
@@ -1121,31 +1101,18 @@ fn grey_mean_zero_under_mean_normalisation_is_an_error() {
         "grey_zero.csv",
         "year,ref,x,y\n2018,-2,1,4\n2019,1,2,5\n2020,1,3,7\n",
     );
-    fails(
-        &[
-            "grey",
-            "--input",
-            &f,
-            "--reference",
-            "ref",
-            "--compare",
-            "x,y",
-        ],
-        &["grey_zero.csv", "\"ref\"", "mean 0"],
-    );
-    // A compared sequence with mean 0, too.
-    fails(
-        &[
-            "grey",
-            "--input",
-            &f,
-            "--reference",
-            "y",
-            "--compare",
-            "x,ref",
-        ],
-        &["grey_zero.csv", "\"ref\"", "mean 0"],
-    );
+    let need = ["grey_zero.csv", "\"ref\"", "mean 0"];
+    check_failures(&[
+        json_fails(
+            &args_with("grey --input {f} --reference ref --compare x,y", &f),
+            &need,
+        ),
+        // A compared sequence with mean 0, too.
+        json_fails(
+            &args_with("grey --input {f} --reference y --compare x,ref", &f),
+            &need,
+        ),
+    ]);
 }
 
 #[test]
@@ -1156,31 +1123,14 @@ fn grey_constant_sequence_under_minmax_is_an_error() {
         "grey_const.csv",
         "year,ref,x,flat\n2018,1,1,5\n2019,2,3,5\n2020,4,2,5\n",
     );
-    fails(
-        &[
-            "grey",
-            "--input",
-            &f,
-            "--reference",
-            "ref",
-            "--compare",
-            "x,flat",
-            "--normalization",
-            "minmax",
-        ],
+    let grey = "grey --input {f} --reference ref --compare x,flat";
+    json_fails(
+        &args_with(&format!("{grey} --normalization minmax"), &f),
         &["grey_const.csv", "\"flat\"", "constant"],
-    );
+    )
+    .check();
     // Under mean normalisation the same data are fine.
-    rurban([
-        "grey",
-        "--input",
-        &f,
-        "--reference",
-        "ref",
-        "--compare",
-        "x,flat",
-    ])
-    .ok();
+    rurban(args_with(grey, &f)).ok();
 }
 
 #[test]
@@ -1191,18 +1141,11 @@ fn disparity_group_column_with_a_single_group_is_an_error() {
         "single_zone.csv",
         "region,year,zone,value\na,2020,east,1\nb,2020,east,2\nc,2020,east,4\n",
     );
-    fails(
-        &[
-            "disparity",
-            "--input",
-            &f,
-            "--column",
-            "value",
-            "--group",
-            "zone",
-        ],
+    json_fails(
+        &args_with("disparity --input {f} --column value --group zone", &f),
         &["single_zone.csv", "single group", "\"east\""],
-    );
+    )
+    .check();
 }
 
 #[test]
@@ -1215,153 +1158,72 @@ fn non_numeric_cell_names_file_row_and_column() {
         "region,year,zone,value,other\na,2010,x,1.5,2\nb,2010,y,2.5,3\nc,2011,x,abc,4\nd,2011,y,4.5,5\ne,2012,x,5,1\nf,2012,y,6,2\n",
     );
     let need = ["bad_cell.csv", "row 3", "'value'", "'abc'"];
-    fails(&["kde", "--input", &f, "--column", "value"], &need);
-    fails(
-        &["kde", "--input", &f, "--column", "value", "--by", "year"],
-        &need,
-    );
-    fails(
-        &[
-            "disparity",
-            "--input",
-            &f,
-            "--column",
-            "value",
-            "--by",
-            "year",
-        ],
-        &need,
-    );
-    fails(&["convergence", "--input", &f, "--column", "value"], &need);
-    fails(
-        &[
-            "grey",
-            "--input",
-            &f,
-            "--reference",
-            "other",
-            "--compare",
-            "value",
-        ],
-        &need,
-    );
-    fails(
-        &[
-            "grey",
-            "--input",
-            &f,
-            "--reference",
-            "value",
-            "--compare",
-            "other",
-        ],
-        &need,
-    );
-    fails(
-        &[
-            "cluster",
-            "--input",
-            &f,
-            "--columns",
-            "other,value",
-            "--method",
-            "ward",
-            "--k",
-            "2",
-        ],
-        &need,
-    );
-    fails(
-        &[
-            "cluster",
-            "--input",
-            &f,
-            "--columns",
-            "value",
-            "--method",
-            "kmeans",
-            "--k",
-            "2",
-        ],
-        &need,
-    );
+    let cases: Vec<Fails> = [
+        "kde --input {f} --column value",
+        "kde --input {f} --column value --by year",
+        "disparity --input {f} --column value --by year",
+        "convergence --input {f} --column value",
+        "grey --input {f} --reference other --compare value",
+        "grey --input {f} --reference value --compare other",
+        "cluster --input {f} --columns other,value --method ward --k 2",
+        "cluster --input {f} --columns value --method kmeans --k 2",
+    ]
+    .into_iter()
+    .map(|line| json_fails(&args_with(line, &f), &need))
+    .collect();
+    check_failures(&cases);
 }
 
 #[test]
 fn missing_column_is_an_error_naming_it() {
     let f = input("kde.csv");
-    let f = f.to_str().unwrap();
-    let need = ["kde.csv", "'nope'", "no such column"];
-    fails(&["kde", "--input", f, "--column", "nope"], &need);
-    fails(&["disparity", "--input", f, "--column", "nope"], &need);
-    fails(&["convergence", "--input", f, "--column", "nope"], &need);
-    fails(
-        &[
-            "disparity",
-            "--input",
-            f,
-            "--column",
-            "value",
-            "--group",
-            "nope",
-        ],
-        &need,
-    );
-    fails(
-        &[
-            "cluster",
-            "--input",
-            f,
-            "--columns",
-            "value,nope",
-            "--method",
-            "ward",
-            "--k",
-            "2",
-        ],
-        &need,
-    );
     let g = input("grey.csv");
-    let g = g.to_str().unwrap();
-    let need = ["grey.csv", "'nope'", "no such column"];
-    fails(
-        &[
-            "grey",
-            "--input",
-            g,
-            "--reference",
-            "nope",
-            "--compare",
-            "a",
-        ],
-        &need,
-    );
-    fails(
-        &[
-            "grey",
-            "--input",
-            g,
-            "--reference",
-            "ref",
-            "--compare",
-            "a,nope",
-        ],
-        &need,
-    );
+    let table = [
+        ("kde --input {f} --column nope", &f, "kde.csv"),
+        ("disparity --input {f} --column nope", &f, "kde.csv"),
+        ("convergence --input {f} --column nope", &f, "kde.csv"),
+        (
+            "disparity --input {f} --column value --group nope",
+            &f,
+            "kde.csv",
+        ),
+        (
+            "cluster --input {f} --columns value,nope --method ward --k 2",
+            &f,
+            "kde.csv",
+        ),
+        (
+            "grey --input {f} --reference nope --compare a",
+            &g,
+            "grey.csv",
+        ),
+        (
+            "grey --input {f} --reference ref --compare a,nope",
+            &g,
+            "grey.csv",
+        ),
+    ];
+    let cases: Vec<Fails> = table
+        .into_iter()
+        .map(|(line, file, name)| {
+            json_fails(
+                &args_with(line, file.to_str().unwrap()),
+                &[name, "'nope'", "no such column"],
+            )
+        })
+        .collect();
+    check_failures(&cases);
 }
 
 #[test]
 fn column_argument_left_out_is_a_usage_error() {
     let f = input("kde.csv");
-    for sub in ["kde", "disparity", "convergence"] {
-        let out = rurban([sub, "--input", f.to_str().unwrap(), "--format", "json"]);
-        assert!(!out.status.success(), "{sub} without --column succeeded");
-        assert!(out.stdout.trim().is_empty(), "{sub}: {}", out.stdout);
-        let first = out.stderr.lines().next().unwrap_or("");
-        assert!(first.starts_with("error:"), "{sub}: {}", out.stderr);
-        assert!(out.stderr.contains("--column"), "{sub}: {}", out.stderr);
-        assert!(!out.stderr.contains("panicked"), "{sub}: {}", out.stderr);
-    }
+    let f = f.to_str().unwrap();
+    let cases: Vec<Fails> = ["kde", "disparity", "convergence"]
+        .into_iter()
+        .map(|sub| json_fails(&[sub, "--input", f], &["--column"]))
+        .collect();
+    check_failures(&cases);
 }
 
 #[test]
@@ -1369,22 +1231,16 @@ fn unknown_by_column_is_an_error_naming_it() {
     let f = input("kde.csv");
     let f = f.to_str().unwrap();
     let need = ["kde.csv", "'decade'", "no such column"];
-    fails(
-        &["kde", "--input", f, "--column", "value", "--by", "decade"],
-        &need,
-    );
-    fails(
-        &[
-            "disparity",
-            "--input",
-            f,
-            "--column",
-            "value",
-            "--by",
-            "decade",
-        ],
-        &need,
-    );
+    check_failures(&[
+        json_fails(
+            &args_with("kde --input {f} --column value --by decade", f),
+            &need,
+        ),
+        json_fails(
+            &args_with("disparity --input {f} --column value --by decade", f),
+            &need,
+        ),
+    ]);
 }
 
 #[test]

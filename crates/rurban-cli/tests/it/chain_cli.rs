@@ -9,11 +9,12 @@ use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use support::{
-    TempDir, assert_close, assert_json_close, assert_no_outputs, col, f64s, fixture, fnum, num,
-    read_csv, read_json, rurban, shared_data, without_warnings,
+    Fails, TempDir, assert_close, assert_json_close, assert_no_outputs, col, f64s, fixture, fnum,
+    num, read_csv, read_json, rurban, shared_data, without_warnings,
 };
 
 const HLJ_SPEC: &str = concat!(
@@ -54,6 +55,15 @@ fn run_spec(spec: &Path) -> (TempDir, PathBuf) {
     ])
     .ok();
     (dir, out)
+}
+
+/// The output directory of one run of the Heilongjiang example, shared by
+/// the tests that only read it (each writes its own files into its own
+/// scratch directory). A static is never dropped, so this one directory
+/// stays in the system's temporary directory after the tests.
+fn hlj_out() -> &'static Path {
+    static RUN: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &RUN.get_or_init(|| run_spec(Path::new(HLJ_SPEC))).1
 }
 
 fn summary(out: &Path) -> Value {
@@ -130,6 +140,19 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
+/// `rurban run SPEC --out OUT`, which must fail with one `error:` line
+/// containing every needle.
+fn run_fails(spec: &Path, out: &Path, needles: &[&str]) -> Fails {
+    support::fails(&["run", s(spec), "--out", s(out)], needles)
+}
+
+/// Checks a failing run and that it left no output.
+#[track_caller]
+fn check_run_fails(spec: &Path, out: &Path, needles: &[&str]) {
+    run_fails(spec, out, needles).check();
+    assert_no_outputs(out);
+}
+
 /// `scores.csv` with a `group` column joined from a `region,group` file.
 fn scores_with_groups(out: &Path, groups: &Path, dir: &TempDir) -> PathBuf {
     let (_, g) = read_csv(groups);
@@ -188,7 +211,7 @@ fn yearly_means(sc: &Scores, dir: &TempDir) -> PathBuf {
 
 #[test]
 fn heilongjiang_chain_writes_every_file_and_summary_sections() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     for f in CHAIN_FILES {
         assert!(out.join(f).is_file(), "{f} not written");
     }
@@ -228,7 +251,7 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
 
 #[test]
 fn heilongjiang_files_agree_with_summary() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let a = &sum["analysis"];
 
@@ -311,7 +334,7 @@ fn heilongjiang_files_agree_with_summary() {
 
 #[test]
 fn heilongjiang_kde_equals_rurban_kde_on_scores() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let doc = json(&[
         "kde",
@@ -335,7 +358,8 @@ fn heilongjiang_kde_equals_rurban_kde_on_scores() {
 
 #[test]
 fn heilongjiang_disparity_equals_rurban_disparity_with_joined_groups() {
-    let (g, out) = run_spec(Path::new(HLJ_SPEC));
+    let g = TempDir::new("chain-hlj");
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let joined = scores_with_groups(&out, &Path::new(HLJ_DIR).join("groups.csv"), &g);
     for series in std::iter::once("composite").chain(HLJ_DIMS) {
@@ -380,7 +404,7 @@ fn heilongjiang_disparity_equals_rurban_disparity_with_joined_groups() {
 
 #[test]
 fn heilongjiang_convergence_equals_rurban_convergence() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let doc = json(&[
         "convergence",
@@ -400,7 +424,8 @@ fn heilongjiang_convergence_equals_rurban_convergence() {
 
 #[test]
 fn heilongjiang_cluster_equals_ward_k3_on_the_composite_series() {
-    let (g, out) = run_spec(Path::new(HLJ_SPEC));
+    let g = TempDir::new("chain-hlj");
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let sc = Scores::read(&out);
     let wide = wide_composite(&sc, &g);
@@ -424,7 +449,8 @@ fn heilongjiang_cluster_equals_ward_k3_on_the_composite_series() {
 
 #[test]
 fn heilongjiang_grey_equals_rurban_grey_on_yearly_means_and_each_region() {
-    let (g, out) = run_spec(Path::new(HLJ_SPEC));
+    let g = TempDir::new("chain-hlj");
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let sc = Scores::read(&out);
     let compare = HLJ_DIMS.join(",");
@@ -475,7 +501,7 @@ fn heilongjiang_grey_equals_rurban_grey_on_yearly_means_and_each_region() {
 
 #[test]
 fn heilongjiang_findings_rest_on_the_analysis() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let sc = Scores::read(&out);
     let f = &sum["findings"];
@@ -957,15 +983,11 @@ fn settings_that_are_wrong_are_errors_naming_the_spec() {
     ];
     for (name, analysis, needle) in cases {
         let spec = hlj_spec_with(&dir, name, analysis);
-        let out = dir.join(&format!("out-{name}"));
-        rurban([
-            "run".as_ref(),
-            spec.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ])
-        .error(&[name, "[analysis]", needle]);
-        assert_no_outputs(&out);
+        check_run_fails(
+            &spec,
+            &dir.join(&format!("out-{name}")),
+            &[name, "[analysis]", needle],
+        );
     }
 }
 
@@ -974,15 +996,7 @@ fn settings_unknown_key_in_analysis_is_an_error_naming_the_spec() {
     // Misspelt keys are rejected when the spec is read.
     let dir = TempDir::new("bad-key");
     let spec = hlj_spec_with(&dir, "typo.toml", "[analysis.cluster]\nclusters = 3\n");
-    let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ])
-    .error(&["typo.toml", "clusters"]);
-    assert_no_outputs(&out);
+    check_run_fails(&spec, &dir.join("out"), &["typo.toml", "clusters"]);
 }
 
 #[test]
@@ -997,20 +1011,12 @@ fn groups_file_missing_a_region_is_an_error_naming_it() {
         "partial.toml",
         &format!("[analysis]\ngroups = '{}'\n", groups.display()),
     );
-    let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ])
-    .error(&["partial_groups.csv", "'Jixi'"]);
-    assert_no_outputs(&out);
+    check_run_fails(&spec, &dir.join("out"), &["partial_groups.csv", "'Jixi'"]);
 }
 
 #[test]
 fn heilongjiang_sources_finding_is_the_last_years_dagum_decomposition() {
-    let (_g, out) = run_spec(Path::new(HLJ_SPEC));
+    let out = hlj_out().to_path_buf();
     let sum = summary(&out);
     let groups = sum["analysis"]["disparity"]["composite"]["groups"]
         .as_array()

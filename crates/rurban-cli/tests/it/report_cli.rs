@@ -3,12 +3,16 @@
 
 use crate::support;
 
-use support::{TempDir, rurban};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use support::{TempDir, check_failures, fails, rurban};
 
 /// `rurban kde --column composite --by year --format json` on a run's
 /// scores, from `scores.csv` or from the `scores` sheet of `results.xlsx`.
-fn composite_kde(input: &std::path::Path) -> serde_json::Value {
-    let mut args: Vec<std::ffi::OsString> = vec!["kde".into(), "--input".into(), input.into()];
+fn composite_kde(input: &Path) -> serde_json::Value {
+    let mut args: Vec<OsString> = vec!["kde".into(), "--input".into(), input.into()];
     if input.extension().is_some_and(|e| e == "xlsx") {
         args.extend(["--sheet".into(), "scores".into()]);
     }
@@ -18,22 +22,43 @@ fn composite_kde(input: &std::path::Path) -> serde_json::Value {
     out.json()
 }
 
-fn example() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/index.toml")
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/index.toml")
+}
+
+/// `rurban run SPEC --out OUT -q EXTRA...`, which must succeed.
+#[track_caller]
+fn run_ok(spec: &Path, out: &Path, extra: &[&str]) {
+    let mut args: Vec<OsString> = vec![
+        "run".into(),
+        spec.into(),
+        "--out".into(),
+        out.into(),
+        "-q".into(),
+    ];
+    args.extend(extra.iter().map(Into::into));
+    rurban(args).ok();
+}
+
+/// The output directory of one `--no-report` run of the example, shared by
+/// the tests that only read its workbook. A static is never dropped, so
+/// this one directory stays in the system's temporary directory.
+fn no_report_out() -> &'static Path {
+    static RUN: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &RUN.get_or_init(|| {
+        let dir = TempDir::new("xlsx");
+        let out = dir.join("out");
+        run_ok(&example(), &out, &["--no-report"]);
+        (dir, out)
+    })
+    .1
 }
 
 #[test]
 fn run_writes_report_and_workbook_and_no_report_skips_them() {
     let dir = TempDir::new("report");
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        example().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_ok(&example(), &out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for id in [
         "fig-weights",
@@ -56,16 +81,7 @@ fn run_writes_report_and_workbook_and_no_report_skips_them() {
     assert!(out.join("results.xlsx").metadata().unwrap().len() > 0);
 
     let bare = dir.join("bare");
-    rurban([
-        "run".as_ref(),
-        example().as_os_str(),
-        "--out".as_ref(),
-        bare.as_os_str(),
-        "-q".as_ref(),
-        "--no-report".as_ref(),
-        "--no-xlsx".as_ref(),
-    ])
-    .ok();
+    run_ok(&example(), &bare, &["--no-report", "--no-xlsx"]);
     assert!(bare.join("summary.json").exists());
     assert!(!bare.join("report.html").exists());
     assert!(!bare.join("results.xlsx").exists());
@@ -80,17 +96,7 @@ fn run_writes_report_and_workbook_and_no_report_skips_them() {
 
 #[test]
 fn the_workbook_reads_back_as_input_with_sheet() {
-    let dir = TempDir::new("xlsxin");
-    let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        example().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-        "--no-report".as_ref(),
-    ])
-    .ok();
+    let out = no_report_out();
     let from_csv = composite_kde(&out.join("scores.csv"));
     let from_xlsx = composite_kde(&out.join("results.xlsx"));
     assert_eq!(
@@ -102,27 +108,24 @@ fn the_workbook_reads_back_as_input_with_sheet() {
 #[test]
 fn a_missing_sheet_and_a_missing_summary_are_errors() {
     let dir = TempDir::new("xlsxbad");
-    let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        example().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-        "--no-report".as_ref(),
-    ])
-    .ok();
-    rurban([
-        "kde".as_ref(),
-        "--input".as_ref(),
-        out.join("results.xlsx").as_os_str(),
-        "--sheet".as_ref(),
-        "nope".as_ref(),
-        "--column".as_ref(),
-        "composite".as_ref(),
-    ])
-    .error(&["results.xlsx", "no sheet 'nope'"]);
-    rurban(["report".as_ref(), dir.join("empty").as_os_str()]).error(&["summary.json"]);
+    let xlsx = no_report_out().join("results.xlsx");
+    let empty = dir.join("empty");
+    let xlsx = xlsx.to_str().unwrap();
+    check_failures(&[
+        fails(
+            &[
+                "kde",
+                "--input",
+                xlsx,
+                "--sheet",
+                "nope",
+                "--column",
+                "composite",
+            ],
+            &["results.xlsx", "no sheet 'nope'"],
+        ),
+        fails(&["report", empty.to_str().unwrap()], &["summary.json"]),
+    ]);
 }
 
 #[test]
@@ -139,35 +142,21 @@ fn a_tiny_panel_with_as_many_regions_as_clusters_renders() {
         "data = \"panel.csv\"\n[[dimension]]\nid = \"d\"\n[[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\n[[dimension.indicator]]\nid = \"y\"\ndirection = \"-\"\n",
     );
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_ok(&spec, &out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("id=\"fig-dendrogram\""));
 }
 
 #[test]
 fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/analysis/china_chain.toml");
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/china_chain.toml");
     // The spec reads the shared data set beside the workspace; say so if it is absent.
     let data = support::shared_data("china-provinces/provinces_2005_2024.csv");
     assert!(data.is_file());
     let dir = TempDir::new("report-cn");
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_ok(&spec, &out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for id in [
         "fig-composite",
@@ -195,14 +184,7 @@ fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
 fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
     let dir = TempDir::new("rerun");
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        example().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_ok(&example(), &out, &[]);
     assert!(out.join("clusters.csv").exists() && out.join("report.html").exists());
     // The same spec without clustering, and no report: those files would
     // describe the earlier run, so they go; a file of the user's stays.
@@ -228,15 +210,7 @@ fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
             ),
     );
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-        "--no-report".as_ref(),
-    ])
-    .ok();
+    run_ok(&spec, &out, &["--no-report"]);
     assert!(
         !out.join("clusters.csv").exists(),
         "clusters.csv of the earlier run left behind"

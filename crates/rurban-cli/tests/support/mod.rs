@@ -180,6 +180,69 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The exit status of every failing run (bad input and bad usage alike).
+pub const EXIT_ERROR: i32 = 2;
+
+/// One run that must fail: its arguments, the exit status it must end
+/// with, and the substrings its one `error:` line must contain.
+#[derive(Debug, Clone)]
+pub struct Fails {
+    /// The arguments after `rurban`.
+    pub args: Vec<String>,
+    /// The exit status expected.
+    pub exit: i32,
+    /// Substrings of the `error:` line.
+    pub needles: Vec<String>,
+}
+
+/// A run of `args` that must fail with [`EXIT_ERROR`] and an `error:` line
+/// containing every one of `needles`.
+pub fn fails<A: AsRef<str>, N: AsRef<str>>(args: &[A], needles: &[N]) -> Fails {
+    Fails {
+        args: args.iter().map(|a| a.as_ref().to_string()).collect(),
+        exit: EXIT_ERROR,
+        needles: needles.iter().map(|n| n.as_ref().to_string()).collect(),
+    }
+}
+
+impl Fails {
+    /// The same case with `extra` appended to the arguments.
+    pub fn with(mut self, extra: &[&str]) -> Fails {
+        self.args.extend(extra.iter().map(ToString::to_string));
+        self
+    }
+
+    /// Runs the case and checks the one-line error rule: the expected exit
+    /// status, nothing on stdout, no panic, and exactly one stderr line, which
+    /// starts with `error:` and contains every needle. Returns that line.
+    #[track_caller]
+    pub fn check(&self) -> String {
+        let out = rurban(&self.args);
+        let needles: Vec<&str> = self.needles.iter().map(String::as_str).collect();
+        let line = out.error(&needles);
+        assert_eq!(
+            out.status.code(),
+            Some(self.exit),
+            "wrong exit status\n{}",
+            out.context()
+        );
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "the error is not one line\n{}",
+            out.context()
+        );
+        line
+    }
+}
+
+/// Checks every case of a table (see [`Fails::check`]); returns their
+/// `error:` lines in order.
+#[track_caller]
+pub fn check_failures(cases: &[Fails]) -> Vec<String> {
+    cases.iter().map(Fails::check).collect()
+}
+
 /// Asserts that a run left no output: `dir` is absent or empty.
 #[track_caller]
 pub fn assert_no_outputs(dir: &Path) {
