@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use support::{
     Fails, TempDir, assert_close, assert_json_close, assert_no_outputs, col, f64s, fixture, fnum,
-    num, read_csv, read_json, rurban, shared_data, without_warnings,
+    num, read_csv, read_json, run_quiet, rurban, shared_data, without_warnings,
 };
 
 const HLJ_SPEC: &str = concat!(
@@ -46,14 +46,7 @@ const TOL: f64 = 1e-12;
 fn run_spec(spec: &Path) -> (TempDir, PathBuf) {
     let dir = TempDir::new("chain");
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_quiet(spec, &out, &[]).ok();
     (dir, out)
 }
 

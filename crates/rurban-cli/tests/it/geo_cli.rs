@@ -44,11 +44,13 @@ fn json(args: &[&str]) -> Value {
     rurban(&a).json()
 }
 
-/// Runs `rurban ARGS --format json` and expects a clean error line.
+/// Runs `rurban ARGS --format json` and expects a clean error line (the
+/// one-line error rule of [`support::Fails::check`]).
+#[track_caller]
 fn fails(args: &[&str], needles: &[&str]) -> String {
-    let mut a: Vec<&str> = args.to_vec();
-    a.extend(["--format", "json"]);
-    rurban(&a).error(needles)
+    support::fails(args, needles)
+        .with(&["--format", "json"])
+        .check()
 }
 
 /// A small panel of Heilongjiang cities (English names) as CSV text.

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{TempDir, rurban, rurban_in};
+use support::{TempDir, run_quiet, rurban, rurban_in};
 
 const GOOD: &str = "region,year,a,b\nx,2011,1,2\ny,2011,3,4\nz,2011,5,9\n";
 
@@ -114,14 +114,7 @@ fn a_planted_partial_symlink_is_not_followed() {
     for n in ["scores.csv.partial", "summary.json.partial", "weights.csv"] {
         std::os::unix::fs::symlink(&victim, out.join(n)).unwrap();
     }
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_quiet(&spec, &out, &[]).ok();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch\n");
     // weights.csv is now the run's file, not a link.
     let m = std::fs::symlink_metadata(out.join("weights.csv")).unwrap();

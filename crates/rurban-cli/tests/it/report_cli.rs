@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use support::{TempDir, check_failures, fails, rurban};
+use support::{TempDir, check_failures, fails, run_quiet, rurban};
 
 /// `rurban kde --column composite --by year --format json` on a run's
 /// scores, from `scores.csv` or from the `scores` sheet of `results.xlsx`.
@@ -29,15 +29,7 @@ fn example() -> PathBuf {
 /// `rurban run SPEC --out OUT -q EXTRA...`, which must succeed.
 #[track_caller]
 fn run_ok(spec: &Path, out: &Path, extra: &[&str]) {
-    let mut args: Vec<OsString> = vec![
-        "run".into(),
-        spec.into(),
-        "--out".into(),
-        out.into(),
-        "-q".into(),
-    ];
-    args.extend(extra.iter().map(Into::into));
-    rurban(args).ok();
+    run_quiet(spec, out, extra).ok();
 }
 
 /// The output directory of one `--no-report` run of the example, shared by

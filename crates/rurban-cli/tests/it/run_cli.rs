@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use support::{
-    TempDir, assert_close, assert_no_outputs, col, f64s, fixture, num, read_csv, reference, rurban,
-    rurban_in, shared_data,
+    TempDir, assert_close, assert_no_outputs, col, f64s, fixture, num, read_csv, reference,
+    run_quiet, rurban, rurban_in, shared_data,
 };
 
 const CHINA: &str = "china-provinces/provinces_2005_2024.csv";
@@ -30,14 +30,7 @@ const CHINA_INDICATORS: [(&str, bool); 5] = [
 fn run_ok(spec: &Path) -> (TempDir, PathBuf) {
     let dir = TempDir::new("run");
     let out = dir.join("out");
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_quiet(spec, &out, &[]).ok();
     for f in ["weights.csv", "scores.csv", "summary.json"] {
         assert!(out.join(f).is_file(), "{f} not written");
     }
@@ -542,14 +535,7 @@ fn long_form_gives_the_same_results_as_wide_form() {
     let data = dir.write("long.csv", &long);
     let spec = fixture("small_spec.toml");
     let (wide_out, long_out) = (dir.join("wide"), dir.join("longout"));
-    rurban([
-        "run".as_ref(),
-        spec.as_os_str(),
-        "--out".as_ref(),
-        wide_out.as_os_str(),
-        "-q".as_ref(),
-    ])
-    .ok();
+    run_quiet(&spec, &wide_out, &[]).ok();
     rurban([
         "run".as_ref(),
         spec.as_os_str(),

@@ -180,6 +180,19 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Runs `rurban run SPEC --out OUT -q EXTRA...`.
+pub fn run_quiet(spec: &Path, out: &Path, extra: &[&str]) -> Out {
+    let mut args: Vec<&OsStr> = vec![
+        "run".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    rurban(args)
+}
+
 /// The exit status of every failing run (bad input and bad usage alike).
 pub const EXIT_ERROR: i32 = 2;
 

@@ -6,12 +6,7 @@ use rurban_cluster::{ClusterOptions, Linkage, Method, cluster, fcluster_maxclust
 use serde_json::Value;
 
 fn reference() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/reference.json"
-    ))
-    .expect("fixture reference.json");
-    serde_json::from_str(&text).expect("valid JSON")
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "reference.json")
 }
 
 fn matrix(v: &Value) -> Array2<f64> {

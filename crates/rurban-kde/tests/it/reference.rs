@@ -8,12 +8,7 @@ use rurban_kde::{
 use serde_json::Value;
 
 fn reference() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/reference.json"
-    ))
-    .expect("fixture reference.json");
-    serde_json::from_str(&text).expect("valid JSON")
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "reference.json")
 }
 
 fn floats(v: &Value) -> Vec<f64> {

@@ -6,7 +6,6 @@
 //! subcommands is tested through the binary in rurban-cli's `geo_run_cli.rs`.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::Array2;
 use rurban_pipeline::spatial::{
@@ -23,32 +22,7 @@ fn root() -> PathBuf {
 
 use rurban_test_support::shared_data as shared;
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "rurban-spatial-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Scratch(p)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use rurban_test_support::TempDir as Scratch;
 
 /// A run's panel and composite with its spatial setup and analysis.
 struct Chain {
