@@ -6,9 +6,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use rurban_pipeline::spatial::{analyse, setup, spatial_findings};
-use rurban_pipeline::{Builtins, RunOptions, run};
-use rurban_spec::Spec;
+use rurban_pipeline::spatial::spatial_findings;
 use serde_json::Value;
 use support::*;
 
@@ -44,19 +42,11 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
     let geo = example().join("heilongjiang_cities.geojson");
     let geo = geo.to_str().unwrap();
 
-    // the chain, in process, on the same spec
-    let spec = Spec::from_file(&spec_path).unwrap();
-    let g = spec.geo.clone().unwrap();
-    let o = run(&spec, &RunOptions::default(), &Builtins).unwrap();
-    let s = setup(&g, &spec, &o.panel.regions).unwrap();
-    let (a, _) = analyse(
-        &g,
-        &s,
-        &o.panel.regions,
-        &o.panel.years,
-        o.index.composite.view(),
-    );
-
+    // the run's own summary.json: its top-level "spatial" object
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let sp = &summary["spatial"];
+    assert_eq!(sp["geometry"]["key"], "name_en");
     let moran = json(&[
         "moran",
         "--input",
@@ -71,10 +61,7 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
         "name_en",
         "--local",
     ]);
-    assert_eq!(
-        to_value(a.moran.as_ref().unwrap()),
-        without_warnings(&moran)
-    );
+    assert_eq!(sp["moran"], without_warnings(&moran));
     let markov = json(&[
         "markov",
         "--input",
@@ -88,10 +75,7 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
         "--key",
         "name_en",
     ]);
-    assert_eq!(
-        to_value(a.markov.as_ref().unwrap()),
-        without_warnings(&markov)
-    );
+    assert_eq!(sp["markov"], without_warnings(&markov));
     let gravity = json(&[
         "gravity",
         "--input",
@@ -105,12 +89,10 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
         "--key",
         "name_en",
     ]);
-    assert_eq!(
-        to_value(a.gravity.as_ref().unwrap()),
-        without_warnings(&gravity)
-    );
+    assert_eq!(sp["gravity"], without_warnings(&gravity));
     // the map classes: classify of the years drawn, pooled
-    let cl = a.classes.as_ref().unwrap();
+    let cl: rurban_pipeline::spatial::MapClasses =
+        serde_json::from_value(sp["classes"].clone()).unwrap();
     assert_eq!(cl.years, ["2011", "2015", "2020"]);
     let (h, rows) = read_csv(&out.join("scores.csv"));
     let (yc, cc) = (col(&h, "year"), col(&h, "composite"));
@@ -131,6 +113,82 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
         "5",
     ]);
     assert_eq!(to_value(&cl.bins), classes["groups"][0]["bins"]);
+
+    // the maps are in the report, one labelled path per city
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "fig-map-choropleth",
+        "fig-map-tiers",
+        "fig-map-lisa",
+        "fig-map-gravity",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    // `rurban report` reopens the GeoJSON named in summary.json and draws
+    // the same page
+    rurban(["report".as_ref(), out.as_os_str()]).ok();
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        html
+    );
+    // without the GeoJSON, the maps give way to a note; the rest renders
+    let moved = dir.join("moved");
+    std::fs::create_dir_all(&moved).unwrap();
+    let mut s2 = summary.clone();
+    s2["spec"] = Value::String(moved.join("index.toml").display().to_string());
+    std::fs::write(out.join("summary.json"), s2.to_string()).unwrap();
+    rurban(["report".as_ref(), out.as_os_str()]).ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("id=\"fig-map-choropleth\""));
+    assert!(html.contains("the maps cannot be drawn"));
+    assert!(html.contains("id=\"tbl-moran\""));
+}
+
+#[test]
+fn the_31_provinces_run_with_the_hainan_island_warning() {
+    let dir = TempDir::new("provinces");
+    let geo = shared_data("boundaries/china_provinces.geojson");
+    let panel = dir.join("panel.csv");
+    let spec_path = dir.join("index.toml");
+    rurban([
+        "synth".as_ref(),
+        "--geo".as_ref(),
+        geo.as_os_str(),
+        "--key".as_ref(),
+        "name".as_ref(),
+        "--years".as_ref(),
+        "2015-2020".as_ref(),
+        "--out".as_ref(),
+        panel.as_os_str(),
+        "--spec".as_ref(),
+        spec_path.as_os_str(),
+    ])
+    .ok();
+    let mut text = std::fs::read_to_string(&spec_path).unwrap();
+    text.push_str(&format!(
+        "\n[geo]\nfile = {:?}\nkey = \"name\"\npermutations = 99\n",
+        geo.display().to_string()
+    ));
+    std::fs::write(&spec_path, text).unwrap();
+    let out = dir.join("out");
+    let v = json(&[
+        "run",
+        spec_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-xlsx",
+    ]);
+    let sp = &v["spatial"];
+    assert_eq!(sp["moran"]["weights"]["n"], 31);
+    let islands = support::strings(&sp["moran"]["weights"]["islands"]);
+    assert_eq!(islands.len(), 1, "{islands:?}");
+    assert!(islands[0].contains("海南"), "{islands:?}");
+    let warnings = support::strings(&v["warnings"]);
+    assert!(
+        warnings.iter().any(|w| w.contains("without a neighbour")),
+        "{warnings:?}"
+    );
+    assert!(out.join("moran.csv").exists() && out.join("lisa.csv").exists());
 }
 
 #[test]
@@ -235,19 +293,20 @@ fn a_county_panel_on_real_geometry_runs_the_spatial_chain() {
         counties.display().to_string()
     ));
     std::fs::write(&spec_path, text).unwrap();
-    let spec = Spec::from_file(&spec_path).unwrap();
-    let g = spec.geo.clone().unwrap();
-    let o = run(&spec, &RunOptions::default(), &Builtins).unwrap();
-    assert_eq!(o.panel.regions.len(), 2848);
-    assert_eq!(o.panel.regions[0], "110101");
-    let s = setup(&g, &spec, &o.panel.regions).unwrap();
-    let (a, warnings) = analyse(
-        &g,
-        &s,
-        &o.panel.regions,
-        &o.panel.years,
-        o.index.composite.view(),
-    );
+    let out = dir.join("out");
+    let v = json(&[
+        "run",
+        spec_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-xlsx",
+    ]);
+    let regions = support::strings(&v["regions"]);
+    assert_eq!(regions.len(), 2848);
+    assert_eq!(regions[0], "110101");
+    let a: rurban_pipeline::spatial::SpatialAnalysis =
+        serde_json::from_value(v["spatial"].clone()).unwrap();
+    let warnings = support::strings(&v["warnings"]);
     let m = a.moran.as_ref().unwrap();
     assert_eq!(m.weights.n, 2848);
     assert_eq!(m.weights.islands.len(), 6, "{:?}", m.weights.islands);
@@ -263,6 +322,10 @@ fn a_county_panel_on_real_geometry_runs_the_spatial_chain() {
     assert_eq!(mk.counts.iter().flatten().sum::<u64>(), 2 * 2848);
     assert_eq!(a.gravity.as_ref().unwrap().moves.len(), 2);
     assert_eq!(spatial_findings(&a).sentences.len(), 4);
+    let sentences = support::strings(&v["findings"]["sentences"]);
+    assert!(sentences.ends_with(&spatial_findings(&a).sentences));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"fig-map-lisa\""));
 }
 
 #[test]

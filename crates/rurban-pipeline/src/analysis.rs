@@ -22,6 +22,7 @@ use rurban_kde::Fit;
 use rurban_spec::AnalysisSpec;
 use rurban_spec::Spec;
 
+use crate::spatial::{SpatialSetup, analyse as spatial_analyse};
 use crate::{PipelineError, RunOutput, Step};
 
 pub use rurban_results::{Analysis, DisparityAnalysis, GreyAnalysis, OrderedMap, RegionGrey};
@@ -82,6 +83,9 @@ pub struct RunContext<'a> {
     pub out: &'a RunOutput,
     /// Region -> group, when a groups file was given.
     pub groups: Option<Vec<String>>,
+    /// The boundaries and weights of `[geo]`, read before the run computed
+    /// anything.
+    pub spatial: Option<&'a SpatialSetup>,
     /// Warnings of the run; a step that cannot run on the data adds one.
     pub warnings: &'a mut Vec<String>,
 }
@@ -104,13 +108,21 @@ pub trait AnalysisStep: Sync {
 }
 
 /// The analysis chain, in order.
-pub const STEPS: [&dyn AnalysisStep; 5] = [&Clusters, &Density, &Disparity, &Convergence, &Grey];
+pub const STEPS: [&dyn AnalysisStep; 6] = [
+    &Clusters,
+    &Density,
+    &Disparity,
+    &Convergence,
+    &Grey,
+    &Spatial,
+];
 
 /// Runs the analysis chain on a run's scores. Failures of individual steps
 /// become warnings.
 pub fn analyse(
     out: &RunOutput,
     groups: Option<Vec<String>>,
+    spatial: Option<&SpatialSetup>,
     warnings: &mut Vec<String>,
     progress: &dyn Fn(Step),
 ) -> Analysis {
@@ -121,6 +133,7 @@ pub fn analyse(
     let mut cx = RunContext {
         out,
         groups,
+        spatial,
         warnings,
     };
     for step in STEPS {
@@ -384,6 +397,43 @@ impl AnalysisStep for Grey {
     }
 }
 
+/// The spatial chain of `[geo]` on the composite: Moran's I and LISA per
+/// year, the spatial Markov chain, the centre of gravity and the map
+/// classes (`crate::spatial::analyse`). Its result is `summary.json`'s
+/// top-level `spatial`; its warnings (islands, features without data, a
+/// statistic the data do not allow) join the run's.
+pub struct Spatial;
+
+impl AnalysisStep for Spatial {
+    fn id(&self) -> &'static str {
+        "spatial"
+    }
+    fn step(&self) -> Step {
+        Step::Spatial
+    }
+    fn run(&self, cx: &mut RunContext<'_>, res: &mut Analysis) {
+        let out = cx.out;
+        let (Some(geo), Some(setup)) = (&out.spec.geo, cx.spatial) else {
+            return;
+        };
+        let (a, w) = spatial_analyse(
+            geo,
+            setup,
+            &out.panel.regions,
+            &out.panel.years,
+            out.index.composite.view(),
+        );
+        cx.warnings.extend(w);
+        res.spatial = Some(a);
+    }
+    fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
+        s.spatial
+            .as_ref()
+            .map(rurban_results::table::spatial)
+            .unwrap_or_default()
+    }
+}
+
 /// Clusters the regions on their composite series (one feature per year).
 fn cluster_regions(
     out: &RunOutput,
@@ -462,7 +512,17 @@ mod tests {
         let steps: Vec<Step> = STEPS.iter().map(|s| s.step()).collect();
         assert_eq!(steps, Step::ALL[2..]);
         let ids: Vec<&str> = STEPS.iter().map(|s| s.id()).collect();
-        assert_eq!(ids, ["cluster", "kde", "disparity", "convergence", "grey"]);
+        assert_eq!(
+            ids,
+            [
+                "cluster",
+                "kde",
+                "disparity",
+                "convergence",
+                "grey",
+                "spatial"
+            ]
+        );
         let empty = serde_json::to_value(Analysis {
             cluster: None,
             ..Analysis::default()

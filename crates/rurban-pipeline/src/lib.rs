@@ -90,11 +90,14 @@ pub enum Step {
     Convergence,
     /// Grey relational analysis.
     Grey,
+    /// The spatial chain of `[geo]` (Moran's I, LISA, spatial Markov,
+    /// centre of gravity).
+    Spatial,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 8] = [
         Step::Load,
         Step::Index,
         Step::Cluster,
@@ -102,6 +105,7 @@ impl Step {
         Step::Disparity,
         Step::Convergence,
         Step::Grey,
+        Step::Spatial,
     ];
 
     /// What the step does, for a progress line.
@@ -114,6 +118,7 @@ impl Step {
             Step::Disparity => "disparity",
             Step::Convergence => "convergence",
             Step::Grey => "grey relational analysis",
+            Step::Spatial => "spatial statistics",
         }
     }
 }
@@ -168,6 +173,9 @@ pub struct RunOutput {
     pub analysis: analysis::Analysis,
     /// The findings in words.
     pub findings: findings::Findings,
+    /// The input of the report's maps (with `[geo]`; built here, where the
+    /// geometry is at hand).
+    pub maps: Option<rurban_results::maps::MapsInput>,
 }
 
 /// The data file of a spec, `--data` first.
@@ -345,6 +353,12 @@ pub fn run_with_progress(
     })?;
     progress(Step::Load);
     let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
+    // The boundaries and weights are read before anything is computed, so
+    // an error of the [geo] table stops the run before it writes anything.
+    let geo = match &spec.geo {
+        Some(g) => Some(spatial::setup(g, spec, &panel.regions)?),
+        None => None,
+    };
     let model = model_of(spec);
     let params = spec
         .method
@@ -390,12 +404,39 @@ pub fn run_with_progress(
         yearly,
         analysis: analysis::Analysis::default(),
         findings: findings::Findings::default(),
+        maps: None,
     };
     let mut warnings = std::mem::take(&mut out.warnings);
-    out.analysis = analysis::analyse(&out, groups, &mut warnings, progress);
+    out.analysis = analysis::analyse(&out, groups, geo.as_ref(), &mut warnings, progress);
     out.findings = findings::findings(&out, &out.analysis);
+    if let (Some(setup), Some(a)) = (&geo, &out.analysis.spatial) {
+        out.maps = Some(maps_of(&out, setup, a));
+    }
     out.warnings = warnings;
     Ok(out)
+}
+
+/// The maps input of a run: the composite on the run's geometry, with the
+/// cluster tiers when the cluster step ran.
+fn maps_of(
+    out: &RunOutput,
+    setup: &spatial::SpatialSetup,
+    a: &spatial::SpatialAnalysis,
+) -> rurban_results::maps::MapsInput {
+    let tiers = out.analysis.cluster.as_ref().map(|c| {
+        c.labels
+            .iter()
+            .map(|l| (l.label.clone(), l.tier as u32))
+            .collect()
+    });
+    spatial::maps_input(
+        a,
+        &setup.geography,
+        &out.panel.regions,
+        &out.panel.years,
+        |r, y| out.index.composite[[r, y]],
+        tiers.as_ref(),
+    )
 }
 
 fn impute_name(spec: &Spec) -> &'static str {

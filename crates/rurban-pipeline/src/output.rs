@@ -131,6 +131,7 @@ pub fn summary(out: &RunOutput) -> Summary {
             .collect(),
         analysis: Some(out.analysis.clone()),
         findings: Some(out.findings.clone()),
+        spatial: out.analysis.spatial.clone(),
         warnings: out.warnings.clone(),
     }
 }

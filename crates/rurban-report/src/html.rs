@@ -80,7 +80,7 @@ impl Figures {
 const SECTION_ABSENT: &str = "the section is absent from summary.json: it was switched off in the spec's [analysis] section or could not run on the data (any reason is listed under Warnings)";
 
 /// The whole document.
-pub(crate) fn page(s: &Summary) -> Result<String, ReportError> {
+pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String, ReportError> {
     let mut missing = Missing(Vec::new());
     let mut figs = Figures { n: 0 };
     let mut sections = Vec::new();
@@ -147,6 +147,8 @@ pub(crate) fn page(s: &Summary) -> Result<String, ReportError> {
             run: true,
         });
     }
+
+    sections.push(spatial_section(s, maps, &mut figs, &mut missing)?);
 
     let a = &s.analysis;
     let absent = |what: &str| {
@@ -337,6 +339,103 @@ pub(crate) fn page(s: &Summary) -> Result<String, ReportError> {
     }
 
     Ok(document(s, &sections, &missing))
+}
+
+/// "Maps and spatial structure": the maps (choropleth of the first, middle
+/// and last year, tiers, LISA of the last year, centre of gravity), Moran's
+/// I per year and the spatial findings.
+fn spatial_section(
+    s: &Summary,
+    maps: Option<crate::Maps<'_>>,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    let Some(sp) = &s.spatial else {
+        body.push_str(&missing.add(
+            "Maps and spatial structure (spatial)",
+            "the spec has no [geo] table, so summary.json has no spatial object (add [geo] with the regions' GeoJSON to map the composite and test its spatial structure)",
+        ));
+        return Ok(Section {
+            id: "sec-spatial",
+            title: "Maps and spatial structure",
+            body,
+            run: false,
+        });
+    };
+    match maps {
+        Some(crate::Maps::Input(input)) => {
+            for m in crate::maps::maps_figures(input)? {
+                body.push_str(&figs.html(&Figure {
+                    id: m.id,
+                    title: m.title,
+                    svg: m.svg,
+                    caption: m.caption,
+                }));
+            }
+        }
+        Some(crate::Maps::Unavailable(why)) => {
+            body.push_str(&missing.add("Maps", why));
+        }
+        None => body.push_str(&missing.add("Maps", "no geometry was given to draw them")),
+    }
+    if let Some(m) = &sp.moran {
+        body.push_str(&moran_table(m));
+    }
+    if !s.spatial_sentences.is_empty() {
+        body.push_str("<ul class=\"spatial-findings\">\n");
+        for t in &s.spatial_sentences {
+            let _ = writeln!(body, "<li>{}</li>", esc(t));
+        }
+        body.push_str("</ul>\n");
+    }
+    Ok(Section {
+        id: "sec-spatial",
+        title: "Maps and spatial structure",
+        body,
+        run: true,
+    })
+}
+
+/// Moran's I of the composite per year.
+fn moran_table(m: &rurban_results::spatial::MoranAnalysis) -> String {
+    let mut out = format!(
+        "<table id=\"tbl-moran\"><caption>Global Moran's I of the composite per year ({} weights, transform {}, {} permutations)</caption>\n",
+        esc(&m.weights.kind),
+        esc(serde_json::to_value(m.weights.transform)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .as_deref()
+            .unwrap_or("")),
+        m.permutations
+    );
+    out.push_str(&th(&[
+        ("year", false),
+        ("n", true),
+        ("I", true),
+        ("E[I]", true),
+        ("z (randomisation)", true),
+        ("p (randomisation)", true),
+        ("Geary's c", true),
+        ("p_sim", true),
+    ]));
+    out.push_str("<tbody>\n");
+    for g in &m.groups {
+        let _ = writeln!(
+            out,
+            "<tr>{}{}{}{}{}{}{}{}</tr>",
+            td(&g.key),
+            tdn(g.n.to_string()),
+            tdn(format!("{:.4}", g.i)),
+            tdn(format!("{:.4}", g.expected)),
+            tdn(format!("{:.3}", g.z_random)),
+            tdn(format!("{:.3}", g.p_random)),
+            tdn(format!("{:.4}", g.geary_c)),
+            tdn(g.p_sim.map_or("—".to_string(), |p| format!("{p:.3}"))),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    out
 }
 
 fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {

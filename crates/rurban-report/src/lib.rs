@@ -31,7 +31,9 @@
 //!   `k` clusters halfway between the (k-1)-th and k-th highest merges.
 //!
 //! The maps (choropleth, tiers, LISA clusters, centre of gravity) are drawn
-//! by [`maps`] from their own input, [`MapsInput`].
+//! by [`maps`] from their own input, [`MapsInput`] (defined in
+//! `rurban_results::maps`, re-exported here), in the section "Maps and
+//! spatial structure" when the summary has a `spatial` object.
 //!
 //! See `docs/report.md` for every chart and table.
 
@@ -94,10 +96,87 @@ pub fn read_summary(summary: &serde_json::Value) -> Result<rurban_results::Summa
     read::summary(summary)
 }
 
+/// The maps of a report's spatial section: drawn from their input, or
+/// replaced by a note saying why they cannot be drawn.
+#[derive(Debug, Clone, Copy)]
+pub enum Maps<'a> {
+    /// The maps input (geometry and layers).
+    Input(&'a MapsInput),
+    /// Why there are no maps (e.g. the GeoJSON is gone).
+    Unavailable(&'a str),
+}
+
+/// Rebuilds the maps input of a summary with a `spatial` object: reopens
+/// the GeoJSON it names (`spatial.geometry.file`, relative to the directory
+/// of the summary's `spec`, or absolute) keyed by `spatial.geometry.key`
+/// through `rurban_geo`, and draws the composite of the summary's scores,
+/// the tiers of its findings, and its LISA and centre of gravity. `None`
+/// without a `spatial` object; an error (as text, for the report's note)
+/// when the file cannot be read or no longer holds the regions.
+pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput, String>> {
+    let sp = summary.spatial.as_ref()?;
+    let file = std::path::Path::new(&sp.geometry.file);
+    let path = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        let base = summary
+            .spec
+            .as_deref()
+            .and_then(|p| std::path::Path::new(p).parent())
+            .unwrap_or(std::path::Path::new(""));
+        base.join(file)
+    };
+    let checked = match model::Summary::check(summary) {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e.to_string())),
+    };
+    let geography =
+        match rurban_geo::Geography::open(&path, Some(&sp.geometry.key), &summary.regions) {
+            Ok(g) => g,
+            Err(e) => return Some(Err(e.to_string())),
+        };
+    let tiers: Option<std::collections::BTreeMap<String, u32>> = summary
+        .findings
+        .as_ref()
+        .filter(|f| !f.tiers.is_empty())
+        .map(|f| {
+            f.tiers
+                .iter()
+                .map(|t| (t.region.clone(), t.tier as u32))
+                .collect()
+        });
+    Some(Ok(rurban_results::spatial::maps_input(
+        sp,
+        &geography,
+        &summary.regions,
+        &summary.years,
+        |r, y| checked.composite[r][y],
+        tiers.as_ref(),
+    )))
+}
+
 /// Renders a typed summary as one self-contained HTML document (see
-/// [`render_html`]).
+/// [`render_html`]). With a `spatial` object, the maps are redrawn from the
+/// GeoJSON it names ([`reopen_maps`]); when that fails, the maps are
+/// replaced by a note and the rest is rendered.
 pub fn render_html_summary(summary: &rurban_results::Summary) -> Result<String, ReportError> {
-    html::page(&model::Summary::check(summary)?)
+    match reopen_maps(summary) {
+        None => render_html_with_maps(summary, None),
+        Some(Ok(input)) => render_html_with_maps(summary, Some(Maps::Input(&input))),
+        Some(Err(e)) => {
+            let note = format!("the maps cannot be drawn: {e}");
+            render_html_with_maps(summary, Some(Maps::Unavailable(&note)))
+        }
+    }
+}
+
+/// Renders a typed summary with the maps given (as `rurban run` does, which
+/// has the geometry at hand); `None` draws no maps.
+pub fn render_html_with_maps(
+    summary: &rurban_results::Summary,
+    maps: Option<Maps<'_>>,
+) -> Result<String, ReportError> {
+    html::page(&model::Summary::check(summary)?, maps)
 }
 
 /// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).

@@ -213,6 +213,10 @@ pub(crate) struct Summary {
     pub analysis_present: bool,
     pub analysis: Analysis,
     pub findings: Option<Findings>,
+    /// The spatial chain (with `[geo]`).
+    pub spatial: Option<res::SpatialAnalysis>,
+    /// The spatial findings' sentences.
+    pub spatial_sentences: Vec<String>,
 }
 
 impl Summary {
@@ -347,6 +351,13 @@ impl Summary {
             analysis_present: s.analysis.is_some(),
             analysis,
             findings,
+            spatial: s.spatial.clone(),
+            spatial_sentences: s
+                .findings
+                .as_ref()
+                .and_then(|f| f.spatial.as_ref())
+                .map(|sp| sp.sentences.clone())
+                .unwrap_or_default(),
         })
     }
 

@@ -331,5 +331,12 @@ pub(crate) fn workbook(
         table_sheet(&mut wb, &bold, &table::grey(g))?;
     }
 
+    // moran, lisa, gravity, markov: the spatial tables (with [geo])
+    if let Some(sp) = &typed.spatial {
+        for t in table::spatial(sp) {
+            table_sheet(&mut wb, &bold, &t)?;
+        }
+    }
+
     wb.save_to_buffer().map_err(xerr)
 }

@@ -18,8 +18,13 @@ pub struct Trend {
     pub last_mean: f64,
     /// Years in which the mean composite fell from the year before.
     pub declines: Vec<i64>,
-    /// `rising`, `falling` or `flat` (slope exactly 0).
+    /// By the Mann-Kendall test (alpha 0.05) of the yearly means:
+    /// `rising`, `falling`, `no significant change`, or `untested` (fewer
+    /// than 3 years).
     pub direction: String,
+    /// The Mann-Kendall p value of the yearly means (fewer than 3 years: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mann_kendall_p: Option<f64>,
 }
 
 /// Did regional gaps narrow?
@@ -32,12 +37,18 @@ pub struct DisparityFinding {
     pub cv_last: f64,
     /// `cv_last - cv_first`.
     pub change: f64,
-    /// `cv_last < cv_first`.
+    /// The yearly CV falls by the Mann-Kendall test (alpha 0.05).
     pub narrowed: bool,
     /// Gini in the first year.
     pub gini_first: f64,
     /// Gini in the last year.
     pub gini_last: f64,
+    /// The Mann-Kendall p value of the yearly CV (fewer than 3 years: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mann_kendall_p: Option<f64>,
+    /// Its direction (`increasing`, `decreasing`, `no trend`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<rurban_trend::Direction>,
 }
 
 /// Where the last year's inequality comes from (with a groups file).
@@ -82,6 +93,10 @@ pub struct Polarisation {
     pub spread_first: f64,
     /// Spread in the last year.
     pub spread_last: f64,
+    /// The Mann-Kendall p value of the yearly number of peaks (fewer than
+    /// 3 years: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peaks_mann_kendall_p: Option<f64>,
 }
 
 /// One dimension's grey relational grade.
@@ -150,4 +165,8 @@ pub struct Findings {
     /// Every region's tier.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<RegionTier>,
+    /// The spatial findings (with `[geo]`); their sentences are also in
+    /// `sentences`, after the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spatial: Option<crate::spatial::SpatialFindings>,
 }

@@ -10,6 +10,9 @@
 //! * [`stats`]: the per-year statistics of the composite and the ranking of
 //!   the regions, computed here once for the findings, the terminal and the
 //!   report.
+//! * [`spatial`]: the spatial chain of a `[geo]` table (Moran's I, LISA,
+//!   spatial Markov, centre of gravity) and its findings; [`maps`] the
+//!   input of the report's maps, built from them and the geometry.
 //! * [`table`]: the result tables (weights, scores, clusters, kde,
 //!   disparity, grey), built once from a summary, which the pipeline writes
 //!   as CSV and the report as worksheets.
@@ -19,7 +22,9 @@
 //! (every score's region among `regions`, ...) is for the reader to check.
 
 pub mod findings;
+pub mod maps;
 pub mod scores;
+pub mod spatial;
 pub mod stats;
 pub mod table;
 
@@ -34,6 +39,7 @@ pub use rurban_disparity::DisparityReport;
 pub use rurban_grey::GreyReport;
 pub use rurban_kde::KdeResult;
 pub use scores::Scores;
+pub use spatial::{SpatialAnalysis, SpatialFindings};
 pub use stats::YearStats;
 pub use table::{Cell, Table};
 
@@ -74,6 +80,10 @@ pub struct Summary {
     /// The findings in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Findings>,
+    /// The spatial chain of the composite, with a `[geo]` table in the spec
+    /// (absent without).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spatial: Option<SpatialAnalysis>,
     /// Every warning of the run.
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -319,6 +329,10 @@ pub struct Analysis {
     /// Grey relational analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grey: Option<GreyAnalysis>,
+    /// The spatial chain (with `[geo]`): written at the top level of
+    /// `summary.json` as `"spatial"` ([`Summary::spatial`]), not here.
+    #[serde(skip)]
+    pub spatial: Option<SpatialAnalysis>,
     /// Region -> group, when a groups file was given (not written).
     #[serde(skip)]
     pub groups: Option<Vec<String>>,

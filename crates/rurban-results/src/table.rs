@@ -245,3 +245,140 @@ pub fn grey(g: &GreyAnalysis) -> Table {
     }
     t
 }
+
+/// `moran`: Moran's I of the composite per year, the columns of `rurban
+/// moran`'s groups (`year` for the key; `p_sim` blank without permutations).
+pub fn moran(m: &crate::spatial::MoranAnalysis) -> Table {
+    let mut t = Table::new(
+        "moran",
+        &[
+            "year",
+            "n",
+            "I",
+            "expected",
+            "variance_normal",
+            "z_normal",
+            "p_normal",
+            "variance_random",
+            "z_random",
+            "p_random",
+            "geary_c",
+            "p_sim",
+        ],
+    );
+    for g in &m.groups {
+        t.rows.push(vec![
+            g.key.as_str().into(),
+            g.n.into(),
+            g.i.into(),
+            g.expected.into(),
+            g.variance_normal.into(),
+            g.z_normal.into(),
+            g.p_normal.into(),
+            g.variance_random.into(),
+            g.z_random.into(),
+            g.p_random.into(),
+            g.geary_c.into(),
+            g.p_sim.map_or(Cell::Blank, Cell::Num),
+        ]);
+    }
+    t
+}
+
+/// `lisa`: the LISA of every region in every year, the columns of `rurban
+/// moran --local`'s local results (`year` for the key; `p_sim` blank for an
+/// island or without permutations; `significant` as `true`/`false`).
+pub fn lisa(m: &crate::spatial::MoranAnalysis) -> Table {
+    let mut t = Table::new(
+        "lisa",
+        &[
+            "year",
+            "region",
+            "value",
+            "lag",
+            "I",
+            "quadrant",
+            "p_sim",
+            "significant",
+        ],
+    );
+    for l in &m.local {
+        t.rows.push(vec![
+            l.key.as_str().into(),
+            l.region.as_str().into(),
+            l.value.into(),
+            l.lag.into(),
+            l.i.into(),
+            l.quadrant.as_str().into(),
+            l.p_sim.map_or(Cell::Blank, Cell::Num),
+            l.significant.to_string().into(),
+        ]);
+    }
+    t
+}
+
+/// `gravity`: the centre of gravity of the composite per year (`lon`,
+/// `lat`) and its move from the previous year (`distance_km`, `bearing`;
+/// blank in the first year).
+pub fn gravity(g: &rurban_geo::Gravity) -> Table {
+    let mut t = Table::new("gravity", &["year", "lon", "lat", "distance_km", "bearing"]);
+    for c in &g.groups {
+        let mv = g.moves.iter().find(|m| m.to == c.key);
+        t.rows.push(vec![
+            c.key.as_str().into(),
+            c.lon.into(),
+            c.lat.into(),
+            mv.map_or(Cell::Blank, |m| m.distance_km.into()),
+            mv.map_or(Cell::Blank, |m| m.bearing.into()),
+        ]);
+    }
+    t
+}
+
+/// `markov`: the transition counts and probabilities in long form, one row
+/// per matrix cell: `chain` is `classic` for the classic chain and `lag 1`
+/// .. `lag m` for the spatial chain's matrix of that lag class, `from` and
+/// `to` are 1-based classes (1 = lowest).
+pub fn markov(m: &rurban_spatial::markov::MarkovResult) -> Table {
+    let mut t = Table::new("markov", &["chain", "from", "to", "count", "probability"]);
+    let mut push = |chain: &str, counts: &[Vec<u64>], probs: &[Vec<f64>]| {
+        for (a, row) in counts.iter().enumerate() {
+            for (b, c) in row.iter().enumerate() {
+                let p = probs.get(a).and_then(|r| r.get(b)).copied();
+                t.rows.push(vec![
+                    chain.into(),
+                    (a + 1).into(),
+                    (b + 1).into(),
+                    (*c as i64).into(),
+                    p.map_or(Cell::Blank, Cell::Num),
+                ]);
+            }
+        }
+    };
+    push("classic", &m.counts, &m.probabilities);
+    if let Some(sp) = &m.spatial {
+        for (l, (c, p)) in sp.counts.iter().zip(&sp.probabilities).enumerate() {
+            push(&format!("lag {}", l + 1), c, p);
+        }
+    }
+    t
+}
+
+/// The spatial tables of a summary with a `spatial` object: `moran`,
+/// `lisa`, `gravity` and `markov`, each when its result is there.
+pub fn spatial(s: &crate::spatial::SpatialAnalysis) -> Vec<Table> {
+    let mut out = Vec::new();
+    if let Some(m) = &s.moran {
+        out.push(moran(m));
+        if !m.local.is_empty() {
+            out.push(lisa(m));
+        }
+    }
+    if let Some(g) = &s.gravity {
+        out.push(gravity(g));
+    }
+    if let Some(m) = &s.markov {
+        out.push(markov(m));
+    }
+    out
+}

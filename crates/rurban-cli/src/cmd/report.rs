@@ -18,16 +18,24 @@ pub struct ReportArgs {
     pub no_xlsx: bool,
 }
 
-/// Adds `report.html` and/or `results.xlsx` rendered from `summary`.
+/// Adds `report.html` and/or `results.xlsx` rendered from `summary`. The
+/// maps are drawn from `maps` when given (`rurban run` builds them from
+/// its geometry), else reopened from the GeoJSON the summary names.
 pub fn add_renderings(
     files: &mut OutputSet,
     summary: &rurban_results::Summary,
+    maps: Option<&rurban_report::MapsInput>,
     html: bool,
     xlsx: bool,
 ) -> Result<()> {
     if html {
-        let page =
-            rurban_report::render_html_summary(summary).context("cannot render report.html")?;
+        let page = match maps {
+            Some(m) => {
+                rurban_report::render_html_with_maps(summary, Some(rurban_report::Maps::Input(m)))
+            }
+            None => rurban_report::render_html_summary(summary),
+        }
+        .context("cannot render report.html")?;
         files.add("report.html", page.into_bytes());
     }
     if xlsx {
@@ -49,7 +57,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let summary =
         rurban_report::read_summary(&summary).with_context(|| path.display().to_string())?;
     let mut files = OutputSet::default();
-    add_renderings(&mut files, &summary, true, !args.no_xlsx)
+    add_renderings(&mut files, &summary, None, true, !args.no_xlsx)
         .with_context(|| path.display().to_string())?;
     // The run's other files and their manifest entries stay.
     let committed = files.commit_with(

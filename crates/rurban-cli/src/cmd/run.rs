@@ -131,7 +131,13 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     let json_out = args.format == Format::Json;
     if !args.no_report || !args.no_xlsx {
         bar.mark("report and workbook");
-        crate::cmd::report::add_renderings(&mut files, &summary, !args.no_report, !args.no_xlsx)?;
+        crate::cmd::report::add_renderings(
+            &mut files,
+            &summary,
+            out.maps.as_ref(),
+            !args.no_report,
+            !args.no_xlsx,
+        )?;
     }
     bar.mark("writing files");
     // The files of the previous run into the directory that this one does
@@ -169,6 +175,12 @@ fn run_inputs(args: &RunArgs, out: &RunOutput, resolver: &Resolver) -> Vec<Input
     ];
     if let Some(g) = &out.spec.analysis.groups {
         inputs.push(Input::new("groups file", out.spec.resolve(g)));
+    }
+    if let Some(geo) = &out.spec.geo {
+        inputs.push(Input::new("[geo] file", out.spec.resolve(&geo.file)));
+        if let rurban_spec::GeoWeights::File(f) = &geo.weights {
+            inputs.push(Input::new("[geo] weights file", out.spec.resolve(f)));
+        }
     }
     for p in resolver.registry.list() {
         if let Some(f) = p.file {

@@ -231,8 +231,14 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
     }
     let sentences = support::strings(&f["sentences"]);
     // trend, disparity, sources of inequality (groups given), polarisation,
-    // grey, tiers.
-    assert_eq!(sentences.len(), 6, "{sentences:?}");
+    // grey, tiers; then the spatial chain's ([geo]): Moran's I, hot and cold
+    // spots, centre of gravity, spatial Markov.
+    assert_eq!(sentences.len(), 10, "{sentences:?}");
+    assert_eq!(
+        support::strings(&f["spatial"]["sentences"]),
+        sentences[6..],
+        "findings.spatial"
+    );
     assert!(sentences.iter().all(|s| s.len() > 20 && s.ends_with('.')));
     assert_eq!(sum["warnings"], Value::Array(vec![]), "warnings");
     // The groups file gives decompositions of the composite and dimensions.
@@ -524,10 +530,16 @@ fn heilongjiang_findings_rest_on_the_analysis() {
         TOL,
         "means",
     );
-    assert_eq!(
-        t["direction"],
-        if slope > 0.0 { "rising" } else { "falling" }
-    );
+    // The direction rests on the Mann-Kendall test of the yearly means
+    // (contract, "Trends": alpha 0.05), not on the sign of the OLS slope.
+    let mk = rurban_trend::trend("mean", &x, &m, 0.05).unwrap();
+    let direction = match mk.direction {
+        rurban_trend::Direction::Increasing => "rising",
+        rurban_trend::Direction::Decreasing => "falling",
+        rurban_trend::Direction::NoTrend => "no significant change",
+    };
+    assert_eq!(t["direction"], direction);
+    assert_eq!(fnum(&t["mann_kendall_p"], "p"), mk.mann_kendall.p);
 
     // Disparity: the first and last year of the composite's report.
     let g = a["disparity"]["composite"]["groups"].as_array().unwrap();
@@ -536,7 +548,16 @@ fn heilongjiang_findings_rest_on_the_analysis() {
     assert_eq!(fnum(&d["cv_first"], "cv_first"), cv0);
     assert_eq!(fnum(&d["cv_last"], "cv_last"), cv1);
     assert_eq!(fnum(&d["change"], "change"), cv1 - cv0);
-    assert_eq!(d["narrowed"], Value::Bool(cv1 < cv0));
+    // Narrowed: the yearly CV falls by the Mann-Kendall test (alpha 0.05).
+    let gx: Vec<f64> = g
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().parse().unwrap())
+        .collect();
+    let gcv: Vec<f64> = g.iter().map(|r| fnum(&r["cv"], "cv")).collect();
+    let cv_mk = rurban_trend::trend("cv", &gx, &gcv, 0.05).unwrap();
+    let narrowed = cv_mk.direction == rurban_trend::Direction::Decreasing;
+    assert_eq!(d["narrowed"], Value::Bool(narrowed));
+    assert_eq!(fnum(&d["mann_kendall_p"], "p"), cv_mk.mann_kendall.p);
 
     // Polarisation: peaks of the first and last year's density.
     let k = a["kde"]["groups"].as_array().unwrap();
@@ -590,11 +611,31 @@ fn heilongjiang_findings_rest_on_the_analysis() {
     // The sentences state these numbers.
     let sentences = support::strings(&f["sentences"]);
     let first = &sentences[0];
-    assert!(first.contains(t["direction"].as_str().unwrap()), "{first}");
+    assert!(first.contains(direction), "{first}");
     assert!(first.contains(&format!("{:.4}", m[0])), "{first}");
-    assert!(first.contains(&format!("{slope:+.4}")), "{first}");
-    let word = if cv1 < cv0 { "narrowed" } else { "widened" };
+    // The p value quoted as the contract writes it.
+    let quoted = |p: f64| {
+        if p < 0.001 {
+            "p < 0.001".to_string()
+        } else {
+            format!("p = {p:.3}")
+        }
+    };
+    assert!(
+        first.contains(&format!("Mann-Kendall {}", quoted(mk.mann_kendall.p))),
+        "{first}"
+    );
+    let word = match cv_mk.direction {
+        rurban_trend::Direction::Decreasing => "narrowed",
+        rurban_trend::Direction::Increasing => "widened",
+        rurban_trend::Direction::NoTrend => "no significant change",
+    };
     assert!(sentences[1].contains(word), "{}", sentences[1]);
+    assert!(
+        sentences[1].contains(&quoted(cv_mk.mann_kendall.p)),
+        "{}",
+        sentences[1]
+    );
     assert!(
         sentences[1].contains(&format!("{cv0:.4}")),
         "{}",

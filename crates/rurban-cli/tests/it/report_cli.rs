@@ -197,6 +197,15 @@ fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
                 ),
             )
             .replace(
+                "file = \"heilongjiang_cities.geojson\"",
+                &format!(
+                    "file = {:?}",
+                    base.join("heilongjiang_cities.geojson")
+                        .display()
+                        .to_string()
+                ),
+            )
+            .replace(
                 "[analysis.cluster]\n",
                 "[analysis.cluster]\nenabled = false\n",
             ),

@@ -196,9 +196,81 @@ fn report_renders_in_headless_chromium() {
         );
     }
     check_in_browser("summary_full.json", "report.png", &["Nanjing", "Suqian"]);
+    check_example_maps();
     check_in_browser(
         "summary_zh.json",
         "report-zh.png",
         &["北京", "新疆", "城乡融合发展指数"],
     );
+}
+
+/// The example's run (examples/heilongjiang, with [geo]): the maps are in
+/// the browser's DOM, each city a labelled region.
+fn check_example_maps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    let out = rurban_pipeline::run(
+        &spec,
+        &rurban_pipeline::RunOptions::default(),
+        &rurban_pipeline::Builtins,
+    )
+    .unwrap();
+    let summary = rurban_pipeline::output::summary(&out);
+    let maps = out.maps.as_ref().expect("the example has [geo]");
+    let html =
+        rurban_report::render_html_with_maps(&summary, Some(rurban_report::Maps::Input(maps)))
+            .unwrap();
+    let dir = TempDir::new("maps");
+    let page = dir.0.join("report.html");
+    std::fs::write(&page, &html).unwrap();
+    let (dom, log) = chromium(&page, &["--dump-dom".into()]);
+    assert!(dom.contains("</html>"), "no DOM dumped:\n{log}");
+    const CITIES: [&str; 13] = [
+        "Harbin",
+        "Qiqihar",
+        "Jixi",
+        "Hegang",
+        "Shuangyashan",
+        "Daqing",
+        "Yichun",
+        "Jiamusi",
+        "Qitaihe",
+        "Mudanjiang",
+        "Heihe",
+        "Suihua",
+        "Daxing'anling",
+    ];
+    for id in [
+        "fig-map-choropleth",
+        "fig-map-tiers",
+        "fig-map-lisa",
+        "fig-map-gravity",
+    ] {
+        let at = dom
+            .find(&format!("<figure id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} not in the browser's DOM"));
+        let fig = &dom[at..at + dom[at..].find("</figure>").unwrap()];
+        for c in CITIES {
+            let c = c.replace('\'', "&#39;");
+            assert!(
+                fig.contains(&format!("data-region=\"{c}\""))
+                    || fig.contains(&format!("data-region=\"{}\"", c.replace("&#39;", "'"))),
+                "{id}: {c} is not a region of the map"
+            );
+        }
+    }
+    assert!(dom.contains("id=\"tbl-moran\""));
+    let shot = dir.0.join("maps.png");
+    chromium(
+        &page,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1300,6000".into(),
+        ],
+    );
+    let bytes = std::fs::read(&shot).unwrap();
+    assert_eq!(png_size(&bytes), (1300, 6000));
+    let artifacts = target_dir().join("test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    std::fs::write(artifacts.join("report-maps.png"), &bytes).unwrap();
 }

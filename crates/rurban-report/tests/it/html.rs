@@ -96,8 +96,15 @@ fn header_states_name_data_method_and_panel_size() {
             "{id} missing"
         );
     }
-    // Nothing was left out of this run.
-    assert!(!html.contains("Not in this run"));
+    // Nothing of the analysis was left out of this run; the summary has no
+    // `spatial` object (no [geo] table), so the notice names only the maps.
+    let notice = &html[html
+        .find("<aside class=\"notice\" id=\"not-run\">")
+        .unwrap()..];
+    let notice = &notice[..notice.find("</aside>").unwrap()];
+    assert_eq!(notice.matches("<li>").count(), 1, "{notice}");
+    assert!(notice.contains("<li><strong>Maps and spatial structure"));
+    assert!(notice.contains("no [geo] table"));
 }
 
 #[test]
@@ -599,6 +606,7 @@ fn minimal_summary_renders_what_is_there_and_names_what_is_not() {
         "Convergence",
         "Grey relational analysis",
         "Clustering",
+        "Maps and spatial structure",
     ] {
         assert!(
             notice.contains(&format!("<li><strong>{what}")),
@@ -607,7 +615,7 @@ fn minimal_summary_renders_what_is_there_and_names_what_is_not() {
     }
     assert_eq!(
         html.matches("<span class=\"tag\">not run</span>").count(),
-        6
+        7
     );
     assert!(
         html.contains("<li>analysis switched off in the spec</li>"),
