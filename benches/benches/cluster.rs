@@ -1,6 +1,9 @@
 //! k-means (k = 5, 10 k-means++ starts) and Ward linkage of the regions on
 //! their composite series (one feature per year), at every workload size.
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 mod common;
 
 use std::hint::black_box;
@@ -23,7 +26,7 @@ fn bench(c: &mut criterion::Criterion) {
             g.throughput(Throughput::Elements(labels.len() as u64));
             let opts = ClusterOptions::new(method, 5);
             g.bench_function(BenchmarkId::from_parameter(p), |b| {
-                b.iter(|| cluster(labels, &black_box(series.view()), &opts).expect("cluster"))
+                b.iter(|| cluster(labels, &black_box(series.view()), &opts).expect("cluster"));
             });
         }
         g.finish();

@@ -3,6 +3,9 @@
 //! the Dagum decomposition of the pooled county composite (n = 85,530,
 //! 8 groups).
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 mod common;
 
 use std::hint::black_box;
@@ -35,7 +38,7 @@ fn bench(c: &mut criterion::Criterion) {
                     .iter()
                     .map(|(_, v, _)| gini(black_box(v)).expect("gini"))
                     .sum::<f64>()
-            })
+            });
         });
     }
     g.finish();
@@ -52,7 +55,7 @@ fn bench(c: &mut criterion::Criterion) {
                     .iter()
                     .map(|(_, v, _)| theil(black_box(v)).expect("theil"))
                     .sum::<f64>()
-            })
+            });
         });
     }
     g.finish();
@@ -73,7 +76,7 @@ fn bench(c: &mut criterion::Criterion) {
                             .total
                     })
                     .sum::<f64>()
-            })
+            });
         });
     }
     g.finish();
@@ -87,7 +90,7 @@ fn bench(c: &mut criterion::Criterion) {
             by_year.iter().map(|x| x.1.len() as u64).sum(),
         ));
         g.bench_function(BenchmarkId::from_parameter(p), |b| {
-            b.iter(|| disparity_report(black_box(by_year), 1).expect("report"))
+            b.iter(|| disparity_report(black_box(by_year), 1).expect("report"));
         });
     }
     g.finish();
@@ -97,7 +100,7 @@ fn bench(c: &mut criterion::Criterion) {
         common::size_for(&mut g, p);
         g.throughput(Throughput::Elements(values.len() as u64));
         g.bench_function(BenchmarkId::from_parameter(p), |b| {
-            b.iter(|| dagum(black_box(values), labels).expect("dagum"))
+            b.iter(|| dagum(black_box(values), labels).expect("dagum"));
         });
     }
     g.finish();

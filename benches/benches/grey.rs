@@ -2,6 +2,9 @@
 //! scores (what `rurban run` does, one analysis per region) at every
 //! workload size, and one analysis of 10,000 sequences x 30 points.
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 mod common;
 
 use std::hint::black_box;
@@ -37,7 +40,7 @@ fn bench(c: &mut criterion::Criterion) {
                             .grade
                     })
                     .sum::<f64>()
-            })
+            });
         });
     }
     g.finish();
@@ -56,7 +59,7 @@ fn bench(c: &mut criterion::Criterion) {
                 0.5,
             )
             .expect("grey")
-        })
+        });
     });
     g.finish();
 }

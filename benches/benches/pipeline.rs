@@ -2,6 +2,9 @@
 //! impute, weigh, score, run the analysis chain, and render every output
 //! file in memory (nothing is written in the timed loop).
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 mod common;
 
 use std::hint::black_box;
@@ -28,7 +31,7 @@ fn bench(c: &mut criterion::Criterion) {
             b.iter(|| {
                 let out = run(black_box(&spec), &opts, &Builtins).expect("run");
                 run_files(&out).expect("files")
-            })
+            });
         });
     }
     g.finish();

@@ -2,6 +2,9 @@
 //! scores (`rurban_index::build`), and a streaming sum over the same matrix
 //! as the memory-bandwidth yardstick, at every workload size.
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 mod common;
 
 use std::hint::black_box;
@@ -25,7 +28,7 @@ fn weights(c: &mut criterion::Criterion) {
         common::size_for(&mut g, &w.name);
         g.throughput(Throughput::Elements(cells));
         g.bench_with_input(BenchmarkId::from_parameter(&w.name), slice, |b, s| {
-            b.iter(|| streaming_sum(black_box(s)))
+            b.iter(|| streaming_sum(black_box(s)));
         });
     }
     g.finish();
@@ -36,7 +39,7 @@ fn weights(c: &mut criterion::Criterion) {
         common::size_for(&mut g, &w.name);
         g.throughput(Throughput::Elements(x.len() as u64));
         g.bench_function(BenchmarkId::from_parameter(&w.name), |b| {
-            b.iter(|| minmax(black_box(x.view()), &w.model.directions))
+            b.iter(|| minmax(black_box(x.view()), &w.model.directions));
         });
     }
     g.finish();
@@ -63,7 +66,7 @@ fn weights(c: &mut criterion::Criterion) {
                         "{}",
                     )
                     .expect("weights")
-                })
+                });
             });
         }
         g.finish();
@@ -85,7 +88,7 @@ fn weights(c: &mut criterion::Criterion) {
                     "{}",
                 )
                 .expect("index")
-            })
+            });
         });
     }
     g.finish();

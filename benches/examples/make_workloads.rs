@@ -25,7 +25,7 @@ fn main() -> std::process::ExitCode {
     if presets.is_empty() {
         presets = rurban_benches::PRESETS
             .iter()
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect();
     }
     for p in &presets {

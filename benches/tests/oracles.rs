@@ -25,7 +25,7 @@ fn county() -> &'static Workload {
 
 /// |a - b| <= 1e-12 max(1, |b|).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    rurban_test_support::close_scaled(a, b, 1e-12)
 }
 
 /// The Dagum (1997) decomposition by the contract's formulas, every sum over

@@ -42,7 +42,7 @@ fn args() -> Result<Args, String> {
                 reps = it
                     .next()
                     .and_then(|v| v.parse().ok())
-                    .ok_or("--reps needs a whole number")?
+                    .ok_or("--reps needs a whole number")?;
             }
             "--only" => {
                 only = Some(
@@ -51,7 +51,7 @@ fn args() -> Result<Args, String> {
                         .split(',')
                         .map(str::to_string)
                         .collect(),
-                )
+                );
             }
             "-h" | "--help" => {
                 return Err("usage: kernels SPEC.toml [--reps N] [--only k1,k2,..]".into());
@@ -279,7 +279,7 @@ fn real_main() -> Result<(), String> {
         );
     }
 
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let doc = json!({
         "threads": threads,
         "rows": panel.regions.len() * panel.years.len(),

@@ -38,10 +38,10 @@ pub use rurban_method::{Fit, ParamGuard};
 /// Everything that can go wrong in a clustering.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ClusterError {
-    /// The table has no rows.
     /// The method needs more memory than the process has.
     #[error("{0}")]
     Memory(String),
+    /// The table has no rows.
     #[error("no rows to cluster")]
     NoRows,
     /// The table has no feature columns.
@@ -259,7 +259,7 @@ pub fn cluster(
     };
     let features = standardized
         .as_ref()
-        .map_or_else(|| data.view(), |z| z.view());
+        .map_or_else(|| data.view(), ndarray::ArrayBase::view);
     let (clusters, inertia, merges) = partition(&features, options)?;
     let warnings = fewer_clusters_warning(&clusters, options)
         .into_iter()

@@ -160,14 +160,14 @@ fn json_has_exactly_the_contract_shape() {
     let case = &fixture_cases()[1]; // diverging: lambda and half_life are null
     let r = convergence_report(&rows_of(case)).unwrap();
     let v = serde_json::to_value(&r).unwrap();
-    let mut top: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     top.sort();
     assert_eq!(top, ["beta", "sigma"]);
     let mut keys: Vec<&str> = v["beta"]
         .as_object()
         .unwrap()
         .keys()
-        .map(|k| k.as_str())
+        .map(String::as_str)
         .collect();
     keys.sort();
     assert_eq!(

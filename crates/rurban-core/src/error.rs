@@ -65,10 +65,20 @@ pub enum CoreError {
     },
     /// Malformed input at a known place.
     #[error("{at}: {message}")]
-    At { at: Location, message: String },
+    At {
+        /// The file, row and column the problem is in.
+        at: Location,
+        /// What is wrong there, phrased for the user.
+        message: String,
+    },
     /// A problem with the specification file (TOML syntax, unknown keys, semantics).
     #[error("{path}: {message}")]
-    Spec { path: PathBuf, message: String },
+    Spec {
+        /// The specification file, as the user named it.
+        path: PathBuf,
+        /// What is wrong with it, phrased for the user.
+        message: String,
+    },
 }
 
 impl CoreError {

@@ -19,10 +19,16 @@ use crate::terms::Impute;
 /// One imputed cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImputedCell {
+    /// Region of the filled cell.
     pub region: String,
+    /// Year of the filled cell.
     pub year: i64,
+    /// Indicator (column) of the filled cell.
     pub indicator: String,
+    /// The value written into the cell.
     pub value: f64,
+    /// How it was obtained: `"linear"` (interpolation along the region's
+    /// years) or `"year-mean"` (mean of the year's observed values).
     pub method: &'static str,
 }
 

@@ -45,8 +45,11 @@ pub struct PanelColumns<'a> {
 /// One missing cell.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MissingCell {
+    /// Region of the missing cell.
     pub region: String,
+    /// Year of the missing cell.
     pub year: i64,
+    /// Indicator (column) that has no value there.
     pub indicator: String,
 }
 

@@ -98,7 +98,7 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
 /// A cell as it can be quoted inside a one-line message: line breaks, tabs
 /// and other control characters escaped (a stray quote in a CSV file can pull
 /// several lines into one cell) and cut to [`crate::MAX_QUOTED`] characters.
-fn one_line(cell: &str) -> std::borrow::Cow<'_, str> {
+fn one_line(cell: &str) -> Cow<'_, str> {
     crate::clip(cell)
 }
 

@@ -2,6 +2,9 @@
 //! GeoJSON), to compare with libpysal's `Queen.from_dataframe`
 //! (`benches/queen_libpysal.py` beside this file).
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::Path;
 
@@ -17,10 +20,10 @@ fn counties() -> Boundaries {
 fn bench(c: &mut Criterion) {
     let b = counties();
     c.bench_function("queen contiguity, 2848 counties", |bch| {
-        bch.iter(|| weights::queen(black_box(&b.features)))
+        bch.iter(|| weights::queen(black_box(&b.features)));
     });
     c.bench_function("rook contiguity, 2848 counties", |bch| {
-        bch.iter(|| weights::rook(black_box(&b.features)))
+        bch.iter(|| weights::rook(black_box(&b.features)));
     });
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/boundaries/china_counties.geojson");
@@ -28,7 +31,7 @@ fn bench(c: &mut Criterion) {
         bch.iter(|| {
             let b = Boundaries::read(black_box(&p)).unwrap();
             weights::queen(&b.features)
-        })
+        });
     });
 }
 

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rurban_geo::{
     Geography, GravityGroup, Transform, WeightsKind, WeightsOptions, gravity, haversine_km,
@@ -13,23 +12,13 @@ use rurban_geo::{
 use serde_json::Value;
 
 fn boundaries(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boundaries")
-        .join(format!("{name}.geojson"));
-    assert!(
-        p.is_file(),
-        "{} is missing: the tests read the real boundaries from ../shared/data beside the workspace root",
-        p.display()
-    );
-    p
+    rurban_test_support::shared_data(&format!("boundaries/{name}.geojson"))
 }
 
 fn reference() -> &'static Value {
     static R: OnceLock<Value> = OnceLock::new();
     R.get_or_init(|| {
-        let p =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/boundaries_reference.json");
-        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), "boundaries_reference.json")
     })
 }
 
@@ -55,7 +44,7 @@ fn neighbour_lists(w: &rurban_spatial::SpatialWeights) -> Vec<Vec<usize>> {
 }
 
 fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 fn opts(kind: WeightsKind) -> WeightsOptions {
@@ -65,29 +54,7 @@ fn opts(kind: WeightsKind) -> WeightsOptions {
     }
 }
 
-struct Scratch(PathBuf);
-static N: AtomicUsize = AtomicUsize::new(0);
-impl Scratch {
-    fn new() -> Scratch {
-        let p = std::env::temp_dir().join(format!(
-            "rurban-geo-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Scratch(p)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use rurban_test_support::TempDir as Scratch;
 
 /// A square feature with its lower-left corner at (x, y) and side 1.
 fn square(x: f64, y: f64, props: &str) -> String {
@@ -201,7 +168,7 @@ fn the_key_is_found_among_name_short_name_en_adcode() {
 
 #[test]
 fn numeric_properties_are_compared_as_their_text() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let geo = Geography::open(&p, Some("code"), &s(&["1", "3"])).unwrap();
     assert_eq!(geo.ids, s(&["1", "2", "3", "4"]));
@@ -211,7 +178,7 @@ fn numeric_properties_are_compared_as_their_text() {
 
 #[test]
 fn weights_are_restricted_to_the_data_in_its_order_and_transformed() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let regions = s(&["C", "A", "B"]);
     let geo = Geography::open(&p, None, &regions).unwrap();
@@ -257,7 +224,7 @@ fn weights_are_restricted_to_the_data_in_its_order_and_transformed() {
 
 #[test]
 fn knn_takes_the_nearest_centroids_with_ties_in_feature_order() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let geo = Geography::open(&p, None, &[]).unwrap();
     let w = geo.weights(&WeightsKind::Knn(1)).unwrap();
@@ -271,7 +238,7 @@ fn knn_takes_the_nearest_centroids_with_ties_in_feature_order() {
 
 #[test]
 fn a_weights_file_gives_the_matrix_it_holds_in_any_order() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let geo = Geography::open(&p, None, &[]).unwrap();
     let wf = d.write("w.csv", ",C,A,B\nB,0,2,0\nA,0,0,1\nC,0.5,\"1,000\",0\n");
@@ -350,7 +317,7 @@ fn centre_of_gravity_is_the_value_weighted_mean_of_centroids() {
 
 #[test]
 fn bad_json_names_file_line_and_column() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write(
         "bad.geojson",
         "{\"type\": \"FeatureCollection\",\n \"features\": [,]}",
@@ -364,7 +331,7 @@ fn bad_json_names_file_line_and_column() {
 
 #[test]
 fn a_document_that_is_not_a_feature_collection_is_rejected() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("f.geojson", &square(0.0, 0.0, r#"{"name":"A"}"#));
     let e = err(Geography::open(&p, None, &[]));
     assert!(
@@ -378,7 +345,7 @@ fn a_document_that_is_not_a_feature_collection_is_rejected() {
 
 #[test]
 fn a_feature_that_is_not_a_polygon_is_named_with_its_type() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let line = r#"{"type":"Feature","properties":{"name":"L"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}"#;
     let p = d.write(
         "l.geojson",
@@ -397,7 +364,7 @@ fn a_feature_that_is_not_a_polygon_is_named_with_its_type() {
 
 #[test]
 fn projected_coordinates_are_rejected_with_a_hint() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write(
         "proj.geojson",
         &collection(&[square(500000.0, 4000000.0, r#"{"name":"A"}"#)]),
@@ -412,7 +379,7 @@ fn projected_coordinates_are_rejected_with_a_hint() {
 
 #[test]
 fn an_unknown_key_lists_the_properties() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let e = err(Geography::open(&p, Some("nom"), &[]));
     assert!(e.contains("'nom'") && e.contains("name, code"), "{e}");
@@ -420,7 +387,7 @@ fn an_unknown_key_lists_the_properties() {
 
 #[test]
 fn a_repeated_key_value_is_named() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write(
         "rep.geojson",
         &collection(&[
@@ -469,7 +436,7 @@ fn a_region_without_a_feature_suggests_the_nearest_names_and_the_key() {
 
 #[test]
 fn knn_with_k_not_below_the_number_of_features_is_an_error() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let geo = Geography::open(&p, None, &[]).unwrap();
     let e = err(geo.weights(&WeightsKind::Knn(4)));
@@ -479,7 +446,7 @@ fn knn_with_k_not_below_the_number_of_features_is_an_error() {
 
 #[test]
 fn bad_weights_files_are_errors_naming_row_and_column() {
-    let d = Scratch::new();
+    let d = Scratch::new("geo");
     let p = d.write("sq.geojson", &four_squares());
     let geo = Geography::open(&p, None, &[]).unwrap();
     let regions = s(&["A", "B"]);

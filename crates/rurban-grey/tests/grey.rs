@@ -194,7 +194,7 @@ fn json_has_exactly_the_contract_shape() {
     )
     .unwrap();
     let v = serde_json::to_value(&r).unwrap();
-    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["coefficients", "grades", "normalization", "rho"]);
     assert_eq!(v["normalization"], json!("minmax"));

@@ -447,7 +447,7 @@ mod tests {
         // Equal weights over 3 columns: 1/3 each.
         let r = Registry::with_builtins();
         let raw = ndarray::array![[1.0, 2.0, 3.0], [2.0, 1.0, 5.0]];
-        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = ["a", "b", "c"].iter().map(ToString::to_string).collect();
         let dirs = [rurban_core::Direction::Positive; 3];
         let w = rurban_weighting::compute(
             &*r.weighting("equal").unwrap(),

@@ -94,19 +94,28 @@ pub enum IndexError {
     /// The weighting failed (for a year, with scope = year).
     #[error("{context}weighting '{method}' failed: {cause}")]
     Weighting {
+        /// Name of the weighting scheme.
         method: String,
+        /// `"year Y: "` when weights are computed per year, else empty; it
+        /// prefixes the message as is.
         context: String,
+        /// The scheme's own error.
         cause: WeightError,
     },
     /// A value the weighting scheme cannot take, located in the panel.
     #[error("{}column '{indicator}' (region '{region}', year {year}): {message} (weighting '{method}')", row.map(|r| format!("row {r}, ")).unwrap_or_default())]
     Value {
+        /// Name of the weighting scheme.
         method: String,
         /// 1-based data row of the input file, when the cell came from it.
         row: Option<usize>,
+        /// Region of the offending cell.
         region: String,
+        /// Year of the offending cell.
         year: i64,
+        /// Indicator (column) of the offending cell.
         indicator: String,
+        /// Why the scheme cannot take the value.
         message: String,
     },
     /// The model does not fit the panel.
@@ -117,8 +126,11 @@ pub enum IndexError {
         "region '{region}', year {year}, indicator '{indicator}': missing value (impute first)"
     )]
     Missing {
+        /// Region without a value.
         region: String,
+        /// Year without a value.
         year: i64,
+        /// Indicator (column) without a value.
         indicator: String,
     },
 }

@@ -164,7 +164,7 @@ mod tests {
     }
 
     fn sorted(keys: &[&str]) -> Vec<String> {
-        let mut k: Vec<String> = keys.iter().map(|s| s.to_string()).collect();
+        let mut k: Vec<String> = keys.iter().map(ToString::to_string).collect();
         sort_keys(&mut k);
         k
     }

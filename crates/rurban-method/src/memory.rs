@@ -62,7 +62,7 @@ pub fn human_bytes(bytes: u64) -> String {
 /// The bytes of `count` values of type `T`, `None` on overflow.
 pub fn bytes_for<T>(count: u128) -> Option<u64> {
     count
-        .checked_mul(std::mem::size_of::<T>() as u128)
+        .checked_mul(size_of::<T>() as u128)
         .and_then(|b| u64::try_from(b).ok())
 }
 

@@ -186,7 +186,12 @@ impl AnalysisStep for Density {
         let (out, warnings) = (cx.out, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let ny = out.index.composite.dim().1;
-        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        let years: Vec<String> = out
+            .panel
+            .years
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         if a.kde.enabled {
             let data: Vec<(String, Vec<f64>)> = (0..ny)
                 .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
@@ -220,7 +225,12 @@ impl AnalysisStep for Disparity {
         let (out, groups, warnings) = (cx.out, &cx.groups, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let (nr, ny) = out.index.composite.dim();
-        let years: Vec<String> = out.panel.years.iter().map(|y| y.to_string()).collect();
+        let years: Vec<String> = out
+            .panel
+            .years
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         if a.disparity.enabled {
             let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
                 (0..ny)
@@ -253,7 +263,8 @@ impl AnalysisStep for Disparity {
                         ) {
                             Ok(rep) => dims.push((id.clone(), rep)),
                             Err(e) => {
-                                warnings.push(format!("disparity of dimension '{id}' skipped: {e}"))
+                                warnings
+                                    .push(format!("disparity of dimension '{id}' skipped: {e}"));
                             }
                         }
                     }

@@ -100,7 +100,10 @@ fn trend_finding(out: &RunOutput, f: &mut Findings) {
     if declines.is_empty() {
         s.push_str(", with no year-on-year decline.");
     } else {
-        let ys: Vec<String> = declines.iter().map(|y| y.to_string()).collect();
+        let ys: Vec<String> = declines
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         s.push_str(&format!(", with short-term declines in {}.", ys.join(", ")));
     }
     f.sentences.push(s);

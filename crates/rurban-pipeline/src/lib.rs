@@ -58,7 +58,7 @@ impl Resolve for Builtins {
     fn weighting_names(&self) -> Vec<String> {
         rurban_weighting::builtin_names()
             .iter()
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect()
     }
     fn derive(
@@ -132,7 +132,9 @@ pub enum PipelineError {
     /// Index construction problem.
     #[error("{path}: {cause}")]
     Index {
+        /// The input file the index was built from.
         path: PathBuf,
+        /// What went wrong in the construction.
         cause: Box<rurban_index::IndexError>,
     },
     /// Anything else, already phrased for the user.

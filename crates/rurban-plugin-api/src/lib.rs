@@ -699,11 +699,11 @@ pub mod __private {
         HOOK.call_once(|| {
             let previous = panic::take_hook();
             panic::set_hook(Box::new(move |info| {
-                if IN_CALL.try_with(|c| c.get()).unwrap_or(false) {
+                if IN_CALL.try_with(Cell::get).unwrap_or(false) {
                     let msg = info
                         .payload()
                         .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
+                        .map(ToString::to_string)
                         .or_else(|| info.payload().downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "panic with a non-text payload".to_string());
                     let text = match info.location() {
@@ -740,7 +740,7 @@ pub mod __private {
                 let msg = recorded.unwrap_or_else(|| {
                     payload
                         .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
+                        .map(ToString::to_string)
                         .or_else(|| payload.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "panic with a non-text payload".to_string())
                 });
@@ -854,8 +854,8 @@ mod tests {
     #[test]
     fn declaration_layout_is_fixed() {
         // The documented 64-bit layout: eight 8-byte slots.
-        if std::mem::size_of::<usize>() == 8 {
-            assert_eq!(std::mem::size_of::<PluginDeclaration>(), 64);
+        if size_of::<usize>() == 8 {
+            assert_eq!(size_of::<PluginDeclaration>(), 64);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, abi_version), 0);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, name), 8);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, version), 16);

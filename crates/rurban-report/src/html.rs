@@ -260,7 +260,7 @@ pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String,
             Some(g) => {
                 match &g.mean {
                     Some(m) if !m.grades.is_empty() => {
-                        body.push_str(&figs.html(&charts::grey(s, m)?))
+                        body.push_str(&figs.html(&charts::grey(s, m)?));
                     }
                     _ => body.push_str(&missing.add(
                         "Grey grades of the yearly means",
@@ -1048,7 +1048,7 @@ fn tier_table(s: &Summary, labels: &[crate::model::ClusterLabel]) -> String {
             c.2,
             tdn(clusters
                 .iter()
-                .map(|c| c.to_string())
+                .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")),
             td(&members

@@ -266,7 +266,7 @@ pub fn choropleth_caption(regions: &[RegionShape], c: &Choropleth) -> String {
                     "{}: {}",
                     y.year,
                     n.iter()
-                        .map(|v| v.to_string())
+                        .map(std::string::ToString::to_string)
                         .collect::<Vec<_>>()
                         .join("/")
                 )
@@ -394,7 +394,10 @@ pub fn lisa_caption(regions: &[RegionShape], l: &Lisa) -> String {
         .filter(|i| regions.iter().any(|r| &&r.name == i))
         .collect();
     if !islands.is_empty() {
-        let names: Vec<String> = islands.iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = islands
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let _ = write!(
             s,
             " Circled: {} without neighbours ({}), never significant.",

@@ -252,7 +252,7 @@ impl Summary {
                 "`years` must be in increasing order, found {}",
                 s.years
                     .iter()
-                    .map(|y| y.to_string())
+                    .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
             ));

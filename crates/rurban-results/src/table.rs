@@ -75,7 +75,7 @@ impl Table {
     pub fn new(name: &str, columns: &[&str]) -> Table {
         Table {
             name: name.to_string(),
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            columns: columns.iter().map(ToString::to_string).collect(),
             rows: Vec::new(),
         }
     }

@@ -4,6 +4,9 @@
 //! (8,000 runs). `design_and_runs` is the design, every run and the
 //! statistics; `estimators` the statistics alone on recorded runs.
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rurban_robust::*;
@@ -36,7 +39,7 @@ fn panel() -> Panel {
 }
 
 fn factors(n: i64) -> (Factors, Layout) {
-    let s = |v: &[&str]| Some(v.iter().map(|x| x.to_string()).collect());
+    let s = |v: &[&str]| Some(v.iter().map(ToString::to_string).collect());
     let opts = UncertaintyOptions {
         replications: Some(n),
         seed: Some(1),
@@ -83,7 +86,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("robustness_31x20x10_n1000_k6");
     g.sample_size(10);
     g.bench_function("design_and_runs", |b| {
-        b.iter(|| robustness(&f, &l, &model, false, &|_, _| {}).unwrap())
+        b.iter(|| robustness(&f, &l, &model, false, &|_, _| {}).unwrap());
     });
     let d = Design::new(&f);
     let runs = run_design(&f, &d, &l, &model, false, &|_, _| {}).unwrap();

@@ -200,7 +200,9 @@ pub fn run_design<M: Model + ?Sized>(
             Ok(()) => *yi = mean_abs_shift(ranks_out, &nominal),
             Err(e) => {
                 first_fail.fetch_min(i, Ordering::Relaxed);
-                let mut f = failure.lock().unwrap_or_else(|p| p.into_inner());
+                let mut f = failure
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 if f.as_ref().is_none_or(|(j, _)| i < *j) {
                     *f = Some((i, e));
                 }
@@ -223,7 +225,10 @@ pub fn run_design<M: Model + ?Sized>(
         .enumerate()
         .for_each_init(init, |s, (i, (yi, w))| one(s, 2 * n + i, yi, w, None));
 
-    if let Some((_, e)) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    if let Some((_, e)) = failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(e);
     }
     Ok(Runs {

@@ -2,6 +2,9 @@
 //! weights (row-standardised), seeded random values. `benches/esda_race.py`
 //! times esda on the same data.
 
+// `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rurban_spatial::SpatialWeights;
@@ -46,10 +49,10 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("counties_2848");
     g.sample_size(10);
     g.bench_function("global_moran_9999", |b| {
-        b.iter(|| global_moran("", &x, &w, &perm).unwrap())
+        b.iter(|| global_moran("", &x, &w, &perm).unwrap());
     });
     g.bench_function("local_moran_9999", |b| {
-        b.iter(|| local_moran("", &x, &w, &perm, 0.05).unwrap())
+        b.iter(|| local_moran("", &x, &w, &perm, 0.05).unwrap());
     });
     g.bench_function("global_and_local_9999", |b| {
         b.iter(|| {
@@ -57,7 +60,7 @@ fn bench(c: &mut Criterion) {
                 global_moran("", &x, &w, &perm).unwrap(),
                 local_moran("", &x, &w, &perm, 0.05).unwrap(),
             )
-        })
+        });
     });
     g.finish();
 }

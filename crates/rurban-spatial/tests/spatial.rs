@@ -3,14 +3,13 @@
 //! `tests/fixtures/record.py`.
 
 use rurban_spatial::classify::{self, ClassMethod, bins};
-use rurban_spatial::markov::{self, ClassScope, Cutoffs, markov, steady_state};
+use rurban_spatial::markov::{ClassScope, Cutoffs, markov, steady_state};
 use rurban_spatial::moran::{PermutationOptions, global_moran, local_moran};
 use rurban_spatial::{SpatialError, SpatialWeights, Transform};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), &format!("{name}.json"))
 }
 
 fn f(v: &Value) -> f64 {
@@ -832,5 +831,5 @@ fn markov_rejects_bad_input() {
     let w = line(4).transform(Transform::Row);
     assert!(m(&good, 2, Some((&w, 1))).contains("at least 2 lag classes"));
     assert!(m(&good, 2, Some((&line(3), 2))).contains("the weights have 3 regions, the panel 4"));
-    let _ = markov::ClassScope::default();
+    let _ = ClassScope::default();
 }

@@ -309,14 +309,19 @@ pub struct AnalysisSpec {
     /// for the Theil and Dagum decompositions.
     #[serde(default)]
     pub groups: Option<String>,
+    /// `[analysis.cluster]`: grouping of the regions into tiers by score.
     #[serde(default)]
     pub cluster: ClusterSpec,
+    /// `[analysis.kde]`: kernel density estimates of the score distribution.
     #[serde(default)]
     pub kde: KdeSpec,
+    /// `[analysis.disparity]`: inequality measures and their decompositions.
     #[serde(default)]
     pub disparity: DisparitySpec,
+    /// `[analysis.convergence]`: sigma and absolute beta convergence.
     #[serde(default)]
     pub convergence: ConvergenceSpec,
+    /// `[analysis.grey]`: grey relational analysis.
     #[serde(default)]
     pub grey: GreySpec,
 }

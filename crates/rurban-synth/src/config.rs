@@ -281,11 +281,14 @@ impl SynthConfig {
             last_year: 2020,
             regions: RegionConfig {
                 count: 13,
-                names: HEILONGJIANG_CITIES.iter().map(|s| s.to_string()).collect(),
+                names: HEILONGJIANG_CITIES
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
                 base: base.to_vec(),
                 groups: 3,
                 group_names: Vec::new(),
-                group: group.iter().map(|s| s.to_string()).collect(),
+                group: group.iter().map(ToString::to_string).collect(),
             },
             latent: LatentConfig {
                 level: 0.0,
@@ -412,12 +415,12 @@ impl SynthConfig {
         let mut base = base.clone();
         let sub = |key: &str| over.get(key).and_then(|v| v.as_table());
         if let Some(r) = sub("regions") {
-            if let Some(n) = r.get("count").and_then(|v| v.as_integer())
+            if let Some(n) = r.get("count").and_then(toml::Value::as_integer)
                 && !r.contains_key("names")
             {
                 base.set_region_count(usize::try_from(n).unwrap_or(0));
             }
-            if let Some(g) = r.get("groups").and_then(|v| v.as_integer())
+            if let Some(g) = r.get("groups").and_then(toml::Value::as_integer)
                 && !r.contains_key("group")
             {
                 base.set_group_count(usize::try_from(g).unwrap_or(0));

@@ -81,15 +81,13 @@ impl SynthPanel {
         if i >= self.regions.len() || t >= self.years.len() {
             return None;
         }
-        self.values
-            .get(i * self.years.len() + t)
-            .map(|r| r.as_slice())
+        self.values.get(i * self.years.len() + t).map(Vec::as_slice)
     }
 
     /// Group label of a region.
     pub fn group_of(&self, region: &str) -> Option<&str> {
         let i = self.regions.iter().position(|r| r == region)?;
-        self.groups.get(i).map(|g| g.as_str())
+        self.groups.get(i).map(String::as_str)
     }
 
     /// Column index of an indicator.

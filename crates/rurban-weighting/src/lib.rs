@@ -75,9 +75,11 @@ pub enum WeightError {
     /// A value the scheme cannot take.
     #[error("column '{column}', row {row}: {message}")]
     BadValue {
+        /// Name of the offending column.
         column: String,
         /// 1-based row among the rows weighted.
         row: usize,
+        /// Why the scheme cannot take the value.
         message: String,
     },
     /// Anything else, e.g. a plugin's own error.

@@ -9,9 +9,11 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+
+#[allow(unused_imports)]
+pub use rurban_test_support::{TempDir, assert_close, read_json, reference, shared_data};
 
 /// What one run of the binary produced.
 #[derive(Debug)]
@@ -171,55 +173,6 @@ impl Out {
     }
 }
 
-/// A scratch directory under the system temp dir, removed on drop.
-pub struct TempDir {
-    path: PathBuf,
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-impl TempDir {
-    /// A fresh, empty directory whose name contains `tag`.
-    pub fn new(tag: &str) -> TempDir {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("rurban-cli-test-{}-{n}-{tag}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("cannot create a scratch directory");
-        TempDir { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// `self/name`.
-    pub fn join(&self, name: &str) -> PathBuf {
-        self.path.join(name)
-    }
-
-    /// Writes a text file and returns its path.
-    pub fn write(&self, name: &str, text: &str) -> PathBuf {
-        self.write_bytes(name, text.as_bytes())
-    }
-
-    /// Writes a file and returns its path.
-    pub fn write_bytes(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.path.join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("cannot create a scratch subdirectory");
-        }
-        std::fs::write(&p, bytes).expect("cannot write a scratch file");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
 /// A file of `tests/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -227,20 +180,80 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A file of the shared real data (`../shared/data` beside the workspace
-/// root). Fails the test with a clear message when it is not there.
+/// Runs `rurban run SPEC --out OUT -q EXTRA...`.
+pub fn run_quiet(spec: &Path, out: &Path, extra: &[&str]) -> Out {
+    let mut args: Vec<&OsStr> = vec![
+        "run".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    rurban(args)
+}
+
+/// The exit status of every failing run (bad input and bad usage alike).
+pub const EXIT_ERROR: i32 = 2;
+
+/// One run that must fail: its arguments, the exit status it must end
+/// with, and the substrings its one `error:` line must contain.
+#[derive(Debug, Clone)]
+pub struct Fails {
+    /// The arguments after `rurban`.
+    pub args: Vec<String>,
+    /// The exit status expected.
+    pub exit: i32,
+    /// Substrings of the `error:` line.
+    pub needles: Vec<String>,
+}
+
+/// A run of `args` that must fail with [`EXIT_ERROR`] and an `error:` line
+/// containing every one of `needles`.
+pub fn fails<A: AsRef<str>, N: AsRef<str>>(args: &[A], needles: &[N]) -> Fails {
+    Fails {
+        args: args.iter().map(|a| a.as_ref().to_string()).collect(),
+        exit: EXIT_ERROR,
+        needles: needles.iter().map(|n| n.as_ref().to_string()).collect(),
+    }
+}
+
+impl Fails {
+    /// The same case with `extra` appended to the arguments.
+    pub fn with(mut self, extra: &[&str]) -> Fails {
+        self.args.extend(extra.iter().map(ToString::to_string));
+        self
+    }
+
+    /// Runs the case and checks the one-line error rule: the expected exit
+    /// status, nothing on stdout, no panic, and exactly one stderr line, which
+    /// starts with `error:` and contains every needle. Returns that line.
+    #[track_caller]
+    pub fn check(&self) -> String {
+        let out = rurban(&self.args);
+        let needles: Vec<&str> = self.needles.iter().map(String::as_str).collect();
+        let line = out.error(&needles);
+        assert_eq!(
+            out.status.code(),
+            Some(self.exit),
+            "wrong exit status\n{}",
+            out.context()
+        );
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "the error is not one line\n{}",
+            out.context()
+        );
+        line
+    }
+}
+
+/// Checks every case of a table (see [`Fails::check`]); returns their
+/// `error:` lines in order.
 #[track_caller]
-pub fn shared_data(rel: &str) -> PathBuf {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    let p = root.join(rel);
-    assert!(
-        p.is_file(),
-        "the real data file {} is missing: these tests read the shared data set from \
-         ../shared/data beside the workspace root (see shared/data/README.md); it is not \
-         part of the repository and must be provided",
-        p.display()
-    );
-    p
+pub fn check_failures(cases: &[Fails]) -> Vec<String> {
+    cases.iter().map(Fails::check).collect()
 }
 
 /// Asserts that a run left no output: `dir` is absent or empty.
@@ -327,152 +340,6 @@ pub fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Asserts `|a_i - b_i| <= tol * max(1, |b_i|)` element-wise.
-#[track_caller]
-pub fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
-    assert_eq!(a.len(), b.len(), "{what}: lengths differ: {a:?} vs {b:?}");
-    for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        assert!(
-            (x - y).abs() <= tol * y.abs().max(1.0),
-            "{what}[{i}]: {x} vs expected {y} (all: {a:?} vs {b:?})"
-        );
-    }
-}
-
-/// The contract's weighting formulas written out as plain loops, independent
-/// of the program's code. `x[i][j]`: row i, column j.
-pub mod reference {
-    /// Direction-aware min-max over all rows; `None` for a constant column.
-    pub fn minmax(x: &[Vec<f64>], negative: &[bool]) -> Vec<Option<Vec<f64>>> {
-        let m = x[0].len();
-        (0..m)
-            .map(|j| {
-                let col: Vec<f64> = x.iter().map(|r| r[j]).collect();
-                let lo = col.iter().cloned().fold(f64::INFINITY, f64::min);
-                let hi = col.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                if hi == lo {
-                    return None;
-                }
-                Some(
-                    col.iter()
-                        .map(|v| {
-                            if negative[j] {
-                                (hi - v) / (hi - lo)
-                            } else {
-                                (v - lo) / (hi - lo)
-                            }
-                        })
-                        .collect(),
-                )
-            })
-            .collect()
-    }
-
-    fn normalise(v: Vec<f64>) -> Vec<f64> {
-        let s: f64 = v.iter().sum();
-        v.into_iter().map(|x| x / s).collect()
-    }
-
-    fn mean(v: &[f64]) -> f64 {
-        v.iter().sum::<f64>() / v.len() as f64
-    }
-
-    /// Sample standard deviation (n - 1).
-    pub fn sd(v: &[f64]) -> f64 {
-        let mu = mean(v);
-        (v.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
-    }
-
-    fn pearson(a: &[f64], b: &[f64]) -> f64 {
-        let (ma, mb) = (mean(a), mean(b));
-        let mut sab = 0.0;
-        let mut saa = 0.0;
-        let mut sbb = 0.0;
-        for k in 0..a.len() {
-            sab += (a[k] - ma) * (b[k] - mb);
-            saa += (a[k] - ma) * (a[k] - ma);
-            sbb += (b[k] - mb) * (b[k] - mb);
-        }
-        sab / (saa * sbb).sqrt()
-    }
-
-    /// Entropy weights and entropies e_j (constant columns: weight 0; their
-    /// e_j is not defined by the contract and returned as NaN).
-    pub fn entropy(x: &[Vec<f64>], negative: &[bool], shift: f64) -> (Vec<f64>, Vec<f64>) {
-        let n = x.len() as f64;
-        let z = minmax(x, negative);
-        let mut e = Vec::new();
-        let mut d = Vec::new();
-        for col in &z {
-            match col {
-                None => {
-                    e.push(f64::NAN);
-                    d.push(0.0);
-                }
-                Some(z) => {
-                    let q: Vec<f64> = z.iter().map(|v| v + shift).collect();
-                    let total: f64 = q.iter().sum();
-                    let mut s = 0.0;
-                    for qi in &q {
-                        let p = qi / total;
-                        if p > 0.0 {
-                            s += p * p.ln();
-                        }
-                    }
-                    let ej = -s / n.ln();
-                    e.push(ej);
-                    d.push(1.0 - ej);
-                }
-            }
-        }
-        (normalise(d), e)
-    }
-
-    /// CRITIC weights over the non-constant columns.
-    pub fn critic(x: &[Vec<f64>], negative: &[bool]) -> Vec<f64> {
-        let z = minmax(x, negative);
-        let live: Vec<usize> = (0..z.len()).filter(|&j| z[j].is_some()).collect();
-        let mut c = vec![0.0; z.len()];
-        for &j in &live {
-            let zj = z[j].as_ref().unwrap();
-            let mut conflict = 0.0;
-            for &k in &live {
-                conflict += 1.0 - pearson(zj, z[k].as_ref().unwrap());
-            }
-            c[j] = sd(zj) * conflict;
-        }
-        normalise(c)
-    }
-
-    /// Standard-deviation weights over the non-constant columns.
-    pub fn stddev(x: &[Vec<f64>], negative: &[bool]) -> Vec<f64> {
-        let z = minmax(x, negative);
-        normalise(
-            z.iter()
-                .map(|c| c.as_ref().map(|v| sd(v)).unwrap_or(0.0))
-                .collect(),
-        )
-    }
-
-    /// Coefficient-of-variation weights on raw values.
-    pub fn cv(x: &[Vec<f64>]) -> Vec<f64> {
-        let m = x[0].len();
-        normalise(
-            (0..m)
-                .map(|j| {
-                    let col: Vec<f64> = x.iter().map(|r| r[j]).collect();
-                    sd(&col) / mean(&col)
-                })
-                .collect(),
-        )
-    }
-
-    /// Equal weights.
-    pub fn equal(m: usize) -> Vec<f64> {
-        vec![1.0 / m as f64; m]
-    }
-}
-
 /// A small numeric matrix as CSV text with `region,year` columns first.
 pub fn matrix_csv(names: &[&str], x: &[Vec<f64>]) -> String {
     let mut s = format!("region,year,{}\n", names.join(","));
@@ -520,14 +387,6 @@ pub fn assert_rel(a: f64, b: f64, tol: f64, what: &str) {
 pub fn fnum(v: &Value, what: &str) -> f64 {
     v.as_f64()
         .unwrap_or_else(|| panic!("{what}: not a number: {v}"))
-}
-
-/// Reads a JSON file.
-#[track_caller]
-pub fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
 /// Asserts that two JSON documents have the same structure, equal strings,

@@ -1,16 +1,7 @@
 //! Small helpers shared by the test files (included with `mod common;`).
 #![allow(dead_code)]
 
-/// Asserts `|a - b| <= rel * max(|a|, |b|) + abs`.
-#[track_caller]
-pub fn close(a: f64, b: f64, rel: f64, abs: f64) {
-    let tol = rel * a.abs().max(b.abs()) + abs;
-    assert!(
-        (a - b).abs() <= tol,
-        "{a} vs {b}: difference {} exceeds {tol}",
-        (a - b).abs()
-    );
-}
+pub use rurban_test_support::close;
 
 /// SplitMix64: a tiny deterministic generator for randomised tests.
 pub struct SplitMix(pub u64);

@@ -595,7 +595,7 @@ mod tests {
         GroupAxis {
             xs: (0..keys.len()).map(|i| 2000.0 + i as f64).collect(),
             numeric: true,
-            keys: keys.iter().map(|k| k.to_string()).collect(),
+            keys: keys.iter().map(std::string::ToString::to_string).collect(),
         }
     }
 

@@ -7,9 +7,7 @@ use serde_json::Value;
 
 /// A fixture from `tests/fixtures/`.
 pub fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    rurban_test_support::fixture_json(env!("CARGO_MANIFEST_DIR"), name)
 }
 
 /// The `<figure id="...">...</figure>` element, if present.

@@ -1,0 +1,17 @@
+//! The integration tests of rurban-cli, compiled as one test binary so
+//! that they link once.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod analysis_cli;
+mod chain_cli;
+mod geo_cli;
+mod hostile_cli;
+mod outdir_cli;
+mod params_cli;
+mod plugins_cli;
+mod report_cli;
+mod run_cli;
+mod trend_cli;
+mod weights_cli;

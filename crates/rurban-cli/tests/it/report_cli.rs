@@ -1,0 +1,228 @@
+//! `rurban run` writes report.html and results.xlsx; `rurban report`
+//! re-renders them; workbooks are read back as input.
+
+use crate::support;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use support::{TempDir, check_failures, fails, run_quiet, rurban};
+
+/// `rurban kde --column composite --by year --format json` on a run's
+/// scores, from `scores.csv` or from the `scores` sheet of `results.xlsx`.
+fn composite_kde(input: &Path) -> serde_json::Value {
+    let mut args: Vec<OsString> = vec!["kde".into(), "--input".into(), input.into()];
+    if input.extension().is_some_and(|e| e == "xlsx") {
+        args.extend(["--sheet".into(), "scores".into()]);
+    }
+    args.extend(["--column", "composite", "--by", "year", "--format", "json"].map(Into::into));
+    let out = rurban(args);
+    out.ok();
+    out.json()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/index.toml")
+}
+
+/// `rurban run SPEC --out OUT -q EXTRA...`, which must succeed.
+#[track_caller]
+fn run_ok(spec: &Path, out: &Path, extra: &[&str]) {
+    run_quiet(spec, out, extra).ok();
+}
+
+/// The output directory of one `--no-report` run of the example, shared by
+/// the tests that only read its workbook. A static is never dropped, so
+/// this one directory stays in the system's temporary directory.
+fn no_report_out() -> &'static Path {
+    static RUN: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &RUN.get_or_init(|| {
+        let dir = TempDir::new("xlsx");
+        let out = dir.join("out");
+        run_ok(&example(), &out, &["--no-report"]);
+        (dir, out)
+    })
+    .1
+}
+
+#[test]
+fn run_writes_report_and_workbook_and_no_report_skips_them() {
+    let dir = TempDir::new("report");
+    let out = dir.join("out");
+    run_ok(&example(), &out, &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "fig-weights",
+        "fig-composite",
+        "fig-heatmap",
+        "fig-dimensions",
+        "fig-kde",
+        "fig-disparity",
+        "fig-dagum",
+        "fig-beta",
+        "fig-grey",
+        "fig-dendrogram",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "report lacks {id}");
+    }
+    assert!(
+        !html.contains("<script src"),
+        "the report must be self-contained"
+    );
+    assert!(out.join("results.xlsx").metadata().unwrap().len() > 0);
+
+    let bare = dir.join("bare");
+    run_ok(&example(), &bare, &["--no-report", "--no-xlsx"]);
+    assert!(bare.join("summary.json").exists());
+    assert!(!bare.join("report.html").exists());
+    assert!(!bare.join("results.xlsx").exists());
+
+    // Re-rendering from summary.json gives the same page.
+    rurban(["report".as_ref(), bare.as_os_str()]).ok();
+    assert_eq!(
+        std::fs::read_to_string(bare.join("report.html")).unwrap(),
+        html
+    );
+}
+
+#[test]
+fn the_workbook_reads_back_as_input_with_sheet() {
+    let out = no_report_out();
+    let from_csv = composite_kde(&out.join("scores.csv"));
+    let from_xlsx = composite_kde(&out.join("results.xlsx"));
+    assert_eq!(
+        from_csv, from_xlsx,
+        "numbers must survive the workbook exactly"
+    );
+}
+
+#[test]
+fn a_missing_sheet_and_a_missing_summary_are_errors() {
+    let dir = TempDir::new("xlsxbad");
+    let xlsx = no_report_out().join("results.xlsx");
+    let empty = dir.join("empty");
+    let xlsx = xlsx.to_str().unwrap();
+    check_failures(&[
+        fails(
+            &[
+                "kde",
+                "--input",
+                xlsx,
+                "--sheet",
+                "nope",
+                "--column",
+                "composite",
+            ],
+            &["results.xlsx", "no sheet 'nope'"],
+        ),
+        fails(&["report", empty.to_str().unwrap()], &["summary.json"]),
+    ]);
+}
+
+#[test]
+fn a_tiny_panel_with_as_many_regions_as_clusters_renders() {
+    // 3 regions, k = 3 (the default): every region is its own tier and the
+    // dendrogram has no cut line; 2 years: the smallest panel with a trend.
+    let dir = TempDir::new("tiny");
+    dir.write(
+        "panel.csv",
+        "region,year,x,y\na,2011,1,9\nb,2011,2,7\nc,2011,4,8\na,2012,2,8\nb,2012,3,6\nc,2012,5,9\n",
+    );
+    let spec = dir.write(
+        "spec.toml",
+        "data = \"panel.csv\"\n[[dimension]]\nid = \"d\"\n[[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\n[[dimension.indicator]]\nid = \"y\"\ndirection = \"-\"\n",
+    );
+    let out = dir.join("out");
+    run_ok(&spec, &out, &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"fig-dendrogram\""));
+}
+
+#[test]
+fn the_real_31_province_panel_gets_a_report_with_chinese_names() {
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/china_chain.toml");
+    // The spec reads the shared data set beside the workspace; say so if it is absent.
+    let data = support::shared_data("china-provinces/provinces_2005_2024.csv");
+    assert!(data.is_file());
+    let dir = TempDir::new("report-cn");
+    let out = dir.join("out");
+    run_ok(&spec, &out, &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "fig-composite",
+        "fig-heatmap",
+        "fig-kde",
+        "fig-dagum",
+        "fig-dendrogram",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "report lacks {id}");
+    }
+    // Province names appear as SVG text, in a font stack that covers Chinese.
+    for name in ["广东", "黑龙江", "西藏"] {
+        assert!(
+            html.contains(&format!(">{name}<")),
+            "{name} not drawn as text"
+        );
+    }
+    assert!(html.contains("Noto Sans CJK SC"));
+    // And the workbook carries them too.
+    let from_xlsx = composite_kde(&out.join("results.xlsx"));
+    assert_eq!(from_xlsx["groups"].as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
+    let dir = TempDir::new("rerun");
+    let out = dir.join("out");
+    run_ok(&example(), &out, &[]);
+    assert!(out.join("clusters.csv").exists() && out.join("report.html").exists());
+    // The same spec without clustering, and no report: those files would
+    // describe the earlier run, so they go; a file of the user's stays.
+    let text = std::fs::read_to_string(example()).unwrap();
+    let base = example().parent().unwrap().to_path_buf();
+    let spec = dir.write(
+        "spec.toml",
+        &text
+            .replace(
+                "data = \"panel.csv\"",
+                &format!("data = {:?}", base.join("panel.csv").display().to_string()),
+            )
+            .replace(
+                "groups = \"groups.csv\"",
+                &format!(
+                    "groups = {:?}",
+                    base.join("groups.csv").display().to_string()
+                ),
+            )
+            .replace(
+                "file = \"heilongjiang_cities.geojson\"",
+                &format!(
+                    "file = {:?}",
+                    base.join("heilongjiang_cities.geojson")
+                        .display()
+                        .to_string()
+                ),
+            )
+            .replace(
+                "[analysis.cluster]\n",
+                "[analysis.cluster]\nenabled = false\n",
+            ),
+    );
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    run_ok(&spec, &out, &["--no-report"]);
+    assert!(
+        !out.join("clusters.csv").exists(),
+        "clusters.csv of the earlier run left behind"
+    );
+    assert!(
+        !out.join("report.html").exists(),
+        "report.html of the earlier run left behind"
+    );
+    assert!(out.join("results.xlsx").exists() && out.join("summary.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}

@@ -1,0 +1,5 @@
+//! The integration tests of rurban-kde, compiled as one test binary so
+//! that they link once.
+
+mod api;
+mod reference;

@@ -1,0 +1,5 @@
+//! The integration tests of rurban-pipeline, compiled as one test binary so
+//! that they link once.
+
+mod outdir;
+mod spatial;

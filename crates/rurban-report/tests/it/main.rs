@@ -1,0 +1,11 @@
+//! The integration tests of rurban-report, compiled as one test binary so
+//! that they link once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod browser;
+mod errors;
+mod html;
+mod maps;
+mod xlsx;
