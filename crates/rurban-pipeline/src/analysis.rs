@@ -136,8 +136,18 @@ pub fn analyse(
     res
 }
 
-fn analysis_of(s: &rurban_results::Summary) -> Option<&Analysis> {
-    s.analysis.as_ref()
+/// The one table of an analysis result, when the summary has that result.
+fn table_of<T>(
+    s: &rurban_results::Summary,
+    result: impl Fn(&Analysis) -> Option<&T>,
+    table: impl Fn(&T) -> rurban_results::Table,
+) -> Vec<rurban_results::Table> {
+    s.analysis
+        .as_ref()
+        .and_then(result)
+        .map(table)
+        .into_iter()
+        .collect()
 }
 
 /// Clusters of the regions' composite series (tiers).
@@ -164,11 +174,7 @@ impl AnalysisStep for Clusters {
         }
     }
     fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
-        analysis_of(s)
-            .and_then(|a| a.cluster.as_ref())
-            .map(rurban_results::table::clusters)
-            .into_iter()
-            .collect()
+        table_of(s, |a| a.cluster.as_ref(), rurban_results::table::clusters)
     }
 }
 
@@ -203,11 +209,7 @@ impl AnalysisStep for Density {
         }
     }
     fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
-        analysis_of(s)
-            .and_then(|a| a.kde.as_ref())
-            .map(rurban_results::table::kde)
-            .into_iter()
-            .collect()
+        table_of(s, |a| a.kde.as_ref(), rurban_results::table::kde)
     }
 }
 
@@ -278,11 +280,11 @@ impl AnalysisStep for Disparity {
         }
     }
     fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
-        analysis_of(s)
-            .and_then(|a| a.disparity.as_ref())
-            .map(rurban_results::table::disparity)
-            .into_iter()
-            .collect()
+        table_of(
+            s,
+            |a| a.disparity.as_ref(),
+            rurban_results::table::disparity,
+        )
     }
 }
 
@@ -393,11 +395,7 @@ impl AnalysisStep for Grey {
         }
     }
     fn tables(&self, s: &rurban_results::Summary) -> Vec<rurban_results::Table> {
-        analysis_of(s)
-            .and_then(|a| a.grey.as_ref())
-            .map(rurban_results::table::grey)
-            .into_iter()
-            .collect()
+        table_of(s, |a| a.grey.as_ref(), rurban_results::table::grey)
     }
 }
 
