@@ -1,0 +1,52 @@
+//! Values near the float limits (±1.8e308) end to end: a measure whose
+//! sums, squares or ranges overflow is one `error:` line naming the file,
+//! the column and the row or group, never a null or infinity with exit 0.
+
+mod support;
+
+use support::{TempDir, rurban};
+
+/// A small panel of Heilongjiang cities with the value column `x`.
+fn panel(dir: &TempDir, name: &str, values: &[&str]) -> String {
+    let regions = ["Harbin", "Suihua", "Daqing", "Yichun"];
+    let mut s = String::from("region,year,x,y,g\n");
+    for (i, v) in values.iter().enumerate() {
+        let year = 2020 + i / regions.len();
+        let g = if i % 4 < 2 { "a" } else { "b" };
+        s.push_str(&format!("{},{year},{v},{},{g}\n", regions[i % 4], i + 1));
+    }
+    dir.write(name, &s).to_string_lossy().into_owned()
+}
+
+#[test]
+fn disparity_refuses_an_overflowing_mean() {
+    let d = TempDir::new("ovf-disparity");
+    let f = panel(&d, "p.csv", &["1e308", "1e308", "1.5e308", "1e308"]);
+    rurban([
+        "disparity",
+        "--input",
+        &f,
+        "--column",
+        "x",
+        "--format",
+        "json",
+    ])
+    .error(&["p.csv", "row 3", "'x'", "overflows"]);
+    let f = panel(
+        &d,
+        "q.csv",
+        &["1", "2", "3", "4", "1e308", "1e308", "1.5e308", "1e308"],
+    );
+    rurban([
+        "disparity",
+        "--input",
+        &f,
+        "--column",
+        "x",
+        "--by",
+        "year",
+        "--group",
+        "g",
+    ])
+    .error(&["q.csv", "row 7", "'x'", "overflows"]);
+}
