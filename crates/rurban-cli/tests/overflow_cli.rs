@@ -50,3 +50,32 @@ fn disparity_refuses_an_overflowing_mean() {
     ])
     .error(&["q.csv", "row 7", "'x'", "overflows"]);
 }
+
+#[test]
+fn kde_refuses_a_grid_whose_step_overflows() {
+    let d = TempDir::new("ovf-kde");
+    let f = panel(&d, "p.csv", &["1", "2", "3", "4"]);
+    let line = rurban([
+        "kde",
+        "--input",
+        &f,
+        "--column",
+        "x",
+        "--grid-min",
+        "-1e308",
+        "--grid-max",
+        "1e308",
+        "--format",
+        "json",
+    ])
+    .error(&["grid range", "overflows"]);
+    assert!(line.contains("-1e308") && line.contains("1e308"), "{line}");
+    // Huge data values: the default grid around them overflows.
+    let f = panel(&d, "q.csv", &["1e308", "-1e308", "3", "4"]);
+    rurban(["kde", "--input", &f, "--column", "x", "--format", "json"]).error(&[
+        "q.csv",
+        "row 1",
+        "'x'",
+        "overflows",
+    ]);
+}
