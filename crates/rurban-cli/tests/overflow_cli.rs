@@ -79,3 +79,32 @@ fn kde_refuses_a_grid_whose_step_overflows() {
         "overflows",
     ]);
 }
+
+#[test]
+fn trend_refuses_overflowing_statistics() {
+    let d = TempDir::new("ovf-trend");
+    // Before: a panic inside the Student-t distribution (exit 101).
+    let f = panel(
+        &d,
+        "p.csv",
+        &["1e308", "1e308", "1.5e308", "1e308", "1.7e308"],
+    );
+    rurban(["trend", "--input", &f, "--column", "x", "--format", "json"]).error(&[
+        "p.csv",
+        "row 5",
+        "'x'",
+        "overflows",
+    ]);
+    // Before: nulls with exit 0.
+    let f = panel(
+        &d,
+        "q.csv",
+        &["1e308", "-1e308", "3", "4", "1e308", "-1e308"],
+    );
+    rurban(["trend", "--input", &f, "--column", "x", "--format", "json"]).error(&[
+        "q.csv",
+        "row 1",
+        "'x'",
+        "overflows",
+    ]);
+}

@@ -5,8 +5,9 @@ use crate::output::outln;
 use anyhow::{Result, bail};
 use clap::Args;
 use rurban_core::table::IdColumn;
+use rurban_trend::TrendError;
 
-use super::common::{InputArgs, groups, in_file};
+use super::common::{InputArgs, at_value, groups, in_file};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 
 /// Arguments of `rurban trend`.
@@ -53,7 +54,10 @@ pub fn run(args: TrendArgs) -> Result<()> {
     };
     let dropped: Vec<usize> = (0..t.n_rows()).filter(|&i| values[i].is_none()).collect();
     let mut series = Vec::with_capacity(g.len());
+    // The data rows of each series' points, to place an error about a point.
+    let mut used: Vec<(String, Vec<usize>)> = Vec::with_capacity(g.len());
     for (key, rows) in &g {
+        let mut r = Vec::with_capacity(rows.len());
         let mut x = Vec::with_capacity(rows.len());
         let mut v = Vec::with_capacity(rows.len());
         for &i in rows {
@@ -65,12 +69,36 @@ pub fn run(args: TrendArgs) -> Result<()> {
                     t.headers[c]
                 );
             };
+            r.push(i);
             x.push(xi);
             v.push(value);
         }
+        used.push((key.clone(), r));
         series.push((key.clone(), x, v));
     }
-    let res = rurban_trend::trend_report(&series, args.alpha).map_err(in_file(&t))?;
+    let res = rurban_trend::trend_report(&series, args.alpha).map_err(|e| match &e {
+        TrendError::Overflow {
+            group,
+            what,
+            point,
+            value,
+            stat,
+        } => {
+            let (col, name) = match (*what, xcol) {
+                ("x", Some(xc)) => (Some(xc), t.headers[xc].as_str()),
+                ("x", None) => (None, "row number"),
+                _ => (Some(c), t.headers[c].as_str()),
+            };
+            let cause = format!(
+                "{what} {value:e} is too large: the {stat} overflows a 64-bit float; rescale the column"
+            );
+            match col {
+                Some(_) => at_value(&t, &used, name, Some(group), point - 1, &cause),
+                None => in_file(&t)(e),
+            }
+        }
+        _ => in_file(&t)(e),
+    })?;
     let mut warnings = Vec::new();
     if !dropped.is_empty() {
         let mut listed: Vec<String> = dropped
