@@ -108,3 +108,36 @@ fn trend_refuses_overflowing_statistics() {
         "overflows",
     ]);
 }
+
+#[test]
+fn grey_refuses_overflowing_normalisations() {
+    let d = TempDir::new("ovf-grey");
+    let f = panel(&d, "p.csv", &["1", "1e308", "-1e308", "4"]);
+    rurban([
+        "grey",
+        "--input",
+        &f,
+        "--reference",
+        "x",
+        "--compare",
+        "y",
+        "--normalization",
+        "minmax",
+        "--format",
+        "json",
+    ])
+    .error(&["p.csv", "row 2", "'x'", "overflows"]);
+    let f = panel(&d, "q.csv", &["1", "1.7e308", "-1.7e308", "4"]);
+    rurban([
+        "grey",
+        "--input",
+        &f,
+        "--reference",
+        "y",
+        "--compare",
+        "x",
+        "--normalization",
+        "none",
+    ])
+    .error(&["q.csv", "row 2", "'x'", "overflows"]);
+}
