@@ -141,3 +141,23 @@ fn grey_refuses_overflowing_normalisations() {
     ])
     .error(&["q.csv", "row 2", "'x'", "overflows"]);
 }
+
+#[test]
+fn convergence_refuses_an_overflowing_sigma() {
+    let d = TempDir::new("ovf-convergence");
+    let f = panel(
+        &d,
+        "p.csv",
+        &["1", "2", "3", "4", "1e308", "1.7e308", "1e308", "1e308"],
+    );
+    rurban([
+        "convergence",
+        "--input",
+        &f,
+        "--column",
+        "x",
+        "--format",
+        "json",
+    ])
+    .error(&["p.csv", "row 6", "'x'", "2021", "overflows"]);
+}
