@@ -161,3 +161,38 @@ fn convergence_refuses_an_overflowing_sigma() {
     ])
     .error(&["p.csv", "row 6", "'x'", "2021", "overflows"]);
 }
+
+/// The boundaries of the Heilongjiang cities (the panel's regions).
+fn heilongjiang() -> String {
+    support::shared_data("boundaries/heilongjiang_cities.geojson")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn moran_refuses_overflowing_moments() {
+    let d = TempDir::new("ovf-moran");
+    let g = heilongjiang();
+    let f = panel(
+        &d,
+        "p.csv",
+        &["1", "2", "3", "4", "1e308", "-1.7e308", "3", "4"],
+    );
+    let line = rurban([
+        "moran",
+        "--input",
+        &f,
+        "--column",
+        "x",
+        "--geo",
+        &g,
+        "--by",
+        "year",
+        "--permutations",
+        "0",
+        "--format",
+        "json",
+    ])
+    .error(&["p.csv", "'x'", "\"2021\"", "\"Suihua\"", "overflows"]);
+    assert!(line.contains("-1.7e308"), "{line}");
+}
