@@ -196,3 +196,18 @@ fn moran_refuses_overflowing_moments() {
     .error(&["p.csv", "'x'", "\"2021\"", "\"Suihua\"", "overflows"]);
     assert!(line.contains("-1.7e308"), "{line}");
 }
+
+#[test]
+fn gravity_refuses_overflowing_sums() {
+    let d = TempDir::new("ovf-gravity");
+    let g = heilongjiang();
+    let f = panel(
+        &d,
+        "p.csv",
+        &["1", "2", "3", "4", "1e308", "1.7e308", "3", "4"],
+    );
+    rurban([
+        "gravity", "--input", &f, "--column", "x", "--geo", &g, "--by", "year", "--format", "json",
+    ])
+    .error(&["p.csv", "'x'", "2021", "\"Suihua\"", "overflow"]);
+}
