@@ -211,3 +211,27 @@ fn gravity_refuses_overflowing_sums() {
     ])
     .error(&["p.csv", "'x'", "2021", "\"Suihua\"", "overflow"]);
 }
+
+#[test]
+fn cluster_standardize_refuses_an_overflowing_standard_deviation() {
+    let d = TempDir::new("ovf-cluster");
+    let f = panel(&d, "p.csv", &["1", "1e308", "-1.7e308", "4"]);
+    for method in ["kmeans", "ward"] {
+        let line = rurban([
+            "cluster",
+            "--input",
+            &f,
+            "--columns",
+            "x,y",
+            "--method",
+            method,
+            "--k",
+            "2",
+            "--standardize",
+            "--format",
+            "json",
+        ])
+        .error(&["p.csv", "row 3", "'x'", "overflows"]);
+        assert!(!line.contains("constant"), "{line}");
+    }
+}
