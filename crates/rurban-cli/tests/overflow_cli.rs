@@ -235,3 +235,41 @@ fn cluster_standardize_refuses_an_overflowing_standard_deviation() {
         assert!(!line.contains("constant"), "{line}");
     }
 }
+
+#[test]
+fn an_overflowing_shift_is_refused_on_every_weighting_path() {
+    let d = TempDir::new("ovf-shift");
+    let data =
+        "region,year,a,b\nx,2011,1,2\ny,2011,3,4\nz,2011,5,9\nx,2012,2,2\ny,2012,4,5\nz,2012,6,7\n";
+    d.write("w.csv", data);
+    let w = d.join("w.csv");
+    rurban([
+        "weights".as_ref(),
+        "--input".as_ref(),
+        w.as_os_str(),
+        "--method".as_ref(),
+        "entropy".as_ref(),
+        "--shift".as_ref(),
+        "1e308".as_ref(),
+    ])
+    .error(&["w.csv", "shift 1e308", "overflow"]);
+    for scope in ["panel", "year"] {
+        let spec = d.write(
+            "spec.toml",
+            &format!(
+                "data = \"w.csv\"\n[method]\nshift = 1e308\nscope = \"{scope}\"\n\
+                 [[dimension]]\nid = \"d\"\n[[dimension.indicator]]\nid = \"a\"\ndirection = \"+\"\n\
+                 [[dimension.indicator]]\nid = \"b\"\ndirection = \"-\"\n"
+            ),
+        );
+        let out = d.join(&format!("out-{scope}"));
+        rurban([
+            "run".as_ref(),
+            spec.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .error(&["w.csv", "shift 1e308", "overflow"]);
+        support::assert_no_outputs(&out);
+    }
+}
