@@ -267,7 +267,8 @@ impl Scale {
 ///
 /// Errors: `rho` outside `(0, 1]`, no points, no compared sequences, a
 /// length mismatch (compared sequences are named by their 0-based position
-/// here), non-finite values.
+/// here), non-finite values, a difference or `dmin + rho dmax` that
+/// overflows.
 pub fn coefficients(
     reference: &[f64],
     compared: &[Vec<f64>],
@@ -292,15 +293,28 @@ pub fn coefficients(
         }
         check_finite(&column, x)?;
     }
-    Ok(coefficients_unchecked(reference, compared, rho))
+    let named: Vec<(String, &[f64])> = compared
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (format!("compared #{i}"), x.as_slice()))
+        .collect();
+    let deltas = deltas_of(reference, compared);
+    check_deltas("reference", reference, &named, &deltas, rho)?;
+    Ok(coefficients_of_deltas(deltas, rho))
 }
 
 fn check_rho(rho: f64) -> Result<(), GreyError> {
     Rho::new(rho).map(|_| ())
 }
 
+#[cfg(test)]
 fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) -> Vec<Vec<f64>> {
-    let deltas: Vec<Vec<f64>> = compared
+    coefficients_of_deltas(deltas_of(reference, compared), rho)
+}
+
+/// `D_i(k) = |x_0(k) - x_i(k)|`, one row per compared sequence.
+fn deltas_of(reference: &[f64], compared: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    compared
         .iter()
         .map(|x| {
             reference
@@ -309,8 +323,7 @@ fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) ->
                 .map(|(a, b)| (a - b).abs())
                 .collect()
         })
-        .collect();
-    coefficients_of_deltas(deltas, rho)
+        .collect()
 }
 
 /// `xi_i(k)` from the deltas `D_i(k)`, computed in place.

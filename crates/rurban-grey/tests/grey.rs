@@ -407,3 +407,12 @@ fn overflowing_normalisations_and_differences_are_errors() {
         ("x", 0, 1.5e308, "distinguishing term dmin + rho dmax")
     );
 }
+
+#[test]
+fn coefficients_of_normalised_sequences_refuse_an_overflowing_difference() {
+    let e = coefficients(&[1.0, 1.7e308], &[vec![1.0, -1.7e308]], 0.5).unwrap_err();
+    assert!(
+        matches!(&e, GreyError::Overflow { column, index: 1, .. } if column == "reference"),
+        "{e:?}"
+    );
+}
