@@ -95,6 +95,20 @@ pub enum ClusterError {
         /// The column's name.
         column: String,
     },
+    /// A column whose mean or standard deviation overflows a 64-bit float
+    /// (values near ±1.8e308); the row named holds its value of largest
+    /// magnitude.
+    #[error(
+        "row {row}, column '{column}': value {value:e} is too large: the column's standard deviation overflows a 64-bit float; rescale the column"
+    )]
+    StandardizeOverflow {
+        /// 1-based row number.
+        row: usize,
+        /// The column's name.
+        column: String,
+        /// The value.
+        value: f64,
+    },
     /// Standardising needs a sample standard deviation.
     #[error("standardizing needs at least 2 rows")]
     StandardizeNeedsTwoRows,

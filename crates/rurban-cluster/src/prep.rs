@@ -15,7 +15,8 @@ pub(crate) fn column_name(names: &[String], j: usize) -> String {
 
 /// Z-scores every column: `(x - mean) / s`, `s` the sample standard deviation
 /// (`n - 1`). A constant column (`s = 0`) is an error naming it; so is
-/// standardising fewer than two rows.
+/// standardising fewer than two rows, and a column whose mean or standard
+/// deviation overflows (naming its largest value's row).
 pub fn standardize(
     data: &ArrayView2<'_, f64>,
     names: &[String],
@@ -29,7 +30,18 @@ pub fn standardize(
         let mean = col.iter().sum::<f64>() / n as f64;
         let ss: f64 = col.iter().map(|v| (v - mean) * (v - mean)).sum();
         let s = (ss / (n - 1) as f64).sqrt();
-        if s == 0.0 || !s.is_finite() {
+        if !(mean.is_finite() && s.is_finite()) {
+            let i = (0..n)
+                .rev()
+                .max_by(|&a, &b| col[a].abs().total_cmp(&col[b].abs()))
+                .unwrap_or(0);
+            return Err(ClusterError::StandardizeOverflow {
+                row: i + 1,
+                column: column_name(names, j),
+                value: col[i],
+            });
+        }
+        if s == 0.0 {
             return Err(ClusterError::ConstantColumn {
                 column: column_name(names, j),
             });
@@ -99,6 +111,21 @@ mod tests {
         assert_eq!(
             standardize(&one.view(), &[]).unwrap_err(),
             ClusterError::StandardizeNeedsTwoRows
+        );
+    }
+
+    #[test]
+    fn an_overflowing_standard_deviation_names_the_row() {
+        // Finite values whose squared deviations overflow: not a constant column.
+        let x = array![[1.0, 1e308], [2.0, -1.7e308], [3.0, 1.0]];
+        let names = vec!["gdp".to_string(), "income".to_string()];
+        assert_eq!(
+            standardize(&x.view(), &names).unwrap_err(),
+            ClusterError::StandardizeOverflow {
+                row: 2,
+                column: "income".into(),
+                value: -1.7e308
+            }
         );
     }
 

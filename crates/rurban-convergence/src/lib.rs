@@ -53,6 +53,20 @@ pub enum ConvergenceError {
         /// Number of values in that year.
         n: usize,
     },
+    /// A year whose coefficient of variation overflows a 64-bit float
+    /// (values near ±1.8e308, or their sum or squares); the region named holds
+    /// the value of largest magnitude.
+    #[error(
+        "region {region:?}, year {year}: value {value:e} is too large: the coefficient of variation of the year overflows a 64-bit float; rescale the column"
+    )]
+    Overflow {
+        /// Region name.
+        region: String,
+        /// Year.
+        year: i64,
+        /// The value.
+        value: f64,
+    },
     /// A year whose values have mean 0: its CV is undefined.
     #[error("the values of year {0} have mean 0, so their coefficient of variation is undefined")]
     ZeroMeanInYear(i64),
@@ -313,10 +327,25 @@ fn sigma_of(p: &Panel) -> Result<Vec<SigmaPoint>, ConvergenceError> {
                 return Err(ConvergenceError::ZeroMeanInYear(year));
             }
             let ss: f64 = x.iter().map(|v| (v - mean) * (v - mean)).sum();
-            Ok(SigmaPoint {
-                year,
-                cv: (ss / (n - 1.0)).sqrt() / mean,
-            })
+            let cv = (ss / (n - 1.0)).sqrt() / mean;
+            if !cv.is_finite() {
+                // The first region (in order) whose value of the year is largest.
+                let (region, value) = p
+                    .regions
+                    .iter()
+                    .zip(&p.values)
+                    .filter_map(|(r, m)| m.get(&year).map(|&v| (r, v)))
+                    .rev()
+                    .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+                    .map(|(r, v)| (r.clone(), v))
+                    .unwrap_or_default();
+                return Err(ConvergenceError::Overflow {
+                    region,
+                    year,
+                    value,
+                });
+            }
+            Ok(SigmaPoint { year, cv })
         })
         .collect()
 }

@@ -293,3 +293,22 @@ fn bad_input_is_rejected_with_the_reason() {
         ConvergenceError::NonFiniteRegression(2)
     );
 }
+
+#[test]
+fn an_overflowing_coefficient_of_variation_is_an_error_naming_the_region() {
+    // 2021's values are finite but their sum is not.
+    let rows = [
+        ("a", 2020, 1.0),
+        ("b", 2020, 2.0),
+        ("a", 2021, 1e308),
+        ("b", 2021, 1.7e308),
+    ];
+    assert_eq!(
+        sigma(&rows),
+        Err(ConvergenceError::Overflow {
+            region: "b".into(),
+            year: 2021,
+            value: 1.7e308
+        })
+    );
+}

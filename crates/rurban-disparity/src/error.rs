@@ -59,6 +59,19 @@ pub enum DisparityError {
         /// The offending value.
         value: f64,
     },
+    /// A measure overflows a 64-bit float (values near ±1.8e308, or sums and
+    /// squares of them); the position is that of the largest value.
+    #[error(
+        "value {value:e} at position {index} is too large: the {what} overflows a 64-bit float; rescale the column"
+    )]
+    Overflow {
+        /// 0-based position of the value of largest magnitude.
+        index: usize,
+        /// That value.
+        value: f64,
+        /// The measure that overflowed.
+        what: &'static str,
+    },
     /// A sub-group whose values are all zero (its mean is 0).
     #[error("sub-group {0:?} has mean 0, so its Gini is undefined")]
     SubgroupZeroMean(String),
@@ -91,7 +104,8 @@ impl DisparityError {
         match self {
             DisparityError::NonFinite { index, .. }
             | DisparityError::NonPositive { index, .. }
-            | DisparityError::Negative { index, .. } => Some((None, *index)),
+            | DisparityError::Negative { index, .. }
+            | DisparityError::Overflow { index, .. } => Some((None, *index)),
             DisparityError::InGroup { group, source } => {
                 source.position().map(|(_, i)| (Some(group.as_str()), i))
             }
@@ -113,6 +127,9 @@ impl DisparityError {
             DisparityError::Negative { value, .. } => {
                 format!("value {value} is negative: the Dagum decomposition needs every value >= 0")
             }
+            DisparityError::Overflow { value, what, .. } => format!(
+                "value {value:e} is too large: the {what} overflows a 64-bit float; rescale the column"
+            ),
             other => other.to_string(),
         }
     }

@@ -69,6 +69,22 @@ pub(crate) fn check_positive(x: &[f64]) -> Result<(), DisparityError> {
     }
 }
 
+/// `v` when finite, else [`DisparityError::Overflow`] naming `what` and the
+/// value of `x` of largest magnitude (the one to rescale).
+pub(crate) fn finite(x: &[f64], what: &'static str, v: f64) -> Result<f64, DisparityError> {
+    if v.is_finite() {
+        return Ok(v);
+    }
+    let index = (0..x.len())
+        .max_by(|&a, &b| x[a].abs().total_cmp(&x[b].abs()))
+        .unwrap_or(0);
+    Err(DisparityError::Overflow {
+        index,
+        value: x.get(index).copied().unwrap_or(v),
+        what,
+    })
+}
+
 /// Mean without checks (callers have checked `x` is non-empty and finite).
 pub(crate) fn mean_unchecked(x: &[f64]) -> f64 {
     sum(x.iter().copied()) / x.len() as f64
@@ -79,7 +95,7 @@ pub(crate) fn mean_unchecked(x: &[f64]) -> f64 {
 /// Errors: empty input, non-finite values.
 pub fn mean(x: &[f64]) -> Result<f64, DisparityError> {
     check_finite(x)?;
-    Ok(mean_unchecked(x))
+    finite(x, "mean", mean_unchecked(x))
 }
 
 /// Standard deviation `sqrt(sum (x_i - mu)^2 / (n - ddof))`, ddof 0 or 1.
@@ -96,9 +112,13 @@ pub fn std_with(x: &[f64], ddof: Ddof) -> Result<f64, DisparityError> {
     if x.len() <= ddof as usize {
         return Err(DisparityError::TooFew { n: x.len(), ddof });
     }
-    let mu = mean_unchecked(x);
+    let mu = finite(x, "mean", mean_unchecked(x))?;
     let ss = sum(x.iter().map(|v| (v - mu) * (v - mu)));
-    Ok((ss / (x.len() - ddof as usize) as f64).sqrt())
+    finite(
+        x,
+        "standard deviation",
+        (ss / (x.len() - ddof as usize) as f64).sqrt(),
+    )
 }
 
 /// Coefficient of variation `std(x, ddof) / mean(x)`.
@@ -119,7 +139,8 @@ pub fn cv(x: &[f64], ddof: u8) -> Result<f64, DisparityError> {
 /// position).
 pub fn theil(x: &[f64]) -> Result<f64, DisparityError> {
     check_positive(x)?;
-    Ok(theil_unchecked(x))
+    finite(x, "mean", mean_unchecked(x))?;
+    finite(x, "Theil index", theil_unchecked(x))
 }
 
 /// Theil index without checks (all values finite and > 0).
@@ -142,11 +163,11 @@ pub(crate) fn theil_unchecked(x: &[f64]) -> f64 {
 /// Errors: empty input, non-finite values, zero mean.
 pub fn gini(x: &[f64]) -> Result<f64, DisparityError> {
     check_finite(x)?;
-    let mu = mean_unchecked(x);
+    let mu = finite(x, "mean", mean_unchecked(x))?;
     if mu == 0.0 {
         return Err(DisparityError::ZeroMean);
     }
-    Ok(gini_unchecked(x, mu))
+    finite(x, "Gini coefficient", gini_unchecked(x, mu))
 }
 
 /// Gini without checks, given the mean `mu != 0`.

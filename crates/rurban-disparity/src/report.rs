@@ -4,7 +4,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::decompose::{Dagum, TheilDecomposition, dagum_of, split, theil_decomposition_of};
-use crate::measures::{check_positive, gini_sorted, mean_unchecked, std_with};
+use crate::measures::{check_positive, finite, gini_sorted, mean_unchecked, std_with};
 use crate::{Ddof, DisparityError};
 
 /// A list of `(key, value)` pairs that serialises as a JSON object with the
@@ -187,19 +187,30 @@ pub fn group_report_with(
     check_positive(values)?;
     let std = std_with(values, ddof)?;
     let mean = mean_unchecked(values);
-    let theil = crate::measures::theil_unchecked(values);
+    let theil = finite(
+        values,
+        "Theil index",
+        crate::measures::theil_unchecked(values),
+    )?;
     // Sorted once for the Gini of the group and the total of its Dagum
     // decomposition; split once for both decompositions (the values are
     // checked positive, so only the split itself can fail, as it would in
     // `theil_decomposition` first).
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let gini = gini_sorted(&sorted, mean);
+    let gini = finite(values, "Gini coefficient", gini_sorted(&sorted, mean))?;
     let (theil_decomposition, dagum) = match subgroups {
         Some(labels) => {
             let groups = split(values, labels)?;
             let t = theil_decomposition_of(values, &groups);
+            finite(values, "Theil decomposition", t.within + t.between)?;
             let d = dagum_of(values, &groups, Some(&sorted))?;
+            let parts = d.within
+                + d.between
+                + d.transvariation
+                + d.groups.iter().map(|g| g.mean + g.gini).sum::<f64>()
+                + d.pairs.iter().map(|p| p.gini + p.d).sum::<f64>();
+            finite(values, "Dagum decomposition", parts)?;
             (Some(t), Some(DagumReport::from(&d)))
         }
         None => (None, None),
@@ -209,7 +220,7 @@ pub fn group_report_with(
         n: values.len(),
         mean,
         std,
-        cv: std / mean,
+        cv: finite(values, "coefficient of variation", std / mean)?,
         theil,
         gini,
         theil_decomposition,

@@ -78,7 +78,8 @@ pub fn initial_bearing(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 /// The centre of gravity of each group and the moves between consecutive
-/// groups. Values must be finite and non-negative with a positive sum.
+/// groups. Values must be finite and non-negative with a positive sum, and
+/// the weighted sums must not overflow a 64-bit float.
 pub fn gravity(groups: &[GravityGroup]) -> Result<Gravity, GeoError> {
     let mut centres = Vec::with_capacity(groups.len());
     for g in groups {
@@ -95,6 +96,19 @@ pub fn gravity(groups: &[GravityGroup]) -> Result<Gravity, GeoError> {
             sx += x;
             slon += x * p[0];
             slat += x * p[1];
+        }
+        if !(sx.is_finite() && slon.is_finite() && slat.is_finite()) {
+            let r = (0..g.values.len())
+                .rev()
+                .max_by(|&a, &b| g.values[a].total_cmp(&g.values[b]))
+                .unwrap_or(0);
+            return Err(GeoError::Method(format!(
+                "group {}, region \"{}\": value {:e} is too large: the weighted sums of the \
+                 centre of gravity overflow a 64-bit float; rescale the column",
+                g.key,
+                g.regions.get(r).map(String::as_str).unwrap_or("?"),
+                g.values.get(r).copied().unwrap_or(f64::NAN)
+            )));
         }
         if sx <= 0.0 {
             return Err(GeoError::Method(format!(

@@ -313,6 +313,29 @@ fn centre_of_gravity_is_the_value_weighted_mean_of_centroids() {
     assert!(e.contains("\"b\"") && e.contains("negative"), "{e}");
 }
 
+#[test]
+fn overflowing_weighted_sums_of_the_centre_are_errors() {
+    let pts = vec![[120.0, 30.0], [122.0, 34.0], [110.0, 40.0]];
+    let g = |v: Vec<f64>| GravityGroup {
+        key: "2021".into(),
+        regions: s(&["a", "b", "c"]),
+        values: v,
+        points: pts.clone(),
+    };
+    // The sum of the values overflows.
+    let e = err(gravity(&[g(vec![1e308, 1.7e308, 1.0])]));
+    assert!(
+        e.contains("2021")
+            && e.contains("\"b\"")
+            && e.contains("1.7e308")
+            && e.contains("overflow"),
+        "{e}"
+    );
+    // Their sum does not, but value x longitude does.
+    let e = err(gravity(&[g(vec![1.0, 1e307, 1.0])]));
+    assert!(e.contains("\"b\"") && e.contains("overflow"), "{e}");
+}
+
 // ------------------------------------------------------------------ errors
 
 #[test]

@@ -72,6 +72,22 @@ pub enum GreyError {
         /// The offending value.
         value: f64,
     },
+    /// A normalisation, a difference or a coefficient overflows a 64-bit
+    /// float (values near ±1.8e308); the value named is the one of largest
+    /// magnitude involved.
+    #[error(
+        "sequence {column:?}: value {value:e} at point {index} is too large: the {what} overflows a 64-bit float; rescale the column"
+    )]
+    Overflow {
+        /// Sequence name.
+        column: String,
+        /// 0-based point index.
+        index: usize,
+        /// The value.
+        value: f64,
+        /// What overflowed.
+        what: &'static str,
+    },
     /// Mean normalisation of a sequence with mean 0.
     #[error("sequence {column:?} has mean 0, so mean normalisation divides by zero")]
     ZeroMean {
@@ -191,9 +207,24 @@ impl Scale {
         }
         check_finite(column, x)?;
         let name = || column.to_string();
+        let overflow = |what| {
+            let index = (0..x.len())
+                .rev()
+                .max_by(|&a, &b| x[a].abs().total_cmp(&x[b].abs()))
+                .unwrap_or(0);
+            GreyError::Overflow {
+                column: name(),
+                index,
+                value: x[index],
+                what,
+            }
+        };
         Ok(match method {
             Normalization::Mean => {
                 let mean = x.iter().sum::<f64>() / x.len() as f64;
+                if !mean.is_finite() {
+                    return Err(overflow("mean"));
+                }
                 if mean == 0.0 {
                     return Err(GreyError::ZeroMean { column: name() });
                 }
@@ -211,6 +242,9 @@ impl Scale {
                 let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 if max == min {
                     return Err(GreyError::Constant { column: name() });
+                }
+                if !(max - min).is_finite() {
+                    return Err(overflow("range (max - min)"));
                 }
                 Scale::MinMax(min, max)
             }
@@ -233,7 +267,8 @@ impl Scale {
 ///
 /// Errors: `rho` outside `(0, 1]`, no points, no compared sequences, a
 /// length mismatch (compared sequences are named by their 0-based position
-/// here), non-finite values.
+/// here), non-finite values, a difference or `dmin + rho dmax` that
+/// overflows.
 pub fn coefficients(
     reference: &[f64],
     compared: &[Vec<f64>],
@@ -258,15 +293,28 @@ pub fn coefficients(
         }
         check_finite(&column, x)?;
     }
-    Ok(coefficients_unchecked(reference, compared, rho))
+    let named: Vec<(String, &[f64])> = compared
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (format!("compared #{i}"), x.as_slice()))
+        .collect();
+    let deltas = deltas_of(reference, compared);
+    check_deltas("reference", reference, &named, &deltas, rho)?;
+    Ok(coefficients_of_deltas(deltas, rho))
 }
 
 fn check_rho(rho: f64) -> Result<(), GreyError> {
     Rho::new(rho).map(|_| ())
 }
 
+#[cfg(test)]
 fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) -> Vec<Vec<f64>> {
-    let deltas: Vec<Vec<f64>> = compared
+    coefficients_of_deltas(deltas_of(reference, compared), rho)
+}
+
+/// `D_i(k) = |x_0(k) - x_i(k)|`, one row per compared sequence.
+fn deltas_of(reference: &[f64], compared: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    compared
         .iter()
         .map(|x| {
             reference
@@ -275,8 +323,7 @@ fn coefficients_unchecked(reference: &[f64], compared: &[Vec<f64>], rho: f64) ->
                 .map(|(a, b)| (a - b).abs())
                 .collect()
         })
-        .collect();
-    coefficients_of_deltas(deltas, rho)
+        .collect()
 }
 
 /// `xi_i(k)` from the deltas `D_i(k)`, computed in place.
@@ -298,6 +345,53 @@ fn coefficients_of_deltas(deltas: Vec<Vec<f64>>, rho: f64) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
+}
+
+/// The deltas `D_i(k)` and `dmin + rho dmax` must be finite: a difference
+/// of (normalised) values near ±1.8e308 overflows. The error names the
+/// value of larger magnitude of the pair, in the reference or the compared
+/// sequence (both as given; with `none` they are also the normalised ones).
+fn check_deltas<N: AsRef<str>, V: AsRef<[f64]>>(
+    reference_name: &str,
+    reference: &[f64],
+    compare: &[(N, V)],
+    deltas: &[Vec<f64>],
+    rho: f64,
+) -> Result<(), GreyError> {
+    let at = |i: usize, k: usize, what| {
+        let (name, x) = &compare[i];
+        let b = x.as_ref()[k];
+        let (column, value) = if reference[k].abs() >= b.abs() {
+            (reference_name.to_string(), reference[k])
+        } else {
+            (name.as_ref().to_string(), b)
+        };
+        GreyError::Overflow {
+            column,
+            index: k,
+            value,
+            what,
+        }
+    };
+    let mut largest = (0, 0, 0.0f64);
+    for (i, row) in deltas.iter().enumerate() {
+        for (k, &d) in row.iter().enumerate() {
+            if !d.is_finite() {
+                return Err(at(i, k, "difference from the reference"));
+            }
+            if d > largest.2 {
+                largest = (i, k, d);
+            }
+        }
+    }
+    if !(largest.2 + rho * largest.2).is_finite() {
+        return Err(at(
+            largest.0,
+            largest.1,
+            "distinguishing term dmin + rho dmax",
+        ));
+    }
+    Ok(())
 }
 
 /// Competition ranks ("1, 2, 2, 4"): rank 1 is the largest value, equal
@@ -390,6 +484,7 @@ pub fn grey_report<N: AsRef<str>, V: AsRef<[f64]>>(
             });
         }
     }
+    let raw_reference = reference;
     let reference = normalize(reference_name, reference, normalization)?;
     // Each compared sequence is checked and normalised point by point into
     // its deltas (the same arithmetic as `normalize`, without keeping the
@@ -406,6 +501,7 @@ pub fn grey_report<N: AsRef<str>, V: AsRef<[f64]>>(
                 .collect())
         })
         .collect::<Result<Vec<Vec<f64>>, GreyError>>()?;
+    check_deltas(reference_name, raw_reference, compare, &deltas, rho)?;
     let coefficients = coefficients_of_deltas(deltas, rho);
     let n = reference.len() as f64;
     let grades: Vec<f64> = coefficients

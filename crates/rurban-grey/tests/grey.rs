@@ -367,3 +367,52 @@ fn settings_are_checked_once_and_names_ignore_case() {
         .unwrap();
     assert!((r.grades[0].grade - 5.0 / 6.0).abs() < 1e-15);
 }
+
+#[test]
+fn overflowing_normalisations_and_differences_are_errors() {
+    let over = |r: Result<rurban_grey::GreyReport, GreyError>| match r {
+        Err(GreyError::Overflow {
+            column,
+            index,
+            value,
+            what,
+        }) => (column, index, value, what),
+        other => panic!("expected an overflow error, got {other:?}"),
+    };
+    let y = [1.0, 2.0, 3.0, 4.0];
+    // min-max: the range 1e308 - (-1e308) is not finite.
+    let x = [1e308, -1e308, 3.0, 4.0];
+    let (c, i, v, w) = over(grey_report(
+        "x",
+        &x,
+        &[("y", &y)],
+        Normalization::MinMax,
+        0.5,
+    ));
+    assert_eq!((c.as_str(), i, v, w), ("x", 0, 1e308, "range (max - min)"));
+    // mean: the sum overflows.
+    let x = [1e308, 1.7e308, 1e308, 1e308];
+    let (c, i, v, w) = over(grey_report("x", &x, &[("y", &y)], Normalization::Mean, 0.5));
+    assert_eq!((c.as_str(), i, v, w), ("x", 1, 1.7e308, "mean"));
+    // none: a difference overflows; the larger value of the pair is named.
+    let z = [1.0, -1.7e308, 3.0, 4.0];
+    let (c, i, v, _) = over(grey_report("x", &x, &[("z", &z)], Normalization::None, 0.5));
+    assert_eq!((c.as_str(), i, v), ("x", 1, 1.7e308));
+    // none: every difference is finite, but dmin + rho dmax is not.
+    let x = [1.5e308, 1.0, 3.0, 4.0];
+    let z = [0.0, 1.0, 3.0, 4.0];
+    let (c, i, v, w) = over(grey_report("x", &x, &[("z", &z)], Normalization::None, 0.5));
+    assert_eq!(
+        (c.as_str(), i, v, w),
+        ("x", 0, 1.5e308, "distinguishing term dmin + rho dmax")
+    );
+}
+
+#[test]
+fn coefficients_of_normalised_sequences_refuse_an_overflowing_difference() {
+    let e = coefficients(&[1.0, 1.7e308], &[vec![1.0, -1.7e308]], 0.5).unwrap_err();
+    assert!(
+        matches!(&e, GreyError::Overflow { column, index: 1, .. } if column == "reference"),
+        "{e:?}"
+    );
+}

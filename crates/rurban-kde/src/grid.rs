@@ -17,19 +17,24 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// A checked grid: `n >= 2`, both ends finite, `min < max`.
+    /// A checked grid: `n >= 2`, both ends finite, `min < max`, and
+    /// `max - min` finite (so is the step).
     pub fn new(min: f64, max: f64, n: usize) -> Result<Grid, KdeError> {
         if n < 2 {
             return Err(KdeError::InvalidGridSize { n });
         }
         if !(min.is_finite() && max.is_finite() && min < max) {
-            return Err(KdeError::InvalidGridRange { min, max });
+            return Err(KdeError::InvalidGridRange { min, max, at: None });
+        }
+        if !(max - min).is_finite() {
+            return Err(KdeError::GridRangeOverflow { min, max });
         }
         Ok(Grid { min, max, n })
     }
 
     /// The contract's default grid over all groups: from `lo - 3 h_max` to
     /// `hi + 3 h_max`, with `lo`/`hi` the smallest/largest value of any group.
+    /// Ends or a width that overflow are an error (the caller names the value).
     pub fn around(lo: f64, hi: f64, h_max: f64, n: usize) -> Result<Grid, KdeError> {
         Grid::new(lo - 3.0 * h_max, hi + 3.0 * h_max, n)
     }
@@ -98,5 +103,15 @@ mod tests {
         let g = Grid::around(1.0, 4.0, 0.5, 3).unwrap();
         assert_eq!(g.points(), vec![-0.5, 2.5, 5.5]);
         assert_eq!(g.step(), 3.0);
+    }
+
+    #[test]
+    fn a_grid_whose_width_overflows_is_refused() {
+        // -1e308 .. 1e308 are finite, but their distance (2e308) is not.
+        assert!(matches!(
+            Grid::new(-1e308, 1e308, 10),
+            Err(KdeError::GridRangeOverflow { .. })
+        ));
+        assert!(Grid::new(-8e307, 8e307, 10).is_ok());
     }
 }

@@ -80,6 +80,16 @@ pub enum KdeError {
         /// The offending value.
         value: f64,
     },
+    /// Grid ends whose distance overflows a 64-bit float.
+    #[error(
+        "grid range [{min:e}, {max:e}] is too wide: grid-max - grid-min overflows a 64-bit float"
+    )]
+    GridRangeOverflow {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
     /// A fixed bandwidth that is not a finite positive number.
     #[error("bandwidth {value} is invalid: a fixed bandwidth must be a finite number > 0")]
     InvalidBandwidth {
@@ -109,14 +119,39 @@ pub enum KdeError {
     /// A bandwidth that is neither a rule's name nor a number.
     #[error("unknown bandwidth '{0}': expected silverman, scott or a number > 0")]
     UnknownBandwidth(String),
-    /// Grid ends not finite or not increasing.
-    #[error("grid range [{min}, {max}] is invalid: need finite grid-min < grid-max")]
+    /// Grid ends not finite or not increasing; `at` is set when the grid
+    /// comes from the values (no explicit range) and names the value of
+    /// largest magnitude, whose size made the bandwidth or the grid overflow.
+    #[error("{}", grid_range_message(*min, *max, at.as_ref()))]
     InvalidGridRange {
         /// Lower end.
         min: f64,
         /// Upper end.
         max: f64,
+        /// The value to rescale, for a grid around the values.
+        at: Option<ValueAt>,
     },
+}
+
+/// One value of one group, named in an error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueAt {
+    /// Group key.
+    pub group: String,
+    /// 1-based position of the value within the group.
+    pub index: usize,
+    /// The value.
+    pub value: f64,
+}
+
+fn grid_range_message(min: f64, max: f64, at: Option<&ValueAt>) -> String {
+    match at {
+        Some(at) => format!(
+            "group '{}': value {} (1-based) is {:e}: the bandwidth or the grid around the values ([{min:e}, {max:e}]) overflows a 64-bit float; rescale the column",
+            at.group, at.index, at.value
+        ),
+        None => format!("grid range [{min}, {max}] is invalid: need finite grid-min < grid-max"),
+    }
 }
 
 impl KdeError {
@@ -125,6 +160,7 @@ impl KdeError {
     pub fn position(&self) -> Option<(&str, usize)> {
         match self {
             KdeError::NonFinite { group, index, .. } => Some((group, index - 1)),
+            KdeError::InvalidGridRange { at: Some(at), .. } => Some((&at.group, at.index - 1)),
             _ => None,
         }
     }
@@ -255,10 +291,16 @@ fn estimate(groups: &[(String, Vec<f64>)], options: &KdeParams) -> Result<KdeRes
             hi = hi.max(v);
         }
     }
+    // An infinite bandwidth (the spread of values near ±1e308 overflows)
+    // makes the grid ends infinite: both are refused below.
     let h_max = bandwidths.iter().copied().fold(0.0, f64::max);
     let grid = match options.grid_range() {
         Some((a, b)) => Grid::new(a, b, grid_n)?,
-        None => Grid::around(lo, hi, h_max, grid_n)?,
+        None => Grid::around(lo, hi, h_max, grid_n).map_err(|_| KdeError::InvalidGridRange {
+            min: lo - 3.0 * h_max,
+            max: hi + 3.0 * h_max,
+            at: Some(largest(groups)),
+        })?,
     };
     let points = grid.points();
 
@@ -280,6 +322,24 @@ fn estimate(groups: &[(String, Vec<f64>)], options: &KdeParams) -> Result<KdeRes
         bandwidth_rule: rule.rule_name().to_string(),
         groups: out,
     })
+}
+
+/// The value of largest magnitude in `groups`.
+fn largest(groups: &[(String, Vec<f64>)]) -> ValueAt {
+    let mut best = (0usize, 0usize, 0.0f64);
+    for (g, (_, values)) in groups.iter().enumerate() {
+        for (i, &v) in values.iter().enumerate() {
+            if v.abs() > best.2.abs() {
+                best = (g, i, v);
+            }
+        }
+    }
+    let (g, i, value) = best;
+    ValueAt {
+        group: groups.get(g).map(|(k, _)| k.clone()).unwrap_or_default(),
+        index: i + 1,
+        value,
+    }
 }
 
 fn summarise(key: &str, n: usize, h: f64, points: &[f64], density: Vec<f64>) -> GroupDensity {

@@ -233,6 +233,16 @@ pub fn load_panel(
         warnings.extend(table.date_year_warning(yc));
     }
     for d in &spec.derived {
+        // A derived id that is also a column would silently replace it.
+        if let Some(c) = table.find(&d.id) {
+            return Err(PipelineError::Other(format!(
+                "{}: derived indicator '{}' has the name of column '{}' of {}; rename the derived indicator",
+                spec.path.display(),
+                rurban_core::clip(&d.id),
+                rurban_core::clip(&table.headers[c]),
+                path.display()
+            )));
+        }
         derive_into(&mut panel, d, spec, resolver)?;
     }
     let order: Vec<String> = spec
@@ -351,6 +361,18 @@ pub fn run_with_progress(
             resolver.weighting_names().join(", ")
         ))
     })?;
+    // The built-in schemes take no parameters: ignoring them would hide a typo
+    // or a scheme mix-up. Plugins receive theirs.
+    if rurban_weighting::builtin(&spec.method.weighting).is_some()
+        && let Some(key) = spec.method.params.as_ref().and_then(|t| t.keys().next())
+    {
+        return Err(PipelineError::Other(format!(
+            "{}: [method] params: key '{}' is given, but weighting \"{}\" is a built-in scheme and takes no parameters; remove [method] params",
+            spec.path.display(),
+            rurban_core::clip(key),
+            spec.method.weighting
+        )));
+    }
     progress(Step::Load);
     let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
     // The boundaries and weights are read before anything is computed, so

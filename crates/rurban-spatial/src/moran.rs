@@ -109,6 +109,25 @@ pub fn global_moran(
         - e * e;
     let z_normal = (i - e) / vn.sqrt();
     let z_random = (i - e) / vr.sqrt();
+    check_overflow(
+        what,
+        key,
+        x,
+        w,
+        &[
+            ("mean", mean),
+            ("sum of squares", m2),
+            ("fourth moment", m4),
+            ("I", i),
+        ],
+    )?;
+    check_overflow(
+        what,
+        key,
+        x,
+        w,
+        &[("randomisation variance", vr), ("z", z_normal + z_random)],
+    )?;
 
     let mut geary = 0.0;
     for (a, row) in w.rows.iter().enumerate() {
@@ -118,6 +137,7 @@ pub fn global_moran(
         }
     }
     let geary_c = (nf - 1.0) * geary / (2.0 * s0 * m2);
+    check_overflow(what, key, x, w, &[("Geary's C", geary_c)])?;
 
     let p_sim = (perm.permutations > 0).then(|| {
         let scale = nf / s0 / m2;
@@ -186,6 +206,17 @@ pub fn local_moran(
         })
         .collect();
     let ii: Vec<f64> = c.iter().zip(&lag).map(|(c, l)| c * l).collect();
+    check_overflow(
+        what,
+        key,
+        x,
+        w,
+        &[
+            ("mean", mean),
+            ("sum of squares", m2),
+            ("I", ii.iter().sum::<f64>() + lag.iter().sum::<f64>()),
+        ],
+    )?;
     let p_sim: Vec<Option<f64>> = if perm.permutations == 0 {
         vec![None; n]
     } else {
@@ -276,6 +307,31 @@ fn check_input(
         )));
     }
     Ok(())
+}
+
+/// Every one of `stats` must be finite: values near ±1.8e308 (or their
+/// squares and fourth powers) overflow a 64-bit float. The error names the
+/// first region with the value of largest magnitude.
+fn check_overflow(
+    what: &str,
+    key: &str,
+    x: &[f64],
+    w: &SpatialWeights,
+    stats: &[(&str, f64)],
+) -> Result<(), SpatialError> {
+    let Some((stat, _)) = stats.iter().find(|(_, v)| !v.is_finite()) else {
+        return Ok(());
+    };
+    let r = (0..x.len())
+        .rev()
+        .max_by(|&a, &b| x[a].abs().total_cmp(&x[b].abs()))
+        .unwrap_or(0);
+    Err(SpatialError::Invalid(format!(
+        "{what}{}: the value of region \"{}\" ({:e}) is too large: the {stat} overflows a 64-bit float; rescale the column",
+        group(key),
+        w.ids.get(r).map(String::as_str).unwrap_or_default(),
+        x.get(r).copied().unwrap_or(f64::NAN)
+    )))
 }
 
 fn check_spread(what: &str, key: &str, m2: f64) -> Result<(), SpatialError> {

@@ -833,3 +833,24 @@ fn markov_rejects_bad_input() {
     assert!(m(&good, 2, Some((&line(3), 2))).contains("the weights have 3 regions, the panel 4"));
     let _ = ClassScope::default();
 }
+
+#[test]
+fn moran_statistics_that_overflow_are_errors_naming_the_region() {
+    let w = line(4).transform(Transform::Row);
+    // Finite values whose squares (and sum) overflow.
+    let x = [1e308, -1.7e308, 3.0, 4.0];
+    for e in [
+        global_moran("2020", &x, &w, &no_perm()).unwrap_err(),
+        local_moran("2020", &x, &w, &no_perm(), 0.05).unwrap_err(),
+    ] {
+        let SpatialError::Invalid(m) = e;
+        assert!(
+            m.contains("group \"2020\"") && m.contains("\"r1\"") && m.contains("overflows"),
+            "{m}"
+        );
+    }
+    // Moderate values whose fourth powers overflow: the randomisation variance.
+    let x = [1e80, -1e80, 3.0, 4.0];
+    let SpatialError::Invalid(m) = global_moran("", &x, &w, &no_perm()).unwrap_err();
+    assert!(m.contains("\"r0\"") && m.contains("fourth moment"), "{m}");
+}

@@ -68,6 +68,24 @@ pub enum TrendError {
         /// The offending number.
         value: f64,
     },
+    /// A statistic overflows a 64-bit float: x or values near ±1.8e308 (or
+    /// their sums and squares); the point named holds the number of largest
+    /// magnitude.
+    #[error(
+        "group '{group}': {what} of point {point} is {value:e}: the {stat} overflows a 64-bit float; rescale the column"
+    )]
+    Overflow {
+        /// The group's key.
+        group: String,
+        /// `"x"` or `"value"`.
+        what: &'static str,
+        /// 1-based position of the point in the input order.
+        point: usize,
+        /// The number of largest magnitude.
+        value: f64,
+        /// The statistic that overflowed.
+        stat: &'static str,
+    },
     /// x and values of different lengths.
     #[error("group '{group}': {x} x values but {values} values")]
     LengthMismatch {
@@ -198,17 +216,54 @@ pub fn trend_report(series: &[Series], alpha: f64) -> Result<TrendReport, TrendE
 /// non-finite x or value, all x equal, `alpha` outside (0, 1).
 pub fn trend(key: &str, x: &[f64], c: &[f64], alpha: f64) -> Result<GroupTrend, TrendError> {
     check_alpha(alpha)?;
-    let (x, c) = prepare(key, x, c)?;
-    let mann_kendall = mann_kendall(&c);
+    let (xs, cs) = prepare(key, x, c)?;
+    let mann_kendall = mann_kendall(&cs);
+    let ols = ols(&xs, &cs);
+    // `prepare` guarantees two distinct x, so some pair has x_j != x_i.
+    let sen_slope = sen_slope(&xs, &cs);
+    let stats = [
+        ("OLS slope", ols.slope),
+        ("OLS standard error", ols.se),
+        ("OLS t", ols.t.unwrap_or(0.0)),
+        ("OLS p", ols.p),
+        ("OLS r2", ols.r2.unwrap_or(0.0)),
+        ("Sen slope", sen_slope),
+    ];
+    if let Some(&(stat, _)) = stats.iter().find(|(_, v)| !v.is_finite()) {
+        return Err(overflow(key, x, c, stat));
+    }
     Ok(GroupTrend {
         key: key.to_string(),
-        n: c.len(),
-        ols: ols(&x, &c),
+        n: cs.len(),
+        ols,
         direction: Direction::decide(&mann_kendall, alpha),
         mann_kendall,
-        // `prepare` guarantees two distinct x, so some pair has x_j != x_i.
-        sen_slope: sen_slope(&x, &c),
+        sen_slope,
     })
+}
+
+/// [`TrendError::Overflow`] naming the x or value of largest magnitude
+/// (in input order; ties go to the value).
+fn overflow(key: &str, x: &[f64], c: &[f64], stat: &'static str) -> TrendError {
+    let largest = |v: &[f64]| {
+        (0..v.len())
+            .rev()
+            .max_by(|&a, &b| v[a].abs().total_cmp(&v[b].abs()))
+            .unwrap_or(0)
+    };
+    let (i, j) = (largest(x), largest(c));
+    let (what, point, value) = if x[i].abs() > c[j].abs() {
+        ("x", i, x[i])
+    } else {
+        ("value", j, c[j])
+    };
+    TrendError::Overflow {
+        group: key.to_string(),
+        what,
+        point: point + 1,
+        value,
+        stat,
+    }
 }
 
 fn check_alpha(alpha: f64) -> Result<(), TrendError> {
@@ -364,6 +419,7 @@ pub fn fit_line(x: &[f64], y: &[f64]) -> LineFit {
 /// of freedom; NaN for a NaN `t` or an invalid `df`.
 pub fn student_two_sided(t: f64, df: f64) -> f64 {
     if t.is_nan() {
+        // statrs panics on a NaN argument; the caller reports the overflow
         return f64::NAN;
     }
     match StudentsT::new(0.0, 1.0, df) {

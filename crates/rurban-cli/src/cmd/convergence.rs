@@ -45,14 +45,29 @@ pub fn run(args: ConvergenceArgs) -> Result<()> {
         })?;
     let regions = t.keys(rc)?;
     let years = t.years(yc)?;
-    let values = t.numbers(t.require(&args.column)?)?;
+    let c = t.require(&args.column)?;
+    let values = t.numbers(c)?;
     let rows: Vec<(String, i64, f64)> = regions
         .into_iter()
         .zip(years)
         .zip(values)
         .map(|((r, y), v)| (r, y, v.unwrap_or(f64::NAN)))
         .collect();
-    let mut res = rurban_convergence::convergence_report(&rows).map_err(in_file(&t))?;
+    let mut res = rurban_convergence::convergence_report(&rows).map_err(|e| match &e {
+        rurban_convergence::ConvergenceError::Overflow { region, year, .. } => {
+            let row = rows
+                .iter()
+                .position(|(r, y, _)| r == region && y == year)
+                .map(|i| format!(", row {}", i + 1))
+                .unwrap_or_default();
+            anyhow!(
+                "{}{row}, column '{}': {e}",
+                t.path.display(),
+                rurban_core::clip(&t.headers[c])
+            )
+        }
+        _ => in_file(&t)(e),
+    })?;
     if let Some(w) = t.date_year_warning(yc) {
         res.warnings.insert(0, w);
     }

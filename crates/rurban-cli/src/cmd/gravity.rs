@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use rurban_geo::{Geography, GravityGroup};
 
-use super::common::{InputArgs, groups, in_file};
+use super::common::{InputArgs, groups};
 use super::spatial::{distinct, group_regions, region_column};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 
@@ -34,7 +34,8 @@ pub fn run(args: GravityArgs) -> Result<()> {
     let t = args.input.read()?;
     let rc = region_column(&t)?;
     let regions = t.keys(rc)?;
-    let values = t.numbers_complete(t.require(&args.column)?)?;
+    let c = t.require(&args.column)?;
+    let values = t.numbers_complete(c)?;
     let g = groups(&t, args.by.as_deref())?;
     let all = distinct(&regions);
     let geo = Geography::open(&args.geo, args.key.as_deref(), &all)?;
@@ -66,7 +67,14 @@ pub fn run(args: GravityArgs) -> Result<()> {
             points,
         });
     }
-    let res = rurban_geo::gravity(&input).map_err(in_file(&t))?;
+    // A method error is about the column's values: name it.
+    let res = rurban_geo::gravity(&input).map_err(|e| {
+        anyhow::anyhow!(
+            "{}, column '{}': {e}",
+            t.path.display(),
+            rurban_core::clip(&t.headers[c])
+        )
+    })?;
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
         Format::Human => {

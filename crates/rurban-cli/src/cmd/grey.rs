@@ -3,7 +3,7 @@
 use crate::output::outln;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
-use rurban_grey::{Fit, GreyInput, GreyOptions, Normalization, ParamGuard};
+use rurban_grey::{Fit, GreyError, GreyInput, GreyOptions, Normalization, ParamGuard};
 
 use super::common::{InputArgs, in_file, split_list};
 use crate::output::{Format, emit_json, fmt4, table};
@@ -51,7 +51,21 @@ pub fn run(args: GreyArgs) -> Result<()> {
             reference: &reference,
             compare: &compare,
         })
-        .map_err(in_file(&t))?;
+        .map_err(|e| match &e {
+            // A point is a data row (every value of the columns is present).
+            GreyError::Overflow {
+                column,
+                index,
+                value,
+                what,
+            } => anyhow!(
+                "{}, row {}, column '{}': value {value:e} is too large: the {what} overflows a 64-bit float; rescale the column",
+                t.path.display(),
+                index + 1,
+                rurban_core::clip(column)
+            ),
+            _ => in_file(&t)(e),
+        })?;
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &[]),
         Format::Human => {

@@ -52,6 +52,17 @@ fn placed(
             i,
             &format!("{value} is not a finite number"),
         ),
+        (Some((group, i)), KdeError::InvalidGridRange { at: Some(at), .. }) => at_value(
+            t,
+            g,
+            column,
+            Some(group),
+            i,
+            &format!(
+                "value {:e} is too large: the bandwidth or the grid around the values overflows a 64-bit float; rescale the column",
+                at.value
+            ),
+        ),
         _ => anyhow::anyhow!("{}: {e}", t.path.display()),
     }
 }

@@ -6,7 +6,7 @@ use rurban_geo::{Geography, region_weights};
 use rurban_spatial::moran::{PermutationOptions, global_moran, local_moran};
 use serde_json::json;
 
-use super::common::{InputArgs, groups, in_file};
+use super::common::{InputArgs, groups};
 use super::spatial::{GeoArgs, WeightsArgs, distinct, group_regions, region_column};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 
@@ -50,7 +50,16 @@ pub fn run(args: MoranArgs) -> Result<()> {
     let t = args.input.read()?;
     let rc = region_column(&t)?;
     let regions = t.keys(rc)?;
-    let values = t.numbers_complete(t.require(&args.column)?)?;
+    let c = t.require(&args.column)?;
+    let values = t.numbers_complete(c)?;
+    // A method error names the column: they are about its values.
+    let in_column = |e: rurban_spatial::SpatialError| {
+        anyhow::anyhow!(
+            "{}, column '{}': {e}",
+            t.path.display(),
+            rurban_core::clip(&t.headers[c])
+        )
+    };
     let g = groups(&t, args.by.as_deref())?;
     let all = distinct(&regions);
     let geo = Geography::open(geo_path, args.geo.key.as_deref(), &all)?;
@@ -66,9 +75,9 @@ pub fn run(args: MoranArgs) -> Result<()> {
     for (key, rows) in &g {
         let (regs, x) = group_regions(&t, key, rows, &regions, &values, args.by.as_deref())?;
         let w = rw.subset(&regs, opts.transform)?;
-        global.push(global_moran(key, &x, &w, &perm).map_err(in_file(&t))?);
+        global.push(global_moran(key, &x, &w, &perm).map_err(in_column)?);
         if args.local {
-            local.extend(local_moran(key, &x, &w, &perm, args.alpha).map_err(in_file(&t))?);
+            local.extend(local_moran(key, &x, &w, &perm, args.alpha).map_err(in_column)?);
         }
     }
     match args.input.format {

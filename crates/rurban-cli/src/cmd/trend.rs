@@ -6,8 +6,9 @@ use anyhow::{Result, bail};
 use clap::Args;
 use rurban_core::Table;
 use rurban_core::table::IdColumn;
+use rurban_trend::TrendError;
 
-use super::common::{InputArgs, groups, in_file};
+use super::common::{InputArgs, at_value, groups, in_file};
 use crate::output::{Format, emit_json, fmt4, print_warnings, table};
 
 /// Arguments of `rurban trend`.
@@ -52,8 +53,9 @@ pub fn run(args: TrendArgs) -> Result<()> {
         Some(xc) => t.numbers(xc)?,
         None => (1..=t.n_rows()).map(|i| Some(i as f64)).collect(),
     };
-    let series = series_of(&t, &g, &values, &xs, (c, xcol))?;
-    let res = rurban_trend::trend_report(&series, args.alpha).map_err(in_file(&t))?;
+    let (series, used) = series_of(&t, &g, &values, &xs, (c, xcol))?;
+    let res = rurban_trend::trend_report(&series, args.alpha)
+        .map_err(|e| trend_error(&t, &used, (c, xcol), e))?;
     let warnings: Vec<String> = dropped_rows_warning(&t, c, &values).into_iter().collect();
     match args.input.format {
         Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
@@ -73,17 +75,23 @@ pub fn run(args: TrendArgs) -> Result<()> {
     }
 }
 
-/// The (x, value) series of each group, rows with a missing value left out;
-/// a row with a value but no x is an error.
+/// The series and, for each group, the data rows of its points.
+type Series = (Vec<rurban_trend::Series>, Vec<(String, Vec<usize>)>);
+
+/// The (x, value) series of each group, rows with a missing value left out,
+/// with the data rows of each series' points (to place an error about a
+/// point); a row with a value but no x is an error.
 fn series_of(
     t: &Table,
     groups: &[(String, Vec<usize>)],
     values: &[Option<f64>],
     xs: &[Option<f64>],
     (c, xcol): (usize, Option<usize>),
-) -> Result<Vec<rurban_trend::Series>> {
+) -> Result<Series> {
     let mut series = Vec::with_capacity(groups.len());
+    let mut used = Vec::with_capacity(groups.len());
     for (key, rows) in groups {
+        let mut r = Vec::with_capacity(rows.len());
         let mut x = Vec::with_capacity(rows.len());
         let mut v = Vec::with_capacity(rows.len());
         for &i in rows {
@@ -95,12 +103,43 @@ fn series_of(
                     t.headers[c]
                 );
             };
+            r.push(i);
             x.push(xi);
             v.push(value);
         }
+        used.push((key.clone(), r));
         series.push((key.clone(), x, v));
     }
-    Ok(series)
+    Ok((series, used))
+}
+
+/// A trend error placed in the file: an overflow names the file row and
+/// column of the point it is about.
+fn trend_error(
+    t: &Table,
+    used: &[(String, Vec<usize>)],
+    (c, xcol): (usize, Option<usize>),
+    e: TrendError,
+) -> anyhow::Error {
+    let TrendError::Overflow {
+        group,
+        what,
+        point,
+        value,
+        stat,
+    } = &e
+    else {
+        return in_file(t)(e);
+    };
+    let name = match (*what, xcol) {
+        ("x", Some(xc)) => t.headers[xc].as_str(),
+        ("x", None) => return in_file(t)(e),
+        _ => t.headers[c].as_str(),
+    };
+    let cause = format!(
+        "{what} {value:e} is too large: the {stat} overflows a 64-bit float; rescale the column"
+    );
+    at_value(t, used, name, Some(group), point - 1, &cause)
 }
 
 /// The warning that names the rows left out for a missing value (the first

@@ -718,6 +718,45 @@ fn spec_key_typo() {
 }
 
 #[test]
+fn params_of_a_builtin_scheme_are_refused() {
+    // Ignoring them would hide a typo or a scheme mix-up.
+    run_fails(
+        "d.csv",
+        GOOD,
+        "[method]\nweighting = \"critic\"\n[method.params]\nalpha = 0.5\n",
+        &[
+            "spec.toml",
+            "[method] params",
+            "'alpha'",
+            "\"critic\"",
+            "no parameters",
+        ],
+    );
+    // The default scheme (entropy) too.
+    run_fails(
+        "d.csv",
+        GOOD,
+        "[method.params]\nshift = 1\n",
+        &["spec.toml", "'shift'", "\"entropy\""],
+    );
+}
+
+#[test]
+fn a_derived_indicator_named_like_a_column_is_refused() {
+    // Before, the derived values silently replaced the column's.
+    let data = "region,year,a,b,c\nx,2011,1,2,4\ny,2011,3,4,5\nz,2011,5,9,7\n";
+    let spec = format!(
+        "data = \"d.csv\"\n[[derived]]\nid = \"b\"\nkind = \"ratio\"\ninputs = [\"a\", \"c\"]\n{DIMS}"
+    );
+    run_fails_with(
+        "d.csv",
+        data,
+        &spec,
+        &["spec.toml", "derived indicator 'b'", "column 'b'", "d.csv"],
+    );
+}
+
+#[test]
 fn invalid_direction() {
     let spec = format!(
         "data = \"d.csv\"\n{}",

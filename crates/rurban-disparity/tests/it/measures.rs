@@ -361,3 +361,26 @@ fn bad_input_is_rejected_with_the_reason() {
     );
     assert_eq!(dagum::<&str>(&[], &[]), Err(DisparityError::Empty));
 }
+
+#[test]
+fn overflowing_measures_are_errors_naming_the_largest_value() {
+    // Finite values whose sum overflows: the mean is infinite.
+    let x = [1e308, 1.7e308, 1e308, 1e308];
+    for r in [mean(&x), std(&x, 1), cv(&x, 1), theil(&x), gini(&x)] {
+        match r {
+            Err(DisparityError::Overflow { index, value, .. }) => {
+                assert_eq!((index, value), (1, 1.7e308));
+            }
+            other => panic!("expected an overflow error, got {other:?}"),
+        }
+    }
+    // A finite mean but squared deviations that overflow.
+    let y = [1e300, -1e300, 1e300, -1e300];
+    assert!(matches!(
+        std(&y, 1),
+        Err(DisparityError::Overflow {
+            what: "standard deviation",
+            ..
+        })
+    ));
+}

@@ -440,3 +440,23 @@ fn checked_params_fit_as_kde_does() {
     assert_eq!(p.grid_n().get(), 33);
     assert_eq!(p.fit(&data).unwrap(), kde(&data, &o).unwrap());
 }
+
+#[test]
+fn values_whose_grid_or_bandwidth_overflow_are_errors_naming_the_largest() {
+    // The values are finite but max - min (2e308) is not: the grid overflows.
+    let g = [group("a", &[1.0, 2.0]), group("b", &[-1e308, 3.0, 1e308])];
+    match kde(&g, &KdeOptions::default()) {
+        Err(KdeError::InvalidGridRange { at: Some(at), .. }) => {
+            assert_eq!((at.group.as_str(), at.index, at.value), ("b", 1, -1e308));
+        }
+        other => panic!("expected an overflow error, got {other:?}"),
+    }
+    // Their standard deviation overflows: the bandwidth does.
+    let g = [group("a", &[1e308, -1.7e308, 1e308])];
+    match kde(&g, &KdeOptions::default()) {
+        Err(KdeError::InvalidGridRange { at: Some(at), .. }) => {
+            assert_eq!((at.group.as_str(), at.index, at.value), ("a", 2, -1.7e308));
+        }
+        other => panic!("expected an overflow error, got {other:?}"),
+    }
+}

@@ -321,3 +321,34 @@ fn yearly_change_words_the_finding() {
     let e = yearly_change("mean score", &[2001, 2002], &[1., 2.], "rising", "falling").unwrap_err();
     assert!(e.to_string().contains("'mean score'"));
 }
+
+#[test]
+fn overflowing_statistics_are_errors_naming_the_largest_point() {
+    // Finite values whose mean overflows: the OLS slope is NaN.
+    let x = [1.0, 2.0, 3.0, 4.0];
+    let c = [1e308, 1.7e308, 1e308, 1.5e308];
+    match trend("g", &x, &c, 0.05) {
+        Err(TrendError::Overflow {
+            group,
+            what,
+            point,
+            value,
+            ..
+        }) => assert_eq!(
+            (group.as_str(), what, point, value),
+            ("g", "value", 2, 1.7e308)
+        ),
+        other => panic!("expected an overflow error, got {other:?}"),
+    }
+    // x near the limit: its squares overflow.
+    let x = [1.0, 2.0, -1.5e308, 1.5e308];
+    let c = [1.0, 3.0, 2.0, 4.0];
+    assert!(matches!(
+        trend("g", &x, &c, 0.05),
+        Err(TrendError::Overflow {
+            what: "x",
+            point: 3,
+            ..
+        })
+    ));
+}

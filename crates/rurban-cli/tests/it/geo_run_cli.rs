@@ -2,13 +2,11 @@
 //! subcommands on the run's own `scores.csv`, `rurban synth --geo` for a
 //! panel on real geometry, and `[geo]` spec errors through the binary.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::{self, *};
 use rurban_pipeline::spatial::spatial_findings;
 use serde_json::Value;
-use support::*;
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang")
