@@ -41,7 +41,7 @@ pub enum DisparityError {
     },
     /// A value is zero or negative where the Theil index needs all values > 0.
     #[error(
-        "value {value} at position {index} is not positive: the Theil index needs every value > 0"
+        "value {} at position {index} is not positive: the Theil index needs every value > 0", rurban_method::text::Shown(*value)
     )]
     NonPositive {
         /// 0-based position in the input slice.
@@ -122,10 +122,16 @@ impl DisparityError {
                 format!("value {value} is not a finite number")
             }
             DisparityError::NonPositive { value, .. } => {
-                format!("value {value} is not positive: the Theil index needs every value > 0")
+                format!(
+                    "value {} is not positive: the Theil index needs every value > 0",
+                    rurban_method::text::Shown(*value)
+                )
             }
             DisparityError::Negative { value, .. } => {
-                format!("value {value} is negative: the Dagum decomposition needs every value >= 0")
+                format!(
+                    "value {} is negative: the Dagum decomposition needs every value >= 0",
+                    rurban_method::text::Shown(*value)
+                )
             }
             DisparityError::Overflow { value, what, .. } => format!(
                 "value {value:e} is too large: the {what} overflows a 64-bit float; rescale the column"

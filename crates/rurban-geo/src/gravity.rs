@@ -87,10 +87,11 @@ pub fn gravity(groups: &[GravityGroup]) -> Result<Gravity, GeoError> {
         for (i, (&x, p)) in g.values.iter().zip(&g.points).enumerate() {
             if !x.is_finite() || x < 0.0 {
                 return Err(GeoError::Method(format!(
-                    "group {}, region \"{}\": value {x} is negative or not finite; \
+                    "group {}, region \"{}\": value {} is negative or not finite; \
                      the centre of gravity needs weights >= 0",
                     g.key,
-                    g.regions.get(i).map(String::as_str).unwrap_or("?")
+                    g.regions.get(i).map(String::as_str).unwrap_or("?"),
+                    rurban_method::text::Shown(x)
                 )));
             }
             sx += x;

@@ -59,3 +59,35 @@ mod tests {
         assert!(matches!(clip("ok"), Cow::Borrowed(_)));
     }
 }
+
+/// A number as a message shows it: the shortest round-trip form for the
+/// magnitudes data usually have, scientific notation beyond them, so a value
+/// near the float limits reads `-1e308`, not as 309 digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shown(pub f64);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0.abs();
+        if self.0 == 0.0 || !self.0.is_finite() || (1e-6..1e16).contains(&a) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::Shown;
+
+    #[test]
+    fn large_and_tiny_values_are_scientific_the_rest_as_written() {
+        assert_eq!(Shown(-1e308).to_string(), "-1e308");
+        assert_eq!(Shown(1.5e-9).to_string(), "1.5e-9");
+        assert_eq!(Shown(6016.3).to_string(), "6016.3");
+        assert_eq!(Shown(0.0).to_string(), "0");
+        assert_eq!(Shown(123456789012345.0).to_string(), "123456789012345");
+        assert_eq!(Shown(f64::NAN).to_string(), "NaN");
+    }
+}

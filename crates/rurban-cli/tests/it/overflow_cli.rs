@@ -47,6 +47,11 @@ fn disparity_refuses_an_overflowing_mean() {
         "g",
     ])
     .error(&["q.csv", "row 7", "'x'", "overflows"]);
+    // A huge value in a message reads as -1e308, not as its 309 digits.
+    let f = panel(&d, "n.csv", &["5", "-1e308", "3", "4"]);
+    let out = rurban(["disparity", "--input", &f, "--column", "x"]);
+    let line = out.error(&["n.csv", "row 2", "'x'", "-1e308", "not positive"]);
+    assert!(line.len() < 200, "{line}");
 }
 
 #[test]
