@@ -76,262 +76,293 @@ const SECTION_ABSENT: &str = "the section is absent from summary.json: it was sw
 pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String, ReportError> {
     let mut missing = Missing(Vec::new());
     let mut figs = Figures { n: 0 };
-    let mut sections = Vec::new();
+    let m = &mut missing;
+    let f = &mut figs;
+    let mut sections = vec![
+        // Findings first: the report in words.
+        findings_section(s, m),
+        system_section(s, f)?,
+        scores_section(s, f)?,
+        spatial_section(s, maps, f, m)?,
+        kde_section(s, f, m)?,
+        disparity_section(s, f, m)?,
+        convergence_section(s, f, m)?,
+        grey_section(s, f, m)?,
+        clusters_section(s, f, m)?,
+    ];
+    sections.extend(warnings_section(s));
+    Ok(document(s, &sections, &missing))
+}
 
-    // Findings first: the report in words.
-    {
-        let mut body = String::new();
-        let run = match &s.findings {
-            Some(f) if !f.sentences.is_empty() => {
-                body.push_str("<ol class=\"findings\">\n");
-                for (i, sentence) in f.sentences.iter().enumerate() {
-                    let _ = writeln!(
-                        body,
-                        "<li id=\"finding-{n}\"><span class=\"num\">{n}</span><span class=\"text\">{}</span></li>",
-                        esc(sentence),
-                        n = i + 1
-                    );
-                }
-                body.push_str("</ol>\n");
-                true
-            }
-            Some(_) => {
-                body.push_str(&missing.add("Findings", "the findings section has no sentences"));
-                false
-            }
-            None => {
-                body.push_str(&missing.add(
-                    "Findings",
-                    "summary.json has no findings section (the findings are written when the analysis runs)",
-                ));
-                false
-            }
-        };
-        sections.push(Section {
-            id: "sec-findings",
-            title: "Findings",
+impl Section {
+    fn new(id: &'static str, title: &'static str, body: String, run: bool) -> Self {
+        Section {
+            id,
+            title,
             body,
             run,
-        });
+        }
     }
+}
 
-    // Index system.
-    {
-        let mut body = system_table(s);
-        body.push_str(&figs.html(&charts::weights(s)?));
-        sections.push(Section {
-            id: "sec-system",
-            title: "Index system and weights",
-            body,
-            run: true,
-        });
+/// Why an analysis section is not in the report: switched off or not
+/// computable, or the summary has no analysis at all.
+fn absent(s: &Summary, what: &str) -> String {
+    if s.analysis_present {
+        SECTION_ABSENT.to_string()
+    } else {
+        format!("summary.json has no analysis section, so {what} was not computed")
     }
+}
 
-    // Scores.
-    {
-        let mut body = String::new();
-        body.push_str(&figs.html(&charts::composite(s)?));
-        body.push_str(&figs.html(&charts::heatmap(s)?));
-        body.push_str(&figs.html(&charts::dimensions(s)?));
-        sections.push(Section {
-            id: "sec-scores",
-            title: "Composite and dimension scores",
-            body,
-            run: true,
-        });
-    }
-
-    sections.push(spatial_section(s, maps, &mut figs, &mut missing)?);
-
-    let a = &s.analysis;
-    let absent = |what: &str| {
-        if s.analysis_present {
-            SECTION_ABSENT.to_string()
-        } else {
-            format!("summary.json has no analysis section, so {what} was not computed")
+/// "Findings": the numbered sentences.
+fn findings_section(s: &Summary, missing: &mut Missing) -> Section {
+    let mut body = String::new();
+    let run = match &s.findings {
+        Some(f) if !f.sentences.is_empty() => {
+            body.push_str("<ol class=\"findings\">\n");
+            for (i, sentence) in f.sentences.iter().enumerate() {
+                let _ = writeln!(
+                    body,
+                    "<li id=\"finding-{n}\"><span class=\"num\">{n}</span><span class=\"text\">{}</span></li>",
+                    esc(sentence),
+                    n = i + 1
+                );
+            }
+            body.push_str("</ol>\n");
+            true
+        }
+        Some(_) => {
+            body.push_str(&missing.add("Findings", "the findings section has no sentences"));
+            false
+        }
+        None => {
+            body.push_str(&missing.add(
+                "Findings",
+                "summary.json has no findings section (the findings are written when the analysis runs)",
+            ));
+            false
         }
     };
+    Section::new("sec-findings", "Findings", body, run)
+}
 
-    // Distribution dynamics.
-    {
-        let mut body = String::new();
-        let run = match &a.kde {
-            Some(k) if !k.groups.is_empty() => {
-                body.push_str(&figs.html(&charts::kde(k)?));
-                body.push_str(&kde_table(k));
-                true
-            }
-            Some(_) => {
-                body.push_str(&missing.add("Kernel density", "analysis.kde has no groups"));
-                false
-            }
-            None => {
-                body.push_str(
-                    &missing.add("Kernel density (analysis.kde)", &absent("the density")),
-                );
-                false
-            }
-        };
-        sections.push(Section {
-            id: "sec-kde",
-            title: "Distribution dynamics",
-            body,
-            run,
-        });
-    }
+/// "Index system and weights": the system table and the weights chart.
+fn system_section(s: &Summary, figs: &mut Figures) -> Result<Section, ReportError> {
+    let mut body = system_table(s);
+    body.push_str(&figs.html(&charts::weights(s)?));
+    Ok(Section::new(
+        "sec-system",
+        "Index system and weights",
+        body,
+        true,
+    ))
+}
 
-    // Disparity.
-    {
-        let mut body = String::new();
-        let run = match &a.disparity_composite {
-            Some(d) if !d.groups.is_empty() => {
-                body.push_str(&figs.html(&charts::disparity(d)?));
-                body.push_str(&disparity_table(d));
-                match charts::dagum(d)? {
-                    Some(f) => {
-                        body.push_str(&figs.html(&f));
-                        body.push_str(&dagum_table(d));
-                    }
-                    None => body.push_str(&missing.add(
-                        "Dagum decomposition",
-                        "the disparity results carry no decomposition: no groups were given in the spec",
-                    )),
-                }
-                if !a.disparity_dimensions.is_empty() {
-                    body.push_str(&dimension_disparity_table(s));
-                }
-                true
-            }
-            _ => {
-                let why = if a.disparity_present {
-                    "analysis.disparity has no composite results".to_string()
-                } else {
-                    absent("disparity")
-                };
-                body.push_str(&missing.add("Regional disparity (analysis.disparity)", &why));
-                false
-            }
-        };
-        sections.push(Section {
-            id: "sec-disparity",
-            title: "Regional disparity",
-            body,
-            run,
-        });
-    }
+/// "Composite and dimension scores": composite, heatmap and dimension charts.
+fn scores_section(s: &Summary, figs: &mut Figures) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    body.push_str(&figs.html(&charts::composite(s)?));
+    body.push_str(&figs.html(&charts::heatmap(s)?));
+    body.push_str(&figs.html(&charts::dimensions(s)?));
+    Ok(Section::new(
+        "sec-scores",
+        "Composite and dimension scores",
+        body,
+        true,
+    ))
+}
 
-    // Convergence.
-    {
-        let mut body = String::new();
-        let run = match &a.convergence {
-            Some(c) => {
-                match &c.beta {
-                    Some(b) => match charts::beta(s, b)? {
-                        Some(f) => body.push_str(&figs.html(&f)),
-                        None => body.push_str(&missing.add(
-                            "β convergence chart",
-                            "fewer than 2 regions have a positive composite score in both the first and the last year",
-                        )),
-                    },
-                    None => body.push_str(&missing.add("β convergence", "analysis.convergence has no beta results")),
-                }
-                body.push_str(&convergence_table(c));
-                true
-            }
-            None => {
-                body.push_str(
-                    &missing.add("Convergence (analysis.convergence)", &absent("convergence")),
-                );
-                false
-            }
-        };
-        sections.push(Section {
-            id: "sec-convergence",
-            title: "Convergence",
-            body,
-            run,
-        });
-    }
+/// "Distribution dynamics": the kernel densities and their table.
+fn kde_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    let run = match &s.analysis.kde {
+        Some(k) if !k.groups.is_empty() => {
+            body.push_str(&figs.html(&charts::kde(k)?));
+            body.push_str(&kde_table(k));
+            true
+        }
+        Some(_) => {
+            body.push_str(&missing.add("Kernel density", "analysis.kde has no groups"));
+            false
+        }
+        None => {
+            body.push_str(&missing.add("Kernel density (analysis.kde)", &absent(s, "the density")));
+            false
+        }
+    };
+    Ok(Section::new("sec-kde", "Distribution dynamics", body, run))
+}
 
-    // Grey relations.
-    {
-        let mut body = String::new();
-        let run = match &a.grey {
-            Some(g) => {
-                match &g.mean {
-                    Some(m) if !m.grades.is_empty() => {
-                        body.push_str(&figs.html(&charts::grey(s, m)?));
-                    }
-                    _ => body.push_str(&missing.add(
-                        "Grey grades of the yearly means",
-                        "analysis.grey has no `mean` results",
-                    )),
+/// "Regional disparity": the disparity chart and table, the Dagum
+/// decomposition when there are groups, the dimensions' disparity.
+fn disparity_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let a = &s.analysis;
+    let mut body = String::new();
+    let run = match &a.disparity_composite {
+        Some(d) if !d.groups.is_empty() => {
+            body.push_str(&figs.html(&charts::disparity(d)?));
+            body.push_str(&disparity_table(d));
+            match charts::dagum(d)? {
+                Some(f) => {
+                    body.push_str(&figs.html(&f));
+                    body.push_str(&dagum_table(d));
                 }
-                if !g.regions.is_empty() {
-                    body.push_str(&grey_regions_table(s, &g.regions));
-                }
-                true
-            }
-            None => {
-                body.push_str(&missing.add(
-                    "Grey relational analysis (analysis.grey)",
-                    &absent("grey relational analysis"),
-                ));
-                false
-            }
-        };
-        sections.push(Section {
-            id: "sec-grey",
-            title: "Grey relational analysis",
-            body,
-            run,
-        });
-    }
-
-    // Clusters and tiers.
-    {
-        let mut body = String::new();
-        let mut run = false;
-        if let Some(c) = &a.cluster {
-            run = true;
-            match charts::dendrogram(s, c)? {
-                Some(f) => body.push_str(&figs.html(&f)),
                 None => body.push_str(&missing.add(
-                    "Dendrogram",
-                    "the clustering has no merges (k-means draws no tree); the tiers are listed below",
+                    "Dagum decomposition",
+                    "the disparity results carry no decomposition: no groups were given in the spec",
                 )),
             }
-        } else {
-            body.push_str(&missing.add("Clustering (analysis.cluster)", &absent("clustering")));
+            if !a.disparity_dimensions.is_empty() {
+                body.push_str(&dimension_disparity_table(s));
+            }
+            true
         }
-        if let Some(t) = s.tiers() {
-            run = true;
-            body.push_str(&tier_table(s, t));
+        _ => {
+            let why = if a.disparity_present {
+                "analysis.disparity has no composite results".to_string()
+            } else {
+                absent(s, "disparity")
+            };
+            body.push_str(&missing.add("Regional disparity (analysis.disparity)", &why));
+            false
         }
-        sections.push(Section {
-            id: "sec-clusters",
-            title: "Clusters and tiers",
-            body,
-            run,
-        });
-    }
+    };
+    Ok(Section::new(
+        "sec-disparity",
+        "Regional disparity",
+        body,
+        run,
+    ))
+}
 
-    // Warnings.
-    if !s.warnings.is_empty() {
-        let mut body = String::from("<ul class=\"warnings\">\n");
-        for w in &s.warnings {
-            let _ = writeln!(body, "<li>{}</li>", esc(w));
+/// "Convergence": the β chart and the convergence table.
+fn convergence_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    let run = match &s.analysis.convergence {
+        Some(c) => {
+            match &c.beta {
+                Some(b) => match charts::beta(s, b)? {
+                    Some(f) => body.push_str(&figs.html(&f)),
+                    None => body.push_str(&missing.add(
+                        "β convergence chart",
+                        "fewer than 2 regions have a positive composite score in both the first and the last year",
+                    )),
+                },
+                None => body.push_str(&missing.add(
+                    "β convergence",
+                    "analysis.convergence has no beta results",
+                )),
+            }
+            body.push_str(&convergence_table(c));
+            true
         }
-        body.push_str("</ul>\n");
-        sections.push(Section {
-            id: "sec-warnings",
-            title: "Warnings",
-            body,
-            run: true,
-        });
-    }
+        None => {
+            body.push_str(&missing.add(
+                "Convergence (analysis.convergence)",
+                &absent(s, "convergence"),
+            ));
+            false
+        }
+    };
+    Ok(Section::new("sec-convergence", "Convergence", body, run))
+}
 
-    Ok(document(s, &sections, &missing))
+/// "Grey relational analysis": the grades of the yearly means and the
+/// regions' table.
+fn grey_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    let run = match &s.analysis.grey {
+        Some(g) => {
+            match &g.mean {
+                Some(m) if !m.grades.is_empty() => {
+                    body.push_str(&figs.html(&charts::grey(s, m)?));
+                }
+                _ => body.push_str(&missing.add(
+                    "Grey grades of the yearly means",
+                    "analysis.grey has no `mean` results",
+                )),
+            }
+            if !g.regions.is_empty() {
+                body.push_str(&grey_regions_table(s, &g.regions));
+            }
+            true
+        }
+        None => {
+            body.push_str(&missing.add(
+                "Grey relational analysis (analysis.grey)",
+                &absent(s, "grey relational analysis"),
+            ));
+            false
+        }
+    };
+    Ok(Section::new(
+        "sec-grey",
+        "Grey relational analysis",
+        body,
+        run,
+    ))
+}
+
+/// "Clusters and tiers": the dendrogram and the tier table.
+fn clusters_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let mut body = String::new();
+    let mut run = false;
+    if let Some(c) = &s.analysis.cluster {
+        run = true;
+        match charts::dendrogram(s, c)? {
+            Some(f) => body.push_str(&figs.html(&f)),
+            None => body.push_str(&missing.add(
+                "Dendrogram",
+                "the clustering has no merges (k-means draws no tree); the tiers are listed below",
+            )),
+        }
+    } else {
+        body.push_str(&missing.add("Clustering (analysis.cluster)", &absent(s, "clustering")));
+    }
+    if let Some(t) = s.tiers() {
+        run = true;
+        body.push_str(&tier_table(s, t));
+    }
+    Ok(Section::new(
+        "sec-clusters",
+        "Clusters and tiers",
+        body,
+        run,
+    ))
+}
+
+/// "Warnings", only when the run has any.
+fn warnings_section(s: &Summary) -> Option<Section> {
+    if s.warnings.is_empty() {
+        return None;
+    }
+    let mut body = String::from("<ul class=\"warnings\">\n");
+    for w in &s.warnings {
+        let _ = writeln!(body, "<li>{}</li>", esc(w));
+    }
+    body.push_str("</ul>\n");
+    Some(Section::new("sec-warnings", "Warnings", body, true))
 }
 
 /// "Maps and spatial structure": the maps (choropleth of the first, middle
@@ -431,6 +462,8 @@ fn moran_table(m: &rurban_results::spatial::MoranAnalysis) -> String {
     out
 }
 
+/// The page around the sections: head, header, contents, the "not in this
+/// run" box, the sections and the footer.
 fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
     let mut out = String::with_capacity(1 << 20);
     let title = esc(&s.name);
@@ -441,7 +474,28 @@ fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
         css()
     );
 
-    // Header.
+    header(&mut out, s, &title);
+    contents(&mut out, sections);
+    not_run_box(&mut out, missing);
+    for sec in sections {
+        let _ = write!(
+            out,
+            "<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n",
+            sec.id,
+            esc(sec.title),
+            sec.body
+        );
+    }
+    let _ = write!(
+        out,
+        "<footer>Rendered by rurban {} from summary.json. Charts are inline SVG; the file needs nothing else to display.</footer>\n</main>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}
+
+/// The header: title and the run's particulars (data, spec, method, size).
+fn header(out: &mut String, s: &Summary, title: &str) {
     out.push_str("<header>\n<p class=\"kicker\">Composite index report</p>\n");
     let _ = writeln!(out, "<h1>{title}</h1>");
     out.push_str("<dl class=\"meta\">\n");
@@ -489,8 +543,10 @@ fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
         meta("Imputed cells", s.imputed.to_string());
     }
     out.push_str("</dl>\n</header>\n");
+}
 
-    // Contents.
+/// The table of contents; sections not run are marked.
+fn contents(out: &mut String, sections: &[Section]) {
     out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
     for sec in sections {
         let _ = writeln!(
@@ -507,7 +563,10 @@ fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
         );
     }
     out.push_str("</ol>\n</nav>\n");
+}
 
+/// The "Not in this run" box listing everything missing, with the reason.
+fn not_run_box(out: &mut String, missing: &Missing) {
     if !missing.0.is_empty() {
         out.push_str("<aside class=\"notice\" id=\"not-run\">\n<h2>Not in this run</h2>\n<ul>\n");
         for (what, why) in &missing.0 {
@@ -520,22 +579,6 @@ fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
         }
         out.push_str("</ul>\n</aside>\n");
     }
-
-    for sec in sections {
-        let _ = write!(
-            out,
-            "<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n",
-            sec.id,
-            esc(sec.title),
-            sec.body
-        );
-    }
-    let _ = write!(
-        out,
-        "<footer>Rendered by rurban {} from summary.json. Charts are inline SVG; the file needs nothing else to display.</footer>\n</main>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    out
 }
 
 fn css() -> String {
@@ -821,6 +864,13 @@ fn dagum_table(d: &Disparity) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table></div>\n");
+    dagum_between_table(&mut out, d);
+    out
+}
+
+/// Between-group Gini and relative affluence D of the last year, when the
+/// decomposition has pairs of groups.
+fn dagum_between_table(out: &mut String, d: &Disparity) {
     if let Some(last) = d
         .groups
         .last()
@@ -849,7 +899,6 @@ fn dagum_table(d: &Disparity) -> String {
         }
         out.push_str("</tbody>\n</table></div>\n");
     }
-    out
 }
 
 fn dimension_disparity_table(s: &Summary) -> String {

@@ -228,80 +228,10 @@ impl Summary {
 
     /// Checks a typed summary and builds the report's view of it.
     pub fn check(s: &res::Summary) -> Result<Summary, ReportError> {
-        let inconsistent = |m: String| Err(ReportError::Inconsistent(m));
-        if s.regions.is_empty() {
-            return inconsistent("`regions` is empty: there is nothing to report".into());
-        }
-        let mut seen = HashMap::new();
-        for (i, r) in s.regions.iter().enumerate() {
-            if seen.insert(r.as_str(), i).is_some() {
-                return inconsistent(format!("`regions` lists '{r}' twice"));
-            }
-        }
-        if s.years.is_empty() {
-            return inconsistent("`years` is empty: there is nothing to report".into());
-        }
-        let mut seen_years = HashMap::new();
-        for (i, y) in s.years.iter().enumerate() {
-            if seen_years.insert(*y, i).is_some() {
-                return inconsistent(format!("`years` lists {y} twice"));
-            }
-        }
-        if s.years.windows(2).any(|w| w[0] >= w[1]) {
-            return inconsistent(format!(
-                "`years` must be in increasing order, found {}",
-                s.years
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        let dimensions: Vec<Dimension> = s
-            .dimensions
-            .iter()
-            .map(|d| Dimension {
-                id: d.id.clone(),
-                name: d.label().to_string(),
-                indicators: d
-                    .indicators
-                    .iter()
-                    .map(|i| Indicator {
-                        id: i.id.clone(),
-                        name: i.label().to_string(),
-                        direction: i.direction.clone(),
-                        unit: i.unit.clone().unwrap_or_default(),
-                        weight: i.weight,
-                    })
-                    .collect(),
-            })
-            .collect();
-        if dimensions.is_empty() {
-            return inconsistent("`dimensions` is empty: the index has no dimension".into());
-        }
-        let mut year_weights = Vec::new();
-        if let Some(res::Weights::Year(sets)) = &s.weights {
-            for (i, set) in sets.iter().enumerate() {
-                let p = format!("weights[{i}]");
-                let year = set.year.ok_or_else(|| ReportError::Missing {
-                    path: format!("{p}.year"),
-                })?;
-                if set.weights.len() != set.indicators.len() {
-                    return inconsistent(format!(
-                        "`{p}` has {} indicators but {} weights",
-                        set.indicators.len(),
-                        set.weights.len()
-                    ));
-                }
-                let weights = set
-                    .indicators
-                    .iter()
-                    .cloned()
-                    .zip(set.weights.iter().copied())
-                    .collect();
-                year_weights.push(YearWeights { year, weights });
-            }
-        }
+        check_regions(&s.regions)?;
+        check_years(&s.years)?;
+        let dimensions = dimensions(s)?;
+        let year_weights = year_weights(s)?;
         let ids: Vec<&str> = dimensions.iter().map(|d| d.id.as_str()).collect();
         let grid = s
             .scores
@@ -312,28 +242,8 @@ impl Summary {
             Some(a) => analysis(a)?,
             None => Analysis::default(),
         };
-        let findings = s.findings.as_ref().map(|f| Findings {
-            sentences: f.sentences.clone(),
-            tiers: f
-                .tiers
-                .iter()
-                .map(|t| ClusterLabel {
-                    label: t.region.clone(),
-                    cluster: t.cluster as i64,
-                    tier: t.tier as i64,
-                })
-                .collect(),
-        });
-        let method = s
-            .method
-            .as_ref()
-            .map(|m| Method {
-                weighting: m.weighting.clone(),
-                scope: m.scope.clone(),
-                shift: m.shift,
-                impute: m.impute.clone(),
-            })
-            .unwrap_or_default();
+        let findings = findings(s);
+        let method = method(s);
         Ok(Summary {
             name: s.name.clone(),
             spec: s.spec.clone(),
@@ -440,6 +350,133 @@ pub(crate) fn spread_of(x: &[f64], f: &[f64]) -> f64 {
         (Some(a), Some(b)) => x[b] - x[a],
         _ => 0.0,
     }
+}
+
+fn inconsistent<T>(m: String) -> Result<T, ReportError> {
+    Err(ReportError::Inconsistent(m))
+}
+
+/// The regions: at least one, none twice.
+fn check_regions(regions: &[String]) -> Result<(), ReportError> {
+    if regions.is_empty() {
+        return inconsistent("`regions` is empty: there is nothing to report".into());
+    }
+    let mut seen = HashMap::new();
+    for (i, r) in regions.iter().enumerate() {
+        if seen.insert(r.as_str(), i).is_some() {
+            return inconsistent(format!("`regions` lists '{r}' twice"));
+        }
+    }
+    Ok(())
+}
+
+/// The years: at least one, none twice, in increasing order.
+fn check_years(years: &[i64]) -> Result<(), ReportError> {
+    if years.is_empty() {
+        return inconsistent("`years` is empty: there is nothing to report".into());
+    }
+    let mut seen_years = HashMap::new();
+    for (i, y) in years.iter().enumerate() {
+        if seen_years.insert(*y, i).is_some() {
+            return inconsistent(format!("`years` lists {y} twice"));
+        }
+    }
+    if years.windows(2).any(|w| w[0] >= w[1]) {
+        return inconsistent(format!(
+            "`years` must be in increasing order, found {}",
+            years
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The index system with display names; at least one dimension.
+fn dimensions(s: &res::Summary) -> Result<Vec<Dimension>, ReportError> {
+    let dimensions: Vec<Dimension> = s
+        .dimensions
+        .iter()
+        .map(|d| Dimension {
+            id: d.id.clone(),
+            name: d.label().to_string(),
+            indicators: d
+                .indicators
+                .iter()
+                .map(|i| Indicator {
+                    id: i.id.clone(),
+                    name: i.label().to_string(),
+                    direction: i.direction.clone(),
+                    unit: i.unit.clone().unwrap_or_default(),
+                    weight: i.weight,
+                })
+                .collect(),
+        })
+        .collect();
+    if dimensions.is_empty() {
+        return inconsistent("`dimensions` is empty: the index has no dimension".into());
+    }
+    Ok(dimensions)
+}
+
+/// The weights per year when they vary by year (empty otherwise); each set
+/// needs its year and one weight per indicator.
+fn year_weights(s: &res::Summary) -> Result<Vec<YearWeights>, ReportError> {
+    let mut year_weights = Vec::new();
+    if let Some(res::Weights::Year(sets)) = &s.weights {
+        for (i, set) in sets.iter().enumerate() {
+            let p = format!("weights[{i}]");
+            let year = set.year.ok_or_else(|| ReportError::Missing {
+                path: format!("{p}.year"),
+            })?;
+            if set.weights.len() != set.indicators.len() {
+                return inconsistent(format!(
+                    "`{p}` has {} indicators but {} weights",
+                    set.indicators.len(),
+                    set.weights.len()
+                ));
+            }
+            let weights = set
+                .indicators
+                .iter()
+                .cloned()
+                .zip(set.weights.iter().copied())
+                .collect();
+            year_weights.push(YearWeights { year, weights });
+        }
+    }
+    Ok(year_weights)
+}
+
+/// The findings' sentences and tiers.
+fn findings(s: &res::Summary) -> Option<Findings> {
+    s.findings.as_ref().map(|f| Findings {
+        sentences: f.sentences.clone(),
+        tiers: f
+            .tiers
+            .iter()
+            .map(|t| ClusterLabel {
+                label: t.region.clone(),
+                cluster: t.cluster as i64,
+                tier: t.tier as i64,
+            })
+            .collect(),
+    })
+}
+
+/// The method's particulars, empty when the summary names none.
+fn method(s: &res::Summary) -> Method {
+    s.method
+        .as_ref()
+        .map(|m| Method {
+            weighting: m.weighting.clone(),
+            scope: m.scope.clone(),
+            shift: m.shift,
+            impute: m.impute.clone(),
+        })
+        .unwrap_or_default()
 }
 
 fn analysis(a: &res::Analysis) -> Result<Analysis, ReportError> {

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
+use rurban_core::Table;
 use rurban_core::table::order_keys;
 use rurban_geo::{Geography, Transform, WeightsOptions, region_weights};
-use rurban_spatial::markov::{ClassScope, markov};
+use rurban_spatial::markov::{ClassScope, MarkovResult, markov};
 
 use super::common::{InputArgs, in_file};
 use super::spatial::{GeoArgs, WeightsArgs, distinct, region_column, year_column};
@@ -59,7 +60,44 @@ pub fn run(args: MarkovArgs) -> Result<()> {
     let regions = t.keys(rc)?;
     let years = t.years(yc)?;
     let values = t.numbers_complete(t.require(&args.column)?)?;
-    let order = distinct(&regions);
+    let Panel {
+        regions: order,
+        years: year_list,
+        series: panel,
+    } = balanced_panel(&t, &regions, &years, &values)?;
+    let mut warnings = Vec::new();
+    let scope = match args.classes {
+        ClassesArg::Pooled => ClassScope::Pooled,
+        ClassesArg::Year => ClassScope::Year,
+    };
+    let res = chain(&args, &t, &order, &panel, scope, &mut warnings)?;
+    warnings.extend(res.warnings.iter().cloned());
+    match args.input.format {
+        Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
+        Format::Human => {
+            print_warnings(&warnings);
+            print_chain(&args, order.len(), &year_list, &res);
+            Ok(())
+        }
+    }
+}
+
+/// A balanced panel of one column.
+struct Panel {
+    /// The regions in order of appearance.
+    regions: Vec<String>,
+    /// The years in increasing order.
+    years: Vec<i64>,
+    /// One series per region over the years.
+    series: Vec<Vec<f64>>,
+}
+
+/// The balanced panel of the column: the regions in order of appearance,
+/// the years in increasing order, and one series per region over the
+/// years. A region-year twice, fewer than 2 years or a missing
+/// region-year is an error.
+fn balanced_panel(t: &Table, regions: &[String], years: &[i64], values: &[f64]) -> Result<Panel> {
+    let order = distinct(regions);
     let mut year_keys: Vec<String> =
         distinct(&years.iter().map(i64::to_string).collect::<Vec<_>>());
     order_keys(&mut year_keys);
@@ -71,7 +109,7 @@ pub fn run(args: MarkovArgs) -> Result<()> {
         .collect();
     let yi: HashMap<i64, usize> = year_list.iter().enumerate().map(|(i, y)| (*y, i)).collect();
     let mut cell: Vec<Vec<Option<usize>>> = vec![vec![None; year_list.len()]; order.len()];
-    for (row, (r, y)) in regions.iter().zip(&years).enumerate() {
+    for (row, (r, y)) in regions.iter().zip(years).enumerate() {
         let slot = &mut cell[ri[r.as_str()]][yi[y]];
         if let Some(first) = slot {
             bail!(
@@ -105,14 +143,26 @@ pub fn run(args: MarkovArgs) -> Result<()> {
         }
         panel.push(series);
     }
-    let mut warnings = Vec::new();
-    let scope = match args.classes {
-        ClassesArg::Pooled => ClassScope::Pooled,
-        ClassesArg::Year => ClassScope::Year,
-    };
-    let res = match &args.geo.geo {
+    Ok(Panel {
+        regions: order,
+        years: year_list,
+        series: panel,
+    })
+}
+
+/// The classic chain, or the spatial one with --geo (row-standardised
+/// weights; a binary transform is overridden with a warning).
+fn chain(
+    args: &MarkovArgs,
+    t: &Table,
+    order: &[String],
+    panel: &[Vec<f64>],
+    scope: ClassScope,
+    warnings: &mut Vec<String>,
+) -> Result<MarkovResult> {
+    Ok(match &args.geo.geo {
         Some(path) => {
-            let geo = Geography::open(path, args.geo.key.as_deref(), &order)?;
+            let geo = Geography::open(path, args.geo.key.as_deref(), order)?;
             if args.weights.transform == Transform::Binary {
                 warnings.push(
                     "the spatial Markov chain uses row-standardised weights; --transform b is ignored"
@@ -123,40 +173,37 @@ pub fn run(args: MarkovArgs) -> Result<()> {
                 kind: args.weights.options().kind,
                 transform: Transform::Row,
             };
-            let rw = region_weights(&geo, &order, &opts)?;
+            let rw = region_weights(&geo, order, &opts)?;
             warnings.extend(rw.warnings.iter().cloned());
             let m = args.lag_classes.unwrap_or(args.k);
-            markov(&panel, args.k, scope, Some((&rw.weights, m))).map_err(in_file(&t))?
+            markov(panel, args.k, scope, Some((&rw.weights, m))).map_err(in_file(t))?
         }
-        None => markov(&panel, args.k, scope, None).map_err(in_file(&t))?,
-    };
-    warnings.extend(res.warnings.iter().cloned());
-    match args.input.format {
-        Format::Json => emit_json(serde_json::to_value(&res)?, &warnings),
-        Format::Human => {
-            print_warnings(&warnings);
-            println!(
-                "Markov chain of '{}': {} regions, years {}-{}, k = {}",
-                args.column,
-                order.len(),
-                year_list[0],
-                year_list[year_list.len() - 1],
-                res.k
-            );
-            println!("{}", matrix(&res.probabilities, &res.counts));
-            match &res.steady_state {
-                Some(s) => println!(
-                    "steady state: {}",
-                    s.iter().map(|v| fmt4(*v)).collect::<Vec<_>>().join("  ")
-                ),
-                None => println!("steady state: none unique"),
-            }
-            if let Some(sp) = &res.spatial {
-                for (l, (p, c)) in sp.probabilities.iter().zip(&sp.counts).enumerate() {
-                    println!("\nneighbours in lag class {l}:\n{}", matrix(p, c));
-                }
-            }
-            Ok(())
+        None => markov(panel, args.k, scope, None).map_err(in_file(t))?,
+    })
+}
+
+/// The chain as tables: the transition matrix, the steady state and, for
+/// the spatial chain, one matrix per lag class.
+fn print_chain(args: &MarkovArgs, regions: usize, year_list: &[i64], res: &MarkovResult) {
+    println!(
+        "Markov chain of '{}': {} regions, years {}-{}, k = {}",
+        args.column,
+        regions,
+        year_list[0],
+        year_list[year_list.len() - 1],
+        res.k
+    );
+    println!("{}", matrix(&res.probabilities, &res.counts));
+    match &res.steady_state {
+        Some(s) => println!(
+            "steady state: {}",
+            s.iter().map(|v| fmt4(*v)).collect::<Vec<_>>().join("  ")
+        ),
+        None => println!("steady state: none unique"),
+    }
+    if let Some(sp) = &res.spatial {
+        for (l, (p, c)) in sp.probabilities.iter().zip(&sp.counts).enumerate() {
+            println!("\nneighbours in lag class {l}:\n{}", matrix(p, c));
         }
     }
 }

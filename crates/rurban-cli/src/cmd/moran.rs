@@ -2,8 +2,10 @@
 
 use anyhow::{Result, bail};
 use clap::Args;
-use rurban_geo::{Geography, region_weights};
-use rurban_spatial::moran::{PermutationOptions, global_moran, local_moran};
+use rurban_geo::{Geography, WeightsSummary, region_weights};
+use rurban_spatial::moran::{
+    GlobalMoran, LocalMoran, PermutationOptions, global_moran, local_moran,
+};
 use serde_json::json;
 
 use super::common::{InputArgs, groups};
@@ -94,69 +96,82 @@ pub fn run(args: MoranArgs) -> Result<()> {
         }
         Format::Human => {
             print_warnings(&warnings);
-            let opt = |x: Option<f64>| x.map(fmt4).unwrap_or_else(|| "-".into());
-            let mut tab = table(&[
-                "group",
-                "n",
-                "I",
-                "E[I]",
-                "z (normal)",
-                "p (normal)",
-                "z (random)",
-                "p (random)",
-                "Geary C",
-                "p (perm)",
-            ]);
-            for m in &global {
-                tab.add_row(vec![
-                    m.key.clone(),
-                    m.n.to_string(),
-                    fmt4(m.i),
-                    fmt4(m.expected),
-                    fmt4(m.z_normal),
-                    fmt4(m.p_normal),
-                    fmt4(m.z_random),
-                    fmt4(m.p_random),
-                    fmt4(m.geary_c),
-                    opt(m.p_sim),
-                ]);
-            }
-            let s = rw.summary();
-            println!(
-                "Moran's I of '{}' ({} weights, transform {}, {} regions, {} permutations)",
-                args.column,
-                s.kind,
-                s.transform.name(),
-                s.n,
-                args.permutations
-            );
-            println!("{tab}");
+            print_global(&args, &rw.summary(), &global);
             if args.local {
-                let mut tab = table(&[
-                    "group",
-                    "region",
-                    "value",
-                    "lag",
-                    "I_i",
-                    "quadrant",
-                    "p (perm)",
-                    "significant",
-                ]);
-                for l in &local {
-                    tab.add_row(vec![
-                        l.key.clone(),
-                        l.region.clone(),
-                        fmt4(l.value),
-                        fmt4(l.lag),
-                        fmt4(l.i),
-                        l.quadrant.clone(),
-                        opt(l.p_sim),
-                        if l.significant { "yes" } else { "" }.to_string(),
-                    ]);
-                }
-                println!("\nLocal Moran (LISA, alpha {}):\n{tab}", args.alpha);
+                print_local(&args, &local);
             }
             Ok(())
         }
     }
+}
+
+/// A value or "-" when there is none.
+fn opt(x: Option<f64>) -> String {
+    x.map(fmt4).unwrap_or_else(|| "-".into())
+}
+
+/// The global statistics per group, as a table under a heading.
+fn print_global(args: &MoranArgs, s: &WeightsSummary, global: &[GlobalMoran]) {
+    let mut tab = table(&[
+        "group",
+        "n",
+        "I",
+        "E[I]",
+        "z (normal)",
+        "p (normal)",
+        "z (random)",
+        "p (random)",
+        "Geary C",
+        "p (perm)",
+    ]);
+    for m in global {
+        tab.add_row(vec![
+            m.key.clone(),
+            m.n.to_string(),
+            fmt4(m.i),
+            fmt4(m.expected),
+            fmt4(m.z_normal),
+            fmt4(m.p_normal),
+            fmt4(m.z_random),
+            fmt4(m.p_random),
+            fmt4(m.geary_c),
+            opt(m.p_sim),
+        ]);
+    }
+    println!(
+        "Moran's I of '{}' ({} weights, transform {}, {} regions, {} permutations)",
+        args.column,
+        s.kind,
+        s.transform.name(),
+        s.n,
+        args.permutations
+    );
+    println!("{tab}");
+}
+
+/// The LISA of every region.
+fn print_local(args: &MoranArgs, local: &[LocalMoran]) {
+    let mut tab = table(&[
+        "group",
+        "region",
+        "value",
+        "lag",
+        "I_i",
+        "quadrant",
+        "p (perm)",
+        "significant",
+    ]);
+    for l in local {
+        tab.add_row(vec![
+            l.key.clone(),
+            l.region.clone(),
+            fmt4(l.value),
+            fmt4(l.lag),
+            fmt4(l.i),
+            l.quadrant.clone(),
+            opt(l.p_sim),
+            if l.significant { "yes" } else { "" }.to_string(),
+        ]);
+    }
+    println!("\nLocal Moran (LISA, alpha {}):\n{tab}", args.alpha);
 }

@@ -213,7 +213,26 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
             out.spec.method.impute
         )?;
     }
-    // Weights by dimension (the panel's, or the last year's).
+    print_weights(out)?;
+    print_yearly(out)?;
+    print_top_bottom(out)?;
+    if !out.findings.sentences.is_empty() {
+        outln!("\nFindings:")?;
+        for s in &out.findings.sentences {
+            outln!("  - {s}")?;
+        }
+    }
+    outln!(
+        "\nWrote {} into {}",
+        files.names().join(", "),
+        args.out.display()
+    )?;
+    Ok(())
+}
+
+/// The weights by dimension (the panel's, or the last year's).
+fn print_weights(out: &RunOutput) -> Result<()> {
+    let m = &out.model;
     if let Some(ws) = out.index.weight_sets.last() {
         let mut t = table(&["dimension", "indicator", "dir", "weight"]);
         for (d, dim) in m.dimensions.iter().enumerate() {
@@ -242,7 +261,11 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
         }
         outln!("{t}")?;
     }
-    // Mean composite per year.
+    Ok(())
+}
+
+/// The mean, min and max composite per year.
+fn print_yearly(out: &RunOutput) -> Result<()> {
     let mut t = table(&["year", "mean composite", "min", "max"]);
     for s in &out.yearly {
         t.add_row(vec![
@@ -253,7 +276,13 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
         ]);
     }
     outln!("\nComposite score by year:\n{t}")?;
-    // Top and bottom regions of the last year.
+    Ok(())
+}
+
+/// The top and bottom five regions of the last year with their dimension
+/// scores.
+fn print_top_bottom(out: &RunOutput) -> Result<()> {
+    let m = &out.model;
     if let Some(last) = out.panel.years.len().checked_sub(1) {
         let order = rurban_results::stats::ranking(out.panel.regions.len(), |r| {
             out.index.composite[[r, last]]
@@ -288,16 +317,5 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
         }
         outln!("\nTop and bottom regions, {}:\n{t}", out.panel.years[last])?;
     }
-    if !out.findings.sentences.is_empty() {
-        outln!("\nFindings:")?;
-        for s in &out.findings.sentences {
-            outln!("  - {s}")?;
-        }
-    }
-    outln!(
-        "\nWrote {} into {}",
-        files.names().join(", "),
-        args.out.display()
-    )?;
     Ok(())
 }
