@@ -161,6 +161,9 @@ pub fn analyse(
         geometry: GeometrySource {
             file: geo.file.clone(),
             key: setup.geography.key.clone(),
+            resolved: std::fs::canonicalize(&setup.file)
+                .ok()
+                .map(|p| p.display().to_string()),
         },
         alpha: geo.alpha.get(),
         moran,

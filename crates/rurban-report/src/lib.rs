@@ -116,7 +116,17 @@ pub enum Maps<'a> {
 pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput, String>> {
     let sp = summary.spatial.as_ref()?;
     let file = std::path::Path::new(&sp.geometry.file);
-    let path = if file.is_absolute() {
+    // The absolute path the run read, when it is still there; else the
+    // spec's own path, resolved against the spec's directory.
+    let resolved = sp
+        .geometry
+        .resolved
+        .as_deref()
+        .map(std::path::Path::new)
+        .filter(|p| p.is_file());
+    let path = if let Some(p) = resolved {
+        p.to_path_buf()
+    } else if file.is_absolute() {
         file.to_path_buf()
     } else {
         let base = summary

@@ -29,6 +29,11 @@ pub struct GeometrySource {
     pub file: String,
     /// The key property.
     pub key: String,
+    /// The file's absolute path when the run read it, so that `rurban
+    /// report` finds it from any working directory (absent in summaries of
+    /// earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
 }
 
 /// The contract's moran JSON of the composite, `--by year --local`.

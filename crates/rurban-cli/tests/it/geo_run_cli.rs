@@ -134,12 +134,46 @@ fn the_chain_equals_the_subcommands_on_the_runs_scores() {
     std::fs::create_dir_all(&moved).unwrap();
     let mut s2 = summary.clone();
     s2["spec"] = Value::String(moved.join("index.toml").display().to_string());
+    s2["spatial"]["geometry"]["resolved"] =
+        Value::String(moved.join("gone.geojson").display().to_string());
     std::fs::write(out.join("summary.json"), s2.to_string()).unwrap();
     rurban(["report".as_ref(), out.as_os_str()]).ok();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("id=\"fig-map-choropleth\""));
     assert!(html.contains("the maps cannot be drawn"));
     assert!(html.contains("id=\"tbl-moran\""));
+}
+
+#[test]
+fn rurban_report_finds_the_boundaries_from_another_directory() {
+    // A run with a relative spec path, re-rendered from elsewhere: the
+    // summary's absolute path of the GeoJSON still finds the boundaries.
+    let a = TempDir::new("geo-rel-a");
+    for f in [
+        "index.toml",
+        "panel.csv",
+        "groups.csv",
+        "heilongjiang_cities.geojson",
+    ] {
+        std::fs::copy(example().join(f), a.join(f)).unwrap();
+    }
+    rurban_in(Some(a.path()), ["run", "index.toml", "--out", "out", "-q"]).ok();
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("out/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["spec"], "index.toml");
+    let resolved = summary["spatial"]["geometry"]["resolved"].as_str().unwrap();
+    assert!(Path::new(resolved).is_absolute(), "{resolved}");
+    assert_eq!(
+        std::fs::canonicalize(resolved).unwrap(),
+        std::fs::canonicalize(a.join("heilongjiang_cities.geojson")).unwrap()
+    );
+    let b = TempDir::new("geo-rel-b");
+    let out = a.join("out");
+    rurban_in(Some(b.path()), ["report".as_ref(), out.as_os_str()]).ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"fig-map-choropleth\""));
+    assert!(!html.contains("the maps cannot be drawn"));
 }
 
 #[test]
