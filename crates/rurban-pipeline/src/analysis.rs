@@ -76,6 +76,8 @@ pub struct RunContext<'a> {
     pub out: &'a RunOutput,
     /// Region -> group, when a groups file was given.
     pub groups: Option<Vec<String>>,
+    /// The panel's years as group keys (`"2011"`, ...), computed once.
+    pub years: Vec<String>,
     /// The boundaries and weights of `[geo]`, read before the run computed
     /// anything.
     pub spatial: Option<&'a SpatialSetup>,
@@ -126,6 +128,7 @@ pub fn analyse(
     let mut cx = RunContext {
         out,
         groups,
+        years: out.panel.years.iter().map(i64::to_string).collect(),
         spatial,
         warnings,
     };
@@ -192,12 +195,7 @@ impl AnalysisStep for Density {
         let (out, warnings) = (cx.out, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let ny = out.index.composite.dim().1;
-        let years: Vec<String> = out
-            .panel
-            .years
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect();
+        let years = &cx.years;
         if a.kde.enabled {
             let data: Vec<(String, Vec<f64>)> = (0..ny)
                 .map(|y| (years[y].clone(), out.index.composite.column(y).to_vec()))
@@ -227,12 +225,7 @@ impl AnalysisStep for Disparity {
         let (out, groups, warnings) = (cx.out, &cx.groups, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let (nr, ny) = out.index.composite.dim();
-        let years: Vec<String> = out
-            .panel
-            .years
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect();
+        let years = &cx.years;
         if a.disparity.enabled {
             let by_year = |series: &dyn Fn(usize, usize) -> f64| -> Vec<GroupInput> {
                 (0..ny)
