@@ -198,6 +198,8 @@ pub struct Registry {
     /// Errors of plugin normalisers and aggregators called through the
     /// infallible trait methods.
     failures: stages::Failures,
+    /// Warnings of the loads (a plugin of a later minor ABI version).
+    warnings: Vec<String>,
 }
 
 impl Default for Registry {
@@ -270,6 +272,7 @@ impl Registry {
             files: Vec::new(),
             identities: Vec::new(),
             failures: stages::Failures::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -321,6 +324,16 @@ impl Registry {
             });
         }
         let file = path.display().to_string();
+        if loaded.minor > rurban_plugin_api::ABI_MINOR {
+            self.warnings.push(format!(
+                "plugin '{}' ({file}) was built for plugin ABI version {}.{}; this rurban knows {}.{} and ignores what later minor versions added",
+                loaded.name,
+                rurban_plugin_api::ABI_VERSION,
+                loaded.minor,
+                rurban_plugin_api::ABI_VERSION,
+                rurban_plugin_api::ABI_MINOR
+            ));
+        }
         let info = PluginInfo {
             name: loaded.name.clone(),
             kind: match loaded.function {
@@ -490,6 +503,13 @@ impl Registry {
     /// trusting the values.
     pub fn take_failures(&self) -> Vec<HostError> {
         self.failures.take()
+    }
+
+    /// Warnings of the loads so far, in load order: a plugin built for a
+    /// later minor ABI version than this host knows (it loads; the fields
+    /// that version added are not read).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Everything registered: built-ins first (weightings, then derived

@@ -56,6 +56,7 @@ fn old_layout_plugins_load_and_work() {
     assert!(r.normaliser("old-minor").is_none());
     let w = common::weigh(&r, "old-minor", raw.view()).unwrap();
     assert_eq!(w.weights, vec![0.25; 4]);
+    assert!(r.warnings().is_empty());
 }
 
 #[test]
@@ -75,6 +76,13 @@ fn a_later_minor_with_unknown_fields_loads() {
     assert_eq!(out.min, vec![1.5, -2.0]);
     assert_eq!(out.max, vec![1.5, 4.0]);
     assert!(r.take_failures().is_empty());
+    assert_eq!(
+        r.warnings(),
+        [format!(
+            "plugin 'future-minor' ({}) was built for plugin ABI version 1.9; this rurban knows 1.1 and ignores what later minor versions added",
+            broken("future_minor").display()
+        )]
+    );
 }
 
 #[test]
