@@ -117,6 +117,15 @@ fn unknown_major_and_bad_minor_declarations_are_refused() {
         ),
         "{msg}"
     );
+    // A normaliser kind in a 1.0 declaration, which has no normalise field.
+    let p = broken("broken_old_normaliser");
+    let msg = load_err(&mut r, &p);
+    assert!(
+        msg.ends_with(
+            "has an invalid declaration: kind 3 (normaliser) needs ABI version 1.1 or later, but the declaration says 1.0"
+        ),
+        "{msg}"
+    );
     // A normaliser without its function.
     let p = broken("broken_normaliser_missing_fn");
     let msg = load_err(&mut r, &p);
