@@ -432,6 +432,8 @@ fn spatial_section(
         body.push_str(&moran_table(m, s.lang));
     }
     if !s.spatial_sentences.is_empty() {
+        // The spatial findings stay in the summary's English (the catalogue
+        // does not know them yet).
         body.push_str("<ul class=\"spatial-findings\">\n");
         for t in &s.spatial_sentences {
             let _ = writeln!(body, "<li>{}</li>", esc(t));
@@ -457,7 +459,7 @@ fn moran_table(m: &rurban_results::spatial::MoranAnalysis, l: Lang) -> String {
         esc(&l.fill(
             "cap.moran",
             &[
-                ("kind", &m.weights.kind),
+                ("kind", &l.method_name(&m.weights.kind)),
                 ("transform", &transform),
                 ("permutations", &m.permutations)
             ]
@@ -548,16 +550,16 @@ fn header(out: &mut String, s: &Summary, title: &str) {
     }
     let mut method = Vec::new();
     if let Some(w) = &s.method.weighting {
-        method.push(l.fill("meta.weights", &[("w", &esc(w))]));
+        method.push(l.fill("meta.weights", &[("w", &esc(&l.method_name(w)))]));
     }
     if let Some(sc) = &s.method.scope {
-        method.push(l.fill("meta.scope", &[("scope", &esc(sc))]));
+        method.push(l.fill("meta.scope", &[("scope", &esc(&l.method_name(sc)))]));
     }
     if let Some(sh) = s.method.shift {
         method.push(l.fill("meta.shift", &[("shift", &sh)]));
     }
     if let Some(i) = &s.method.impute {
-        method.push(l.fill("meta.impute", &[("impute", &esc(i))]));
+        method.push(l.fill("meta.impute", &[("impute", &esc(&l.method_name(i)))]));
     }
     if !method.is_empty() {
         meta(l.t("meta.method"), method.join(" · "));

@@ -104,7 +104,42 @@ pub fn maps_figures_in(
         return Ok(figs);
     }
     let l = lang;
+    // The texts drawn inside the maps, as the English maps write them.
+    const SVG_TEXTS: [&str; 10] = [
+        "map.svg.high_high",
+        "map.svg.low_low",
+        "map.svg.low_high",
+        "map.svg.high_low",
+        "map.svg.not_significant",
+        "map.svg.no_result",
+        "map.svg.no_tier",
+        "map.svg.cluster_tier",
+        "map.svg.island",
+        "map.svg.enlarged",
+    ];
     for f in &mut figs {
+        for key in SVG_TEXTS {
+            let en = crate::Lang::En.t(key);
+            f.svg = f.svg.replace(
+                &format!(">{}</text>", esc(en)),
+                &format!(">{}</text>", esc(l.t(key))),
+            );
+        }
+        for t in 1..=32 {
+            f.svg = f.svg.replace(
+                &format!(">Tier {t} ("),
+                &format!(">{} (", l.fill("tier.name", &[("t", &t)])),
+            );
+        }
+        if let Some(c) = &input.choropleth {
+            f.svg = f.svg.replace(
+                &format!(">{}</text>", esc(&format!("{} ({})", c.variable, c.method))),
+                &format!(
+                    ">{}</text>",
+                    esc(&l.fill("map.svg.classes", &[("method", &l.method_name(&c.method))]))
+                ),
+            );
+        }
         match f.id {
             "fig-map-choropleth" => {
                 if let Some(c) = &input.choropleth {

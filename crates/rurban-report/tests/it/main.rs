@@ -7,5 +7,6 @@ mod common;
 mod browser;
 mod errors;
 mod html;
+mod i18n;
 mod maps;
 mod xlsx;
