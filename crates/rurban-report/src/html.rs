@@ -643,6 +643,7 @@ fn css() -> String {
 html {{ -webkit-text-size-adjust: 100%; }}
 body {{ margin: 0; background: #eef0f3; color: var(--ink);
   font: 15px/1.6 -apple-system, "Segoe UI", "Helvetica Neue", Arial, {stack}; }}
+html[lang="zh-CN"] body {{ font-family: {stack}; line-height: 1.75; }}
 main {{ max-width: 1000px; margin: 24px auto; background: #fff; padding: 44px 40px 56px;
   box-shadow: 0 1px 3px rgba(0,0,0,.08); }}
 h1 {{ font-size: 30px; line-height: 1.25; margin: 0 0 18px; font-weight: 650; }}
@@ -685,13 +686,23 @@ td.best {{ font-weight: 700; }}
 td.nw {{ white-space: nowrap; }}
 .muted {{ color: var(--muted); }}
 .swatch {{ display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }}
-.table-wrap {{ overflow-x: auto; }}
+.table-wrap {{ overflow-x: auto; max-width: 100%; }}
+table.sigma tr.years th {{ border-bottom: 1px solid var(--ink); font-weight: 600; }}
+table.sigma tbody tr:nth-child(even) td {{ background: none; }}
+table.sigma tr.years:not(:first-child) th {{ padding-top: 12px; }}
 ul.warnings li {{ margin: 4px 0; }}
 footer {{ margin-top: 48px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }}
 @media print {{
+  @page {{ size: A4; margin: 16mm 14mm; }}
   body {{ background: #fff; font-size: 11pt; }}
   main {{ box-shadow: none; margin: 0; padding: 0; max-width: none; }}
-  figure, table, aside.notice {{ break-inside: avoid; }}
+  figure, aside.notice {{ break-inside: avoid; }}
+  table {{ break-inside: auto; font-size: 9pt; }}
+  tr {{ break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  .table-wrap {{ overflow: visible; }}
+  thead th {{ white-space: normal; }}
+  td, th {{ overflow-wrap: anywhere; padding: 3px 5px; }}
   h2 {{ break-after: avoid; }}
   nav.toc a {{ color: inherit; }}
 }}
@@ -994,6 +1005,9 @@ fn dimension_disparity_table(s: &Summary) -> String {
     out
 }
 
+/// Years per row of the σ table.
+const SIGMA_COLUMNS: usize = 10;
+
 fn convergence_table(c: &crate::model::Convergence, l: Lang) -> String {
     let mut out = String::new();
     if let Some(b) = &c.beta {
@@ -1027,20 +1041,26 @@ fn convergence_table(c: &crate::model::Convergence, l: Lang) -> String {
         );
     }
     if !c.sigma.is_empty() {
-        let _ = write!(
+        // At most SIGMA_COLUMNS years per row pair, so the table never
+        // grows wider than the page however many years there are.
+        let _ = writeln!(
             out,
-            "<div class=\"table-wrap\"><table class=\"sigma\">\n<caption>{}</caption>\n<thead><tr><th>{}</th>",
+            "<div class=\"table-wrap\"><table class=\"sigma\">\n<caption>{}</caption>",
             l.t("cap.sigma_table"),
-            l.t("col.year")
         );
-        for (y, _) in &c.sigma {
-            let _ = write!(out, "<th class=\"n\">{y}</th>");
+        out.push_str("<tbody>\n");
+        for chunk in c.sigma.chunks(SIGMA_COLUMNS) {
+            let _ = write!(out, "<tr class=\"years\"><th>{}</th>", l.t("col.year"));
+            for (y, _) in chunk {
+                let _ = write!(out, "<th class=\"n\">{y}</th>");
+            }
+            out.push_str("</tr>\n<tr><td>CV</td>");
+            for (_, v) in chunk {
+                out.push_str(&tdn(fx(*v, 4)));
+            }
+            out.push_str("</tr>\n");
         }
-        out.push_str("</tr></thead>\n<tbody><tr><td>CV</td>");
-        for (_, v) in &c.sigma {
-            out.push_str(&tdn(fx(*v, 4)));
-        }
-        out.push_str("</tr></tbody>\n</table></div>\n");
+        out.push_str("</tbody>\n</table></div>\n");
         if let (Some(a), Some(b)) = (c.sigma.first(), c.sigma.last())
             && c.sigma.len() > 1
         {

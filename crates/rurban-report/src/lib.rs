@@ -6,7 +6,7 @@
 //!   SVG charts (drawn with plotters' SVG backend; no script, no web font, no
 //!   external resource), so it opens from disk in any browser and prints
 //!   cleanly. SVG text uses the font stack
-//!   `"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif`,
+//!   `"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif`,
 //!   because region and indicator names are often Chinese.
 //! * [`render_xlsx`] writes one worksheet per table (weights, scores, tiers,
 //!   kde, disparity, convergence, grey), bold frozen header row, numbers

@@ -446,7 +446,7 @@ fn chinese_names_are_text_in_the_cjk_font_stack() {
     assert!(weights.contains(">\n农村居民恩格尔系数\n</text>"));
     assert!(html.contains("<h1>城乡融合发展指数（省级）</h1>"));
     // Every SVG text element uses the CJK-capable stack.
-    let stack = "font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, sans-serif\"";
+    let stack = "font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Source Han Sans SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, &quot;SimSun&quot;, sans-serif\"";
     for id in ALL_FIGURES {
         let svg = svg(figure(&html, id).unwrap());
         let n_text = count(svg, "text");

@@ -9,4 +9,5 @@ mod errors;
 mod html;
 mod i18n;
 mod maps;
+mod scale;
 mod xlsx;
