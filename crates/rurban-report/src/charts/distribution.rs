@@ -710,6 +710,53 @@ mod tests {
     //! Captions from hand-built data: no SVG.
     use super::*;
 
+    #[test]
+    fn reflection_adds_the_mirrored_density_at_both_bounds() {
+        // f(x) = 2x + 2 on [-1, 2]: linear, so interpolation is exact.
+        let xs: Vec<f64> = (0..=6).map(|i| -1.0 + 0.5 * f64::from(i)).collect();
+        let f: Vec<f64> = xs.iter().map(|x| 2.0 * x + 2.0).collect();
+        let r = reflected(&xs, &f);
+        let at = |x: f64| r.iter().find(|p| (p.0 - x).abs() < 1e-12).unwrap().1;
+        // f(x) + f(-x) + f(2 - x) = (2x + 2) + (2 - 2x) + (6 - 2x) = 10 - 2x
+        assert!((at(0.0) - 10.0).abs() < 1e-12);
+        assert!((at(0.5) - 9.0).abs() < 1e-12);
+        assert!((at(1.0) - 8.0).abs() < 1e-12);
+        assert!(r.iter().all(|p| (0.0..=1.0).contains(&p.0)));
+    }
+
+    #[test]
+    fn reflection_keeps_the_mass_of_a_density_of_data_on_0_1() {
+        // A Gaussian kernel estimate of data on [0, 1] spills over the
+        // bounds; reflected, it integrates to 1 on [0, 1].
+        let data = [0.02, 0.1, 0.15, 0.5, 0.9, 0.97];
+        let h = 0.08;
+        let xs: Vec<f64> = (0..2001)
+            .map(|i| -0.6 + 2.2 * f64::from(i) / 2000.0)
+            .collect();
+        let f: Vec<f64> = xs
+            .iter()
+            .map(|x| {
+                data.iter()
+                    .map(|d| (-(x - d).powi(2) / (2.0 * h * h)).exp())
+                    .sum::<f64>()
+                    / (data.len() as f64 * h * (2.0 * std::f64::consts::PI).sqrt())
+            })
+            .collect();
+        let plain_inside: f64 = xs
+            .windows(2)
+            .zip(f.windows(2))
+            .filter(|(x, _)| x[0] >= 0.0 && x[1] <= 1.0)
+            .map(|(x, y)| (x[1] - x[0]) * (y[0] + y[1]) / 2.0)
+            .sum();
+        let r = reflected(&xs, &f);
+        let mass: f64 = r
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0)
+            .sum();
+        assert!(plain_inside < 0.95, "{plain_inside}");
+        assert!((mass - 1.0).abs() < 2e-3, "{mass}");
+    }
+
     fn axis(keys: &[&str]) -> GroupAxis {
         GroupAxis {
             xs: (0..keys.len()).map(|i| 2000.0 + i as f64).collect(),

@@ -193,3 +193,54 @@ fn aggregation_switches_above_60_regions() {
         assert_eq!(leaves, if aggregated { 30 } else { n }, "{n}");
     }
 }
+
+/// Estimated width of a text element (as the report estimates it).
+fn text_w(t: &common::TextEl) -> f64 {
+    t.content
+        .chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * t.size
+}
+
+#[test]
+fn the_density_legend_of_30_years_has_no_overlapping_labels() {
+    let html = rurban_report::render_html(&big_summary(20, 30)).unwrap();
+    let kde = svg(figure(&html, "fig-kde").unwrap());
+    let legend = group(kde, "time-legend");
+    assert_eq!(count(legend, "rect"), 30, "a swatch per year");
+    let mut years: Vec<common::TextEl> = common::texts(legend)
+        .into_iter()
+        .filter(|t| t.content.len() == 4 && t.content.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(
+        years.len() >= 3 && years.len() < 30,
+        "{} labels",
+        years.len()
+    );
+    assert!(years.iter().any(|t| t.content == "1991"));
+    assert!(
+        years.iter().any(|t| t.content == "2020"),
+        "the last year is labelled"
+    );
+    years.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for w in years.windows(2) {
+        assert!(
+            w[1].x - w[0].x >= (text_w(&w[0]) + text_w(&w[1])) / 2.0,
+            "{} and {} overlap",
+            w[0].content,
+            w[1].content
+        );
+    }
+    // Scores on [0, 1]: the axis runs from 0 to 1 and the caption says the
+    // curves are reflected at the bounds.
+    let ticks: Vec<f64> = common::texts(group(kde, "axes"))
+        .iter()
+        .filter(|t| t.anchor == "middle")
+        .filter_map(|t| t.content.parse::<f64>().ok())
+        .collect();
+    assert!(!ticks.is_empty());
+    assert!(ticks.iter().all(|&v| (0.0..=1.0).contains(&v)), "{ticks:?}");
+    let cap = caption(figure(&html, "fig-kde").unwrap());
+    assert!(cap.contains("reflected at 0 and 1"), "{cap}");
+}
