@@ -111,6 +111,15 @@ impl Section {
 /// computable, or the summary has no analysis at all.
 fn absent(s: &Summary, what: &str) -> String {
     if s.analysis_present {
+        // The run's own reason, when a warning names this step as skipped.
+        let step = what.trim_start_matches("what.");
+        let step = if step == "density" { "kde" } else { step };
+        if let Some(w) = s.warnings.iter().find(|w| {
+            let w = w.to_ascii_lowercase();
+            w.contains(step) && (w.contains("skipped") || w.contains("could not"))
+        }) {
+            return s.lang.fill("absent.warning", &[("warning", w)]);
+        }
         s.lang.t("absent.switched_off").to_string()
     } else {
         s.lang

@@ -52,6 +52,7 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
         "absent.no_analysis",
         "summary.json has no analysis section, so {what} was not computed",
     ),
+    ("absent.warning", "not run: {warning}"),
     ("what.density", "the density"),
     ("what.disparity", "disparity"),
     ("what.convergence", "convergence"),

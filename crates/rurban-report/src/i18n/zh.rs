@@ -53,6 +53,7 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
         "absent.no_analysis",
         "summary.json 中没有 analysis 部分，因此未计算{what}",
     ),
+    ("absent.warning", "未运行：{warning}"),
     ("what.density", "核密度"),
     ("what.disparity", "区域差异"),
     ("what.convergence", "收敛性"),

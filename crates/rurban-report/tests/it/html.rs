@@ -888,3 +888,25 @@ fn many_regions_and_years_stay_readable() {
     // Cells too narrow for numbers: no values are printed.
     assert!(groups(heat, "values").is_empty());
 }
+
+#[test]
+fn a_step_skipped_by_the_run_gives_its_own_reason() {
+    let mut s = synthetic(5, 1, |r, _| 0.1 * (r + 1) as f64);
+    s["analysis"] = json!({});
+    s["warnings"] = json!([
+        "convergence analysis skipped: the panel has a single year (1991); beta convergence needs a first and a last year"
+    ]);
+    let html = render_html(&s).unwrap();
+    let notice = &html[html.find("id=\"not-run\"").unwrap()..];
+    let notice = &notice[..notice.find("</aside>").unwrap()];
+    assert!(
+        notice.contains("Convergence (analysis.convergence)</strong> — not run: convergence analysis skipped: the panel has a single year (1991)"),
+        "{notice}"
+    );
+    // A step without a warning keeps the general reason.
+    assert!(
+        notice
+            .contains("Grey relational analysis (analysis.grey)</strong> — the section is absent"),
+        "{notice}"
+    );
+}
