@@ -136,7 +136,13 @@ pub fn maps_figures_in(
                 &format!(">{}</text>", esc(&format!("{} ({})", c.variable, c.method))),
                 &format!(
                     ">{}</text>",
-                    esc(&l.fill("map.svg.classes", &[("method", &l.method_name(&c.method))]))
+                    esc(&l.fill(
+                        "map.svg.classes",
+                        &[(
+                            "method",
+                            &l.opt(&format!("classes.{}", c.method)).unwrap_or(&c.method)
+                        )]
+                    ))
                 ),
             );
         }
@@ -148,7 +154,10 @@ pub fn maps_figures_in(
                     f.caption = l.fill(
                         "map.choropleth.cap",
                         &[
-                            ("method", &l.method_name(&c.method)),
+                            (
+                                "method",
+                                &l.opt(&format!("classes.{}", c.method)).unwrap_or(&c.method),
+                            ),
                             ("years", &years.join(l.list_sep())),
                             ("classes", &c.bins.len()),
                         ],

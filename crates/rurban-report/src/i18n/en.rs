@@ -558,4 +558,7 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("method.rook", "rook"),
     ("method.knn", "knn"),
     ("method.distance", "distance"),
+    ("classes.natural-breaks", "natural-breaks"),
+    ("classes.quantile", "quantile"),
+    ("classes.equal", "equal-interval"),
 ];

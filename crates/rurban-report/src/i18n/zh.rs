@@ -513,4 +513,7 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("method.rook", "车相邻"),
     ("method.knn", "K 近邻"),
     ("method.distance", "距离"),
+    ("classes.natural-breaks", "自然断点"),
+    ("classes.quantile", "分位数"),
+    ("classes.equal", "等间距"),
 ];
