@@ -1163,7 +1163,14 @@ pub(crate) fn dimensions_caption(d: &DimensionsData, l: Lang) -> String {
         .enumerate()
         .map(|(k, name)| {
             let m = crate::model::mean((0..n).map(|r| d.scores[k][r]));
-            format!("{} {} ({})", name, fx(m, 3), pct(m, mean_total))
+            l.fill(
+                "dimensions.cap.part",
+                &[
+                    ("name", name),
+                    ("mean", &fx(m, 3)),
+                    ("share", &pct(m, mean_total)),
+                ],
+            )
         })
         .collect();
     caption.push_str(&parts.join(l.list_sep()));

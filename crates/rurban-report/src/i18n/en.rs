@@ -561,4 +561,5 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("classes.natural-breaks", "natural-breaks"),
     ("classes.quantile", "quantile"),
     ("classes.equal", "equal-interval"),
+    ("dimensions.cap.part", "{name} {mean} ({share})"),
 ];

@@ -333,7 +333,7 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
         "disparity.cap",
         "各年综合得分的变异系数（标准差{ddof} / 均值）、泰尔指数与基尼系数。",
     ),
-    ("disparity.cap.ddof", "，ddof = {k}"),
+    ("disparity.cap.ddof", "（ddof = {k}）"),
     (
         "disparity.cap.change",
         "{a} 年至 {b} 年：变异系数由 {cv0} {cv}至 {cv1}，泰尔指数由 {t0} {theil}至 {t1}，基尼系数由 {g0} {gini}至 {g1}。",
@@ -516,4 +516,5 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("classes.natural-breaks", "自然断点"),
     ("classes.quantile", "分位数"),
     ("classes.equal", "等间距"),
+    ("dimensions.cap.part", "{name} {mean}（{share}）"),
 ];
