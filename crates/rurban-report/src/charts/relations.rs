@@ -868,6 +868,48 @@ mod tests {
     }
 
     #[test]
+    fn truncated_leaves_follow_scipy_lastp() {
+        // tests/fixtures/lastp.py: scipy's dendrogram(truncate_mode="lastp")
+        // of a Ward linkage of 40 points, for p = 2, 5, 12, 30.
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/lastp.json")).unwrap();
+        let n = v["n"].as_u64().unwrap() as usize;
+        let rows = v["merges"].as_array().unwrap();
+        let merges: Vec<Merge> = rows
+            .iter()
+            .map(|r| Merge {
+                a: r[0].as_f64().unwrap() as usize,
+                b: r[1].as_f64().unwrap() as usize,
+                height: r[2].as_f64().unwrap(),
+            })
+            .collect();
+        let mut size = vec![1usize; n + merges.len()];
+        for (i, m) in merges.iter().enumerate() {
+            size[n + i] = size[m.a] + size[m.b];
+        }
+        for (p, want) in v["lastp"].as_object().unwrap() {
+            let p: usize = p.parse().unwrap();
+            let got: Vec<String> = truncated_leaves(&merges, n, p)
+                .into_iter()
+                .map(|node| {
+                    if node < n {
+                        node.to_string()
+                    } else {
+                        format!("({})", size[node])
+                    }
+                })
+                .collect();
+            let want: Vec<String> = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(got, want, "p = {p}");
+        }
+    }
+
+    #[test]
     fn leaf_order_follows_scipy() {
         // 4 leaves: (0,3) -> 4, (1,2) -> 5, (5,4) -> 6.
         // From the root 6: left 5 = (1, 2), right 4 = (0, 3): order 1, 2, 0, 3.
