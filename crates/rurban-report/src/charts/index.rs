@@ -1363,6 +1363,32 @@ mod tests {
     }
 
     #[test]
+    fn percentiles_are_numpys_linear_ones() {
+        // numpy.percentile([1, 2, 3, 4, 10], q) for q = 10, 25, 50, 90:
+        // 1.4, 2.0, 3.0, 7.6 (NaN left out first).
+        let v = vec![4.0, f64::NAN, 1.0, 10.0, 3.0, 2.0];
+        for (q, want) in [
+            (10.0, 1.4),
+            (25.0, 2.0),
+            (50.0, 3.0),
+            (90.0, 7.6),
+            (100.0, 10.0),
+        ] {
+            let got = percentile(&mut v.clone(), q);
+            assert!((got - want).abs() < 1e-12, "q {q}: {got}");
+        }
+        assert!(percentile(&mut vec![f64::NAN], 50.0).is_nan());
+    }
+
+    #[test]
+    fn composite_modes_switch_at_15_and_60_regions() {
+        assert_eq!(CompositeMode::for_regions(15), CompositeMode::Every);
+        assert_eq!(CompositeMode::for_regions(16), CompositeMode::Highlight);
+        assert_eq!(CompositeMode::for_regions(60), CompositeMode::Highlight);
+        assert_eq!(CompositeMode::for_regions(61), CompositeMode::Bands);
+    }
+
+    #[test]
     fn composite_caption_states_mean_change_extremes_and_gain() {
         let regions = names(&["A", "B"]);
         let scores = vec![vec![0.2, 0.5], vec![0.4, 0.3]];
