@@ -84,12 +84,27 @@ pub struct Imputation {
 /// observed span) and extrapolated (outside it); `year_mean` counts every
 /// missing cell when `rule` is `year-mean`, else 0.
 pub fn coverage(panel: &Panel, rule: Impute) -> Vec<Coverage> {
+    coverage_in(panel, rule, None)
+}
+
+/// The coverage of the cells of the years from `period.0` to `period.1`
+/// (all years when `None`). A region's observed span is that of all its
+/// years, so an observation outside the period still bounds an
+/// interpolation inside it; `first_year`, `last_year` and `common` are
+/// clipped to the period.
+pub fn coverage_in(panel: &Panel, rule: Impute, period: Option<(i64, i64)>) -> Vec<Coverage> {
     let (nr, ny, m) = panel.values.dim();
+    let inside: Vec<bool> = panel
+        .years
+        .iter()
+        .map(|y| period.is_none_or(|(a, b)| (a..=b).contains(y)))
+        .collect();
+    let (pa, pb) = period.unwrap_or((i64::MIN, i64::MAX));
     (0..m)
         .map(|k| {
             let mut c = Coverage {
                 indicator: panel.indicators[k].clone(),
-                cells: nr * ny,
+                cells: nr * inside.iter().filter(|i| **i).count(),
                 observed: 0,
                 interpolated: 0,
                 extrapolated: 0,
@@ -101,22 +116,25 @@ pub fn coverage(panel: &Panel, rule: Impute) -> Vec<Coverage> {
             let (mut lo, mut hi) = (i64::MIN, i64::MAX);
             for r in 0..nr {
                 let seen: Vec<usize> = (0..ny).filter(|&y| panel.observed[[r, y, k]]).collect();
-                match (seen.first(), seen.last()) {
-                    (Some(&a), Some(&b)) => {
-                        c.observed += seen.len();
-                        c.interpolated += b - a + 1 - seen.len();
-                        c.extrapolated += a + (ny - 1 - b);
-                        let (ya, yb) = (panel.years[a], panel.years[b]);
-                        c.first_year = Some(c.first_year.map_or(ya, |f| f.min(ya)));
-                        c.last_year = Some(c.last_year.map_or(yb, |l| l.max(yb)));
-                        lo = lo.max(ya);
-                        hi = hi.min(yb);
-                    }
-                    _ => {
-                        c.extrapolated += ny;
-                        (lo, hi) = (i64::MAX, i64::MIN);
+                let (Some(&a), Some(&b)) = (seen.first(), seen.last()) else {
+                    c.extrapolated += c.cells / nr.max(1);
+                    (lo, hi) = (i64::MAX, i64::MIN);
+                    continue;
+                };
+                for y in (0..ny).filter(|&y| inside[y]) {
+                    if panel.observed[[r, y, k]] {
+                        c.observed += 1;
+                        let yy = panel.years[y];
+                        c.first_year = Some(c.first_year.map_or(yy, |f| f.min(yy)));
+                        c.last_year = Some(c.last_year.map_or(yy, |l| l.max(yy)));
+                    } else if (a..=b).contains(&y) {
+                        c.interpolated += 1;
+                    } else {
+                        c.extrapolated += 1;
                     }
                 }
+                lo = lo.max(panel.years[a]).max(pa);
+                hi = hi.min(panel.years[b]).min(pb);
             }
             if nr > 0 && lo <= hi {
                 c.common = Some((lo, hi));
@@ -146,9 +164,26 @@ pub fn impute_with(
     rule: Impute,
     extrapolate: Extrapolate,
 ) -> Result<Imputation, CoreError> {
-    let coverage = coverage(panel, rule);
+    impute_in(panel, rule, extrapolate, None)
+}
+
+/// [`impute_with`] for the cells of the years from `period.0` to
+/// `period.1` only (all years when `None`): the study period. Observations
+/// outside the period still bound an interpolation inside it; cells
+/// outside it are left as they are (the caller then keeps the period's
+/// years); with rule `none` only the period must be complete.
+pub fn impute_in(
+    panel: &mut Panel,
+    rule: Impute,
+    extrapolate: Extrapolate,
+    period: Option<(i64, i64)>,
+) -> Result<Imputation, CoreError> {
+    let coverage = coverage_in(panel, rule, period);
     if rule == Impute::None {
-        panel.require_complete()?;
+        match period {
+            Some((a, b)) => panel.select_years(a, b)?.require_complete()?,
+            None => panel.require_complete()?,
+        }
         return Ok(Imputation {
             cells: Vec::new(),
             coverage,
@@ -162,16 +197,21 @@ pub fn impute_with(
         if extrapolate == Extrapolate::None
             && let Some(c) = coverage.iter().find(|c| c.extrapolated > 0)
         {
-            return Err(extrapolation_error(panel, c));
+            return Err(extrapolation_error(panel, c, period));
         }
     }
+    let inside: Vec<bool> = panel
+        .years
+        .iter()
+        .map(|y| period.is_none_or(|(a, b)| (a..=b).contains(y)))
+        .collect();
     let year_mean = (rule == Impute::YearMean).then(|| YearSums::of(panel));
     let years: Vec<f64> = panel.years.iter().map(|&y| y as f64).collect();
-    let (nr, ny, m) = panel.values.dim();
+    let (nr, _, m) = panel.values.dim();
     // Cells in panel order: region (file order), year, indicator.
     let mut cells: Vec<(usize, usize, usize, f64, &'static str)> = Vec::new();
     for r in 0..nr {
-        for y in 0..ny {
+        for (y, _) in inside.iter().enumerate().filter(|(_, i)| **i) {
             for k in 0..m {
                 if panel.observed[[r, y, k]] {
                     continue;
@@ -208,18 +248,24 @@ pub fn impute_with(
 /// The error of an indicator that linear imputation would have to
 /// extrapolate: its coverage, the first region concerned, and the three
 /// ways out.
-fn extrapolation_error(panel: &Panel, c: &Coverage) -> CoreError {
+fn extrapolation_error(panel: &Panel, c: &Coverage, period: Option<(i64, i64)>) -> CoreError {
     let k = panel
         .indicators
         .iter()
         .position(|i| *i == c.indicator)
         .unwrap_or(0);
     let ny = panel.years.len();
-    // The first region (file order) with a cell outside its observed span.
+    let (pa, pb) = period.unwrap_or((i64::MIN, i64::MAX));
+    let (pa, pb) = (
+        panel.years.iter().position(|y| *y >= pa).unwrap_or(ny),
+        panel.years.iter().rposition(|y| *y <= pb).unwrap_or(0),
+    );
+    // The first region (file order) with a cell of the period outside its
+    // observed span.
     let example = (0..panel.regions.len()).find_map(|r| {
         let a = (0..ny).find(|&y| panel.observed[[r, y, k]])?;
         let b = (0..ny).rev().find(|&y| panel.observed[[r, y, k]])?;
-        (a > 0 || b + 1 < ny).then(|| {
+        (a > pa || b < pb).then(|| {
             format!(
                 "e.g. region '{}' is observed from {} to {}",
                 crate::clip(&panel.regions[r]),
@@ -373,10 +419,19 @@ mod tests {
         );
         let c = &f.coverage[0];
         assert_eq!(
-            (c.cells, c.observed, c.interpolated, c.extrapolated, c.year_mean),
+            (
+                c.cells,
+                c.observed,
+                c.interpolated,
+                c.extrapolated,
+                c.year_mean
+            ),
             (4, 2, 1, 1, 0)
         );
-        assert_eq!((c.first_year, c.last_year, c.common), (Some(2010), Some(2013), Some((2010, 2013))));
+        assert_eq!(
+            (c.first_year, c.last_year, c.common),
+            (Some(2010), Some(2013), Some((2010, 2013)))
+        );
     }
 
     #[test]
@@ -395,10 +450,18 @@ mod tests {
         assert_eq!((c[0].first_year, c[0].last_year), (Some(2010), Some(2012)));
         // every region is inside its span only in 2011
         assert_eq!(c[0].common, Some((2011, 2011)));
-        assert_eq!((c[1].observed, c[1].interpolated, c[1].extrapolated), (8, 0, 0));
+        assert_eq!(
+            (c[1].observed, c[1].interpolated, c[1].extrapolated),
+            (8, 0, 0)
+        );
         let c = coverage(&p, Impute::YearMean);
         assert_eq!(
-            (c[0].observed, c[0].interpolated, c[0].extrapolated, c[0].year_mean),
+            (
+                c[0].observed,
+                c[0].interpolated,
+                c[0].extrapolated,
+                c[0].year_mean
+            ),
             (3, 0, 0, 5)
         );
     }

@@ -494,7 +494,9 @@ impl Panel {
         if first > last {
             return Err(CoreError::at(
                 Location::file(&self.source),
-                format!("year range {first}-{last} is reversed: the first year must not come after the last (the data hold {span})"),
+                format!(
+                    "year range {first}-{last} is reversed: the first year must not come after the last (the data hold {span})"
+                ),
             ));
         }
         let idx: Vec<usize> = (0..self.years.len())
@@ -503,7 +505,9 @@ impl Panel {
         if idx.is_empty() {
             return Err(CoreError::at(
                 Location::file(&self.source),
-                format!("year range {first}-{last} selects no year of the data (the data hold {span})"),
+                format!(
+                    "year range {first}-{last} selects no year of the data (the data hold {span})"
+                ),
             ));
         }
         let ax = ndarray::Axis(1);
