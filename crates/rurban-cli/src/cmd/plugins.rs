@@ -11,8 +11,8 @@ use crate::output::{Format, table};
 /// Arguments of `rurban plugins`.
 #[derive(Debug, Args)]
 pub struct PluginsArgs {
-    /// Output format: a table, or `json` for a JSON array of
-    /// `{name, kind, version, file, builtin, description}`.
+    /// Output format: a table, or `json` for `{"plugins": [{name, kind,
+    /// version, file, builtin, description}], "warnings": [..]}`.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -21,15 +21,15 @@ pub struct PluginsArgs {
 pub fn run(args: PluginsArgs, registry: &Registry) -> Result<()> {
     let list = registry.list();
     match args.format {
-        Format::Json => outln!("{}", render_json(&list)?)?,
+        Format::Json => crate::output::emit_json(render_json(&list)?, &[])?,
         Format::Human => outln!("{}", render_table(&list))?,
     }
     Ok(())
 }
 
-/// The JSON array printed by `--format json`.
-fn render_json(list: &[PluginInfo]) -> Result<String> {
-    Ok(serde_json::to_string_pretty(list)?)
+/// The JSON document printed by `--format json` (before its `warnings`).
+fn render_json(list: &[PluginInfo]) -> Result<serde_json::Value> {
+    Ok(serde_json::json!({ "plugins": list }))
 }
 
 /// The table printed for people: name, kind, version, file.
@@ -71,8 +71,8 @@ mod tests {
             assert!(text.contains(name), "{name} missing from:\n{text}");
         }
         assert!(text.contains("(built-in)"));
-        let json: serde_json::Value = serde_json::from_str(&render_json(&list).unwrap()).unwrap();
-        let arr = json.as_array().unwrap();
+        let json = render_json(&list).unwrap();
+        let arr = json["plugins"].as_array().unwrap();
         assert_eq!(arr.len(), 8);
         assert_eq!(arr[0]["name"], "entropy");
         assert_eq!(arr[0]["kind"], "weighting");

@@ -16,6 +16,10 @@ pub struct ReportArgs {
     /// Do not write results.xlsx.
     #[arg(long)]
     pub no_xlsx: bool,
+    /// What is printed: a line, or with `json` one JSON document
+    /// `{dir, files, warnings}`.
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Human)]
+    pub format: crate::output::Format,
 }
 
 /// Adds `report.html` and/or `results.xlsx` rendered from `summary`. The
@@ -67,6 +71,13 @@ pub fn run(args: ReportArgs) -> Result<()> {
             ..CommitOptions::default()
         },
     )?;
+    if args.format == crate::output::Format::Json {
+        let doc = serde_json::json!({
+            "dir": args.dir.display().to_string(),
+            "files": files.names(),
+        });
+        return crate::output::emit_json(doc, &committed.warnings);
+    }
     crate::output::print_warnings(&committed.warnings);
     outln!(
         "Wrote {} into {}",

@@ -46,7 +46,8 @@ fn plugins_lists_a_loaded_plugin_with_its_file() {
     ]);
     out.ok();
     let list = out.json();
-    let m = list
+    assert_eq!(list["warnings"], serde_json::json!([]));
+    let m = list["plugins"]
         .as_array()
         .unwrap()
         .iter()
