@@ -78,7 +78,9 @@ pub struct YearRange {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum YearRangeError {
     /// Not two years (`[2011, 2020]`) or `FIRST-LAST` text.
-    #[error("a year range is two years, first and last: [2011, 2020] in the spec, 2011-2020 on the command line; got {0}")]
+    #[error(
+        "a year range is two years, first and last: [2011, 2020] in the spec, 2011-2020 on the command line; got {0}"
+    )]
     Shape(String),
     /// The first year comes after the last.
     #[error("year range {0}-{1} is reversed: the first year must not come after the last")]
@@ -812,7 +814,10 @@ mod tests {
         assert_eq!(s.method.extrapolate, Extrapolate::Constant);
         assert_eq!(
             s.data.unwrap().years,
-            Some(YearRange { first: 2011, last: 2020 })
+            Some(YearRange {
+                first: 2011,
+                last: 2020
+            })
         );
         assert_eq!(parse("").unwrap().method.extrapolate, Extrapolate::None);
         let e = parse("[data]\nfile = \"p.csv\"\nyears = [2020, 2011]\n").unwrap_err();
@@ -824,9 +829,27 @@ mod tests {
             e.contains("line 7: [method] extrapolate: unknown variant `linear`"),
             "{e}"
         );
-        assert_eq!("2011-2020".parse(), Ok(YearRange { first: 2011, last: 2020 }));
-        assert_eq!(" 2011 : 2020 ".parse(), Ok(YearRange { first: 2011, last: 2020 }));
-        assert_eq!("2018".parse(), Ok(YearRange { first: 2018, last: 2018 }));
+        assert_eq!(
+            "2011-2020".parse(),
+            Ok(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(
+            " 2011 : 2020 ".parse(),
+            Ok(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(
+            "2018".parse(),
+            Ok(YearRange {
+                first: 2018,
+                last: 2018
+            })
+        );
         assert_eq!(
             "2020-2011".parse::<YearRange>(),
             Err(YearRangeError::Reversed(2020, 2011))
@@ -854,6 +877,62 @@ mod tests {
         assert!(e.contains("did you mean `contiguity`?"), "{e}");
         // nothing near: no suggestion
         let e = parse("[method]\ncolour = 1\n").unwrap_err();
-        assert!(e.contains("unknown field `colour`") && !e.contains("did you mean"), "{e}");
+        assert!(
+            e.contains("unknown field `colour`") && !e.contains("did you mean"),
+            "{e}"
+        );
+    }
+
+    /// The complete example of docs/spec.md parses, and every key a parsed
+    /// spec holds is documented there, so the page cannot fall behind the
+    /// structs.
+    #[test]
+    fn the_documented_example_parses_and_every_key_is_documented() {
+        let doc = include_str!("../../../docs/spec.md");
+        let start = doc
+            .find("## A complete annotated example")
+            .expect("the example section");
+        let rest = &doc[start..];
+        let body = rest
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|b| b.split("\n```").next())
+            .expect("the example block");
+        let spec = Spec::from_str_at(body, Path::new("docs/spec.md")).unwrap();
+        assert_eq!(spec.dimension.len(), 2);
+        assert_eq!(
+            spec.data.as_ref().unwrap().years,
+            Some(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(spec.geo.as_ref().unwrap().key.as_deref(), Some("short"));
+        fn keys(v: &toml::Value, out: &mut Vec<String>) {
+            match v {
+                toml::Value::Table(t) => {
+                    for (k, v) in t {
+                        out.push(k.clone());
+                        keys(v, out);
+                    }
+                }
+                toml::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        keys(&toml::Value::try_from(&spec).unwrap(), &mut all);
+        // the [geo] table serialises its checked weights as one key
+        all.retain(|k| k != "weights");
+        for k in ["contiguity", "knn", "weights_file", "extrapolate", "years"] {
+            all.push(k.to_string());
+        }
+        for k in all {
+            // a key (`key`) or a table ([key], [a.key], [[key]])
+            assert!(
+                doc.contains(&format!("`{k}`")) || doc.contains(&format!("{k}]")),
+                "docs/spec.md does not document `{k}`"
+            );
+        }
     }
 }
