@@ -507,7 +507,44 @@ fn with_suggestion(msg: &str) -> String {
             return format!("{}{kind}{bad}`; did you mean `{near}`?{tail}", &msg[..i]);
         }
     }
+    // A method's own parser: "unknown kernel 'gausian': expected gaussian or
+    // epanechnikov", "classes must be \"jenks\", ... got 'jenk'".
+    if let Some(near) = checked_value_suggestion(msg) {
+        return format!("{msg}; did you mean `{near}`?");
+    }
     msg.to_string()
+}
+
+/// The nearest of the choices a method's parser lists for the value it
+/// quotes, if any is near.
+fn checked_value_suggestion(msg: &str) -> Option<String> {
+    let quoted = |s: &str| -> Option<String> {
+        let start = s.find(['\'', '"'])?;
+        let q = s[start..].chars().next()?;
+        let rest = &s[start + 1..];
+        rest.find(q).map(|end| rest[..end].to_string())
+    };
+    let bad = if let Some(i) = msg.find("unknown ") {
+        quoted(&msg[i..])?
+    } else {
+        quoted(&msg[msg.rfind("got ")?..])?
+    };
+    let list_at = msg
+        .find("expected ")
+        .map(|i| i + "expected ".len())
+        .or_else(|| msg.find("must be ").map(|i| i + "must be ".len()))?;
+    let list = &msg[list_at..];
+    let list = &list[..list.find([')', ';']).unwrap_or(list.len())];
+    let list = list.split(", got").next().unwrap_or(list);
+    let choices: Vec<String> = list
+        .split([','])
+        .flat_map(|p| p.split(" or "))
+        .map(|c| c.trim().trim_matches(['"', '\'', '`']).to_string())
+        .filter(|c| !c.is_empty() && !c.contains(' '))
+        .collect();
+    rurban_core::suggest::nearest(&bad, &choices, 1)
+        .into_iter()
+        .next()
 }
 
 /// The largest specification file read (16 MiB).
@@ -875,6 +912,20 @@ mod tests {
         assert!(e.contains("did you mean `kernel`?"), "{e}");
         let e = parse("[geo]\nfile = \"b.geojson\"\ncontiguty = \"rook\"\n").unwrap_err();
         assert!(e.contains("did you mean `contiguity`?"), "{e}");
+        // the methods' own parsers
+        let e = parse("[analysis.kde]\nkernel = \"gausian\"\n").unwrap_err();
+        assert!(
+            e.ends_with("unknown kernel 'gausian': expected gaussian or epanechnikov; did you mean `gaussian`?"),
+            "{e}"
+        );
+        let e = parse("[analysis.cluster]\nmethod = \"kmean\"\n").unwrap_err();
+        assert!(e.ends_with("; did you mean `kmeans`?"), "{e}");
+        let e = parse("[geo]\nfile = \"b.geojson\"\nclasses = \"jenk\"\n").unwrap_err();
+        assert!(e.ends_with("got 'jenk'; did you mean `jenks`?"), "{e}");
+        let e = parse("[analysis.grey]\nnormalization = \"mean2\"\n").unwrap_err();
+        assert!(e.ends_with("; did you mean `mean`?"), "{e}");
+        let e = parse("[analysis.kde]\nkernel = \"box\"\n").unwrap_err();
+        assert!(!e.contains("did you mean"), "{e}");
         // nothing near: no suggestion
         let e = parse("[method]\ncolour = 1\n").unwrap_err();
         assert!(
