@@ -673,7 +673,7 @@ fn every_subcommand_speaks_json() {
     assert_eq!(r["dir"], out.to_str().unwrap());
 
     let p = rurban(["plugins", "--format", "json"]).json();
-    assert_eq!(p["plugins"].as_array().unwrap().len(), 8);
+    assert!(p["plugins"].as_array().unwrap().len() >= 8);
     assert_eq!(p["plugins"][0]["name"], "entropy");
     assert_eq!(p["warnings"], serde_json::json!([]));
 
