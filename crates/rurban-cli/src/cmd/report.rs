@@ -21,6 +21,10 @@ pub struct ReportArgs {
     /// read, else English.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<rurban_report::Lang>,
+    /// What is printed: a line, or with `json` one JSON document
+    /// `{dir, files, warnings}`.
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Human)]
+    pub format: crate::output::Format,
 }
 
 /// `--lang`: `en` or `zh` (case-insensitive).
@@ -100,6 +104,13 @@ pub fn run(args: ReportArgs) -> Result<()> {
             ..CommitOptions::default()
         },
     )?;
+    if args.format == crate::output::Format::Json {
+        let doc = serde_json::json!({
+            "dir": args.dir.display().to_string(),
+            "files": files.names(),
+        });
+        return crate::output::emit_json(doc, &committed.warnings);
+    }
     crate::output::print_warnings(&committed.warnings);
     outln!(
         "Wrote {} into {}",
