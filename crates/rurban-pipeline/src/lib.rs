@@ -45,6 +45,16 @@ pub trait Resolve {
         years: &[i64],
         params: &str,
     ) -> Option<Result<Vec<f64>, String>>;
+    /// A normalisation by name, beyond the built-in ones (from plugins).
+    fn normaliser(&self, name: &str) -> Option<Arc<dyn rurban_index::Normaliser>> {
+        let _ = name;
+        None
+    }
+    /// An aggregation by name, beyond the built-in ones (from plugins).
+    fn aggregator(&self, name: &str) -> Option<Arc<dyn rurban_index::Aggregator>> {
+        let _ = name;
+        None
+    }
 }
 
 /// Built-in weighting schemes only, no derived kinds.
