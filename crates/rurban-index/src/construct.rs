@@ -651,3 +651,164 @@ pub fn obstacles_of(p: &Prepared, w: &[Vec<f64>]) -> Result<Obstacles, IndexErro
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DimensionDef, IndexModel, IndicatorDef, build};
+    use ndarray::Array3;
+    use rurban_core::Panel;
+
+    fn panel(nr: usize, ny: usize, m: usize) -> Panel {
+        let mut seed = 5u64;
+        let values = Array3::from_shape_fn((nr, ny, m), |_| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            1.0 + (seed >> 11) as f64 / (1u64 << 53) as f64
+        });
+        Panel::from_values(
+            "t",
+            (0..nr).map(|r| format!("r{r}")).collect(),
+            (0..ny as i64).map(|y| 2000 + y).collect(),
+            (0..m).map(|j| format!("x{j}")).collect(),
+            values,
+        )
+    }
+
+    fn input<'a>(p: &'a Panel, h: &'a Hierarchy, dirs: &'a [Direction]) -> Input<'a> {
+        let (nr, ny, m) = p.values.dim();
+        Input {
+            regions: &p.regions,
+            years: &p.years,
+            hierarchy: h,
+            directions: dirs,
+            values: p.values.to_shape((nr * ny, m)).unwrap().to_owned(),
+            denominators: vec![None; m],
+            groups: None,
+        }
+    }
+
+    /// Without stages, with objective weights and the arithmetic mean, the
+    /// scores are `build`'s bit for bit, for both scopes.
+    #[test]
+    fn default_construction_is_bit_identical_to_build() {
+        let p = panel(9, 4, 5);
+        let dirs = [
+            Direction::Positive,
+            Direction::Negative,
+            Direction::Positive,
+            Direction::Positive,
+            Direction::Negative,
+        ];
+        let model = IndexModel {
+            indicators: p.indicators.clone(),
+            directions: dirs.to_vec(),
+            dimension_of: vec![0, 1, 0, 2, 1],
+            dimensions: ["a", "b", "c"].map(String::from).to_vec(),
+        };
+        let h = Hierarchy::flat(&model).unwrap();
+        for scope in [Scope::Panel, Scope::Year] {
+            for scheme in [
+                &rurban_weighting::Entropy as &dyn Weighting,
+                &rurban_weighting::Critic,
+            ] {
+                let old = build(&p, &model, scheme, scope, 0.0, "{}").unwrap();
+                let prep = prepare(input(&p, &h, &dirs), &Stages::none(scope)).unwrap();
+                let sets = objective_weights(&prep, scheme, 0.0, "{}").unwrap();
+                assert_eq!(sets, old.weight_sets);
+                let w = Weights::Objective(sets.iter().map(|s| s.weights.clone()).collect());
+                let s = score(&prep, &MinMaxRange::default(), Aggregation::Mean(Mean::Arithmetic), &w)
+                    .unwrap();
+                let ny = p.years.len();
+                for (row, c) in s.composite.iter().enumerate() {
+                    let (r, y) = (row / ny, row % ny);
+                    assert_eq!(c.to_bits(), old.composite[[r, y]].to_bits());
+                    for d in 0..3 {
+                        assert_eq!(
+                            s.dimensions[[row, d]].to_bits(),
+                            old.dimension_scores[[r, y, d]].to_bits()
+                        );
+                    }
+                    for j in 0..5 {
+                        assert_eq!(s.normalised[[row, j]].to_bits(), old.z[[r, y, j]].to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Given weights on a two-level tree, by hand: regions a, b, c with
+    /// x = (1, 2, 3) and y = (3, 3, 0) (both +), one year; y is in child
+    /// dimension C of P (weight 3), x in P itself (weight 1).
+    #[test]
+    fn given_weights_and_coupling_by_hand() {
+        let values = Array3::from_shape_vec((3, 1, 2), vec![1.0, 3.0, 2.0, 3.0, 3.0, 0.0]).unwrap();
+        let p = Panel::from_values(
+            "t",
+            vec!["a".into(), "b".into(), "c".into()],
+            vec![2000],
+            vec!["x".into(), "y".into()],
+            values,
+        );
+        let h = Hierarchy::new(
+            &[
+                DimensionDef {
+                    id: "C".into(),
+                    parent: Some("P".into()),
+                    weight: 3.0,
+                },
+                DimensionDef {
+                    id: "P".into(),
+                    parent: None,
+                    weight: 1.0,
+                },
+            ],
+            &[
+                IndicatorDef {
+                    id: "x".into(),
+                    dimension: "P".into(),
+                    weight: 1.0,
+                },
+                IndicatorDef {
+                    id: "y".into(),
+                    dimension: "C".into(),
+                    weight: 1.0,
+                },
+            ],
+        )
+        .unwrap();
+        let dirs = [Direction::Positive; 2];
+        let prep = prepare(input(&p, &h, &dirs), &Stages::none(Scope::Panel)).unwrap();
+        // z: x = 0, .5, 1; y = 1, 1, 0
+        let s = score(
+            &prep,
+            &MinMaxRange::default(),
+            Aggregation::Mean(Mean::Arithmetic),
+            &Weights::Given,
+        )
+        .unwrap();
+        // C = y; P = (1 x + 3 C) / 4: a .75, b .875, c .25
+        assert_eq!(s.dimensions.column(0).to_vec(), [1.0, 1.0, 0.0]);
+        assert_eq!(s.composite, [0.75, 0.875, 0.25]);
+        // effective weights x 1/4, y 3/4; obstacles of a: I = (1, 0) -> (1, 0)
+        let w = unit_weights(&prep, &Weights::Given).unwrap();
+        assert_eq!(w[0], [0.25, 0.75]);
+        let o = obstacles_of(&prep, &w).unwrap();
+        assert_eq!(o[0].0, [Some(1.0), Some(0.0)]);
+        assert_eq!(o[0].1, [Some(0.0), Some(1.0)]);
+        // b: I = (.5, 0): x 1, dims C 0, P 1; c: I = (0, 1): y 1
+        assert_eq!(o[2].0, [Some(0.0), Some(1.0)]);
+        // geometric over a zero: an error naming region, year and the hint
+        let e = score(
+            &prep,
+            &MinMaxRange::default(),
+            Aggregation::Mean(Mean::Geometric),
+            &Weights::Given,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("region 'a', year 2000, indicator 'x'"), "{e}");
+        assert!(e.contains("range = [1, 100]"), "{e}");
+    }
+}

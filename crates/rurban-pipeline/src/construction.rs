@@ -59,6 +59,10 @@ pub struct Plan {
     pub coupling: Option<Vec<f64>>,
     /// Whether the obstacle degree is computed.
     pub obstacle: bool,
+    /// `on = true` given for coupling and for obstacle: a missing value is
+    /// then an error; when the step is on by default it is skipped with a
+    /// warning.
+    pub explicit: (bool, bool),
 }
 
 impl Plan {
@@ -261,6 +265,10 @@ pub fn plan(spec: &Spec, resolver: &dyn Resolve) -> Result<Plan, PipelineError> 
         hierarchy,
         coupling,
         obstacle,
+        explicit: (
+            c.on == Some(true),
+            spec.analysis.obstacle.as_ref().and_then(|o| o.on) == Some(true),
+        ),
     })
 }
 
@@ -434,6 +442,37 @@ fn values_of(p: &Prepared, stage: &str, a: &Array2<f64>) -> StageValues {
     }
 }
 
+/// A weighting error about a cell, with the cell's file row filled in.
+fn with_file_row(panel: &Panel, e: rurban_index::IndexError) -> rurban_index::IndexError {
+    match e {
+        rurban_index::IndexError::Value {
+            method,
+            row: None,
+            region,
+            year,
+            indicator,
+            message,
+        } => {
+            let r = panel.regions.iter().position(|x| *x == region);
+            let y = panel.years.iter().position(|x| *x == year);
+            let k = panel.indicators.iter().position(|x| *x == indicator);
+            let row = match (r, y, k) {
+                (Some(r), Some(y), Some(k)) => panel.file_row(r, y, k),
+                _ => None,
+            };
+            rurban_index::IndexError::Value {
+                method,
+                row,
+                region,
+                year,
+                indicator,
+                message,
+            }
+        }
+        e => e,
+    }
+}
+
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
@@ -481,7 +520,7 @@ pub fn build(
     let (weights, weight_sets) = match scheme {
         Some(s) => {
             let sets = construct::objective_weights(&prepared, s, spec.method.shift.get(), params)
-                .map_err(data_err)?;
+                .map_err(|e| data_err(with_file_row(panel, e)))?;
             (
                 Weights::Objective(sets.iter().map(|w| w.weights.clone()).collect()),
                 sets,
@@ -612,8 +651,38 @@ pub fn build(
         ));
     }
     built.construction = c;
-    if let Some(alpha) = &plan.coupling {
-        let cs = construct::coupling_of(&prepared, &unit_w, alpha).map_err(data_err)?;
+    // A step on by default meeting a missing value is skipped with a
+    // warning; switched on explicitly, it is an error naming the cell.
+    fn skip<T>(
+        explicit: bool,
+        step: &str,
+        r: Result<T, rurban_index::IndexError>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<T>, rurban_index::IndexError> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(rurban_index::IndexError::Construction(msg))
+                if !explicit && msg.contains("missing value") =>
+            {
+                warnings.push(format!(
+                    "{step} skipped: {msg}; set `on = true` in its table to make this an error"
+                ));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    let coupling = match &plan.coupling {
+        Some(alpha) => skip(
+            plan.explicit.0,
+            "[analysis.coupling]",
+            construct::coupling_of(&prepared, &unit_w, alpha),
+            &mut built.warnings,
+        )
+        .map_err(data_err)?,
+        None => None,
+    };
+    if let (Some(alpha), Some(cs)) = (&plan.coupling, coupling) {
         built.coupling = Some(CouplingSummary {
             dimensions: h.roots().iter().map(|&d| dim_ids[d].clone()).collect(),
             alpha: alpha.clone(),
@@ -635,8 +704,18 @@ pub fn build(
                 .collect(),
         });
     }
-    if plan.obstacle {
-        let os = construct::obstacles_of(&prepared, &unit_w).map_err(data_err)?;
+    let obstacles = if plan.obstacle {
+        skip(
+            plan.explicit.1,
+            "[analysis.obstacle]",
+            construct::obstacles_of(&prepared, &unit_w),
+            &mut built.warnings,
+        )
+        .map_err(data_err)?
+    } else {
+        None
+    };
+    if let Some(os) = obstacles {
         let own = h.dimension_of();
         let mut rows = Vec::new();
         for (row, (oi, od)) in os.iter().enumerate() {
@@ -663,4 +742,77 @@ pub fn build(
         built.obstacle = Some(ObstacleSummary { rows });
     }
     Ok((index, built))
+}
+
+/// The findings of the construction: coupling coordination over the years
+/// (the mean D over the regions, its direction only with its Mann-Kendall
+/// p) and each region's three largest obstacles in the last year.
+pub fn findings(out: &crate::RunOutput) -> Vec<String> {
+    let mut s = Vec::new();
+    let years = &out.panel.years;
+    let Some(&last) = years.last() else {
+        return s;
+    };
+    if let Some(c) = &out.construction.coupling {
+        let means: Vec<f64> = years
+            .iter()
+            .map(|&y| {
+                let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+                ds.iter().sum::<f64>() / ds.len().max(1) as f64
+            })
+            .collect();
+        let first = years[0];
+        let level = |d: f64| rurban_index::LEVEL_NAMES[usize::from(rurban_index::coupling::level(d) - 1)];
+        let verdict = if years.len() >= 3 {
+            rurban_trend::yearly_change(
+                "mean coupling coordination",
+                years,
+                &means,
+                "rising",
+                "falling",
+            )
+            .map(|c| c.phrase)
+            .unwrap_or_else(|_| "too few years for a trend test".into())
+        } else {
+            "too few years for a trend test".into()
+        };
+        if years.len() >= 2 {
+            s.push(format!(
+                "The mean coupling coordination degree D of {} went from {:.4} ({}) in {first} to {:.4} ({}) in {last}: {verdict}.",
+                c.dimensions.join(", "),
+                means[0],
+                level(means[0]),
+                means[years.len() - 1],
+                level(means[years.len() - 1]),
+            ));
+        } else {
+            s.push(format!(
+                "The mean coupling coordination degree D of {} in {last} is {:.4} ({}).",
+                c.dimensions.join(", "),
+                means[0],
+                level(means[0]),
+            ));
+        }
+    }
+    if let Some(o) = &out.construction.obstacle {
+        let mut parts = Vec::new();
+        for region in &out.panel.regions {
+            let top = o.largest(region, last, 3);
+            if top.is_empty() {
+                continue;
+            }
+            let items: Vec<String> = top
+                .iter()
+                .map(|(i, v)| format!("{i} ({:.1}%)", 100.0 * v))
+                .collect();
+            parts.push(format!("{region}: {}", items.join(", ")));
+        }
+        if !parts.is_empty() {
+            s.push(format!(
+                "The three largest obstacles (obstacle degree) of each region in {last}: {}.",
+                parts.join("; ")
+            ));
+        }
+    }
+    s
 }
