@@ -381,7 +381,8 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
         p.imputed = Some(p.values.clone());
     }
     if let Some(t) = &stages.treatment {
-        t.check().map_err(|e| IndexError::Construction(e.to_string()))?;
+        t.check()
+            .map_err(|e| IndexError::Construction(e.to_string()))?;
         for (year, rows) in &units {
             for j in 0..m {
                 let col: Vec<f64> = rows.iter().map(|&r| p.values[[r, j]]).collect();
@@ -718,8 +719,13 @@ mod tests {
                 let sets = objective_weights(&prep, scheme, 0.0, "{}").unwrap();
                 assert_eq!(sets, old.weight_sets);
                 let w = Weights::Objective(sets.iter().map(|s| s.weights.clone()).collect());
-                let s = score(&prep, &MinMaxRange::default(), Aggregation::Mean(Mean::Arithmetic), &w)
-                    .unwrap();
+                let s = score(
+                    &prep,
+                    &MinMaxRange::default(),
+                    Aggregation::Mean(Mean::Arithmetic),
+                    &w,
+                )
+                .unwrap();
                 let ny = p.years.len();
                 for (row, c) in s.composite.iter().enumerate() {
                     let (r, y) = (row / ny, row % ny);

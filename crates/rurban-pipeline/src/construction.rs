@@ -762,7 +762,8 @@ pub fn findings(out: &crate::RunOutput) -> Vec<String> {
             })
             .collect();
         let first = years[0];
-        let level = |d: f64| rurban_index::LEVEL_NAMES[usize::from(rurban_index::coupling::level(d) - 1)];
+        let level =
+            |d: f64| rurban_index::LEVEL_NAMES[usize::from(rurban_index::coupling::level(d) - 1)];
         let verdict = if years.len() >= 3 {
             rurban_trend::yearly_change(
                 "mean coupling coordination",

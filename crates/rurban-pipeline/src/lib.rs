@@ -404,13 +404,13 @@ pub fn run_with_progress(
         None
     } else {
         Some(resolver.weighting(&spec.method.weighting).ok_or_else(|| {
-        PipelineError::Other(format!(
-            "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
-            spec.path.display(),
-            spec.method.weighting,
-            resolver.weighting_names().join(", ")
-        ))
-    })?)
+            PipelineError::Other(format!(
+                "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
+                spec.path.display(),
+                spec.method.weighting,
+                resolver.weighting_names().join(", ")
+            ))
+        })?)
     };
     // The built-in schemes take no parameters: ignoring them would hide a typo
     // or a scheme mix-up. Plugins receive theirs.

@@ -35,12 +35,7 @@ pub(crate) fn mean_d(c: &CouplingSummary, years: &[i64]) -> Vec<f64> {
     years
         .iter()
         .map(|&y| {
-            let ds: Vec<f64> = c
-                .rows
-                .iter()
-                .filter(|r| r.year == y)
-                .map(|r| r.d)
-                .collect();
+            let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
             if ds.is_empty() {
                 f64::NAN
             } else {
@@ -307,7 +302,11 @@ pub(crate) fn traced_indicator(c: &Construction) -> Option<usize> {
         .and_then(|t| c.indicators.iter().position(|i| *i == t.indicator));
     treated
         .or_else(|| changed("imputed"))
-        .or_else(|| c.group_imputed.first().and_then(|g| c.indicators.iter().position(|i| *i == g.indicator)))
+        .or_else(|| {
+            c.group_imputed
+                .first()
+                .and_then(|g| c.indicators.iter().position(|i| *i == g.indicator))
+        })
         .or(Some(0))
 }
 
@@ -323,7 +322,10 @@ fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
         .map(|s| {
             (
                 s.stage.as_str(),
-                s.values.iter().map(|r| r.get(j).copied().flatten()).collect(),
+                s.values
+                    .iter()
+                    .map(|r| r.get(j).copied().flatten())
+                    .collect(),
             )
         })
         .collect();
@@ -339,7 +341,9 @@ fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
         let xs: Vec<f64> = v.iter().flatten().copied().collect();
         let (lo, hi) = xs
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
         let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
         ranges.push((lo, hi));
         let _ = writeln!(
@@ -381,7 +385,12 @@ fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
         let pts: Vec<String> = cols
             .iter()
             .enumerate()
-            .filter_map(|(i, (_, v))| v.get(row).copied().flatten().map(|val| format!("{:.1},{:.1}", x(i), y(i, val))))
+            .filter_map(|(i, (_, v))| {
+                v.get(row)
+                    .copied()
+                    .flatten()
+                    .map(|val| format!("{:.1},{:.1}", x(i), y(i, val)))
+            })
             .collect();
         if pts.len() >= 2 {
             let _ = writeln!(svg, "<polyline points=\"{}\"/>", pts.join(" "));
@@ -448,16 +457,32 @@ mod tests {
         let c = CouplingSummary {
             dimensions: vec!["a".into(), "b".into()],
             alpha: vec![0.5, 0.5],
-            rows: vec![row("r1", 2000, 0.25), row("r2", 2000, 0.45), row("r1", 2001, 0.95)],
+            rows: vec![
+                row("r1", 2000, 0.25),
+                row("r2", 2000, 0.45),
+                row("r1", 2001, 0.95),
+            ],
         };
         assert_eq!(mean_d(&c, &[2000, 2001]), [0.35, 0.95]);
         let f = level_heatmap(&c, &["r1".into(), "r2".into()], &[2000, 2001]);
         // levels 3, 5 and 10, each cell titled with both names
-        assert!(f.svg.contains("level 3 moderate imbalance (中度失调)"), "{}", f.svg);
+        assert!(
+            f.svg.contains("level 3 moderate imbalance (中度失调)"),
+            "{}",
+            f.svg
+        );
         assert!(f.svg.contains("level 10 quality coordination (优质协调)"));
-        assert!(f.caption.contains("in 1 of 3 region-years"), "{}", f.caption);
+        assert!(
+            f.caption.contains("in 1 of 3 region-years"),
+            "{}",
+            f.caption
+        );
         let g = coupling_chart(&c, &[2000, 2001]);
-        assert!(g.caption.contains("0.3500 (moderate imbalance) in 2000"), "{}", g.caption);
+        assert!(
+            g.caption.contains("0.3500 (mild imbalance) in 2000"),
+            "{}",
+            g.caption
+        );
     }
 
     #[test]

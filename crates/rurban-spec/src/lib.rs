@@ -825,4 +825,54 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn construction_keys_are_read_and_unknown_ones_refused() {
+        let s = Spec::from_str_at(
+            "[method]\nweighting = \"given\"\ndenominate = true\nimpute = \"group-mean\"\n\
+             impute_group = \"g\"\ntreat = \"winsorise\"\nnormalisation = \"goalposts\"\n\
+             range = [1, 100]\naggregation = \"geometric\"\n\
+             [method.treatment]\nwinmax = 3\nswitch = false\n\
+             [analysis.coupling]\nalpha = [0.5, 0.5]\n[analysis.obstacle]\non = false\n\
+             [[dimension]]\nid = \"top\"\nweight = 2\n\
+             [[dimension]]\nid = \"d\"\nparent = \"top\"\n\
+             [[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\nweight = 0.5\n\
+             denominator = \"pop\"\ngoalposts = [0, 10]\ntarget = 4.5\n",
+            Path::new("spec.toml"),
+        )
+        .unwrap();
+        let m = &s.method;
+        assert!(m.denominate);
+        assert_eq!(m.impute, Impute::GroupMean);
+        assert_eq!(m.impute_group.as_deref(), Some("g"));
+        assert_eq!(m.range, Some([1.0, 100.0]));
+        let t = m.treatment.as_ref().unwrap();
+        assert_eq!(
+            (t.winmax.text().as_str(), t.switch, t.log),
+            ("3", false, true)
+        );
+        assert_eq!((t.skew, t.kurtosis), (2.0, 3.5));
+        assert_eq!(s.dimension[0].weight, Some(2.0));
+        // a dimension holding only a child dimension is accepted
+        assert!(s.dimension[0].indicator.is_empty());
+        let i = &s.dimension[1].indicator[0];
+        assert_eq!(i.goalposts, Some([0.0, 10.0]));
+        assert_eq!(i.target, Some(4.5));
+        assert_eq!(s.analysis.obstacle.as_ref().unwrap().on, Some(false));
+        assert_eq!(
+            s.analysis.coupling.as_ref().unwrap().alpha.as_deref(),
+            Some(&[0.5, 0.5][..])
+        );
+        let e =
+            parse("[method]\ntreat = \"winsorise\"\n[method.treatment]\nwinmx = 2\n").unwrap_err();
+        assert!(e.contains("unknown field `winmx`"), "{e}");
+        let e = parse("[analysis.coupling]\nalfa = [1]\n").unwrap_err();
+        assert!(e.contains("unknown field `alfa`"), "{e}");
+        // a spec without the new keys serialises as before
+        let plain = parse("").unwrap();
+        let v = serde_json::to_value(&plain.method).unwrap();
+        let mut keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["impute", "params", "scope", "shift", "weighting"]);
+    }
 }

@@ -66,7 +66,11 @@ fn check_case(name: &str, r: &Value) {
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row[0], regions[i]);
         assert_eq!(row[1], years[i].to_string());
-        same(&row[2], &r["composite"][i], &format!("{name} composite row {i}"));
+        same(
+            &row[2],
+            &r["composite"][i],
+            &format!("{name} composite row {i}"),
+        );
         for d in &order {
             let k = ids.iter().position(|x| x == d).unwrap();
             same(
@@ -135,7 +139,11 @@ fn check_case(name: &str, r: &Value) {
             let i = c["row"].as_u64().unwrap() as usize;
             assert_eq!(row[0], regions[i]);
             for (k, key) in ["C", "T", "D"].iter().enumerate() {
-                same(&row[2 + k], &c[key], &format!("{name} coupling {key} row {i}"));
+                same(
+                    &row[2 + k],
+                    &c[key],
+                    &format!("{name} coupling {key} row {i}"),
+                );
             }
             assert_eq!(row[5], c["level"].to_string());
             assert_eq!(row[6], c["level_name"].as_str().unwrap());
@@ -152,7 +160,11 @@ fn check_case(name: &str, r: &Value) {
             let row = &rows[i * per + j];
             assert_eq!(row[0], regions[i]);
             assert_eq!(row[2], format!("x{}", j + 1));
-            same(&row[4], &o[0][j], &format!("{name} obstacle x{} row {i}", j + 1));
+            same(
+                &row[4],
+                &o[0][j],
+                &format!("{name} obstacle x{} row {i}", j + 1),
+            );
         }
         for (k, d) in order.iter().enumerate() {
             let row = &rows[i * per + 6 + k];
@@ -244,19 +256,30 @@ fn bad_construction_input_is_one_error_line() {
             "harm.toml",
             "weighting = \"given\"\naggregation = \"harmonic\"",
             DIMS,
-            &["harmonic aggregation", "is not > 0", "range = [1, 100]", "region '"],
+            &[
+                "harmonic aggregation",
+                "is not > 0",
+                "range = [1, 100]",
+                "region '",
+            ],
         ),
         case(
             "norm.toml",
             "normalisation = \"softmax\"",
             DIMS,
-            &["[method] normalisation = \"softmax\"", "minmax, zscore, rank, goalposts, target"],
+            &[
+                "[method] normalisation = \"softmax\"",
+                "minmax, zscore, rank, goalposts, target",
+            ],
         ),
         case(
             "agg.toml",
             "aggregation = \"median\"",
             DIMS,
-            &["[method] aggregation = \"median\"", "arithmetic, geometric, harmonic, topsis"],
+            &[
+                "[method] aggregation = \"median\"",
+                "arithmetic, geometric, harmonic, topsis",
+            ],
         ),
         case(
             "den.toml",
@@ -294,7 +317,10 @@ fn bad_construction_input_is_one_error_line() {
             "posts.toml",
             "normalisation = \"goalposts\"",
             &DIMS
-                .replace("direction = \"+\"", "direction = \"+\"\ngoalposts = [0, 10]")
+                .replace(
+                    "direction = \"+\"",
+                    "direction = \"+\"\ngoalposts = [0, 10]",
+                )
                 .replace("direction = \"-\"", "direction = \"-\"\ngoalposts = [5, 5]"),
             &["indicator 'x2'", "goalposts = [5, 5]"],
         ),
@@ -333,7 +359,11 @@ fn bad_construction_input_is_one_error_line() {
             );
             fails(
                 &["run", spec.to_str().unwrap(), "--out", out, "-q"],
-                &["region 'R01', year 2015, indicator 'x1'", "missing value", "group"],
+                &[
+                    "region 'R01', year 2015, indicator 'x1'",
+                    "missing value",
+                    "group",
+                ],
             )
         },
         case(
@@ -345,10 +375,8 @@ fn bad_construction_input_is_one_error_line() {
         case(
             "alpha.toml",
             "weighting = \"equal\"",
-            &format!("{DIMS}\n[analysis.coupling]\nalpha = [1.0]\n").replace(
-                "[analysis.coupling]",
-                "[analysis.coupling]",
-            ),
+            &format!("{DIMS}\n[analysis.coupling]\nalpha = [1.0]\n")
+                .replace("[analysis.coupling]", "[analysis.coupling]"),
             &["[analysis.coupling] alpha has 1 values", "2 top-level"],
         ),
         case(
@@ -413,8 +441,57 @@ fn scipy_skewness_and_kurtosis_of_the_outlier_column() {
     let r = read_json(&dir().join("reference.json"));
     let want = &r["_x3_skew_kurtosis"];
     let (h, rows) = read_csv(&dir().join("data.csv"));
-    let x: Vec<f64> = rows.iter().map(|r| r[col(&h, "x3")].parse().unwrap()).collect();
+    let x: Vec<f64> = rows
+        .iter()
+        .map(|r| r[col(&h, "x3")].parse().unwrap())
+        .collect();
     let (g1, g2) = rurban_index::skew_kurtosis(&x);
     assert!((g1 - want[0].as_f64().unwrap()).abs() < 1e-12 * g1.abs());
     assert!((g2 - want[1].as_f64().unwrap()).abs() < 1e-12 * g2.abs());
+}
+
+#[test]
+fn the_report_shows_coupling_obstacles_and_the_stages() {
+    let tmp = TempDir::new("construct-report");
+    let out = tmp.join("out");
+    // nested dimensions with a treated indicator, two top-level dimensions
+    let spec = dir().join("case_given_minmax_harmonic_treat_year.toml");
+    run_quiet(&spec, &out, &["--no-xlsx"]).ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for needle in [
+        "Construction, coupling and obstacles",
+        "id=\"fig-coupling\"",
+        "id=\"fig-coupling-levels\"",
+        "Main obstacles in 2019",
+        "id=\"fig-stages\"",
+        "Indicator x2 through the stages",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle:?}");
+    }
+    // every region-year cell of the heatmap names its level in both languages
+    let cells = html.matches("<g class=\"cell\">").count();
+    assert_eq!(cells, 8 * 5);
+    let r = read_json(&dir().join("reference.json"));
+    let c = &r["given_minmax_harmonic_treat_year"]["coupling"][0];
+    let k = c["level"].as_u64().unwrap() as usize;
+    let zh = rurban_index::LEVEL_NAMES_ZH[k - 1];
+    assert!(html.contains(&format!(
+        "level {k} {} ({zh})",
+        c["level_name"].as_str().unwrap()
+    )));
+    // the findings name the obstacles and the coupling trend with its p
+    let sum = read_json(&out.join("summary.json"));
+    let s = support::strings(&sum["findings"]["sentences"]);
+    assert!(
+        s.iter().any(|x| x
+            .starts_with("The mean coupling coordination degree D of Q, S went from")
+            && x.contains("Mann-Kendall p")),
+        "{s:?}"
+    );
+    let obstacles = s
+        .iter()
+        .find(|x| x.starts_with("The three largest obstacles"))
+        .unwrap();
+    assert!(obstacles.contains("in 2019: R01: "), "{obstacles}");
+    assert_eq!(obstacles.matches("; ").count(), 7, "{obstacles}");
 }
