@@ -349,9 +349,9 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
         }
         for (year, rows) in &units {
             let g: Vec<Option<String>> = rows.iter().map(|&r| groups[r].clone()).collect();
-            for j in 0..m {
+            for (j, name) in names.iter().enumerate() {
                 let col: Vec<f64> = rows.iter().map(|&r| p.values[[r, j]]).collect();
-                let out = group_mean_impute(&names[j], &col, &g, None)
+                let out = group_mean_impute(name, &col, &g, None)
                     .map_err(|e| shape_err(e.to_string()))?;
                 for c in &out.cells {
                     let row = rows[c.row];
@@ -359,7 +359,7 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                     p.group_cells.push(GroupCell {
                         region: region.to_string(),
                         year: y,
-                        indicator: names[j].clone(),
+                        indicator: name.clone(),
                         group: c.group.clone(),
                         value: c.value,
                     });
@@ -368,8 +368,7 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                     let (region, y) = p.cell(rows[i]);
                     let scope = year.map_or(String::new(), |yy| format!(" in {yy}"));
                     p.warnings.push(format!(
-                        "region '{region}', year {y}, indicator '{}': group '{}' has no value{scope}, so the cell stays missing",
-                        names[j],
+                        "region '{region}', year {y}, indicator '{name}': group '{}' has no value{scope}, so the cell stays missing",
                         g[i].as_deref().unwrap_or("")
                     ));
                 }
@@ -384,7 +383,7 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
         t.check()
             .map_err(|e| IndexError::Construction(e.to_string()))?;
         for (year, rows) in &units {
-            for j in 0..m {
+            for (j, name) in names.iter().enumerate() {
                 let col: Vec<f64> = rows.iter().map(|&r| p.values[[r, j]]).collect();
                 let out = winsorise(&col, t);
                 for (&r, v) in rows.iter().zip(out.values) {
@@ -392,7 +391,7 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                 }
                 p.treatment.push(TreatmentRow {
                     year: *year,
-                    indicator: names[j].clone(),
+                    indicator: name.clone(),
                     report: out.report,
                 });
             }

@@ -215,6 +215,17 @@ pub fn load_panel(
     Ok((path, panel, imputed, warnings))
 }
 
+/// What [`load_data`] reads: the data file, the panel (indicators in spec
+/// order), the imputed cells, warnings, and the construction's extra
+/// columns.
+pub type Loaded = (
+    PathBuf,
+    Panel,
+    Vec<ImputedCell>,
+    Vec<String>,
+    construction::Extras,
+);
+
 /// [`load_panel`] that also reads the data columns of the construction
 /// (denominators, the group column) and, with `allow_missing`, leaves
 /// missing cells for the construction to fill, skip or name.
@@ -223,16 +234,7 @@ pub fn load_data(
     opts: &RunOptions,
     resolver: &dyn Resolve,
     allow_missing: bool,
-) -> Result<
-    (
-        PathBuf,
-        Panel,
-        Vec<ImputedCell>,
-        Vec<String>,
-        construction::Extras,
-    ),
-    PipelineError,
-> {
+) -> Result<Loaded, PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
     let table = Table::read(

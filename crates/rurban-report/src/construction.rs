@@ -76,14 +76,13 @@ fn coupling_chart(c: &CouplingSummary, years: &[i64]) -> Figure {
     let y = |d: f64| t + (h - t - b) * (1.0 - d.clamp(0.0, 1.0));
     let mut svg = svg_open("fig-coupling", w, h, "Coupling coordination degree");
     // level bands
-    for k in 0..10 {
+    for (k, colour) in LEVEL_COLOURS.iter().enumerate() {
         let _ = writeln!(
             svg,
-            "<rect x=\"{l}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"0.12\"/>",
+            "<rect x=\"{l}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.12\"/>",
             y((k + 1) as f64 / 10.0),
             w - l - r,
             (h - t - b) / 10.0,
-            LEVEL_COLOURS[k]
         );
     }
     for k in 0..=10 {
