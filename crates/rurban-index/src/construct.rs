@@ -520,7 +520,23 @@ pub fn score(
         }
         let norm = normaliser
             .try_normalise(names, unit.x.view(), &p.directions)
-            .map_err(|e| IndexError::Construction(e.to_string()))?;
+            .map_err(|e| match e {
+                // rows of the unit -> rows of the panel
+                StageError::NotPositive {
+                    what,
+                    row,
+                    value,
+                    stage,
+                    hint,
+                } => p.stage_error(StageError::NotPositive {
+                    what,
+                    row: unit.rows.get(row).copied().unwrap_or(row),
+                    value,
+                    stage,
+                    hint,
+                }),
+                e => IndexError::Construction(e.to_string()),
+            })?;
         let ctx = unit.year.map(|y| format!("year {y}: ")).unwrap_or_default();
         out.warnings.extend(
             constant_warnings(names, &norm, normaliser.name())

@@ -650,6 +650,7 @@ pub fn build(
             spec.method.impute_group.as_deref().unwrap_or_default()
         ));
     }
+    c.trace = c.trace_of();
     built.construction = c;
     // A step on by default meeting a missing value is skipped with a
     // warning; switched on explicitly, it is an error naming the cell.

@@ -275,60 +275,15 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64) -> String 
     out
 }
 
-/// The indicator followed through the stages: the first one the treatment
-/// changed, else the first one with a denominator or imputed cell, else
-/// the first indicator.
-pub(crate) fn traced_indicator(c: &Construction) -> Option<usize> {
-    if c.indicators.is_empty() {
-        return None;
-    }
-    let changed = |stage: &str| -> Option<usize> {
-        let s = c.values.iter().position(|v| v.stage == stage)?;
-        let before = s.checked_sub(1).map(|p| &c.values[p]);
-        (0..c.indicators.len()).find(|&j| match before {
-            Some(b) => b
-                .values
-                .iter()
-                .zip(&c.values[s].values)
-                .any(|(x, y)| x[j] != y[j]),
-            None => false,
-        })
-    };
-    let treated = c
-        .treatment
-        .iter()
-        .find(|t| t.steps > 0 || t.log)
-        .and_then(|t| c.indicators.iter().position(|i| *i == t.indicator));
-    treated
-        .or_else(|| changed("imputed"))
-        .or_else(|| {
-            c.group_imputed
-                .first()
-                .and_then(|g| c.indicators.iter().position(|i| *i == g.indicator))
-        })
-        .or(Some(0))
-}
-
 /// One indicator through the stages: a row per stage with min, mean and
 /// max, and a parallel-coordinates drawing of every region-year's value
 /// (each stage scaled to its own range).
 fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
-    let j = traced_indicator(c)?;
-    let name = &c.indicators[j];
-    let cols: Vec<(&str, Vec<Option<f64>>)> = c
-        .values
-        .iter()
-        .map(|s| {
-            (
-                s.stage.as_str(),
-                s.values
-                    .iter()
-                    .map(|r| r.get(j).copied().flatten())
-                    .collect(),
-            )
-        })
-        .collect();
-    if cols.is_empty() {
+    let tr = c.trace.as_ref()?;
+    let name = &tr.indicator;
+    let cols: Vec<(&str, &Vec<Option<f64>>)> =
+        tr.stages.iter().map(|(s, v)| (s.as_str(), v)).collect();
+    if cols.len() < 2 {
         return None;
     }
     let mut table = format!(
@@ -427,7 +382,6 @@ pub(crate) fn body(s: &Summary, figure: &mut dyn FnMut(&Figure) -> String) -> Op
         out.push_str(&obstacle_table(o, &s.regions, last));
     }
     if let Some(c) = &s.construction
-        && c.stages.len() > 1
         && let Some((table, fig)) = stage_trace(c)
     {
         out.push_str(&table);
@@ -486,15 +440,16 @@ mod tests {
 
     #[test]
     fn the_traced_indicator_is_the_treated_one() {
-        let c = Construction {
+        let stage = |name: &str, b: f64| StageValues {
+            stage: name.into(),
+            region: vec!["r".into(), "s".into()],
+            year: vec![2000, 2000],
+            values: vec![vec![Some(1.0), Some(2.0)], vec![Some(3.0), Some(b)]],
+        };
+        let mut c = Construction {
             indicators: vec!["a".into(), "b".into()],
             stages: vec!["treat".into(), "normalise".into()],
-            values: vec![StageValues {
-                stage: "treated".into(),
-                region: vec!["r".into()],
-                year: vec![2000],
-                values: vec![vec![Some(1.0), Some(2.0)]],
-            }],
+            values: vec![stage("treated", 4.0), stage("normalised", 1.0)],
             treatment: vec![TreatmentRecord {
                 indicator: "b".into(),
                 steps: 1,
@@ -502,6 +457,13 @@ mod tests {
             }],
             ..Construction::default()
         };
-        assert_eq!(traced_indicator(&c), Some(1));
+        assert_eq!(c.traced_indicator(), Some(1));
+        c.trace = c.trace_of();
+        let (table, fig) = stage_trace(&c).unwrap();
+        // b: treated 2, 4 (mean 3), normalised 2, 1
+        assert!(table.contains("<td>treated</td><td class=\"n\">2</td><td class=\"n\">2.0000</td><td class=\"n\">3.0000</td><td class=\"n\">4.0000</td>"), "{table}");
+        assert_eq!(fig.svg.matches("<polyline").count(), 2);
+        c.treatment.clear();
+        assert_eq!(c.traced_indicator(), Some(0));
     }
 }

@@ -31,9 +31,13 @@ pub struct Construction {
     /// is not assumed: pairs of id and parent).
     #[serde(default)]
     pub parents: Vec<(String, Option<String>)>,
-    /// The values after each stage that ran, in stage order.
-    #[serde(default)]
+    /// The values after each stage that ran, in stage order (the
+    /// `stages/*.csv` files; not in `summary.json`, which keeps `trace`).
+    #[serde(default, skip_serializing)]
     pub values: Vec<StageValues>,
+    /// One indicator through the stages, for the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<StageTrace>,
     /// Per indicator (and year, for scope = year), when treatment ran.
     #[serde(default)]
     pub treatment: Vec<TreatmentRecord>,
@@ -54,6 +58,73 @@ pub struct StageValues {
     pub year: Vec<i64>,
     /// Values, `rows x indicators`.
     pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// One indicator's values after each stage that ran (rows as
+/// [`StageValues`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StageTrace {
+    /// The indicator.
+    pub indicator: String,
+    /// Per stage (`denominated`, ..., `normalised`): its name and values.
+    pub stages: Vec<(String, Vec<Option<f64>>)>,
+}
+
+impl Construction {
+    /// The indicator to follow through the stages: the first one the
+    /// treatment changed, else the first with a group-imputed cell, else
+    /// the first one that a stage changed, else the first indicator.
+    pub fn traced_indicator(&self) -> Option<usize> {
+        if self.indicators.is_empty() {
+            return None;
+        }
+        let pos = |name: &str| self.indicators.iter().position(|i| i == name);
+        let treated = self
+            .treatment
+            .iter()
+            .find(|t| t.steps > 0 || t.log)
+            .and_then(|t| pos(&t.indicator));
+        let imputed = self.group_imputed.first().and_then(|g| pos(&g.indicator));
+        let changed = || {
+            let mut stages = self.values.iter().filter(|v| v.stage != "normalised");
+            let first = stages.next()?;
+            let last = self
+                .values
+                .iter()
+                .rfind(|v| v.stage != "normalised")
+                .unwrap_or(first);
+            (0..self.indicators.len()).find(|&j| {
+                first
+                    .values
+                    .iter()
+                    .zip(&last.values)
+                    .any(|(a, b)| a.get(j) != b.get(j))
+            })
+        };
+        treated.or(imputed).or_else(changed).or(Some(0))
+    }
+
+    /// [`traced_indicator`](Self::traced_indicator)'s values after every
+    /// stage.
+    pub fn trace_of(&self) -> Option<StageTrace> {
+        let j = self.traced_indicator()?;
+        Some(StageTrace {
+            indicator: self.indicators[j].clone(),
+            stages: self
+                .values
+                .iter()
+                .map(|s| {
+                    (
+                        s.stage.clone(),
+                        s.values
+                            .iter()
+                            .map(|r| r.get(j).copied().flatten())
+                            .collect(),
+                    )
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The treatment of one indicator.
