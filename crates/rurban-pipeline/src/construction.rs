@@ -59,6 +59,8 @@ pub struct Plan {
     pub coupling: Option<Vec<f64>>,
     /// Whether the obstacle degree is computed.
     pub obstacle: bool,
+    /// Warnings of the settings (alpha not summing to 1).
+    pub warnings: Vec<String>,
     /// `on = true` given for coupling and for obstacle: a missing value is
     /// then an error; when the step is on by default it is skipped with a
     /// warning.
@@ -226,6 +228,7 @@ pub fn plan(spec: &Spec, resolver: &dyn Resolve) -> Result<Plan, PipelineError> 
         }
     }
     let roots = hierarchy.roots().len();
+    let mut warnings = Vec::new();
     let c = spec.analysis.coupling.clone().unwrap_or_default();
     let coupling = match c.on {
         Some(false) => None,
@@ -239,8 +242,9 @@ pub fn plan(spec: &Spec, resolver: &dyn Resolve) -> Result<Plan, PipelineError> 
         }
         None if roots < 2 => None,
         _ => {
-            let (alpha, _) = rurban_index::coupling::alpha(roots, c.alpha.as_deref())
+            let (alpha, w) = rurban_index::coupling::alpha(roots, c.alpha.as_deref())
                 .map_err(|e| spec_err(spec, e))?;
+            warnings.extend(w);
             Some(alpha)
         }
     };
@@ -265,6 +269,7 @@ pub fn plan(spec: &Spec, resolver: &dyn Resolve) -> Result<Plan, PipelineError> 
         hierarchy,
         coupling,
         obstacle,
+        warnings,
         explicit: (
             c.on == Some(true),
             spec.analysis.obstacle.as_ref().and_then(|o| o.on) == Some(true),
@@ -581,9 +586,10 @@ pub fn build(
         dimension_scores,
     };
     let mut built = Built {
-        warnings: prepared.warnings.clone(),
+        warnings: plan.warnings.clone(),
         ..Built::default()
     };
+    built.warnings.extend(prepared.warnings.iter().cloned());
     // The default min-max is the weighting's own, which already warns of
     // constant columns.
     if plan.given || !(plan.normalisation == "minmax" && spec.method.range.is_none()) {

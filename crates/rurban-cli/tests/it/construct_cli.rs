@@ -495,3 +495,47 @@ fn the_report_shows_coupling_obstacles_and_the_stages() {
     assert!(obstacles.contains("in 2019: R01: "), "{obstacles}");
     assert_eq!(obstacles.matches("; ").count(), 7, "{obstacles}");
 }
+
+#[test]
+fn a_rerun_without_the_stages_removes_their_files() {
+    let tmp = TempDir::new("construct-rerun");
+    let out = tmp.join("out");
+    let with = dir().join("case_given_minmax_geometric_deep.toml");
+    run_quiet(&with, &out, &["--no-report", "--no-xlsx"]).ok();
+    for f in [
+        "stages/denominated.csv",
+        "stages/treated.csv",
+        "stages/normalised.csv",
+        "treatment.csv",
+        "obstacles.csv",
+    ] {
+        assert!(out.join(f).exists(), "{f} not written");
+    }
+    // the deep tree has one top-level dimension: no coupling
+    assert!(!out.join("coupling.csv").exists());
+    let without = dir().join("case_entropy_minmax_arith_panel.toml");
+    run_quiet(&without, &out, &["--no-report", "--no-xlsx"]).ok();
+    for f in [
+        "stages/denominated.csv",
+        "stages/treated.csv",
+        "treatment.csv",
+    ] {
+        assert!(!out.join(f).exists(), "{f} left from the first run");
+    }
+    assert!(out.join("stages/normalised.csv").exists());
+    assert!(out.join("coupling.csv").exists());
+    // alpha not summing to 1 is a warning
+    let spec = std::fs::read_to_string(&without).unwrap().replace(
+        "[analysis]\n",
+        "[analysis]\n[analysis.coupling]\nalpha = [0.7, 0.7]\n",
+    );
+    let s = tmp.write("alpha.toml", &spec);
+    std::fs::copy(dir().join("data.csv"), tmp.join("data.csv")).unwrap();
+    let o = run_quiet(&s, &tmp.join("out2"), &["--no-report", "--no-xlsx"]);
+    o.ok();
+    assert!(
+        o.warnings().iter().any(|w| w.contains("alpha sums to 1.4")),
+        "{:?}",
+        o.warnings()
+    );
+}
