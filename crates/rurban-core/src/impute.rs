@@ -189,6 +189,13 @@ pub fn impute_in(
             coverage,
         });
     }
+    if rule == Impute::GroupMean {
+        // done by the index construction, over a data column
+        return Ok(Imputation {
+            cells: Vec::new(),
+            coverage,
+        });
+    }
     // Linear interpolation needs at least one observed year per region. The
     // year-mean rule does not: it is what makes one-year panels (a
     // cross-section) imputable at all.

@@ -134,6 +134,10 @@ pub enum Impute {
     Linear,
     /// The mean of the other regions' values that year.
     YearMean,
+    /// The mean over the rows of the same group (a data column), done by
+    /// the index construction: [`impute`](crate::impute::impute) leaves
+    /// the cells missing.
+    GroupMean,
 }
 
 /// What linear imputation does beyond a region's first or last observation

@@ -13,6 +13,7 @@
 //! or comes from a plugin.
 
 pub mod analysis;
+pub mod construction;
 pub mod findings;
 pub mod outdir;
 pub mod output;
@@ -181,6 +182,8 @@ pub struct RunOutput {
     pub coverage: Vec<Coverage>,
     /// The study period, when `[data] years` or `--years` chose one.
     pub period: Option<rurban_spec::YearRange>,
+    /// The construction's stages, coupling coordination and obstacles.
+    pub construction: construction::Built,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
     /// Statistics of the composite for each year.
@@ -246,6 +249,19 @@ pub fn load_panel(
     opts: &RunOptions,
     resolver: &dyn Resolve,
 ) -> Result<Loaded, PipelineError> {
+    let (loaded, _) = load_data(spec, opts, resolver, false)?;
+    Ok(loaded)
+}
+
+/// [`load_panel`] that also reads the data columns of the construction
+/// (denominators, the group column) and, with `allow_missing`, leaves
+/// missing cells for the construction to fill, skip or name.
+pub fn load_data(
+    spec: &Spec,
+    opts: &RunOptions,
+    resolver: &dyn Resolve,
+    allow_missing: bool,
+) -> Result<(Loaded, construction::Extras), PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
     let table = Table::read(
@@ -270,6 +286,10 @@ pub fn load_panel(
     for (_, ind) in spec.indicators() {
         push(&ind.id);
     }
+    for d in construction::denominator_columns(spec) {
+        push(&d);
+    }
+    construction::check_denominators(spec, &table)?;
     let cols = PanelColumns {
         region: data.region.as_deref(),
         year: data.year.as_deref(),
@@ -279,12 +299,24 @@ pub fn load_panel(
     // outside it still bound the interpolations inside it.
     let period = period(spec, opts);
     select_period(&panel, spec, opts)?;
-    let imputation = impute_in(
-        &mut panel,
-        spec.method.impute,
-        spec.method.extrapolate,
-        period.map(|p| (p.first, p.last)),
-    )?;
+    let imputation = if allow_missing && spec.method.impute == rurban_core::Impute::None {
+        // the construction fills, skips or names the missing cells
+        rurban_core::impute::Imputation {
+            cells: Vec::new(),
+            coverage: rurban_core::impute::coverage_in(
+                &panel,
+                spec.method.impute,
+                period.map(|p| (p.first, p.last)),
+            ),
+        }
+    } else {
+        impute_in(
+            &mut panel,
+            spec.method.impute,
+            spec.method.extrapolate,
+            period.map(|p| (p.first, p.last)),
+        )?
+    };
     let mut panel = match period {
         Some(_) => select_period(&panel, spec, opts)?,
         None => panel,
@@ -312,9 +344,12 @@ pub fn load_panel(
         .iter()
         .map(|(_, i)| i.id.clone())
         .collect();
+    let extras = construction::extras(spec, &panel, &table)?;
     let panel = panel.into_selected(&order)?;
-    panel.require_complete()?;
-    Ok((path, panel, imputed, coverage, warnings))
+    if !allow_missing {
+        panel.require_complete()?;
+    }
+    Ok(((path, panel, imputed, coverage, warnings), extras))
 }
 
 fn derive_into(
@@ -416,18 +451,26 @@ pub fn run_with_progress(
     resolver: &dyn Resolve,
     progress: &dyn Fn(Step),
 ) -> Result<RunOutput, PipelineError> {
-    let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
-        PipelineError::Other(format!(
-            "{}: [method] weighting = \"{}\" is not a known scheme{} (known: {})",
-            spec.path.display(),
-            spec.method.weighting,
-            rurban_core::suggest::did_you_mean(&spec.method.weighting, &resolver.weighting_names()),
-            resolver.weighting_names().join(", ")
-        ))
-    })?;
+    let plan = construction::plan(spec, resolver)?;
+    let scheme = if plan.given {
+        None
+    } else {
+        Some(resolver.weighting(&spec.method.weighting).ok_or_else(|| {
+            PipelineError::Other(format!(
+                "{}: [method] weighting = \"{}\" is not a known scheme{} (known: {})",
+                spec.path.display(),
+                spec.method.weighting,
+                rurban_core::suggest::did_you_mean(
+                    &spec.method.weighting,
+                    &resolver.weighting_names()
+                ),
+                resolver.weighting_names().join(", ")
+            ))
+        })?)
+    };
     // The built-in schemes take no parameters: ignoring them would hide a typo
     // or a scheme mix-up. Plugins receive theirs.
-    if rurban_weighting::builtin(&spec.method.weighting).is_some()
+    if (plan.given || rurban_weighting::builtin(&spec.method.weighting).is_some())
         && let Some(key) = spec.method.params.as_ref().and_then(|t| t.keys().next())
     {
         return Err(PipelineError::Other(format!(
@@ -438,7 +481,8 @@ pub fn run_with_progress(
         )));
     }
     progress(Step::Load);
-    let (data_file, panel, imputed, coverage, mut warnings) = load_panel(spec, opts, resolver)?;
+    let ((data_file, panel, imputed, coverage, mut warnings), extras) =
+        load_data(spec, opts, resolver, plan.allows_missing())?;
     // The boundaries and weights are read before anything is computed, so
     // an error of the [geo] table stops the run before it writes anything.
     let geo = match &spec.geo {
@@ -453,21 +497,12 @@ pub fn run_with_progress(
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
     progress(Step::Index);
-    let index = rurban_index::build(
-        &panel,
-        &model,
-        scheme.as_ref(),
-        spec.method.scope,
-        spec.method.shift.get(),
-        &params,
-    )
-    .map_err(|cause| PipelineError::Index {
-        path: data_file.clone(),
-        cause: Box::new(cause),
-    })?;
+    let (index, built) =
+        construction::build(spec, &plan, &panel, extras, scheme.as_deref(), &params)?;
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
     }
+    warnings.extend(built.warnings.iter().cloned());
     if !imputed.is_empty() {
         warnings.push(format!(
             "{} missing cell(s) imputed by rule '{}'",
@@ -494,6 +529,7 @@ pub fn run_with_progress(
         imputed,
         coverage,
         period: period(spec, opts),
+        construction: built,
         warnings,
         yearly,
         analysis: analysis::Analysis::default(),
@@ -538,6 +574,7 @@ fn impute_name(spec: &Spec) -> &'static str {
         rurban_core::Impute::None => "none",
         rurban_core::Impute::Linear => "linear",
         rurban_core::Impute::YearMean => "year-mean",
+        rurban_core::Impute::GroupMean => "group-mean",
     }
 }
 

@@ -217,6 +217,12 @@ pub(crate) struct Summary {
     pub spatial: Option<res::SpatialAnalysis>,
     /// The spatial findings' sentences.
     pub spatial_sentences: Vec<String>,
+    /// The construction: stages, treatment (absent in older summaries).
+    pub construction: Option<res::construction::Construction>,
+    /// Coupling coordination.
+    pub coupling: Option<res::construction::CouplingSummary>,
+    /// Obstacle degree.
+    pub obstacle: Option<res::construction::ObstacleSummary>,
     /// The typed findings (for the findings in another language).
     pub typed_findings: Option<rurban_results::findings::Findings>,
     /// The language of the report.
@@ -272,6 +278,9 @@ impl Summary {
                 .and_then(|f| f.spatial.as_ref())
                 .map(|sp| sp.sentences.clone())
                 .unwrap_or_default(),
+            construction: s.construction.clone(),
+            coupling: s.coupling.clone(),
+            obstacle: s.obstacle.clone(),
             typed_findings: s.findings.clone(),
             lang: crate::i18n::Lang::En,
         })

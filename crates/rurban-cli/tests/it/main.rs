@@ -6,6 +6,7 @@ mod support;
 
 mod analysis_cli;
 mod chain_cli;
+mod construct_cli;
 mod data_cli;
 mod geo_cli;
 mod geo_run_cli;

@@ -562,4 +562,57 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("classes.quantile", "quantile"),
     ("classes.equal", "equal-interval"),
     ("dimensions.cap.part", "{name} {mean} ({share})"),
+    // The construction section.
+    ("sec.construction", "Construction, coupling and obstacles"),
+    (
+        "construction.coupling",
+        "Coupling coordination of the top-level dimensions {dims}: C = (∏ U<sub>d</sub>)<sup>1/n</sup> / ((1/n) ∑ U<sub>d</sub>), T = ∑ α<sub>d</sub> U<sub>d</sub>, D = √(C T).",
+    ),
+    (
+        "construction.fig_coupling.title",
+        "Coupling coordination degree over the years",
+    ),
+    (
+        "construction.fig_coupling.cap",
+        "Mean coupling coordination degree D of {dims} over the regions (line) with the lowest and highest region (band): {first} ({first_level}) in {y0} and {last} ({last_level}) in {y1}; the bands are the ten levels.",
+    ),
+    (
+        "construction.fig_coupling.cap1",
+        "Mean coupling coordination degree D of {dims} over the regions: {first} ({first_level}).",
+    ),
+    (
+        "construction.fig_levels.title",
+        "Coupling coordination level by region and year",
+    ),
+    (
+        "construction.fig_levels.cap",
+        "Level of the coupling coordination degree D (class floor(10 D) + 1, capped at 10) of each region and year; the most frequent level is {level} {name}, in {n} of {total} region-years.",
+    ),
+    ("construction.obstacles", "Main obstacles in {year}"),
+    (
+        "construction.obstacles.note",
+        "Obstacle degree O<sub>j</sub> = w<sub>j</sub> (1 − z<sub>j</sub>) / ∑<sub>k</sub> w<sub>k</sub> (1 − z<sub>k</sub>): each indicator's share of the gap to the best value, in per cent.",
+    ),
+    ("construction.obstacles.region", "Region"),
+    ("construction.obstacles.first", "1st"),
+    ("construction.obstacles.second", "2nd"),
+    ("construction.obstacles.third", "3rd"),
+    ("construction.stages", "Indicator {name} through the stages"),
+    ("construction.stages.stage", "Stage"),
+    ("construction.stages.values", "values"),
+    ("construction.stages.min", "min"),
+    ("construction.stages.mean", "mean"),
+    ("construction.stages.max", "max"),
+    ("construction.stage.denominated", "denominated"),
+    ("construction.stage.imputed", "imputed"),
+    ("construction.stage.treated", "treated"),
+    ("construction.stage.normalised", "normalised"),
+    (
+        "construction.fig_stages.title",
+        "Indicator {name} through the construction stages",
+    ),
+    (
+        "construction.fig_stages.cap",
+        "Every region-year's value of {name} after each stage that ran ({stages}), each axis scaled from its own minimum (bottom) to maximum (top).",
+    ),
 ];

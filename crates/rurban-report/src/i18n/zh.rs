@@ -517,4 +517,54 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("classes.quantile", "分位数"),
     ("classes.equal", "等间距"),
     ("dimensions.cap.part", "{name} {mean}（{share}）"),
+    // The construction section.
+    ("sec.construction", "指数构建、耦合协调与障碍因子"),
+    (
+        "construction.coupling",
+        "一级维度{dims}的耦合协调：C = (∏ U<sub>d</sub>)<sup>1/n</sup> / ((1/n) ∑ U<sub>d</sub>)，T = ∑ α<sub>d</sub> U<sub>d</sub>，D = √(C T)。",
+    ),
+    ("construction.fig_coupling.title", "耦合协调度的年际变化"),
+    (
+        "construction.fig_coupling.cap",
+        "{dims}的耦合协调度 D 的区域均值（折线）及最低、最高区域（阴影带）：{y0}年为 {first}（{first_level}），{y1}年为 {last}（{last_level}）；背景色带为十个等级。",
+    ),
+    (
+        "construction.fig_coupling.cap1",
+        "{dims}的耦合协调度 D 的区域均值：{first}（{first_level}）。",
+    ),
+    (
+        "construction.fig_levels.title",
+        "各区域各年份的耦合协调等级",
+    ),
+    (
+        "construction.fig_levels.cap",
+        "各区域各年份耦合协调度 D 的等级（⌊10 D⌋ + 1，最高为 10）；出现最多的等级为 {level} {name}，共 {n} 个（总计 {total} 个区域-年份）。",
+    ),
+    ("construction.obstacles", "{year}年的主要障碍因子"),
+    (
+        "construction.obstacles.note",
+        "障碍度 O<sub>j</sub> = w<sub>j</sub> (1 − z<sub>j</sub>) / ∑<sub>k</sub> w<sub>k</sub> (1 − z<sub>k</sub>)：各指标在与最优值差距中所占的百分比。",
+    ),
+    ("construction.obstacles.region", "区域"),
+    ("construction.obstacles.first", "第一"),
+    ("construction.obstacles.second", "第二"),
+    ("construction.obstacles.third", "第三"),
+    ("construction.stages", "指标 {name} 在各构建步骤中的变化"),
+    ("construction.stages.stage", "步骤"),
+    ("construction.stages.values", "数值个数"),
+    ("construction.stages.min", "最小值"),
+    ("construction.stages.mean", "均值"),
+    ("construction.stages.max", "最大值"),
+    ("construction.stage.denominated", "除以分母后"),
+    ("construction.stage.imputed", "组均值插补后"),
+    ("construction.stage.treated", "异常值处理后"),
+    ("construction.stage.normalised", "标准化后"),
+    (
+        "construction.fig_stages.title",
+        "指标 {name} 在各构建步骤中的取值",
+    ),
+    (
+        "construction.fig_stages.cap",
+        "各区域-年份的 {name} 在每个已运行步骤（{stages}）之后的取值，每条纵轴自下而上从该步骤的最小值到最大值。",
+    ),
 ];
