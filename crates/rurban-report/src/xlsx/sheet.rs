@@ -46,6 +46,8 @@ pub(crate) enum Kind {
 const MAX_ROW: u32 = 1_048_575;
 /// Excel's longest cell text.
 const MAX_TEXT: usize = 32_767;
+/// The deflate level of the zip container (1 fastest .. 9 smallest).
+const ZIP_LEVEL: u8 = 3;
 /// Column widths, in characters of the default font.
 const MIN_WIDTH: f64 = 6.0;
 const MAX_WIDTH: f64 = 80.0;
@@ -177,6 +179,10 @@ impl Book {
 
     /// The workbook's bytes.
     pub(crate) fn finish(mut self) -> Result<Vec<u8>, ReportError> {
+        // Deflate is half the time of a large workbook: level 3 instead of
+        // 6 takes a third less time for a file about 9% larger (county
+        // panel: 14.5 MB instead of 13.3 MB).
+        self.wb.set_zip_compression_level(ZIP_LEVEL);
         self.wb.save_to_buffer().map_err(xerr)
     }
 }
