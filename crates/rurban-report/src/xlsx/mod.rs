@@ -65,8 +65,11 @@ pub(crate) fn workbook(
     if !typed.imputed.is_empty() {
         book.add(imputed(typed))?;
     }
-    if !typed.warnings.is_empty() {
-        book.add(numbered("warnings", "warning", &typed.warnings))?;
+    // The run's warnings, and what the workbook had to leave out.
+    let mut warnings = typed.warnings.clone();
+    warnings.extend(book.notes().iter().cloned());
+    if !warnings.is_empty() {
+        book.add(numbered("warnings", "warning", &warnings))?;
     }
     book.finish()
 }

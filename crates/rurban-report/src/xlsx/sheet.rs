@@ -11,7 +11,7 @@
 //!
 //! A new sheet from a typed list is one call:
 //!
-//! ```ignore
+//! ```text
 //! book.add(Sheet::new(
 //!     "coverage",
 //!     &[("indicator", Kind::Text), ("observed", Kind::Int), ("share", Kind::Fixed4)],
@@ -42,7 +42,8 @@ pub(crate) enum Kind {
     Key,
 }
 
-/// Excel's last row (1,048,576 rows, 0-based).
+/// Data rows that fit below the header: Excel's 1,048,576 rows less one.
+/// A longer table is cut there, with a note (see [`Book::notes`]).
 const MAX_ROW: u32 = 1_048_575;
 /// Excel's longest cell text.
 const MAX_TEXT: usize = 32_767;
@@ -118,6 +119,10 @@ fn xerr(e: XlsxError) -> ReportError {
 pub(crate) struct Book {
     wb: Workbook,
     names: SheetNames,
+    /// Data rows a sheet may hold (Excel's limit but in tests).
+    max_rows: u32,
+    /// What the workbook had to leave out, for its `warnings` sheet.
+    notes: Vec<String>,
     header: Format,
     int: Format,
     fixed4: Format,
@@ -129,6 +134,8 @@ impl Book {
         Book {
             wb: Workbook::new(),
             names: SheetNames::default(),
+            max_rows: MAX_ROW,
+            notes: Vec::new(),
             header: Format::new().set_bold(),
             int: Format::new().set_num_format("0"),
             fixed4: Format::new().set_num_format("0.0000"),
@@ -153,11 +160,15 @@ impl Book {
                 .map_err(xerr)?;
         }
         let mut last = 0u32;
-        for row in sheet.rows {
-            if last == MAX_ROW {
-                return Err(ReportError::Xlsx(format!(
-                    "sheet `{name}` has more rows than Excel's 1,048,576"
-                )));
+        let mut rows = sheet.rows;
+        for row in rows.by_ref() {
+            if last == self.max_rows {
+                let total = u64::from(last) + 1 + rows.count() as u64;
+                self.notes.push(format!(
+                    "sheet `{name}`: only the first {last} of {total} rows fit in an Excel \
+                     sheet; the full table is in the run's CSV files and summary.json"
+                ));
+                break;
             }
             last += 1;
             for (c, (cell, kind)) in row.iter().zip(&kinds).enumerate() {
@@ -175,6 +186,11 @@ impl Book {
             ws.set_column_width(c as u16, w).map_err(xerr)?;
         }
         Ok(name)
+    }
+
+    /// What had to be left out so far (sheets cut at Excel's row limit).
+    pub(crate) fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The workbook's bytes.
@@ -274,6 +290,38 @@ fn general_width(v: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn a_sheet_longer_than_excel_allows_is_cut_with_a_note() {
+        let mut book = Book::new();
+        book.max_rows = 3;
+        let rows = (1..=5).map(|i: i64| vec![Cell::Int(i)]);
+        let name = book
+            .add(Sheet::new("imputed", &[("n", Kind::Int)], rows))
+            .unwrap();
+        assert_eq!(name, "imputed");
+        assert_eq!(
+            book.notes(),
+            [
+                "sheet `imputed`: only the first 3 of 5 rows fit in an Excel sheet; \
+              the full table is in the run's CSV files and summary.json"
+            ]
+        );
+        let bytes = book.finish().unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let r = wb.worksheet_range("imputed").unwrap();
+        let got: Vec<Data> = r.rows().map(|r| r[0].clone()).collect();
+        assert_eq!(
+            got,
+            [
+                Data::String("n".into()),
+                Data::Float(1.0),
+                Data::Float(2.0),
+                Data::Float(3.0)
+            ]
+        );
+    }
 
     #[test]
     fn widths_of_numbers_as_excel_shows_them() {
