@@ -22,6 +22,7 @@ fn bench(c: &mut criterion::Criterion) {
         let spec = read_spec(&files.spec).expect("spec");
         let opts = RunOptions {
             data: Some(files.panel.clone()),
+            ..RunOptions::default()
         };
         let first = run(&spec, &opts, &Builtins).expect("run");
         let cells = first.panel.values.len() as u64;

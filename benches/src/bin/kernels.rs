@@ -80,7 +80,7 @@ fn main() -> std::process::ExitCode {
 fn real_main() -> Result<(), String> {
     let a = args()?;
     let spec = read_spec(&a.spec).map_err(|e| e.to_string())?;
-    let (_, panel, _, _) =
+    let (_, panel, _, _, _) =
         load_panel(&spec, &RunOptions::default(), &Builtins).map_err(|e| e.to_string())?;
     let model = model_of(&spec);
     let groups = analysis::read_groups(&spec, &panel.regions)

@@ -7,7 +7,9 @@
 //!   years x indicators on `ndarray`, with an explicit missing mask.
 //! * [`terms`] is the shared vocabulary ([`Direction`], [`Scope`], [`Impute`],
 //!   [`Shift`]); the specification itself is the `rurban-spec` crate.
-//! * [`impute`] fills missing panel cells by the rules a spec may choose.
+//! * [`impute`] fills missing panel cells by the rules a spec may choose and
+//!   counts each indicator's coverage.
+//! * [`suggest`] finds the nearest names to a misspelt one, for messages.
 //!
 //! Every error carries the file, the 1-based data row (header not counted) and
 //! the column it is about, so the binary can print one precise `error:` line.
@@ -15,6 +17,7 @@
 pub mod error;
 pub mod impute;
 pub mod panel;
+pub mod suggest;
 pub mod table;
 pub mod terms;
 
@@ -24,4 +27,4 @@ pub use rurban_method::text::{MAX_QUOTED, clip, clip_to};
 
 pub use panel::{Panel, PanelColumns};
 pub use table::{IdColumn, ReadOptions, Table, order_keys};
-pub use terms::{Direction, Impute, Scope, Shift};
+pub use terms::{Direction, Extrapolate, Impute, Scope, Shift};

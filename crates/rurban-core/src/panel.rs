@@ -209,9 +209,15 @@ fn from_long(
         }
     }
     if let Some(k) = found.iter().position(|f| !f) {
+        let mut known: Vec<&str> = names.iter().map(String::as_str).collect();
+        known.sort_unstable();
+        known.dedup();
         return Err(CoreError::at(
             file().column(indicators[k].as_str()),
-            "indicator not found in the long-form data (no row has it in the 'indicator' column)",
+            format!(
+                "indicator not found in the long-form data (no row has it in the 'indicator' column){}",
+                crate::suggest::did_you_mean(&indicators[k], &known)
+            ),
         ));
     }
     Ok(Panel {
@@ -309,9 +315,16 @@ impl Panel {
                         .find(name)
                         .filter(|c| *c != rcol && *c != ycol)
                         .ok_or_else(|| {
+                            let heads: Vec<&str> = (0..table.headers.len())
+                                .filter(|c| *c != rcol && *c != ycol)
+                                .map(|c| table.headers[c].as_str())
+                                .collect();
                             CoreError::at(
                                 Location::file(&table.path).column(name.as_str()),
-                                "indicator named in the specification is not a column of the data",
+                                format!(
+                                    "indicator named in the specification is not a column of the data{}",
+                                    crate::suggest::did_you_mean(name, &heads)
+                                ),
                             )
                         })
                 })
@@ -465,6 +478,45 @@ impl Panel {
             values,
             observed,
             rows,
+            ..self.clone_meta()
+        })
+    }
+
+    /// Keeps only the years from `first` to `last` (both included): the
+    /// study period of `[data] years` or `--years`. A range that is reversed
+    /// or selects no year of the panel is an error naming the panel's years.
+    pub fn select_years(&self, first: i64, last: i64) -> Result<Panel, CoreError> {
+        let span = match (self.years.first(), self.years.last()) {
+            (Some(a), Some(b)) if a == b => format!("{a}"),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "none".to_string(),
+        };
+        if first > last {
+            return Err(CoreError::at(
+                Location::file(&self.source),
+                format!(
+                    "year range {first}-{last} is reversed: the first year must not come after the last (the data hold {span})"
+                ),
+            ));
+        }
+        let idx: Vec<usize> = (0..self.years.len())
+            .filter(|&y| (first..=last).contains(&self.years[y]))
+            .collect();
+        if idx.is_empty() {
+            return Err(CoreError::at(
+                Location::file(&self.source),
+                format!(
+                    "year range {first}-{last} selects no year of the data (the data hold {span})"
+                ),
+            ));
+        }
+        let ax = ndarray::Axis(1);
+        Ok(Panel {
+            years: idx.iter().map(|&y| self.years[y]).collect(),
+            indicators: self.indicators.clone(),
+            values: self.values.select(ax, &idx),
+            observed: self.observed.select(ax, &idx),
+            rows: self.rows.select(ax, &idx),
             ..self.clone_meta()
         })
     }

@@ -128,9 +128,34 @@ pub enum Impute {
     /// A missing cell is an error.
     #[default]
     None,
-    /// Linear interpolation within a region across years; nearest observed
-    /// value before the first and after the last observation.
+    /// Linear interpolation within a region across years between observed
+    /// years; beyond a region's first or last observation only with
+    /// [`Extrapolate::Constant`].
     Linear,
     /// The mean of the other regions' values that year.
     YearMean,
+}
+
+/// What linear imputation does beyond a region's first or last observation
+/// of an indicator (`[method] extrapolate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Extrapolate {
+    /// Refuse: such a cell is an error naming the indicator, its coverage
+    /// and the ways out (a year range, dropping it, `constant`).
+    #[default]
+    None,
+    /// Copy the nearest observed value (the first observation backwards,
+    /// the last forwards).
+    Constant,
+}
+
+impl Extrapolate {
+    /// The name used in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Extrapolate::None => "none",
+            Extrapolate::Constant => "constant",
+        }
+    }
 }

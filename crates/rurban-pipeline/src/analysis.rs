@@ -18,7 +18,9 @@ use rurban_spec::Spec;
 use crate::spatial::{SpatialSetup, analyse as spatial_analyse};
 use crate::{PipelineError, RunOutput, Step};
 
-pub use rurban_results::{Analysis, DisparityAnalysis, GreyAnalysis, OrderedMap, RegionGrey};
+pub use rurban_results::{
+    Analysis, DisparityAnalysis, GreyAnalysis, OrderedMap, RegionGrey, SkippedStep,
+};
 
 /// Reads the region -> group file of `[analysis] groups`, in panel region order.
 pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>>, PipelineError> {
@@ -60,8 +62,9 @@ pub fn read_groups(spec: &Spec, regions: &[String]) -> Result<Option<Vec<String>
             Some(g) => out.push(g.to_string()),
             None => {
                 return Err(PipelineError::Other(format!(
-                    "{}: region '{r}' of the panel has no group",
-                    path.display()
+                    "{}: region '{r}' of the panel has no group{}",
+                    path.display(),
+                    rurban_core::suggest::did_you_mean(r, &keys)
                 )));
             }
         }
@@ -132,11 +135,76 @@ pub fn analyse(
         spatial,
         warnings,
     };
+    let single = single_year_skips(out);
+    if !single.is_empty() {
+        let steps: Vec<&str> = single.iter().map(|s| s.step.as_str()).collect();
+        cx.warnings.push(format!(
+            "one year ({}): analyses over time are skipped ({})",
+            cx.years.first().map_or("", String::as_str),
+            steps.join(", ")
+        ));
+    }
+    res.skipped = single;
     for step in STEPS {
         progress(step.step());
         step.run(&mut cx, &mut res);
     }
     res
+}
+
+/// Whether the panel has a single year: the steps over time then do not
+/// run (see [`single_year_skips`]).
+fn one_year(out: &RunOutput) -> bool {
+    out.panel.years.len() < 2
+}
+
+/// On a one-year panel, the steps that need several years, each with the
+/// reason the report shows: the trend of the mean composite, convergence,
+/// grey relational analysis over time, the movement of the density and,
+/// with `[geo]`, the spatial Markov chain. Empty with two years or more.
+pub fn single_year_skips(out: &RunOutput) -> Vec<SkippedStep> {
+    if !one_year(out) {
+        return Vec::new();
+    }
+    let year = out
+        .panel
+        .years
+        .first()
+        .map_or_else(String::new, i64::to_string);
+    let a = &out.spec.analysis;
+    let mut v = vec![("trend", "no trend of the composite over time")];
+    if a.convergence.enabled {
+        v.push(("convergence", "no sigma or beta convergence"));
+    }
+    if a.grey.enabled {
+        v.push(("grey", "no grey relational analysis over time"));
+    }
+    if a.kde.enabled {
+        v.push((
+            "kde-movement",
+            "the density of one year, no movement between years",
+        ));
+    }
+    if out.spec.geo.is_some() {
+        v.push((
+            "markov",
+            "no transitions between years (spatial Markov chain)",
+        ));
+    }
+    v.into_iter()
+        .map(|(step, why)| SkippedStep {
+            step: step.to_string(),
+            reason: format!("one year ({year}): {why}"),
+        })
+        .collect()
+}
+
+/// Records that step `id` did not run, and why.
+fn skip(res: &mut Analysis, id: &str, reason: impl Into<String>) {
+    res.skipped.push(SkippedStep {
+        step: id.to_string(),
+        reason: reason.into(),
+    });
 }
 
 /// The one table of an analysis result, when the summary has that result.
@@ -172,7 +240,10 @@ impl AnalysisStep for Clusters {
                     warnings.extend(c.warnings.iter().map(|w| format!("cluster analysis: {w}")));
                     res.cluster = Some(c);
                 }
-                Err(e) => warnings.push(format!("cluster analysis skipped: {e}")),
+                Err(e) => {
+                    warnings.push(format!("cluster analysis skipped: {e}"));
+                    skip(res, "cluster", e);
+                }
             }
         }
     }
@@ -202,7 +273,10 @@ impl AnalysisStep for Density {
                 .collect();
             match a.kde.params().and_then(|p| p.fit(&data)) {
                 Ok(k) => res.kde = Some(k),
-                Err(e) => warnings.push(format!("kernel density skipped: {e}")),
+                Err(e) => {
+                    warnings.push(format!("kernel density skipped: {e}"));
+                    skip(res, "kde", e.to_string());
+                }
             }
         }
     }
@@ -268,7 +342,10 @@ impl AnalysisStep for Disparity {
                         dimensions: OrderedMap(dims),
                     });
                 }
-                Err(e) => warnings.push(format!("disparity analysis skipped: {e}")),
+                Err(e) => {
+                    warnings.push(format!("disparity analysis skipped: {e}"));
+                    skip(res, "disparity", e.to_string());
+                }
             }
         }
     }
@@ -295,7 +372,7 @@ impl AnalysisStep for Convergence {
         let (out, warnings) = (cx.out, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let (nr, ny) = out.index.composite.dim();
-        if a.convergence.enabled {
+        if a.convergence.enabled && !one_year(out) {
             let rows: Vec<(&str, i64, f64)> = (0..nr)
                 .flat_map(|r| (0..ny).map(move |y| (r, y)))
                 .map(|(r, y)| {
@@ -311,7 +388,10 @@ impl AnalysisStep for Convergence {
                     warnings.extend(c.warnings.iter().map(|w| format!("convergence: {w}")));
                     res.convergence = Some(c);
                 }
-                Err(e) => warnings.push(format!("convergence analysis skipped: {e}")),
+                Err(e) => {
+                    warnings.push(format!("convergence analysis skipped: {e}"));
+                    skip(res, "convergence", e.to_string());
+                }
             }
         }
     }
@@ -335,7 +415,7 @@ impl AnalysisStep for Grey {
         let (out, warnings) = (cx.out, &mut *cx.warnings);
         let a: &AnalysisSpec = &out.spec.analysis;
         let (nr, ny) = out.index.composite.dim();
-        if a.grey.enabled {
+        if a.grey.enabled && !one_year(out) {
             let (norm, rho) = (a.grey.normalization, a.grey.rho.get());
             let nd = out.model.dimensions.len();
             let mean_of = |f: &dyn Fn(usize) -> f64| (0..nr).map(f).sum::<f64>() / nr as f64;
@@ -383,7 +463,10 @@ impl AnalysisStep for Grey {
                         regions,
                     });
                 }
-                Err(e) => warnings.push(format!("grey relational analysis skipped: {e}")),
+                Err(e) => {
+                    warnings.push(format!("grey relational analysis skipped: {e}"));
+                    skip(res, "grey", e.to_string());
+                }
             }
         }
     }

@@ -46,16 +46,27 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
     if out.panel.years.is_empty() || out.panel.regions.is_empty() {
         return f;
     }
-    trend_finding(out, &mut f);
+    let year_scope = out.spec.method.scope == rurban_core::Scope::Year;
+    if out.panel.years.len() == 1 {
+        cross_section_finding(out, analysis, &mut f);
+    } else if year_scope {
+        year_scope_finding(out, &mut f);
+    } else {
+        trend_finding(out, &mut f);
+    }
     if let Some(d) = &analysis.disparity {
         disparity_finding(d, &mut f);
         sources_finding(d, &mut f);
     }
     if let Some(k) = &analysis.kde {
+        let before = f.sentences.len();
         polarisation_finding(k, &mut f);
+        if year_scope && f.sentences.len() > before {
+            year_scope_caveat(&mut f.sentences[before]);
+        }
     }
     grey_finding(analysis, &mut f);
-    tier_finding(analysis, &mut f);
+    tier_finding(analysis, out.panel.years.len() == 1, &mut f);
     if let Some(sp) = &analysis.spatial {
         let s = crate::spatial::spatial_findings(sp);
         f.sentences.extend(s.sentences.iter().cloned());
@@ -304,7 +315,7 @@ fn grey_finding(analysis: &Analysis, f: &mut Findings) {
 }
 
 /// The tiers of the regions' composite series.
-fn tier_finding(analysis: &Analysis, f: &mut Findings) {
+fn tier_finding(analysis: &Analysis, one_year: bool, f: &mut Findings) {
     if let Some(c) = &analysis.cluster {
         for l in &c.labels {
             f.tiers.push(RegionTier {
@@ -333,10 +344,115 @@ fn tier_finding(analysis: &Analysis, f: &mut Findings) {
             })
             .collect();
         f.sentences.push(format!(
-            "Clustering the regions' composite series ({}, k = {}) gives {}.",
+            "Clustering the regions' composite {} ({}, k = {}) gives {}.",
+            if one_year { "scores" } else { "series" },
             c.method.name(),
             max_tier,
             parts.join("; ")
         ));
     }
+}
+
+/// A one-year panel (a cross-section): no statement over time, only the
+/// year's spread of the composite, its leading and last regions and its
+/// disparity.
+fn cross_section_finding(out: &RunOutput, analysis: &Analysis, f: &mut Findings) {
+    let Some(stats) = out.yearly.first() else {
+        return;
+    };
+    let nr = out.panel.regions.len();
+    let order = rurban_results::stats::ranking(nr, |r| out.index.composite[[r, 0]]);
+    let (Some(&top), Some(&bottom)) = (order.first(), order.last()) else {
+        return;
+    };
+    let name = |r: usize| out.panel.regions[r].as_str();
+    // The disparity step's CV and Gini of the year, when it ran.
+    let inequality = analysis
+        .disparity
+        .as_ref()
+        .and_then(|d| d.composite.groups.first())
+        .map(|g| {
+            format!(
+                "; coefficient of variation {}, Gini coefficient {}",
+                f4(g.cv),
+                f4(g.gini)
+            )
+        })
+        .unwrap_or_default();
+    f.sentences.push(format!(
+        "One year ({}), so nothing is said about change over time: the composite ranges from {} ({}) to {} ({}) across {} regions, mean {}{inequality}.",
+        stats.year,
+        f4(stats.min),
+        name(bottom),
+        f4(stats.max),
+        name(top),
+        nr,
+        f4(stats.mean),
+    ));
+}
+
+/// With `scope = "year"` each year is normalised and weighted on its own,
+/// so levels are not compared across years (docs/methods/weighting.md):
+/// instead of the trend of the mean, the leading and last regions of the
+/// first and last year and the largest moves in rank between them.
+fn year_scope_finding(out: &RunOutput, f: &mut Findings) {
+    let years = &out.panel.years;
+    let (nr, ny) = out.index.composite.dim();
+    if ny < 2 || nr == 0 {
+        return;
+    }
+    let name = |r: usize| out.panel.regions[r].as_str();
+    let rank_of = |y: usize| {
+        let order = rurban_results::stats::ranking(nr, |r| out.index.composite[[r, y]]);
+        let mut rank = vec![0usize; nr];
+        for (i, &r) in order.iter().enumerate() {
+            rank[r] = i + 1;
+        }
+        (order, rank)
+    };
+    let (first_order, first_rank) = rank_of(0);
+    let (last_order, last_rank) = rank_of(ny - 1);
+    let mut moves: Vec<(i64, usize)> = (0..nr)
+        .map(|r| (first_rank[r] as i64 - last_rank[r] as i64, r))
+        .collect();
+    // largest gain first; ties in region order
+    moves.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let show =
+        |m: &(i64, usize)| format!("{} ({} -> {})", name(m.1), first_rank[m.1], last_rank[m.1]);
+    let gains: Vec<String> = moves.iter().filter(|m| m.0 > 0).take(3).map(show).collect();
+    let losses: Vec<String> = moves
+        .iter()
+        .rev()
+        .filter(|m| m.0 < 0)
+        .take(3)
+        .map(show)
+        .collect();
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    f.sentences.push(format!(
+        "With scope = \"year\" every year is normalised and weighted on its own, so scores are positions within their year and their levels are not compared across years; by rank, {} leads and {} is last in {}, {} leads and {} is last in {}; the largest gains in rank from {} to {}: {}; the largest losses: {}.",
+        name(first_order[0]),
+        name(first_order[nr - 1]),
+        years[0],
+        name(last_order[0]),
+        name(last_order[nr - 1]),
+        years[ny - 1],
+        years[0],
+        years[ny - 1],
+        list(&gains),
+        list(&losses),
+    ));
+}
+
+/// The caveat a finding comparing values across years gets with
+/// `scope = "year"`.
+fn year_scope_caveat(sentence: &mut String) {
+    sentence.push_str(
+        " (scope = \"year\": the scores are positions within each year, so the positions of the peaks are not levels comparable across years.)",
+    );
 }

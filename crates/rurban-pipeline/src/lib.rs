@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ndarray::Array2;
-use rurban_core::impute::{ImputedCell, impute};
+use rurban_core::impute::{Coverage, ImputedCell, impute_in};
 use rurban_core::{CoreError, Panel, PanelColumns, ReadOptions, Table};
 use rurban_index::{IndexModel, IndexResult};
 use rurban_spec::DerivedSpec;
@@ -45,6 +45,16 @@ pub trait Resolve {
         years: &[i64],
         params: &str,
     ) -> Option<Result<Vec<f64>, String>>;
+    /// A normalisation by name, beyond the built-in ones (from plugins).
+    fn normaliser(&self, name: &str) -> Option<Arc<dyn rurban_index::Normaliser>> {
+        let _ = name;
+        None
+    }
+    /// An aggregation by name, beyond the built-in ones (from plugins).
+    fn aggregator(&self, name: &str) -> Option<Arc<dyn rurban_index::Aggregator>> {
+        let _ = name;
+        None
+    }
 }
 
 /// Built-in weighting schemes only, no derived kinds.
@@ -147,6 +157,8 @@ pub enum PipelineError {
 pub struct RunOptions {
     /// Use this data file instead of the spec's.
     pub data: Option<PathBuf>,
+    /// Use this study period instead of the spec's `[data] years`.
+    pub years: Option<rurban_spec::YearRange>,
 }
 
 /// Everything a run computes. [`output::summary`] turns it into the typed
@@ -165,6 +177,10 @@ pub struct RunOutput {
     pub index: IndexResult,
     /// Cells filled by imputation.
     pub imputed: Vec<ImputedCell>,
+    /// Each indicator's coverage in the study period, before imputation.
+    pub coverage: Vec<Coverage>,
+    /// The study period, when `[data] years` or `--years` chose one.
+    pub period: Option<rurban_spec::YearRange>,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
     /// Statistics of the composite for each year.
@@ -192,12 +208,44 @@ pub fn data_path(spec: &Spec, opts: &RunOptions) -> Result<PathBuf, PipelineErro
     }
 }
 
-/// Reads the panel a spec needs, imputes, derives and checks completeness.
+/// What [`load_panel`] read: the data file, the panel (imputed, derived,
+/// in spec order), the imputed cells, the coverage and the warnings.
+pub type Loaded = (PathBuf, Panel, Vec<ImputedCell>, Vec<Coverage>, Vec<String>);
+
+/// The study period of a run: `--years`, else the spec's `[data] years`.
+pub fn period(spec: &Spec, opts: &RunOptions) -> Option<rurban_spec::YearRange> {
+    opts.years
+        .or_else(|| spec.data.as_ref().and_then(|d| d.years))
+}
+
+/// Keeps the study period's years of `panel`; the error names where the
+/// period came from.
+fn select_period(panel: &Panel, spec: &Spec, opts: &RunOptions) -> Result<Panel, PipelineError> {
+    let Some(p) = period(spec, opts) else {
+        return Ok(panel.clone());
+    };
+    let origin = if opts.years.is_some() {
+        format!("--years {p}")
+    } else {
+        format!(
+            "{}: [data] years = [{}, {}]",
+            spec.path.display(),
+            p.first,
+            p.last
+        )
+    };
+    panel
+        .select_years(p.first, p.last)
+        .map_err(|e| PipelineError::Other(format!("{origin}: {e}")))
+}
+
+/// Reads the panel a spec needs, keeps the study period, imputes, derives
+/// and checks completeness.
 pub fn load_panel(
     spec: &Spec,
     opts: &RunOptions,
     resolver: &dyn Resolve,
-) -> Result<(PathBuf, Panel, Vec<ImputedCell>, Vec<String>), PipelineError> {
+) -> Result<Loaded, PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
     let table = Table::read(
@@ -227,7 +275,21 @@ pub fn load_panel(
         year: data.year.as_deref(),
     };
     let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
-    let imputed = impute(&mut panel, spec.method.impute)?;
+    // The period is checked before anything is imputed; observations
+    // outside it still bound the interpolations inside it.
+    let period = period(spec, opts);
+    select_period(&panel, spec, opts)?;
+    let imputation = impute_in(
+        &mut panel,
+        spec.method.impute,
+        spec.method.extrapolate,
+        period.map(|p| (p.first, p.last)),
+    )?;
+    let mut panel = match period {
+        Some(_) => select_period(&panel, spec, opts)?,
+        None => panel,
+    };
+    let (imputed, coverage) = (imputation.cells, imputation.coverage);
     let mut warnings = Vec::new();
     if let Some(yc) = table.id_column(rurban_core::IdColumn::Year, cols.year)? {
         warnings.extend(table.date_year_warning(yc));
@@ -252,7 +314,7 @@ pub fn load_panel(
         .collect();
     let panel = panel.into_selected(&order)?;
     panel.require_complete()?;
-    Ok((path, panel, imputed, warnings))
+    Ok((path, panel, imputed, coverage, warnings))
 }
 
 fn derive_into(
@@ -270,10 +332,11 @@ fn derive_into(
             .position(|i| i == name)
             .ok_or_else(|| {
                 PipelineError::Other(format!(
-                    "{}: derived indicator '{}': input '{}' is not an indicator of the data",
+                    "{}: derived indicator '{}': input '{}' is not an indicator of the data{}",
                     spec.path.display(),
                     d.id,
-                    name
+                    name,
+                    rurban_core::suggest::did_you_mean(name, &panel.indicators)
                 ))
             })?;
         let mut col = Vec::with_capacity(nr * ny);
@@ -355,9 +418,10 @@ pub fn run_with_progress(
 ) -> Result<RunOutput, PipelineError> {
     let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
         PipelineError::Other(format!(
-            "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
+            "{}: [method] weighting = \"{}\" is not a known scheme{} (known: {})",
             spec.path.display(),
             spec.method.weighting,
+            rurban_core::suggest::did_you_mean(&spec.method.weighting, &resolver.weighting_names()),
             resolver.weighting_names().join(", ")
         ))
     })?;
@@ -374,7 +438,7 @@ pub fn run_with_progress(
         )));
     }
     progress(Step::Load);
-    let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
+    let (data_file, panel, imputed, coverage, mut warnings) = load_panel(spec, opts, resolver)?;
     // The boundaries and weights are read before anything is computed, so
     // an error of the [geo] table stops the run before it writes anything.
     let geo = match &spec.geo {
@@ -411,6 +475,12 @@ pub fn run_with_progress(
             impute_name(spec)
         ));
     }
+    let extrapolated = imputed.iter().filter(|c| c.method == "constant").count();
+    if extrapolated > 0 {
+        warnings.push(format!(
+            "{extrapolated} cell(s) outside their region's observed years were filled with the nearest observed value (extrapolate = \"constant\"); see the coverage table"
+        ));
+    }
     let groups = analysis::read_groups(spec, &panel.regions)?;
     let yearly = rurban_results::stats::yearly(&panel.years, panel.regions.len(), |r, y| {
         index.composite[[r, y]]
@@ -422,6 +492,8 @@ pub fn run_with_progress(
         model,
         index,
         imputed,
+        coverage,
+        period: period(spec, opts),
         warnings,
         yearly,
         analysis: analysis::Analysis::default(),

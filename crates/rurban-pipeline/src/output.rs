@@ -12,8 +12,8 @@ use rurban_convergence::ConvergenceReport;
 use rurban_core::Scope;
 use rurban_results::table::{self, Cell, Table};
 use rurban_results::{
-    ImputedRecord, MethodInfo, Scores, Summary, SystemDimension, SystemIndicator, WeightSet,
-    Weights,
+    CoverageRecord, ImputedRecord, MethodInfo, Scores, Summary, SystemDimension, SystemIndicator,
+    WeightSet, Weights,
 };
 
 /// A CSV writer into memory.
@@ -106,6 +106,9 @@ pub fn summary(out: &RunOutput) -> Summary {
             scope: text_of(&spec.method.scope),
             shift: Some(spec.method.shift.get()),
             impute: text_of(&spec.method.impute),
+            extrapolate: (spec.method.extrapolate != rurban_core::Extrapolate::None)
+                .then(|| spec.method.extrapolate.name().to_string()),
+            years: out.period.map(|p| [p.first, p.last]),
         }),
         regions: out.panel.regions.clone(),
         years: out.panel.years.clone(),
@@ -129,6 +132,21 @@ pub fn summary(out: &RunOutput) -> Summary {
                 method: c.method.to_string(),
             })
             .collect(),
+        coverage: out
+            .coverage
+            .iter()
+            .map(|c| CoverageRecord {
+                indicator: c.indicator.clone(),
+                cells: c.cells,
+                observed: c.observed,
+                interpolated: c.interpolated,
+                extrapolated: c.extrapolated,
+                year_mean: c.year_mean,
+                first_year: c.first_year,
+                last_year: c.last_year,
+            })
+            .collect(),
+        skipped: out.analysis.skipped.clone(),
         analysis: Some(out.analysis.clone()),
         findings: Some(out.findings.clone()),
         spatial: out.analysis.spatial.clone(),
@@ -158,7 +176,9 @@ pub fn convergence_json(c: &ConvergenceReport) -> Option<Vec<u8>> {
 /// per result table, `convergence.json` and `summary.json`.
 pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
-    let index_tables = table::weights(s).into_iter().chain([table::scores(s)]);
+    let index_tables = table::weights(s)
+        .into_iter()
+        .chain([table::scores(s), table::coverage(s)]);
     let step_tables = crate::analysis::STEPS
         .iter()
         .flat_map(|step| step.tables(s));

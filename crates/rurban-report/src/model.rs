@@ -216,6 +216,10 @@ pub(crate) struct Summary {
     pub spatial: Option<res::SpatialAnalysis>,
     /// The spatial findings' sentences.
     pub spatial_sentences: Vec<String>,
+    /// The typed findings (for the findings in another language).
+    pub typed_findings: Option<rurban_results::findings::Findings>,
+    /// The language of the report.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Summary {
@@ -267,6 +271,8 @@ impl Summary {
                 .and_then(|f| f.spatial.as_ref())
                 .map(|sp| sp.sentences.clone())
                 .unwrap_or_default(),
+            typed_findings: s.findings.clone(),
+            lang: crate::i18n::Lang::En,
         })
     }
 

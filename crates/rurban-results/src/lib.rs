@@ -74,6 +74,16 @@ pub struct Summary {
     /// Cells filled by imputation.
     #[serde(default)]
     pub imputed: Vec<ImputedRecord>,
+    /// How much of each indicator read from the data was observed,
+    /// interpolated, extrapolated or filled by the year mean (in the
+    /// study period, before imputation).
+    #[serde(default)]
+    pub coverage: Vec<CoverageRecord>,
+    /// Analysis steps that did not run on these data, each with the reason
+    /// (e.g. one year: no trend, convergence or grey relational analysis
+    /// over time).
+    #[serde(default)]
+    pub skipped: Vec<SkippedStep>,
     /// Results of the analysis chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<Analysis>,
@@ -112,6 +122,12 @@ pub struct MethodInfo {
     /// Imputation rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impute: Option<String>,
+    /// `constant` when linear imputation may extrapolate (absent: refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extrapolate: Option<String>,
+    /// The study period `[first, last]` of `[data] years` or `--years`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<[i64; 2]>,
 }
 
 /// One dimension of the index system.
@@ -281,6 +297,45 @@ pub struct ImputedRecord {
     pub method: String,
 }
 
+/// The coverage of one indicator (see `rurban_core::impute::coverage`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRecord {
+    /// The indicator (its column in the data).
+    pub indicator: String,
+    /// Region-year cells in the study period.
+    #[serde(default)]
+    pub cells: usize,
+    /// Cells with an observed value.
+    #[serde(default)]
+    pub observed: usize,
+    /// Missing cells between a region's first and last observation,
+    /// filled by linear interpolation.
+    #[serde(default)]
+    pub interpolated: usize,
+    /// Missing cells outside a region's observed years (filled by the
+    /// nearest value only with `extrapolate = "constant"`).
+    #[serde(default)]
+    pub extrapolated: usize,
+    /// Missing cells filled by the year mean of the other regions.
+    #[serde(default)]
+    pub year_mean: usize,
+    /// First year any region observes the indicator.
+    #[serde(default)]
+    pub first_year: Option<i64>,
+    /// Last year any region observes the indicator.
+    #[serde(default)]
+    pub last_year: Option<i64>,
+}
+
+/// An analysis step that did not run on the data, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedStep {
+    /// The step's id (`trend`, `convergence`, `grey`, `markov`, ...).
+    pub step: String,
+    /// Why, in words a report can show.
+    pub reason: String,
+}
+
 /// Disparity of the composite and of each dimension score, per year.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DisparityAnalysis {
@@ -336,6 +391,10 @@ pub struct Analysis {
     /// Region -> group, when a groups file was given (not written).
     #[serde(skip)]
     pub groups: Option<Vec<String>>,
+    /// Steps that did not run on the data: written at the top level of
+    /// `summary.json` as `"skipped"` ([`Summary::skipped`]), not here.
+    #[serde(skip)]
+    pub skipped: Vec<SkippedStep>,
 }
 
 /// `(key, value)` pairs written as a JSON object, in order. A `null`

@@ -121,6 +121,38 @@ pub fn weights(s: &Summary) -> Option<Table> {
     Some(t)
 }
 
+/// `coverage`: `indicator, cells, observed, interpolated, extrapolated,
+/// year_mean, first_year, last_year`, one row per indicator read.
+pub fn coverage(s: &Summary) -> Table {
+    let mut t = Table::new(
+        "coverage",
+        &[
+            "indicator",
+            "cells",
+            "observed",
+            "interpolated",
+            "extrapolated",
+            "year_mean",
+            "first_year",
+            "last_year",
+        ],
+    );
+    let year = |y: Option<i64>| y.map_or(Cell::Blank, Cell::Int);
+    for c in &s.coverage {
+        t.rows.push(vec![
+            c.indicator.as_str().into(),
+            c.cells.into(),
+            c.observed.into(),
+            c.interpolated.into(),
+            c.extrapolated.into(),
+            c.year_mean.into(),
+            year(c.first_year),
+            year(c.last_year),
+        ]);
+    }
+    t
+}
+
 /// `scores`: `region, year, composite`, then one column per dimension.
 pub fn scores(s: &Summary) -> Table {
     let ids: Vec<&str> = s.dimensions.iter().map(|d| d.id.as_str()).collect();

@@ -29,7 +29,7 @@ use rurban_grey::{GreyParams, Normalization, Rho};
 use rurban_kde::{Bandwidth, GridSize, KdeError, KdeParams, Kernel};
 use serde::{Deserialize, Serialize};
 
-pub use rurban_core::terms::{Direction, Impute, Scope, Shift, ShiftError};
+pub use rurban_core::terms::{Direction, Extrapolate, Impute, Scope, Shift, ShiftError};
 use rurban_core::{CoreError, MAX_QUOTED, clip, clip_to};
 
 mod geo;
@@ -57,24 +57,112 @@ pub struct DataSpec {
     /// Text encoding of a CSV file (`utf-8`, `gb18030`, ...).
     #[serde(default)]
     pub encoding: Option<String>,
+    /// The study period: only the years from the first to the last (both
+    /// included) are read (`years = [2011, 2020]`; `--years` overrides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<YearRange>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum DataField {
-    Path(String),
-    Table(DataSpec),
+/// A study period: the years from `first` to `last`, both included
+/// (`[data] years = [2011, 2020]`, `--years 2011-2020`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<i64>", into = "Vec<i64>")]
+pub struct YearRange {
+    /// The first year of the period.
+    pub first: i64,
+    /// The last year of the period.
+    pub last: i64,
 }
 
+/// Why a year range is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YearRangeError {
+    /// Not two years (`[2011, 2020]`) or `FIRST-LAST` text.
+    #[error(
+        "a year range is two years, first and last: [2011, 2020] in the spec, 2011-2020 on the command line; got {0}"
+    )]
+    Shape(String),
+    /// The first year comes after the last.
+    #[error("year range {0}-{1} is reversed: the first year must not come after the last")]
+    Reversed(i64, i64),
+}
+
+impl YearRange {
+    /// Checks that `first <= last`.
+    pub fn new(first: i64, last: i64) -> Result<YearRange, YearRangeError> {
+        if first > last {
+            return Err(YearRangeError::Reversed(first, last));
+        }
+        Ok(YearRange { first, last })
+    }
+}
+
+impl TryFrom<Vec<i64>> for YearRange {
+    type Error = YearRangeError;
+    fn try_from(v: Vec<i64>) -> Result<Self, YearRangeError> {
+        match v.as_slice() {
+            [a, b] => YearRange::new(*a, *b),
+            _ => Err(YearRangeError::Shape(format!("{} number(s)", v.len()))),
+        }
+    }
+}
+
+impl From<YearRange> for Vec<i64> {
+    fn from(r: YearRange) -> Vec<i64> {
+        vec![r.first, r.last]
+    }
+}
+
+impl std::str::FromStr for YearRange {
+    type Err = YearRangeError;
+    /// `2011-2020`, `2011:2020` or one year `2018`.
+    fn from_str(s: &str) -> Result<Self, YearRangeError> {
+        let t = s.trim();
+        let shape = || YearRangeError::Shape(format!("'{}'", clip(s)));
+        let year = |x: &str| x.trim().parse::<i64>().map_err(|_| shape());
+        // A leading '-' would be a negative year: split after the first character.
+        let split = t
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '-' || *c == ':')
+            .map(|(i, _)| i);
+        match split {
+            Some(i) => YearRange::new(year(&t[..i])?, year(&t[i + 1..])?),
+            None => {
+                let y = year(t)?;
+                YearRange::new(y, y)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for YearRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.first, self.last)
+    }
+}
+
+/// `data = "panel.csv"` or a `[data]` table. Not an untagged enum: that
+/// would replace every error inside `[data]` (an unknown key, a reversed
+/// year range) by "did not match any variant".
 fn de_data<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DataSpec>, D::Error> {
-    Ok(match Option::<DataField>::deserialize(d)? {
-        None => None,
-        Some(DataField::Path(p)) => Some(DataSpec {
-            file: Some(p),
-            ..DataSpec::default()
-        }),
-        Some(DataField::Table(t)) => Some(t),
-    })
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = DataSpec;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a file name (data = \"panel.csv\") or a [data] table")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DataSpec, E> {
+            Ok(DataSpec {
+                file: Some(v.to_string()),
+                ..DataSpec::default()
+            })
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DataSpec, A::Error> {
+            DataSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(V).map(Some)
 }
 
 /// `[method]`: weighting scheme, scope, entropy shift and imputation.
@@ -93,9 +181,18 @@ pub struct MethodSpec {
     /// `none`, `linear` or `year-mean`.
     #[serde(default)]
     pub impute: Impute,
+    /// Under `linear`: `none` (default) refuses to fill a cell before a
+    /// region's first or after its last observation; `constant` copies the
+    /// nearest observed value there.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub extrapolate: Extrapolate,
     /// Parameters handed to a weighting plugin as JSON.
     #[serde(default)]
     pub params: Option<toml::Table>,
+}
+
+fn is_default<T: Default + PartialEq>(t: &T) -> bool {
+    *t == T::default()
 }
 
 fn default_weighting() -> String {
@@ -109,6 +206,7 @@ impl Default for MethodSpec {
             scope: Scope::Panel,
             shift: Shift::default(),
             impute: Impute::None,
+            extrapolate: Extrapolate::None,
             params: None,
         }
     }
@@ -326,6 +424,47 @@ pub struct AnalysisSpec {
     pub grey: GreySpec,
 }
 
+/// `[report]`: how `report.html` is written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Language of the report: `en` (English, the default) or `zh`
+    /// (Chinese); read case-insensitively and stored as `en` or `zh`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_lang"
+    )]
+    pub lang: Option<String>,
+}
+
+impl ReportSpec {
+    /// Nothing set.
+    pub fn is_default(&self) -> bool {
+        self == &ReportSpec::default()
+    }
+}
+
+/// The report languages, by code.
+pub const REPORT_LANGS: [&str; 2] = ["en", "zh"];
+
+fn de_lang<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    let code = s.trim().to_ascii_lowercase();
+    let code = match code.as_str() {
+        "zh-cn" | "zh-hans" => "zh".to_string(),
+        _ => code,
+    };
+    if REPORT_LANGS.contains(&code.as_str()) {
+        Ok(Some(code))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "unknown report language \"{}\": expected \"en\" (English) or \"zh\" (Chinese)",
+            clip(&s)
+        )))
+    }
+}
+
 /// A whole index specification.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -357,6 +496,9 @@ pub struct Spec {
     /// The spatial chain on the composite (with region boundaries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<GeoSpec>,
+    /// `[report]`: the report's language.
+    #[serde(default, skip_serializing_if = "ReportSpec::is_default")]
+    pub report: ReportSpec,
     /// The directory of the spec file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -389,6 +531,66 @@ fn default_name() -> String {
     "Composite index".into()
 }
 
+/// serde's "unknown field `imput`, expected one of `weighting`, ..." (or
+/// "unknown variant") with the nearest expected name suggested first:
+/// "unknown field `imput`; did you mean `impute`? (expected one of ...)".
+fn with_suggestion(msg: &str) -> String {
+    for kind in ["unknown field `", "unknown variant `"] {
+        let Some(i) = msg.find(kind) else { continue };
+        let rest = &msg[i + kind.len()..];
+        let Some(j) = rest.find('`') else { continue };
+        let (bad, after) = (&rest[..j], &rest[j + 1..]);
+        let expected: Vec<&str> = after.split('`').skip(1).step_by(2).collect();
+        if let Some(near) = rurban_core::suggest::nearest(bad, &expected, 1).first() {
+            let after = after.trim_start_matches([',', ' ']);
+            let tail = if after.is_empty() {
+                String::new()
+            } else {
+                format!(" ({after})")
+            };
+            return format!("{}{kind}{bad}`; did you mean `{near}`?{tail}", &msg[..i]);
+        }
+    }
+    // A method's own parser: "unknown kernel 'gausian': expected gaussian or
+    // epanechnikov", "classes must be \"jenks\", ... got 'jenk'".
+    if let Some(near) = checked_value_suggestion(msg) {
+        return format!("{msg}; did you mean `{near}`?");
+    }
+    msg.to_string()
+}
+
+/// The nearest of the choices a method's parser lists for the value it
+/// quotes, if any is near.
+fn checked_value_suggestion(msg: &str) -> Option<String> {
+    let quoted = |s: &str| -> Option<String> {
+        let start = s.find(['\'', '"'])?;
+        let q = s[start..].chars().next()?;
+        let rest = &s[start + 1..];
+        rest.find(q).map(|end| rest[..end].to_string())
+    };
+    let bad = if let Some(i) = msg.find("unknown ") {
+        quoted(&msg[i..])?
+    } else {
+        quoted(&msg[msg.rfind("got ")?..])?
+    };
+    let list_at = msg
+        .find("expected ")
+        .map(|i| i + "expected ".len())
+        .or_else(|| msg.find("must be ").map(|i| i + "must be ".len()))?;
+    let list = &msg[list_at..];
+    let list = &list[..list.find([')', ';']).unwrap_or(list.len())];
+    let list = list.split(", got").next().unwrap_or(list);
+    let choices: Vec<String> = list
+        .split([','])
+        .flat_map(|p| p.split(" or "))
+        .map(|c| c.trim().trim_matches(['"', '\'', '`']).to_string())
+        .filter(|c| !c.is_empty() && !c.contains(' '))
+        .collect();
+    rurban_core::suggest::nearest(&bad, &choices, 1)
+        .into_iter()
+        .next()
+}
+
 /// The largest specification file read (16 MiB).
 pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 
@@ -417,6 +619,7 @@ impl Spec {
                     .filter(|l| !l.is_empty())
                     .collect::<Vec<_>>()
                     .join("; ");
+                let msg = with_suggestion(&msg);
                 let msg = clip_to(&msg, 4 * MAX_QUOTED);
                 let at = e
                     .span()
@@ -538,6 +741,23 @@ mod tests {
         assert_eq!(d.cluster.params(), ClusterParams::default());
         assert_eq!(d.disparity.ddof, Ddof::ONE);
         assert_eq!(d.grey.rho.get(), 0.5);
+    }
+
+    #[test]
+    fn the_report_language_is_en_or_zh() {
+        assert_eq!(parse("").unwrap().report.lang, None);
+        let s = parse("[report]\nlang = \"ZH\"\n").unwrap();
+        assert_eq!(s.report.lang.as_deref(), Some("zh"));
+        let s = parse("[report]\nlang = \"en\"\n").unwrap();
+        assert_eq!(s.report.lang.as_deref(), Some("en"));
+        // [report] is line 6, lang line 7.
+        let e = parse("[report]\nlang = \"fr\"\n").unwrap_err();
+        assert!(
+            e.contains("line 7") && e.contains("unknown report language \"fr\""),
+            "{e}"
+        );
+        let e = parse("[report]\nlanguage = \"zh\"\n").unwrap_err();
+        assert!(e.contains("language"), "{e}");
     }
 
     #[test]
@@ -684,5 +904,147 @@ mod tests {
             e.contains("[geo]") && e.contains("missing field `file`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn year_range_and_extrapolate() {
+        let s = parse("[method]\nimpute = \"linear\"\nextrapolate = \"constant\"\n[data]\nfile = \"p.csv\"\nyears = [2011, 2020]\n").unwrap();
+        assert_eq!(s.method.extrapolate, Extrapolate::Constant);
+        assert_eq!(
+            s.data.unwrap().years,
+            Some(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(parse("").unwrap().method.extrapolate, Extrapolate::None);
+        let e = parse("[data]\nfile = \"p.csv\"\nyears = [2020, 2011]\n").unwrap_err();
+        assert!(e.contains("year range 2020-2011 is reversed"), "{e}");
+        let e = parse("[data]\nfile = \"p.csv\"\nyears = [2020]\n").unwrap_err();
+        assert!(e.contains("a year range is two years"), "{e}");
+        let e = parse("[method]\nextrapolate = \"linear\"\n").unwrap_err();
+        assert!(
+            e.contains("line 7: [method] extrapolate: unknown variant `linear`"),
+            "{e}"
+        );
+        assert_eq!(
+            "2011-2020".parse(),
+            Ok(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(
+            " 2011 : 2020 ".parse(),
+            Ok(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(
+            "2018".parse(),
+            Ok(YearRange {
+                first: 2018,
+                last: 2018
+            })
+        );
+        assert_eq!(
+            "2020-2011".parse::<YearRange>(),
+            Err(YearRangeError::Reversed(2020, 2011))
+        );
+        assert!("20x1-2020".parse::<YearRange>().is_err());
+    }
+
+    #[test]
+    fn unknown_keys_and_values_suggest_the_nearest() {
+        let e = parse("[method]\nimput = \"linear\"\n").unwrap_err();
+        assert!(
+            e.contains("line 7: [method] imput: unknown field `imput`; did you mean `impute`? (expected one of `weighting`"),
+            "{e}"
+        );
+        let e = parse("[method]\nimpute = \"lienar\"\n").unwrap_err();
+        assert!(
+            e.contains("unknown variant `lienar`; did you mean `linear`?"),
+            "{e}"
+        );
+        let e = parse("[method]\nscope = \"years\"\n").unwrap_err();
+        assert!(e.contains("did you mean `year`?"), "{e}");
+        let e = parse("[analysis.kde]\nkernal = \"gaussian\"\n").unwrap_err();
+        assert!(e.contains("did you mean `kernel`?"), "{e}");
+        let e = parse("[geo]\nfile = \"b.geojson\"\ncontiguty = \"rook\"\n").unwrap_err();
+        assert!(e.contains("did you mean `contiguity`?"), "{e}");
+        // the methods' own parsers
+        let e = parse("[analysis.kde]\nkernel = \"gausian\"\n").unwrap_err();
+        assert!(
+            e.ends_with("unknown kernel 'gausian': expected gaussian or epanechnikov; did you mean `gaussian`?"),
+            "{e}"
+        );
+        let e = parse("[analysis.cluster]\nmethod = \"kmean\"\n").unwrap_err();
+        assert!(e.ends_with("; did you mean `kmeans`?"), "{e}");
+        let e = parse("[geo]\nfile = \"b.geojson\"\nclasses = \"jenk\"\n").unwrap_err();
+        assert!(e.ends_with("got 'jenk'; did you mean `jenks`?"), "{e}");
+        let e = parse("[analysis.grey]\nnormalization = \"mean2\"\n").unwrap_err();
+        assert!(e.ends_with("; did you mean `mean`?"), "{e}");
+        let e = parse("[analysis.kde]\nkernel = \"box\"\n").unwrap_err();
+        assert!(!e.contains("did you mean"), "{e}");
+        // nothing near: no suggestion
+        let e = parse("[method]\ncolour = 1\n").unwrap_err();
+        assert!(
+            e.contains("unknown field `colour`") && !e.contains("did you mean"),
+            "{e}"
+        );
+    }
+
+    /// The complete example of docs/spec.md parses, and every key a parsed
+    /// spec holds is documented there, so the page cannot fall behind the
+    /// structs.
+    #[test]
+    fn the_documented_example_parses_and_every_key_is_documented() {
+        let doc = include_str!("../../../docs/spec.md");
+        let start = doc
+            .find("## A complete annotated example")
+            .expect("the example section");
+        let rest = &doc[start..];
+        let body = rest
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|b| b.split("\n```").next())
+            .expect("the example block");
+        let spec = Spec::from_str_at(body, Path::new("docs/spec.md")).unwrap();
+        assert_eq!(spec.dimension.len(), 2);
+        assert_eq!(
+            spec.data.as_ref().unwrap().years,
+            Some(YearRange {
+                first: 2011,
+                last: 2020
+            })
+        );
+        assert_eq!(spec.geo.as_ref().unwrap().key.as_deref(), Some("short"));
+        fn keys(v: &toml::Value, out: &mut Vec<String>) {
+            match v {
+                toml::Value::Table(t) => {
+                    for (k, v) in t {
+                        out.push(k.clone());
+                        keys(v, out);
+                    }
+                }
+                toml::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        keys(&toml::Value::try_from(&spec).unwrap(), &mut all);
+        // the [geo] table serialises its checked weights as one key
+        all.retain(|k| k != "weights");
+        for k in ["contiguity", "knn", "weights_file", "extrapolate", "years"] {
+            all.push(k.to_string());
+        }
+        for k in all {
+            // a key (`key`) or a table ([key], [a.key], [[key]])
+            assert!(
+                doc.contains(&format!("`{k}`")) || doc.contains(&format!("{k}]")),
+                "docs/spec.md does not document `{k}`"
+            );
+        }
     }
 }

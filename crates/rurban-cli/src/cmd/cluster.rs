@@ -32,6 +32,12 @@ pub struct ClusterArgs {
     /// Z-score every column (sample standard deviation) first.
     #[arg(long)]
     pub standardize: bool,
+    /// Cluster series instead of rows: one point per label (region), with
+    /// one feature per column and value of this column (e.g. `--series
+    /// year` on scores.csv: each region's composite series, as `rurban
+    /// run` clusters it).
+    #[arg(long, value_name = "COL")]
+    pub series: Option<String>,
 }
 
 /// Runs `rurban cluster`.
@@ -48,13 +54,42 @@ pub fn run(args: ClusterArgs) -> Result<()> {
         Some(c) => Some(t.require(c)?),
         None => t.id_column(IdColumn::Region, None)?,
     };
-    let cols = data_columns(&t, &args.columns, label_col, "cluster")?;
-    let labels: Vec<String> = match label_col {
-        Some(c) => t.text(c).into_iter().map(String::from).collect(),
-        None => (1..=t.n_rows()).map(|i| i.to_string()).collect(),
+    let series_col = args.series.as_deref().map(|c| t.require(c)).transpose()?;
+    let year_col = match series_col {
+        Some(c) => Some(c),
+        None => t.id_column(IdColumn::Year, None)?,
     };
-    let data = numeric_matrix(&t, &cols)?;
-    let params = params.with_column_names(cols.iter().map(|&c| t.headers[c].clone()).collect());
+    let exclude: Vec<usize> = label_col.into_iter().chain(year_col).collect();
+    let cols = data_columns(&t, &args.columns, label_col, "cluster")?;
+    let cols: Vec<usize> = cols.into_iter().filter(|c| !exclude.contains(c)).collect();
+    let (labels, data, names) = match series_col {
+        Some(sc) => {
+            let lc = label_col.ok_or_else(|| {
+                anyhow!(
+                    "{}: --series needs a label column (region, or --label-column)",
+                    t.path.display()
+                )
+            })?;
+            super::common::series_matrix(&t, lc, sc, &cols)?
+        }
+        None => {
+            // Rows of a panel (region and year columns) are labelled
+            // "region year", so the tiers of one region's years can be told apart.
+            let labels: Vec<String> = match (label_col, year_col) {
+                (Some(c), Some(y)) => t
+                    .text(c)
+                    .into_iter()
+                    .zip(t.text(y))
+                    .map(|(r, y)| format!("{r} {y}"))
+                    .collect(),
+                (Some(c), None) => t.text(c).into_iter().map(String::from).collect(),
+                _ => (1..=t.n_rows()).map(|i| i.to_string()).collect(),
+            };
+            let names = cols.iter().map(|&c| t.headers[c].clone()).collect();
+            (labels, numeric_matrix(&t, &cols)?, names)
+        }
+    };
+    let params = params.with_column_names(names);
     let input = ClusterInput {
         labels: &labels,
         data: data.view(),

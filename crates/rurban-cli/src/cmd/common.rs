@@ -191,3 +191,59 @@ pub fn numeric_matrix(table: &Table, cols: &[usize]) -> Result<ndarray::Array2<f
     }
     Ok(data)
 }
+
+/// A table's `cols` pivoted into series: one row per value of `label_col`
+/// (first appearance order), one feature per column and value of
+/// `series_col` (ordered as `--by` orders groups), named `"COL KEY"`. A
+/// missing combination or a repeated one is an error naming it.
+pub fn series_matrix(
+    t: &Table,
+    label_col: usize,
+    series_col: usize,
+    cols: &[usize],
+) -> Result<(Vec<String>, ndarray::Array2<f64>, Vec<String>)> {
+    let labels_all: Vec<String> = t.text(label_col).into_iter().map(String::from).collect();
+    let mut labels: Vec<String> = Vec::new();
+    for l in &labels_all {
+        if !labels.contains(l) {
+            labels.push(l.clone());
+        }
+    }
+    let keys = groups(t, Some(&t.headers[series_col]))?;
+    let m = keys.len() * cols.len();
+    let mut data = ndarray::Array2::<f64>::from_elem((labels.len(), m), f64::NAN);
+    let mut names = Vec::with_capacity(m);
+    for &c in cols {
+        for (key, _) in &keys {
+            names.push(format!("{} {key}", t.headers[c]));
+        }
+    }
+    for (j, &c) in cols.iter().enumerate() {
+        let values = t.numbers_complete(c)?;
+        for (g, (key, rows)) in keys.iter().enumerate() {
+            for &r in rows {
+                let i = labels.iter().position(|l| *l == labels_all[r]).unwrap_or(0);
+                let cell = &mut data[[i, j * keys.len() + g]];
+                if !cell.is_nan() {
+                    anyhow::bail!(
+                        "{}, row {}: '{}' has two rows for {} {key}",
+                        t.path.display(),
+                        r + 1,
+                        rurban_core::clip(&labels_all[r]),
+                        t.headers[series_col]
+                    );
+                }
+                *cell = values[r];
+            }
+        }
+    }
+    if let Some(((i, f), _)) = data.indexed_iter().find(|(_, v)| v.is_nan()) {
+        anyhow::bail!(
+            "{}: '{}' has no row for {}: every label needs every value of --series",
+            t.path.display(),
+            rurban_core::clip(&labels[i]),
+            names[f]
+        );
+    }
+    Ok((labels, data, names))
+}

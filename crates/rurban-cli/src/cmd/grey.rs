@@ -25,6 +25,12 @@ pub struct GreyArgs {
     /// Distinguishing coefficient, in (0, 1].
     #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
     pub rho: f64,
+    /// Average each column over the rows sharing a value of this column
+    /// first (e.g. `--mean-by year` on scores.csv: the yearly means across
+    /// regions, the series `rurban run` relates); without it every row is a
+    /// point of the sequences.
+    #[arg(long, value_name = "COL")]
+    pub mean_by: Option<String>,
 }
 
 /// Runs `rurban grey`.
@@ -36,14 +42,25 @@ pub fn run(args: GreyArgs) -> Result<()> {
     .check()
     .map_err(|e| anyhow!("{}: {e}", args.input.input.display()))?;
     let t = args.input.read()?;
-    let reference = t.numbers_complete(t.require(&args.reference)?)?;
+    let groups = super::common::groups(&t, args.mean_by.as_deref())?;
+    let series = |c: usize| -> Result<Vec<f64>> {
+        let v = t.numbers_complete(c)?;
+        Ok(match &args.mean_by {
+            None => v,
+            Some(_) => groups
+                .iter()
+                .map(|(_, rows)| rows.iter().map(|&r| v[r]).sum::<f64>() / rows.len() as f64)
+                .collect(),
+        })
+    };
+    let reference = series(t.require(&args.reference)?)?;
     let names = split_list(&Some(args.compare.clone()));
     if names.is_empty() {
         bail!("--compare names no columns");
     }
     let compare: Vec<(String, Vec<f64>)> = names
         .iter()
-        .map(|n| Ok((n.clone(), t.numbers_complete(t.require(n)?)?)))
+        .map(|n| Ok((n.clone(), series(t.require(n)?)?)))
         .collect::<Result<_>>()?;
     let res = params
         .fit(&GreyInput {

@@ -88,6 +88,10 @@ pub struct RunArgs {
     /// Data file (overrides the spec's `data`).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Study period FIRST-LAST, e.g. 2011-2020 (overrides the spec's
+    /// `[data] years`).
+    #[arg(long, value_name = "FIRST-LAST")]
+    pub years: Option<rurban_spec::YearRange>,
     /// Output directory.
     #[arg(long, default_value = "rurban-out")]
     pub out: PathBuf,
@@ -106,6 +110,10 @@ pub struct RunArgs {
     /// Print how long each step took, on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Language of report.html: `en` (English) or `zh` (Chinese); overrides
+    /// the spec's `[report] lang` (default English).
+    #[arg(long, value_name = "LANG", value_parser = crate::cmd::report::parse_lang)]
+    pub lang: Option<rurban_report::Lang>,
 }
 
 /// Runs `rurban run`.
@@ -118,6 +126,7 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         &spec,
         &RunOptions {
             data: args.data.clone(),
+            years: args.years,
         },
         resolver,
         &|step| bar.step(step),
@@ -137,6 +146,8 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
             out.maps.as_ref(),
             !args.no_report,
             !args.no_xlsx,
+            args.lang
+                .unwrap_or_else(|| crate::cmd::report::spec_lang(&spec)),
         )?;
     }
     bar.mark("writing files");
@@ -213,6 +224,7 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
             out.spec.method.impute
         )?;
     }
+    print_coverage(out)?;
     print_weights(out)?;
     print_yearly(out)?;
     print_top_bottom(out)?;
@@ -222,11 +234,54 @@ fn print_summary(out: &RunOutput, args: &RunArgs, files: &OutputSet) -> Result<(
             outln!("  - {s}")?;
         }
     }
+    if !out.analysis.skipped.is_empty() {
+        outln!("\nNot in this run:")?;
+        for s in &out.analysis.skipped {
+            outln!("  - {}: {}", s.step, s.reason)?;
+        }
+    }
     outln!(
         "\nWrote {} into {}",
         files.names().join(", "),
         args.out.display()
     )?;
+    Ok(())
+}
+
+/// Each indicator's coverage in the study period: observed cells and the
+/// cells imputation filled (interpolated, extrapolated, year mean).
+fn print_coverage(out: &RunOutput) -> Result<()> {
+    let mut t = table(&[
+        "indicator",
+        "years observed",
+        "observed",
+        "interpolated",
+        "extrapolated",
+        "year mean",
+    ]);
+    let cell = |n: usize, of: usize| {
+        if n == 0 {
+            "0".to_string()
+        } else {
+            format!("{n} ({:.1}%)", 100.0 * n as f64 / of.max(1) as f64)
+        }
+    };
+    for c in &out.coverage {
+        let span = match (c.first_year, c.last_year) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "none".to_string(),
+        };
+        t.add_row(vec![
+            c.indicator.clone(),
+            span,
+            format!("{} of {}", c.observed, c.cells),
+            cell(c.interpolated, c.cells),
+            cell(c.extrapolated, c.cells),
+            cell(c.year_mean, c.cells),
+        ]);
+    }
+    outln!("\nCoverage of the indicators:\n{t}")?;
     Ok(())
 }
 

@@ -55,9 +55,14 @@ pub struct SynthArgs {
     /// unique (for counties use adcode: county names repeat).
     #[arg(long, value_name = "PROPERTY", requires = "geo")]
     pub key: Option<String>,
-    /// Panel CSV to write (default: stdout).
-    #[arg(long, value_name = "FILE")]
+    /// Panel CSV to write (default: stdout; needed with --format json).
+    #[arg(long, value_name = "FILE", required_if_eq("format", "json"))]
     pub out: Option<PathBuf>,
+    /// What is printed once the files are written: a line on stderr, or
+    /// with `json` one JSON document on stdout (`{panel, regions, years,
+    /// indicators, missing, spec, groups, warnings}`).
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Human, conflicts_with = "print_config")]
+    pub format: crate::output::Format,
     /// Write the long form `region,year,indicator,value` instead of the wide form.
     #[arg(long)]
     pub long: bool,
@@ -116,9 +121,27 @@ pub fn run(a: SynthArgs) -> Result<()> {
         write_file(path, &groups)?;
     }
     if let Some(path) = &a.out {
-        eprintln!("{}", summary(&panel, path));
+        if a.format == crate::output::Format::Json {
+            crate::output::emit_json(summary_json(&panel, path, &a), &[])?;
+        } else {
+            eprintln!("{}", summary(&panel, path));
+        }
     }
     Ok(())
+}
+
+/// What `--format json` prints: the files written and the panel's shape.
+fn summary_json(p: &SynthPanel, path: &Path, a: &SynthArgs) -> serde_json::Value {
+    let shown = |f: &Option<PathBuf>| f.as_ref().map(|f| f.display().to_string());
+    serde_json::json!({
+        "panel": path.display().to_string(),
+        "regions": p.regions.len(),
+        "years": [p.years.first(), p.years.last()],
+        "indicators": p.indicators.len(),
+        "missing": p.missing_count(),
+        "spec": shown(&a.spec),
+        "groups": shown(&a.groups_out),
+    })
 }
 
 /// Preset, then `--config`, then the flags.

@@ -56,7 +56,7 @@ pub fn run(args: WeightsArgs, resolver: &Resolver) -> Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", t.path.display()))?;
     match args.input.format {
-        Format::Json => print_json(&args.method, &names, &w, n),
+        Format::Json => print_json(&args.method, &names, &directions, &w, n),
         Format::Human => print_human(&args.method, &t, &names, &directions, &w),
     }
 }
@@ -93,12 +93,17 @@ fn directions(
 fn print_json(
     method: &str,
     names: &[String],
+    directions: &[Direction],
     w: &rurban_weighting::Weights,
     n: usize,
 ) -> Result<()> {
+    // `directions` ("+" or "-", in column order) goes beyond the contract's
+    // keys, so a reader can see which columns --negative flipped.
+    let directions: Vec<&str> = directions.iter().map(|d| d.symbol()).collect();
     let mut doc = json!({
         "method": method,
         "indicators": names,
+        "directions": directions,
         "weights": w.weights,
         "n": n,
     });

@@ -6,6 +6,7 @@ mod support;
 
 mod analysis_cli;
 mod chain_cli;
+mod data_cli;
 mod geo_cli;
 mod geo_run_cli;
 mod hostile_cli;
@@ -16,4 +17,5 @@ mod plugins_cli;
 mod report_cli;
 mod run_cli;
 mod trend_cli;
+mod tutorial_cli;
 mod weights_cli;

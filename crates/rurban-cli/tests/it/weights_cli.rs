@@ -44,7 +44,15 @@ fn assert_shape(doc: &Value, method: &str, names: &[&str], n: usize) {
     let obj = doc.as_object().expect("a JSON object");
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut want = vec!["indicators", "method", "n", "warnings", "weights"];
+    // The contract's keys, plus `directions` ("+"/"-" per indicator).
+    let mut want = vec![
+        "directions",
+        "indicators",
+        "method",
+        "n",
+        "warnings",
+        "weights",
+    ];
     if method == "entropy" {
         want.push("entropy");
     }
@@ -52,6 +60,7 @@ fn assert_shape(doc: &Value, method: &str, names: &[&str], n: usize) {
     assert_eq!(keys, want, "JSON keys of {method}");
     assert_eq!(doc["method"], method);
     assert_eq!(strings(&doc["indicators"]), names);
+    assert_eq!(strings(&doc["directions"]).len(), names.len());
     assert_eq!(doc["n"].as_u64(), Some(n as u64));
     assert!(doc["warnings"].is_array());
     let w = f64s(&doc["weights"]);
@@ -72,6 +81,7 @@ fn all_five_methods_match_the_contract_formulas() {
 
     let doc = weights_json(&file, "entropy", &["--negative", "b,d"]);
     assert_shape(&doc, "entropy", &names, 6);
+    assert_eq!(strings(&doc["directions"]), ["+", "-", "+", "-"]);
     let (w, e) = reference::entropy(&x, &neg, 0.0);
     assert_close(&f64s(&doc["weights"]), &w, 1e-12, "entropy weights");
     assert_close(&f64s(&doc["entropy"]), &e, 1e-12, "entropy e_j");
