@@ -62,6 +62,9 @@ pub(crate) fn workbook(
             book.add(Sheet::from_table(t, &[]))?;
         }
     }
+    if !typed.coverage.is_empty() {
+        book.add(Sheet::from_table(table::coverage(typed), &[]))?;
+    }
     if !typed.imputed.is_empty() {
         book.add(imputed(typed))?;
     }

@@ -576,6 +576,16 @@ fn workbook_of_a_run_equals_its_csv_files() {
     let want = ranks(&sc[1..], 2);
     let got: Vec<f64> = sc[1..].iter().map(|r| num(&r[3 + nd])).collect();
     assert_eq!(got, want);
+    // The coverage of each indicator, as in coverage.csv.
+    let coverage = csv("coverage.csv");
+    assert_eq!(coverage.len(), 1 + 20, "the example's 20 indicators");
+    same(
+        "coverage",
+        &wb.rows("coverage"),
+        &coverage,
+        coverage[0].len(),
+    );
+    assert_eq!(wb.format("coverage", "C2"), "0");
     // The yearly keys of the spatial tables are numbers.
     let m = wb.rows("moran");
     assert_eq!(m[1][0], Data::Float(summary.years[0] as f64));
