@@ -8,9 +8,11 @@
 //!   cleanly. SVG text uses the font stack
 //!   `"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif`,
 //!   because region and indicator names are often Chinese.
-//! * [`render_xlsx`] writes one worksheet per table (weights, scores, tiers,
-//!   kde, disparity, convergence, grey), bold frozen header row, numbers
-//!   stored as numbers.
+//! * [`render_xlsx`] writes the workbook an Excel user works with: the
+//!   findings, the index system, the weights, the scores with their ranks,
+//!   the analysis tables and the imputed cells, one table per worksheet
+//!   (bold frozen header row, autofilter, numbers stored as numbers and
+//!   formatted, widths that fit CJK text), in constant memory.
 //!
 //! Both tolerate a summary whose `analysis` or `findings` sections (or parts
 //! of them) are absent: what is there is rendered, and the report names the

@@ -31,7 +31,6 @@ pub(crate) struct Dimension {
 /// Weights of one year (scope = year).
 #[derive(Debug, Clone)]
 pub(crate) struct YearWeights {
-    pub year: i64,
     /// Indicator id -> weight.
     pub weights: HashMap<String, f64>,
 }
@@ -443,7 +442,7 @@ fn year_weights(s: &res::Summary) -> Result<Vec<YearWeights>, ReportError> {
     if let Some(res::Weights::Year(sets)) = &s.weights {
         for (i, set) in sets.iter().enumerate() {
             let p = format!("weights[{i}]");
-            let year = set.year.ok_or_else(|| ReportError::Missing {
+            set.year.ok_or_else(|| ReportError::Missing {
                 path: format!("{p}.year"),
             })?;
             if set.weights.len() != set.indicators.len() {
@@ -459,7 +458,7 @@ fn year_weights(s: &res::Summary) -> Result<Vec<YearWeights>, ReportError> {
                 .cloned()
                 .zip(set.weights.iter().copied())
                 .collect();
-            year_weights.push(YearWeights { year, weights });
+            year_weights.push(YearWeights { weights });
         }
     }
     Ok(year_weights)

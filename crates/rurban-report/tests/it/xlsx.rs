@@ -1,29 +1,145 @@
-//! results.xlsx read back with calamine: the sheets, their headers, and
-//! numbers stored as numbers.
+//! results.xlsx read back with calamine (values, sheet names, headers) and
+//! as the zip of XML files it is (number formats, column widths,
+//! autofilters, frozen header rows).
 
 use crate::common;
 
-use std::io::Cursor;
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx};
 use common::fixture;
-use rurban_report::render_xlsx;
+use rurban_report::{render_xlsx, render_xlsx_summary};
 use serde_json::Value;
 
-fn open(s: &Value) -> Xlsx<Cursor<Vec<u8>>> {
-    let bytes = render_xlsx(s).unwrap();
-    assert_eq!(&bytes[..2], b"PK", "not a zip container");
-    Xlsx::new(Cursor::new(bytes)).unwrap()
+/// A workbook's bytes, opened both ways.
+struct Book {
+    xlsx: Xlsx<Cursor<Vec<u8>>>,
+    files: HashMap<String, String>,
 }
 
-fn sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<Data>> {
-    let r: Range<Data> = wb.worksheet_range(name).unwrap();
-    assert_eq!(
-        r.start(),
-        Some((0, 0)),
-        "{name}: the table does not start at A1"
-    );
-    r.rows().map(<[Data]>::to_vec).collect()
+impl Book {
+    fn new(bytes: Vec<u8>) -> Book {
+        assert_eq!(&bytes[..2], b"PK", "not a zip container");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+        let mut files = HashMap::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            if name.ends_with(".xml") {
+                let mut s = String::new();
+                f.read_to_string(&mut s).unwrap();
+                files.insert(name, s);
+            }
+        }
+        Book {
+            xlsx: Xlsx::new(Cursor::new(bytes)).unwrap(),
+            files,
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.xlsx.sheet_names()
+    }
+
+    /// The rows of a sheet, which must start at A1.
+    fn rows(&mut self, name: &str) -> Vec<Vec<Data>> {
+        let r: Range<Data> = self.xlsx.worksheet_range(name).unwrap();
+        assert_eq!(
+            r.start(),
+            Some((0, 0)),
+            "{name}: the table does not start at A1"
+        );
+        r.rows().map(<[Data]>::to_vec).collect()
+    }
+
+    /// The XML of a sheet (rust_xlsxwriter numbers them in order).
+    fn xml(&self, name: &str) -> &str {
+        let i = self.names().iter().position(|n| n == name).unwrap();
+        &self.files[&format!("xl/worksheets/sheet{}.xml", i + 1)]
+    }
+
+    /// The number format of a cell, e.g. `C2`: `General`, `0`, `0.0000`.
+    fn format(&self, sheet: &str, cell: &str) -> String {
+        let xml = self.xml(sheet);
+        let at = xml
+            .find(&format!("<c r=\"{cell}\""))
+            .unwrap_or_else(|| panic!("{sheet}!{cell} is not written"));
+        let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+        let xf: usize = attr(tag, "s").map_or(0, |s| s.parse().unwrap());
+        let styles = &self.files["xl/styles.xml"];
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        let xf_tag = xfs.split("<xf ").nth(xf + 1).unwrap();
+        let id: u32 = attr(&format!(" {xf_tag}"), "numFmtId")
+            .unwrap()
+            .parse()
+            .unwrap();
+        match id {
+            0 => "General".into(),
+            1 => "0".into(),
+            2 => "0.00".into(),
+            _ => {
+                let at = styles.find(&format!("<numFmt numFmtId=\"{id}\"")).unwrap();
+                attr(&styles[at..], "formatCode").unwrap()
+            }
+        }
+    }
+
+    /// The width of column `col` (1-based), as set in `<cols>`.
+    fn width(&self, sheet: &str, col: usize) -> f64 {
+        let xml = self.xml(sheet);
+        let cols = &xml[xml.find("<cols>").expect("no <cols>")..xml.find("</cols>").unwrap()];
+        for tag in cols.split("<col ").skip(1) {
+            let tag = format!(" {tag}");
+            let bound = |k: &str| -> usize { attr(&tag, k).unwrap().parse().unwrap() };
+            if (bound("min")..=bound("max")).contains(&col) {
+                return attr(&tag, "width").unwrap().parse().unwrap();
+            }
+        }
+        panic!("{sheet}: column {col} has no width")
+    }
+
+    /// Every sheet: an autofilter over the whole table and the header row
+    /// frozen.
+    fn assert_tables(&mut self) {
+        for name in self.names() {
+            let rows = self.rows(&name);
+            let (nr, nc) = (rows.len(), rows[0].len());
+            let xml = self.xml(&name);
+            let want = format!("<autoFilter ref=\"A1:{}{nr}\"/>", column(nc));
+            assert!(xml.contains(&want), "{name}: no {want}");
+            assert!(
+                xml.contains("<pane ySplit=\"1\" topLeftCell=\"A2\"")
+                    && xml.contains("state=\"frozen\""),
+                "{name}: the header row is not frozen"
+            );
+            for c in 1..=nc {
+                assert!(self.width(&name, c) >= 6.0, "{name}: column {c}");
+            }
+        }
+    }
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    Some(tag[at..at + tag[at..].find('"')?].to_string())
+}
+
+/// Excel's letters of a 1-based column.
+fn column(mut c: usize) -> String {
+    let mut s = Vec::new();
+    while c > 0 {
+        s.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
+}
+
+fn open(s: &Value) -> Book {
+    Book::new(render_xlsx(s).unwrap())
 }
 
 fn header(rows: &[Vec<Data>]) -> Vec<String> {
@@ -39,33 +155,66 @@ fn num(c: &Data) -> f64 {
 }
 
 #[test]
-fn full_workbook_has_one_sheet_per_table() {
-    let wb = open(&fixture("summary_full.json"));
+fn full_workbook_has_one_table_per_sheet() {
+    let mut wb = open(&fixture("summary_full.json"));
     assert_eq!(
-        wb.sheet_names(),
+        wb.names(),
         [
+            "findings",
+            "index_system",
             "weights",
             "scores",
             "tiers",
             "kde",
+            "kde_peaks",
             "disparity",
-            "convergence",
+            "convergence_beta",
+            "convergence_sigma",
+            "convergence_points",
             "grey"
         ]
     );
+    wb.assert_tables();
 }
 
 #[test]
 fn minimal_workbook_has_only_the_index_tables() {
-    let wb = open(&fixture("summary_minimal.json"));
-    assert_eq!(wb.sheet_names(), ["weights", "scores"]);
+    let mut wb = open(&fixture("summary_minimal.json"));
+    assert_eq!(
+        wb.names(),
+        ["index_system", "weights", "scores", "warnings"]
+    );
+    wb.assert_tables();
+    let s = fixture("summary_minimal.json");
+    let w = wb.rows("warnings");
+    assert_eq!(header(&w), ["no", "warning"]);
+    assert_eq!(w[1][0], Data::Float(1.0));
+    assert_eq!(
+        w[1][1],
+        Data::String(s["warnings"][0].as_str().unwrap().into())
+    );
 }
 
 #[test]
-fn weights_and_scores_are_numbers() {
+fn findings_one_sentence_a_row() {
     let s = fixture("summary_full.json");
     let mut wb = open(&s);
-    let w = sheet(&mut wb, "weights");
+    let f = wb.rows("findings");
+    assert_eq!(header(&f), ["no", "finding"]);
+    let sentences = s["findings"]["sentences"].as_array().unwrap();
+    assert_eq!(f.len(), sentences.len() + 1);
+    for (i, (row, want)) in f[1..].iter().zip(sentences).enumerate() {
+        assert_eq!(num(&row[0]), (i + 1) as f64);
+        assert_eq!(row[1], Data::String(want.as_str().unwrap().into()));
+    }
+    assert_eq!(wb.format("findings", "A2"), "0");
+}
+
+#[test]
+fn index_system_weights_and_scores_are_formatted_numbers() {
+    let s = fixture("summary_full.json");
+    let mut wb = open(&s);
+    let w = wb.rows("index_system");
     assert_eq!(
         header(&w),
         [
@@ -96,8 +245,17 @@ fn weights_and_scores_are_numbers() {
     }
     let total: f64 = w[1..].iter().map(|r| num(&r[6])).sum();
     assert!((total - 1.0).abs() < 1e-12);
+    assert_eq!(wb.format("index_system", "G2"), "0.0000");
 
-    let sc = sheet(&mut wb, "scores");
+    let wt = wb.rows("weights");
+    assert_eq!(
+        header(&wt),
+        ["dimension", "indicator", "direction", "weight", "entropy"]
+    );
+    assert_eq!(wb.format("weights", "D2"), "0.0000");
+    assert_eq!(wb.format("weights", "E2"), "0.0000");
+
+    let sc = wb.rows("scores");
     assert_eq!(
         header(&sc),
         [
@@ -108,7 +266,13 @@ fn weights_and_scores_are_numbers() {
             "society",
             "space",
             "ecology",
-            "life"
+            "life",
+            "rank",
+            "economy_rank",
+            "society_rank",
+            "space_rank",
+            "ecology_rank",
+            "life_rank"
         ]
     );
     let scores = s["scores"].as_array().unwrap();
@@ -122,9 +286,49 @@ fn weights_and_scores_are_numbers() {
         assert_eq!(row[2], Data::Float(want["composite"].as_f64().unwrap()));
         assert_eq!(row[3], Data::Float(want["economy"].as_f64().unwrap()));
         // Dimension scores add up to the composite.
-        let sum: f64 = row[3..].iter().map(num).sum();
+        let sum: f64 = row[3..8].iter().map(num).sum();
         assert!((sum - num(&row[2])).abs() < 1e-12);
     }
+    assert_eq!(wb.format("scores", "B2"), "0");
+    assert_eq!(wb.format("scores", "C2"), "0.0000");
+    assert_eq!(wb.format("scores", "H2"), "0.0000");
+    assert_eq!(wb.format("scores", "I2"), "0");
+    assert_eq!(wb.format("scores", "N2"), "0");
+}
+
+/// Competition ranks (1 = highest, ties share the smallest) of column `c`
+/// among the rows of the same year, counted by hand.
+fn ranks(rows: &[Vec<Data>], c: usize) -> Vec<f64> {
+    rows.iter()
+        .map(|r| {
+            let above = rows
+                .iter()
+                .filter(|o| num(&o[1]) == num(&r[1]) && num(&o[c]) > num(&r[c]))
+                .count();
+            (above + 1) as f64
+        })
+        .collect()
+}
+
+#[test]
+fn ranks_within_each_year() {
+    let mut wb = open(&fixture("summary_full.json"));
+    let sc = wb.rows("scores");
+    let body = &sc[1..];
+    // composite -> rank, economy -> economy_rank, ...
+    for (score, rank) in [(2, 8), (3, 9), (7, 13)] {
+        let want = ranks(body, score);
+        let got: Vec<f64> = body.iter().map(|r| num(&r[rank])).collect();
+        assert_eq!(got, want, "ranks of {}", sc[0][score]);
+    }
+    // Each year ranks every region once: 1..=13.
+    let mut first: Vec<f64> = body
+        .iter()
+        .filter(|r| num(&r[1]) == 2011.0)
+        .map(|r| num(&r[8]))
+        .collect();
+    first.sort_by(f64::total_cmp);
+    assert_eq!(first, (1..=13).map(f64::from).collect::<Vec<_>>());
 }
 
 #[test]
@@ -133,7 +337,7 @@ fn analysis_sheets() {
     let a = &s["analysis"];
     let mut wb = open(&s);
 
-    let t = sheet(&mut wb, "tiers");
+    let t = wb.rows("tiers");
     assert_eq!(header(&t), ["region", "cluster", "tier", "mean_composite"]);
     for (row, l) in t[1..]
         .iter()
@@ -143,8 +347,10 @@ fn analysis_sheets() {
         assert_eq!(num(&row[1]), l["cluster"].as_f64().unwrap());
         assert_eq!(num(&row[2]), l["tier"].as_f64().unwrap());
     }
+    assert_eq!(wb.format("tiers", "C2"), "0");
+    assert_eq!(wb.format("tiers", "D2"), "0.0000");
 
-    let k = sheet(&mut wb, "kde");
+    let k = wb.rows("kde");
     assert_eq!(
         header(&k),
         [
@@ -154,8 +360,7 @@ fn analysis_sheets() {
             "mode",
             "peaks",
             "peak_height",
-            "spread",
-            "peak_x"
+            "spread"
         ]
     );
     let groups = a["kde"]["groups"].as_array().unwrap();
@@ -173,8 +378,28 @@ fn analysis_sheets() {
         assert_eq!(row[5], Data::Float(g["peak_height"].as_f64().unwrap()));
         assert_eq!(row[6], Data::Float(g["spread"].as_f64().unwrap()));
     }
+    assert_eq!(wb.format("kde", "A2"), "0");
+    assert_eq!(wb.format("kde", "C2"), "General");
 
-    let d = sheet(&mut wb, "disparity");
+    // The peaks: numbers, one a row, not "a; b" text.
+    let p = wb.rows("kde_peaks");
+    assert_eq!(header(&p), ["year", "peak", "x", "density"]);
+    let mut want = Vec::new();
+    for g in groups {
+        let y: f64 = g["key"].as_str().unwrap().parse().unwrap();
+        for (i, pk) in g["peaks"].as_array().unwrap().iter().enumerate() {
+            want.push(vec![
+                Data::Float(y),
+                Data::Float((i + 1) as f64),
+                Data::Float(pk["x"].as_f64().unwrap()),
+                Data::Float(pk["density"].as_f64().unwrap()),
+            ]);
+        }
+    }
+    assert!(want.len() > groups.len(), "some year has two peaks");
+    assert_eq!(p[1..], want[..]);
+
+    let d = wb.rows("disparity");
     assert_eq!(
         header(&d),
         [
@@ -198,7 +423,7 @@ fn analysis_sheets() {
     assert_eq!(d.len(), 1 + 10 * 6);
     let g0 = &a["disparity"]["composite"]["groups"][0];
     assert_eq!(d[1][0], Data::String("composite".into()));
-    assert_eq!(num(&d[1][1]), 2011.0);
+    assert_eq!(d[1][1], Data::Float(2011.0));
     assert_eq!(d[1][5], Data::Float(g0["cv"].as_f64().unwrap()));
     assert_eq!(
         d[1][10],
@@ -208,11 +433,10 @@ fn analysis_sheets() {
     assert_eq!(d[11][0], Data::String("economy".into()));
     assert_eq!(d[11][10], Data::Empty);
 
-    let c = sheet(&mut wb, "convergence");
-    assert_eq!(c[0][0], Data::String("statistic".into()));
-    assert_eq!(c[0][3], Data::String("year".into()));
-    assert_eq!(c[0][6], Data::String("region".into()));
+    // Convergence: three tables, three sheets.
     let beta = &a["convergence"]["beta"];
+    let c = wb.rows("convergence_beta");
+    assert_eq!(header(&c), ["statistic", "value"]);
     assert_eq!(c[1][0], Data::String("b".into()));
     assert_eq!(c[1][1], Data::Float(beta["b"].as_f64().unwrap()));
     // The intercept computed from the points equals scipy's.
@@ -221,16 +445,28 @@ fn analysis_sheets() {
         .as_f64()
         .unwrap();
     assert!((num(&c[2][1]) - want_a).abs() < 1e-12);
+    let sg = wb.rows("convergence_sigma");
+    assert_eq!(header(&sg), ["year", "sigma_cv"]);
+    assert_eq!(sg.len(), 11);
+    assert_eq!(num(&sg[1][0]), 2011.0);
     assert_eq!(
-        num(&c[1][4]),
+        num(&sg[1][1]),
         a["convergence"]["sigma"][0]["cv"].as_f64().unwrap()
     );
+    let pts = wb.rows("convergence_points");
+    assert_eq!(header(&pts), ["region", "ln_x0", "growth", "fitted"]);
+    assert_eq!(pts.len(), 14);
     let lx = fixture("expected.json")["full"]["ln_x0"][0]
         .as_f64()
         .unwrap();
-    assert!((num(&c[1][7]) - lx).abs() < 1e-13);
+    assert!((num(&pts[1][1]) - lx).abs() < 1e-13);
+    // fitted = a + b ln_x0
+    let (ca, cb) = (num(&c[2][1]), num(&c[1][1]));
+    for row in &pts[1..] {
+        assert!((num(&row[3]) - (ca + cb * num(&row[1]))).abs() < 1e-15);
+    }
 
-    let g = sheet(&mut wb, "grey");
+    let g = wb.rows("grey");
     assert_eq!(
         header(&g),
         ["scope", "region", "dimension", "grade", "rank"]
@@ -244,15 +480,114 @@ fn analysis_sheets() {
         assert_eq!(num(&row[4]), want["rank"].as_f64().unwrap());
     }
     assert_eq!(g[1 + mean.len()][1], Data::String("Nanjing".into()));
+    assert_eq!(wb.format("grey", "D2"), "0.0000");
+    assert_eq!(wb.format("grey", "E2"), "0");
 }
 
 #[test]
 fn chinese_names_survive() {
     let s = fixture("summary_zh.json");
     let mut wb = open(&s);
-    let sc = sheet(&mut wb, "scores");
+    let sc = wb.rows("scores");
     assert_eq!(sc[1][0], Data::String("北京".into()));
-    let w = sheet(&mut wb, "weights");
+    let w = wb.rows("index_system");
     assert_eq!(w[1][1], Data::String("经济融合".into()));
     assert_eq!(w[1][5], Data::String("元".into()));
+}
+
+#[test]
+fn chinese_columns_are_twice_as_wide() {
+    // The first dimension's id in Chinese, as long in characters as the
+    // last one's, `life`.
+    let mut s = fixture("summary_zh.json");
+    s["dimensions"][0]["id"] = "经济融合".into();
+    for r in s["scores"].as_array_mut().unwrap() {
+        let v = r.as_object_mut().unwrap().remove("economy").unwrap();
+        r["经济融合"] = v;
+    }
+    s.as_object_mut().unwrap().remove("analysis");
+    s.as_object_mut().unwrap().remove("findings");
+    s.as_object_mut().unwrap().remove("weights");
+    let mut wb = open(&s);
+    let sc = wb.rows("scores");
+    assert_eq!(sc[0][3], Data::String("经济融合".into()));
+    assert_eq!(sc[0][7], Data::String("life".into()));
+    let (zh, en) = (wb.width("scores", 4), wb.width("scores", 8));
+    assert!(zh > en + 3.0, "经济融合 {zh} vs life {en}");
+    // The rank columns, `经济融合_rank` and `life_rank`, likewise.
+    assert!(wb.width("scores", 10) > wb.width("scores", 14) + 3.0);
+    // Region names: 黑龙江 (3 characters) needs 6 columns plus padding.
+    assert!(wb.width("scores", 1) >= 7.0);
+}
+
+/// The example's run (examples/heilongjiang, with [geo]): the workbook's
+/// numbers are those of the run's CSV files.
+#[test]
+fn workbook_of_a_run_equals_its_csv_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    let out = rurban_pipeline::run(
+        &spec,
+        &rurban_pipeline::RunOptions::default(),
+        &rurban_pipeline::Builtins,
+    )
+    .unwrap();
+    let summary = rurban_pipeline::output::summary(&out);
+    let files = rurban_pipeline::output::summary_files(&summary).unwrap();
+    let mut wb = Book::new(render_xlsx_summary(&summary).unwrap());
+    let names = wb.names();
+    for want in ["scores", "weights", "moran", "lisa", "gravity", "markov"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "no sheet {want}: {names:?}"
+        );
+    }
+    wb.assert_tables();
+
+    let csv = |name: &str| -> Vec<Vec<String>> {
+        let text = std::str::from_utf8(files.get(name).unwrap()).unwrap();
+        text.lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    // Each CSV cell: a number equal to the sheet's, or the same text.
+    let same = |sheet: &str, rows: &[Vec<Data>], table: &[Vec<String>], ncol: usize| {
+        assert_eq!(rows.len(), table.len(), "{sheet}: rows");
+        assert_eq!(header(rows)[..ncol], table[0][..], "{sheet}: header");
+        for (i, (got, want)) in rows[1..].iter().zip(&table[1..]).enumerate() {
+            for (j, w) in want.iter().enumerate() {
+                match w.parse::<f64>() {
+                    Ok(x) => assert_eq!(num(&got[j]), x, "{sheet} row {} col {j}", i + 2),
+                    Err(_) => assert_eq!(got[j], Data::String(w.clone()), "{sheet}"),
+                }
+            }
+        }
+    };
+    let scores = csv("scores.csv");
+    let sc = wb.rows("scores");
+    let nd = summary.dimensions.len();
+    same("scores", &sc, &scores, 3 + nd);
+    assert_eq!(sc[0].len(), 2 * (3 + nd) - 2, "a rank per score column");
+    let weights = csv("weights.csv");
+    let w = wb.rows("weights");
+    same("weights", &w, &weights, weights[0].len());
+    assert_eq!(w[0].len(), weights[0].len());
+    // The ranks of the run's composite, counted by hand.
+    let want = ranks(&sc[1..], 2);
+    let got: Vec<f64> = sc[1..].iter().map(|r| num(&r[3 + nd])).collect();
+    assert_eq!(got, want);
+    // The coverage of each indicator, as in coverage.csv.
+    let coverage = csv("coverage.csv");
+    assert_eq!(coverage.len(), 1 + 20, "the example's 20 indicators");
+    same(
+        "coverage",
+        &wb.rows("coverage"),
+        &coverage,
+        coverage[0].len(),
+    );
+    assert_eq!(wb.format("coverage", "C2"), "0");
+    // The yearly keys of the spatial tables are numbers.
+    let m = wb.rows("moran");
+    assert_eq!(m[1][0], Data::Float(summary.years[0] as f64));
+    assert_eq!(wb.format("moran", "A2"), "0");
 }
