@@ -1,18 +1,20 @@
-//! k-means through `linfa-clustering`.
+//! k-means with `linfa-clustering`'s arithmetic.
 //!
 //! linfa's `KMeans::fit` with `n_runs = 10` draws the k-means++ start of
 //! each run from one generator, one run after the other, and then runs the
 //! Lloyd iterations of that run; only the starts use random numbers. Here
 //! the ten starts are drawn first, in the same order and with the same
-//! arithmetic as linfa draws them, and the ten runs (linfa `KMeans` fits
-//! from those precomputed starts) are shared among threads. The runs are
-//! independent and each is computed in one piece, so the partition is the
-//! one linfa's ten runs in a row give, whatever the number of threads.
+//! arithmetic as linfa draws them, and the ten runs are shared among
+//! threads. Each run is `Starts::lloyd`, a copy of linfa-clustering 0.8's Lloyd
+//! loop (its m_k-means centroid update, its stopping rule, its distances
+//! summed in feature order) that computes the distances of eight rows side
+//! by side instead of one `sq_l2_dist` call per row and centroid: every
+//! number is rounded as in linfa, so the partition and the centroids are
+//! linfa's to the bit (tested against linfa's own fit), whatever the number
+//! of threads.
 
-use linfa::DatasetBase;
-use linfa::traits::{Fit, Predict};
-use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::{Array1, Array2, ArrayView2};
+use linfa_clustering::KMeansError;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand_xoshiro::Xoshiro256Plus;
@@ -60,43 +62,48 @@ fn best_run(
     seed: u64,
 ) -> Result<(Array2<f64>, Array1<usize>), ClusterError> {
     let records = data.as_standard_layout();
-    let dataset = DatasetBase::from(records.view());
     let mut rng = Xoshiro256Plus::seed_from_u64(seed);
     let starts = Starts::new(&records.view());
     let inits: Vec<Array2<f64>> = (0..N_RUNS)
         .map(|_| starts.kmeans_plusplus(k, &mut rng))
         .collect();
-    let fit_from = |init: Array2<f64>| {
-        KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-            .n_runs(1)
-            .init_method(KMeansInit::Precomputed(init))
-            .fit(&dataset)
-    };
-    let fits: Vec<_> = inits.into_par_iter().map(fit_from).collect();
-    // as linfa: the first run whose inertia is below all earlier ones
+    let fits: Vec<_> = inits
+        .into_par_iter()
+        .map(|init| starts.lloyd(init))
+        .collect();
+    // as linfa: the first run whose inertia is below all earlier ones; a run
+    // whose inertia is not below infinity is linfa's `InertiaError`
     let mut best = None;
     let mut best_inertia = f64::INFINITY;
-    let mut error = None;
-    for fit in fits {
-        match fit {
-            Ok(model) if model.inertia() < best_inertia => {
-                best_inertia = model.inertia();
-                best = Some(model);
-            }
-            Ok(_) => {}
-            Err(e) => {
-                error.get_or_insert(e);
-            }
+    let mut failed = false;
+    for (inertia, centroids) in fits {
+        if inertia.is_nan() || inertia == f64::INFINITY {
+            failed = true;
+        } else if inertia < best_inertia {
+            best_inertia = inertia;
+            best = Some(centroids);
         }
     }
-    let model = match (best, error) {
-        (Some(model), _) => model,
-        (None, Some(e)) => return Err(ClusterError::KMeans(e.to_string())),
-        (None, None) => return Err(ClusterError::KMeans("no run converged".into())),
+    let centroids = match (best, failed) {
+        (Some(centroids), _) => centroids,
+        (None, true) => {
+            return Err(ClusterError::KMeans(KMeansError::InertiaError.to_string()));
+        }
+        (None, false) => return Err(ClusterError::KMeans("no run converged".into())),
     };
-    let raw: Array1<usize> = model.predict(&records);
-    Ok((model.centroids().clone(), raw))
+    // linfa's `predict`: each row's closest centroid
+    let mut raw = vec![0usize; starts.n];
+    let mut dists = vec![0.0f64; starts.n];
+    starts.assign(&centroids, &mut raw, &mut dists);
+    Ok((centroids, Array1::from(raw)))
 }
+
+/// linfa-clustering 0.8's defaults: the run stops when the centroids moved
+/// less than `TOLERANCE` (Euclidean distance of the whole centroid matrix)
+/// or after `MAX_ITERATIONS` iterations.
+const TOLERANCE: f64 = 1e-4;
+/// See [`TOLERANCE`].
+const MAX_ITERATIONS: u64 = 300;
 
 /// Rows blocked this many at a time in the distances of the k-means++ draw.
 const LANES: usize = 8;
@@ -123,6 +130,129 @@ impl Starts {
     fn row(&self, i: usize) -> &[f64] {
         let p = self.rows.len() / self.n.max(1);
         &self.rows[i * p..(i + 1) * p]
+    }
+
+    /// One Lloyd run from `init` as linfa-clustering 0.8's `KMeans::fit`
+    /// (one run, L2 distance, default tolerance and iterations) computes
+    /// it: returns the inertia (sum of the rows' squared distances to the
+    /// centroids they were assigned to in the last iteration, summed as
+    /// ndarray's `sum`, divided by the number of rows, as linfa's
+    /// `inertia()`) and the centroids after the last update.
+    fn lloyd(&self, init: Array2<f64>) -> (f64, Array2<f64>) {
+        let n = self.n;
+        let (k, p) = init.dim();
+        let mut centroids = init;
+        let mut memberships = vec![0usize; n];
+        let mut dists = vec![0.0f64; n];
+        let mut n_iter = 0u64;
+        let inertia = loop {
+            self.assign(&centroids, &mut memberships, &mut dists);
+            // m_k-means: sums of the members in row order, plus the old
+            // centroid, divided by the count of members plus one
+            let mut next = Array2::<f64>::zeros((k, p));
+            let mut counts = vec![1usize; k];
+            for (i, &m) in memberships.iter().enumerate() {
+                for (c, &v) in next.row_mut(m).iter_mut().zip(self.row(i)) {
+                    *c += v;
+                }
+                counts[m] += 1;
+            }
+            next += &centroids;
+            for (mut row, &cnt) in next.rows_mut().into_iter().zip(&counts) {
+                row /= cnt as f64;
+            }
+            // ndarray-stats' `l2_dist` of the two matrices, in memory order
+            let mut moved = 0.0f64;
+            for (a, b) in centroids.iter().zip(next.iter()) {
+                let d = a - b;
+                moved += d * d;
+            }
+            centroids = next;
+            n_iter += 1;
+            if moved.sqrt() < TOLERANCE || n_iter == MAX_ITERATIONS {
+                break ArrayView1::from(&dists[..]).sum();
+            }
+        };
+        (inertia / n as f64, centroids)
+    }
+
+    /// Each row's closest centroid and its squared distance, as linfa's
+    /// `closest_centroid`: distances `sum_c (mu_c - x_c)^2` summed in
+    /// feature order from 0, the first of equal minima kept.
+    fn assign(&self, centroids: &Array2<f64>, memberships: &mut [usize], dists: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                unsafe { self.assign_avx2(centroids, memberships, dists) };
+                return;
+            }
+        }
+        self.assign_portable(centroids, memberships, dists);
+    }
+
+    /// [`Starts::assign_portable`] compiled for AVX2; no fused
+    /// multiply-add, so the same bits.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn assign_avx2(&self, centroids: &Array2<f64>, memberships: &mut [usize], dists: &mut [f64]) {
+        self.assign_portable(centroids, memberships, dists);
+    }
+
+    #[inline(always)]
+    fn assign_portable(
+        &self,
+        centroids: &Array2<f64>,
+        memberships: &mut [usize],
+        dists: &mut [f64],
+    ) {
+        let n = self.n;
+        let centroids = centroids.as_standard_layout();
+        let p = centroids.ncols();
+        let cen = centroids.as_slice().expect("standard layout");
+        let mut i = 0;
+        while i + LANES <= n {
+            let mut best = [0usize; LANES];
+            let mut min = [0.0f64; LANES];
+            for (c, centre) in cen.chunks_exact(p).enumerate() {
+                let mut acc = [0.0f64; LANES];
+                for (f, &m) in centre.iter().enumerate() {
+                    let col: &[f64; LANES] = self.cols[f * n + i..f * n + i + LANES]
+                        .try_into()
+                        .expect("LANES rows");
+                    for (s, &x) in acc.iter_mut().zip(col) {
+                        let d = m - x;
+                        *s += d * d;
+                    }
+                }
+                for l in 0..LANES {
+                    if c == 0 || acc[l] < min[l] {
+                        min[l] = acc[l];
+                        best[l] = c;
+                    }
+                }
+            }
+            memberships[i..i + LANES].copy_from_slice(&best);
+            dists[i..i + LANES].copy_from_slice(&min);
+            i += LANES;
+        }
+        for r in i..n {
+            let mut best = 0;
+            let mut min = 0.0f64;
+            for (c, centre) in cen.chunks_exact(p).enumerate() {
+                let mut s = 0.0f64;
+                for (f, &m) in centre.iter().enumerate() {
+                    let d = m - self.cols[f * n + r];
+                    s += d * d;
+                }
+                if c == 0 || s < min {
+                    min = s;
+                    best = c;
+                }
+            }
+            memberships[r] = best;
+            dists[r] = min;
+        }
     }
 
     /// One k-means++ start as linfa-clustering 0.8's `KMeansInit::KMeansPlusPlus`
@@ -246,6 +376,9 @@ pub fn within_sum_of_squares(data: &ArrayView2<'_, f64>, clusters: &[usize]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linfa::DatasetBase;
+    use linfa::traits::{Fit, Predict};
+    use linfa_clustering::{KMeans, KMeansInit};
     use ndarray::array;
     use rand::Rng;
 

@@ -10,40 +10,143 @@ use crate::kernel::Kernel;
 /// Exact kernel density `f(x) = 1/(n h) sum_i K((x - x_i)/h)` at each point of
 /// `points`.
 ///
-/// Grid points are evaluated in parallel; each point's sum runs over `data`
-/// in the given order, so the result does not depend on the number of
-/// threads. An empty `data` gives zeros. `h` must be > 0 (the caller checks).
+/// Grid points are evaluated in parallel, [`LANES`] side by side; each
+/// point's sum runs over `data` in the given order, so the result does not
+/// depend on the number of threads. The Gaussian terms `exp(-u^2/2)` come
+/// from [`exp_neg`] (within 1e-15 relative of the platform's `exp`,
+/// vectorised). An empty `data` gives zeros. `h` must be > 0 (the caller
+/// checks).
 pub fn density_exact(data: &[f64], points: &[f64], kernel: Kernel, h: f64) -> Vec<f64> {
     if data.is_empty() {
         return vec![0.0; points.len()];
     }
     let scale = 1.0 / (data.len() as f64 * h);
-    points
-        .par_iter()
-        .map(|&x| point_sum(data, x, kernel, h) * scale)
-        .collect()
+    match kernel {
+        Kernel::Gaussian => {
+            let mut out = vec![0.0; points.len()];
+            out.par_chunks_mut(LANES)
+                .zip(points.par_chunks(LANES))
+                .for_each(|(o, xs)| {
+                    let mut block = [xs[xs.len() - 1]; LANES];
+                    block[..xs.len()].copy_from_slice(xs);
+                    let sums = gaussian_sums(data, &block, h);
+                    for (f, s) in o.iter_mut().zip(sums) {
+                        // phi(u) = exp(-u^2/2) / sqrt(2 pi): the constant is applied once.
+                        *f = s * crate::kernel::FRAC_1_SQRT_2PI * scale;
+                    }
+                });
+            out
+        }
+        Kernel::Epanechnikov => points
+            .par_iter()
+            .map(|&x| {
+                data.iter()
+                    .map(|&xi| kernel.eval((x - xi) / h))
+                    .sum::<f64>()
+                    * scale
+            })
+            .collect(),
+    }
 }
 
-/// `sum_i K((x - x_i)/h)` in data order.
-#[inline]
-fn point_sum(data: &[f64], x: f64, kernel: Kernel, h: f64) -> f64 {
-    match kernel {
-        // phi(u) = exp(-u^2/2) / sqrt(2 pi): the constant is applied once.
-        Kernel::Gaussian => {
-            let s: f64 = data
-                .iter()
-                .map(|&xi| {
-                    let u = (x - xi) / h;
-                    (-0.5 * u * u).exp()
-                })
-                .sum();
-            s * crate::kernel::FRAC_1_SQRT_2PI
+/// Grid points whose Gaussian sums are computed side by side.
+const LANES: usize = 8;
+
+/// `sum_i exp(-u^2/2)`, `u = (x - x_i)/h`, for each `x` of `xs`, each sum
+/// in data order.
+fn gaussian_sums(data: &[f64], xs: &[f64; LANES], h: f64) -> [f64; LANES] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { gaussian_sums_avx2(data, xs, h) };
         }
-        Kernel::Epanechnikov => data
-            .iter()
-            .map(|&xi| kernel.eval((x - xi) / h))
-            .sum::<f64>(),
     }
+    gaussian_sums_portable(data, xs, h)
+}
+
+/// [`gaussian_sums_portable`] compiled for AVX2. No fused multiply-add is
+/// enabled, so every operation rounds as in the portable version and the
+/// results are the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn gaussian_sums_avx2(data: &[f64], xs: &[f64; LANES], h: f64) -> [f64; LANES] {
+    gaussian_sums_portable(data, xs, h)
+}
+
+#[inline(always)]
+fn gaussian_sums_portable(data: &[f64], xs: &[f64; LANES], h: f64) -> [f64; LANES] {
+    let mut acc = [0.0f64; LANES];
+    for &xi in data {
+        let mut t = [0.0f64; LANES];
+        for (t, &x) in t.iter_mut().zip(xs) {
+            let u = (x - xi) / h;
+            *t = exp_neg(-0.5 * u * u);
+        }
+        for (a, t) in acc.iter_mut().zip(t) {
+            *a += t;
+        }
+    }
+    acc
+}
+
+/// `1.5 * 2^52`: adding it rounds a float of magnitude below `2^51` to an
+/// integer held in the low bits of the mantissa.
+const SHIFT: f64 = 6_755_399_441_055_744.0;
+/// `log2(e)`.
+const LOG2_E: f64 = std::f64::consts::LOG2_E;
+/// `ln 2` split in two: the high part has 32 significant bits, so `k LN2_HI`
+/// is exact for every `|k| < 2^20`.
+const LN2_HI: f64 = 0.693_147_180_369_123_8;
+/// `ln 2 - LN2_HI`.
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+
+/// `exp(x)` for `x <= 0` (and NaN treated as `-inf`), within 1e-15 relative
+/// of a correctly rounded `exp` where the result is a normal number, and
+/// within one unit of the last place where it is subnormal; written so that
+/// the compiler vectorises a loop over it (no branches, no table).
+///
+/// `x = k ln 2 + r` with `k` the integer nearest `x log2(e)` and
+/// `|r| <= 0.35` (Cody and Waite's reduction with a two-part `ln 2`), then
+/// `exp(r)` by its Taylor polynomial of degree 13 (truncation error below
+/// 5e-18 relative) in Estrin's form, scaled by `2^k` in two exact steps
+/// (`2^k1 2^k2`, `k1 + k2 = k`) so that a subnormal result is rounded once.
+#[inline(always)]
+pub fn exp_neg(x: f64) -> f64 {
+    // below -745.2 exp rounds to 0; -746 still gives 0 through the scaling
+    let x = x.max(-746.0);
+    let kf = (x * LOG2_E + SHIFT) - SHIFT;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    // Estrin's scheme: four levels of independent products instead of
+    // Horner's chain of thirteen (about 40% faster here, same accuracy)
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let p23 = 0.5 + r * (1.0 / 6.0);
+    let p45 = 1.0 / 24.0 + r * (1.0 / 120.0);
+    let p67 = 1.0 / 720.0 + r * (1.0 / 5_040.0);
+    let p89 = 1.0 / 40_320.0 + r * (1.0 / 362_880.0);
+    let p1011 = 1.0 / 3_628_800.0 + r * (1.0 / 39_916_800.0);
+    let p1213 = 1.0 / 479_001_600.0 + r * (1.0 / 6_227_020_800.0);
+    let q0 = r + p23 * r2;
+    let q1 = p45 + p67 * r2;
+    let q2 = p89 + p1011 * r2;
+    let s0 = q0 + q1 * r4;
+    let s1 = q2 + p1213 * r4;
+    // the leading 1 added last, so that r is not rounded to the units of 1
+    let p = 1.0 + (s0 + s1 * r8);
+    // k in [-1076, 0]: k1 = round(k / 2), k2 = k - k1, both in [-538, 0]
+    let k1 = (kf * 0.5 + SHIFT) - SHIFT;
+    let k2 = kf - k1;
+    p * pow2(k1) * pow2(k2)
+}
+
+/// `2^k` for a whole `k` in `[-1022, 1023]`: the biased exponent `k + 1023`
+/// put in the low bits of a float's mantissa by adding [`SHIFT`], then moved
+/// into the exponent field.
+#[inline(always)]
+fn pow2(k: f64) -> f64 {
+    f64::from_bits((k + (SHIFT + 1023.0)).to_bits() << 52)
 }
 
 /// Binned approximation of [`density_exact`] on an evenly spaced grid, for
@@ -146,6 +249,112 @@ mod tests {
             density_exact(&[], &[0.0, 1.0], Kernel::Gaussian, 1.0),
             vec![0.0, 0.0]
         );
+    }
+
+    /// A small xorshift generator: uniform in [0, 1).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The exact Gaussian density as it was computed before the vectorised
+    /// `exp`: one call of the platform's `exp` per term, summed in data order.
+    fn density_with_libm_exp(data: &[f64], points: &[f64], h: f64) -> Vec<f64> {
+        let scale = 1.0 / (data.len() as f64 * h);
+        points
+            .iter()
+            .map(|&x| {
+                let s: f64 = data
+                    .iter()
+                    .map(|&xi| {
+                        let u = (x - xi) / h;
+                        (-0.5 * u * u).exp()
+                    })
+                    .sum();
+                s * crate::kernel::FRAC_1_SQRT_2PI * scale
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exp_neg_is_within_1e_15_of_exp() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut worst = 0.0f64;
+        let mut check = |x: f64| {
+            let (a, b) = (exp_neg(x), x.exp());
+            if b >= f64::MIN_POSITIVE {
+                let rel = ((a - b) / b).abs();
+                worst = worst.max(rel);
+                assert!(rel < 1e-15, "exp({x}): {a} vs {b}, relative {rel:e}");
+            } else {
+                // subnormal results: within one unit of the last place
+                assert!((a - b).abs() <= 5e-324, "exp({x}): {a:e} vs {b:e}");
+            }
+        };
+        for _ in 0..1_000_000 {
+            check(-746.0 * rng.next());
+        }
+        for _ in 0..200_000 {
+            // where the kernel's terms matter most
+            check(-40.0 * rng.next());
+        }
+        // the ends, the points where the reduction switches k, and below the
+        // underflow threshold
+        for x in [
+            0.0,
+            -0.0,
+            -1e-300,
+            -1e-17,
+            -0.5 * std::f64::consts::LN_2,
+            -1.5 * std::f64::consts::LN_2,
+            -708.39,
+            -708.4,
+            -744.44,
+            -745.1,
+            -745.2,
+            -746.0,
+            -800.0,
+            -1e300,
+        ] {
+            check(x);
+        }
+        assert_eq!(exp_neg(0.0), 1.0);
+        assert_eq!(exp_neg(f64::NEG_INFINITY), 0.0);
+        assert_eq!(exp_neg(-800.0), 0.0);
+        assert!(worst > 0.0 && worst < 1e-15, "{worst:e}");
+    }
+
+    #[test]
+    fn vectorised_gaussian_equals_the_libm_sums() {
+        // many samples, bandwidths and grids, grid sizes that are and are
+        // not multiples of the lane count, points far in the tails
+        let mut rng = Rng(12345);
+        for case in 0..300 {
+            let n = 1 + (rng.next() * 400.0) as usize;
+            let spread = 10f64.powf(rng.next() * 8.0 - 4.0);
+            let centre = (rng.next() - 0.5) * 1e3;
+            let data: Vec<f64> = (0..n)
+                .map(|_| centre + spread * (rng.next() + rng.next() - 1.0))
+                .collect();
+            let h = spread * 10f64.powf(rng.next() * 2.0 - 1.5);
+            let n_grid = 2 + (rng.next() * 70.0) as usize;
+            let lo = centre - spread * (1.0 + 10.0 * rng.next());
+            let hi = centre + spread * (1.0 + 10.0 * rng.next());
+            let points = crate::grid::linspace(lo, hi, n_grid);
+            let fast = density_exact(&data, &points, Kernel::Gaussian, h);
+            let slow = density_with_libm_exp(&data, &points, h);
+            for (j, (a, b)) in fast.iter().zip(&slow).enumerate() {
+                assert!(
+                    (a - b).abs() <= 1e-12 * b.abs() + 1e-300,
+                    "case {case}, point {j}: {a:e} vs {b:e}"
+                );
+            }
+        }
     }
 
     #[test]

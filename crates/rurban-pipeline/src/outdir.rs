@@ -71,7 +71,48 @@ const OLD_DIR: &str = "old";
 /// [`OutputSet::commit`] or [`OutputSet::commit_with`].
 #[derive(Debug, Default, Clone)]
 pub struct OutputSet {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Content)>,
+}
+
+/// Writes a file's content into the writer it is given (a buffered writer
+/// of the staged file); see [`OutputSet::add_stream`].
+pub type StreamFn = dyn Fn(&mut dyn Write) -> std::io::Result<()> + Send + Sync;
+
+/// A file of an [`OutputSet`]: bytes in memory, or written when committed.
+#[derive(Clone)]
+enum Content {
+    Bytes(Vec<u8>),
+    Stream(std::sync::Arc<StreamFn>),
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Content::Bytes(b) => write!(f, "{} bytes", b.len()),
+            Content::Stream(_) => f.write_str("streamed when committed"),
+        }
+    }
+}
+
+/// A writer that passes everything on and keeps the SHA-256 and the
+/// length of what it passed, for the manifest of a streamed file.
+struct Digesting<W> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// What a commit does with the files that the previous commit into the
@@ -183,7 +224,24 @@ impl OutputSet {
     pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
         let name = name.into();
         self.files.retain(|(n, _)| *n != name);
-        self.files.push((name, bytes));
+        self.files.push((name, Content::Bytes(bytes)));
+    }
+
+    /// Adds (or replaces) a file that is written only when the set is
+    /// committed: `write` is called once per commit with a buffered writer
+    /// of the staged file, so a large file (`summary.json`) is serialised
+    /// straight into it and never held in memory. Its size and SHA-256
+    /// for the manifest are taken from what `write` wrote; an error from
+    /// `write` fails the commit as a failed write does.
+    pub fn add_stream(
+        &mut self,
+        name: impl Into<String>,
+        write: impl Fn(&mut dyn Write) -> std::io::Result<()> + Send + Sync + 'static,
+    ) {
+        let name = name.into();
+        self.files.retain(|(n, _)| *n != name);
+        self.files
+            .push((name, Content::Stream(std::sync::Arc::new(write))));
     }
 
     /// Names of the files, in the order added.
@@ -191,12 +249,16 @@ impl OutputSet {
         self.files.iter().map(|(n, _)| n.as_str()).collect()
     }
 
-    /// The bytes of a file, if added.
+    /// The bytes of a file, if added with [`OutputSet::add`] (a file added
+    /// with [`OutputSet::add_stream`] has none before it is written).
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         self.files
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, b)| b.as_slice())
+            .and_then(|(_, c)| match c {
+                Content::Bytes(b) => Some(b.as_slice()),
+                Content::Stream(_) => None,
+            })
     }
 
     /// Writes every file into `dir` (created if needed) with the default
@@ -229,10 +291,15 @@ impl OutputSet {
         let old = read_manifest(dir, &mut done.warnings);
         // Checks before anything is written.
         self.check_targets(dir, opts)?;
-        let mut manifest = self.manifest();
-        let remove = self.previous_files(dir, opts, &old, &mut manifest, &mut done.warnings);
+        // the previous files kept; this commit's own entries come first,
+        // once staging has written them and knows their sizes and digests
+        let mut kept = Manifest {
+            version: 1,
+            files: Vec::new(),
+        };
+        let remove = self.previous_files(dir, opts, &old, &mut kept, &mut done.warnings);
         let staging = create_staging(dir)?;
-        let plan = self.stage(&staging, &manifest, remove)?;
+        let plan = self.stage(&staging, kept, remove)?;
         swap(dir, &staging, &plan, opts)?;
         let _ = sync_dir(dir);
         if let Err(e) = std::fs::remove_dir_all(&staging) {
@@ -268,22 +335,6 @@ impl OutputSet {
             }
         }
         Ok(())
-    }
-
-    /// The manifest of the files this commit writes.
-    fn manifest(&self) -> Manifest {
-        Manifest {
-            version: 1,
-            files: self
-                .files
-                .iter()
-                .map(|(name, bytes)| ManifestEntry {
-                    name: name.clone(),
-                    size: bytes.len() as u64,
-                    sha256: sha256_hex(bytes),
-                })
-                .collect(),
-        }
     }
 
     /// What happens to the previous commit's files this one does not write:
@@ -341,7 +392,7 @@ impl OutputSet {
     fn stage(
         &self,
         staging: &Path,
-        manifest: &Manifest,
+        kept: Manifest,
         remove: Vec<ManifestEntry>,
     ) -> Result<Plan, PipelineError> {
         let staged = (|| -> std::io::Result<Plan> {
@@ -351,11 +402,28 @@ impl OutputSet {
                 std::fs::create_dir(staging.join(OLD_DIR).join(sub))?;
             }
             let mut write = Vec::new();
-            for (name, bytes) in &self.files {
-                write_new(&staging.join(name), bytes)?;
+            let mut manifest = Manifest {
+                version: 1,
+                files: Vec::with_capacity(self.files.len() + kept.files.len()),
+            };
+            for (name, content) in &self.files {
+                let path = staging.join(name);
+                let (size, sha256) = match content {
+                    Content::Bytes(bytes) => {
+                        write_new(&path, bytes)?;
+                        (bytes.len() as u64, sha256_hex(bytes))
+                    }
+                    Content::Stream(f) => write_stream(&path, f.as_ref())?,
+                };
+                manifest.files.push(ManifestEntry {
+                    name: name.clone(),
+                    size,
+                    sha256,
+                });
                 write.push(name.clone());
             }
-            let text = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
+            manifest.files.extend(kept.files);
+            let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
             write_new(&staging.join(MANIFEST_FILE), &text)?;
             write.push(MANIFEST_FILE.to_string());
             let plan = Plan { write, remove };
@@ -571,6 +639,32 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+/// [`write_new`] for a streamed file: the content goes through a 1 MiB
+/// buffer into the new file; returns its size and SHA-256 (hex).
+fn write_stream(path: &Path, write: &StreamFn) -> std::io::Result<(u64, String)> {
+    let f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut w = std::io::BufWriter::with_capacity(
+        1 << 20,
+        Digesting {
+            inner: f,
+            hasher: Sha256::new(),
+            len: 0,
+        },
+    );
+    write(&mut w)?;
+    let d = w
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    d.inner.sync_all()?;
+    let hex = d
+        .hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((d.len, hex))
 }
 
 #[cfg(unix)]

@@ -175,9 +175,12 @@ pub fn convergence_json(c: &ConvergenceReport) -> Option<Vec<u8>> {
     serde_json::to_vec_pretty(&v).ok()
 }
 
-/// Every table file of a summary (all but the report), in memory: one CSV
-/// per result table, `convergence.json` and `summary.json`.
-pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
+/// Every table file of a summary (all but the report): one CSV per result
+/// table and `convergence.json` in memory, and `summary.json`, which is
+/// serialised straight into its file when the set is committed
+/// ([`OutputSet::add_stream`]; it is the largest file, 35 MB on the county
+/// panel, and is never held in memory).
+pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
     let index_tables = table::weights(s)
         .into_iter()
@@ -196,7 +199,10 @@ pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
     {
         files.add("convergence.json", b);
     }
-    files.add("summary.json", summary_bytes(s)?);
+    let shared = std::sync::Arc::clone(s);
+    files.add_stream("summary.json", move |w| {
+        serde_json::to_writer(w, &*shared).map_err(std::io::Error::other)
+    });
     Ok(files)
 }
 
@@ -214,7 +220,7 @@ fn construction_tables(s: &Summary) -> Vec<Table> {
     out
 }
 
-/// Every table file of a run (all but the report), in memory.
+/// Every table file of a run (all but the report).
 pub fn run_files(out: &RunOutput) -> Result<OutputSet, PipelineError> {
-    summary_files(&summary(out))
+    summary_files(&std::sync::Arc::new(summary(out)))
 }

@@ -135,7 +135,7 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
     bar.mark("tables and summary.json");
     // One typed summary: summary.json, the tables, the report and the
     // workbook are all made from it.
-    let summary = summary(&out);
+    let summary = std::sync::Arc::new(summary(&out));
     let mut files = summary_files(&summary)?;
     let json_out = args.format == Format::Json;
     if !args.no_report || !args.no_xlsx {

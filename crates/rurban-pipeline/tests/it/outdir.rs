@@ -464,3 +464,57 @@ fn names_that_leave_the_directory_are_refused() {
     assert!(!dir.exists());
     assert!(!scratch.path().join("x.csv").exists());
 }
+
+#[test]
+fn streamed_file_is_written_and_listed_with_its_digest() {
+    let tmp = Scratch::new("stream");
+    let dir = tmp.path().join("out");
+    let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let mut files = set("a", &["weights.csv"]);
+    let expect = body.clone();
+    files.add_stream("summary.json", move |w| w.write_all(&expect));
+    // a streamed file has no bytes before it is written
+    assert!(files.get("summary.json").is_none());
+    assert_eq!(files.names(), ["weights.csv", "summary.json"]);
+    files.commit(&dir).unwrap();
+    assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), body);
+    let m = read_manifest_of(&dir);
+    let e = m.files.iter().find(|e| e.name == "summary.json").unwrap();
+    assert_eq!(e.size, body.len() as u64);
+    // the digest is the one of the bytes on disk: an unchanged file is
+    // recognised, so a later run without it removes it
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(e.sha256, hex);
+    let later = set("b", &["weights.csv"]);
+    later
+        .commit_with(
+            &dir,
+            &CommitOptions {
+                previous: Previous::Remove,
+                ..CommitOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(!dir.join("summary.json").exists());
+    assert_holds(&dir, &later, &[]);
+}
+
+#[test]
+fn a_failing_stream_leaves_the_previous_files() {
+    let tmp = Scratch::new("stream-fail");
+    let dir = tmp.path().join("out");
+    let first = set("a", &["weights.csv", "summary.json"]);
+    first.commit(&dir).unwrap();
+    let mut second = set("b", &["weights.csv"]);
+    second.add_stream("summary.json", |w| {
+        w.write_all(b"{\"partial\":")?;
+        Err(std::io::Error::other("serialisation failed"))
+    });
+    let err = second.commit(&dir).unwrap_err().to_string();
+    assert!(err.contains("serialisation failed"), "{err}");
+    assert_holds(&dir, &first, &[]);
+}

@@ -532,7 +532,7 @@ fn workbook_of_a_run_equals_its_csv_files() {
         &rurban_pipeline::Builtins,
     )
     .unwrap();
-    let summary = rurban_pipeline::output::summary(&out);
+    let summary = std::sync::Arc::new(rurban_pipeline::output::summary(&out));
     let files = rurban_pipeline::output::summary_files(&summary).unwrap();
     let mut wb = Book::new(render_xlsx_summary(&summary).unwrap());
     let names = wb.names();
