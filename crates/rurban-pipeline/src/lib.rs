@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod findings;
 pub mod outdir;
 pub mod output;
+pub mod robustness;
 pub mod spatial;
 
 use std::path::{Path, PathBuf};

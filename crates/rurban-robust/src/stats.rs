@@ -95,6 +95,21 @@ pub struct Robustness {
     pub warnings: Vec<String>,
 }
 
+/// The analysis as a run's summary holds it: the contract's fields, the
+/// seed, and the rank correlations of each alternative taken alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobustnessReport {
+    /// The contract's result (`replications`, `runs`, `factors`, `ranks`,
+    /// `sensitivity`, `y`).
+    #[serde(flatten)]
+    pub result: Robustness,
+    /// The seed of the design.
+    pub seed: u64,
+    /// Spearman and Kendall correlation between the nominal ranking and
+    /// each alternative taken alone (mean over the years).
+    pub schemes: Vec<SchemeCorrelation>,
+}
+
 /// First- and total-order indices from the outputs of A, B and each
 /// AB_g, and the variance they use.
 #[derive(Debug, Clone, PartialEq)]
