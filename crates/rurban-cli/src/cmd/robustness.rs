@@ -120,7 +120,7 @@ pub fn run(args: RobustnessArgs, resolver: &mut Resolver) -> Result<()> {
         bar.set_style(style);
     }
     let progress = |done: usize, _total: usize| {
-        if done % 64 == 0 || done as u64 == total {
+        if done.is_multiple_of(64) || done as u64 == total {
             bar.set_position(bar.position().max(done as u64));
         }
     };
