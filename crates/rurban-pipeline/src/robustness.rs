@@ -21,8 +21,9 @@
 
 use std::sync::Arc;
 
-use rurban_core::{Direction, Impute, Panel, Scope};
-use rurban_index::{IndexModel, Normaliser, Rank, ZScore};
+use rurban_core::{Impute, Scope};
+use rurban_index::construct;
+use rurban_index::{Hierarchy, IndexModel, Mean};
 use rurban_method::name_is;
 use rurban_robust::{
     FactorKind, Factors, Layout, ModelError, Nominal, Output, Realisation, RobustError, Robustness,
@@ -30,14 +31,14 @@ use rurban_robust::{
 };
 use rurban_spec::Spec;
 
-use crate::{PipelineError, Resolve, RunOptions, load_panel, model_of};
+use crate::{PipelineError, Resolve, RunOptions, construction, load_data, model_of};
 
 /// The normalisations the model supports.
-pub const MODEL_NORMALISATIONS: [&str; 3] = ["minmax", "zscore", "rank"];
+pub const MODEL_NORMALISATIONS: [&str; 5] = ["minmax", "zscore", "rank", "goalposts", "target"];
 /// The aggregations the model supports.
 pub const MODEL_AGGREGATIONS: [&str; 4] = ["arithmetic", "geometric", "harmonic", "topsis"];
 /// The imputation rules the model supports.
-pub const MODEL_IMPUTATIONS: [&str; 3] = ["none", "linear", "year-mean"];
+pub const MODEL_IMPUTATIONS: [&str; 4] = ["none", "linear", "year-mean", "group-mean"];
 
 /// An aggregation the model can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +113,13 @@ pub struct IndexRuns {
     ln: Vec<Vec<Option<Vec<f64>>>>,
     /// `[impute][weighting][unit]`: the weights.
     weights: Vec<Vec<Vec<Vec<f64>>>>,
+    /// The dimension tree with the spec's weights.
+    hierarchy: Hierarchy,
+    /// Given weights are aggregated node by node through the hierarchy
+    /// (exactly as `rurban run`) in runs that leave the weights as they
+    /// are; with noise or a left-out indicator, as flat means with the
+    /// realised effective weights.
+    given_exact: bool,
 }
 
 /// Everything the analysis needs: the checked factors, the region-years
@@ -136,6 +144,7 @@ fn impute_rule(name: &str) -> Option<Impute> {
         ("none", Impute::None),
         ("linear", Impute::Linear),
         ("year-mean", Impute::YearMean),
+        ("group-mean", Impute::GroupMean),
     ]
     .into_iter()
     .find(|(n, _)| name_is(name, n))
@@ -147,6 +156,7 @@ fn impute_name(rule: Impute) -> &'static str {
         Impute::None => "none",
         Impute::Linear => "linear",
         Impute::YearMean => "year-mean",
+        Impute::GroupMean => "group-mean",
     }
 }
 
@@ -166,39 +176,6 @@ fn supported(factors: &Factors, kind: FactorKind, known: &[&str]) -> Result<(), 
             known: known.join(", "),
         }),
         None => Ok(()),
-    }
-}
-
-/// Normalises the panel's rows per scope unit into a rows x m matrix.
-fn normalise(
-    panel: &Panel,
-    normaliser: &dyn Normaliser,
-    directions: &[Direction],
-    scope: Scope,
-) -> Vec<f64> {
-    let (nr, ny, m) = panel.values.dim();
-    match scope {
-        Scope::Panel => {
-            let stacked = panel.stacked();
-            normaliser
-                .normalise(stacked.view(), directions)
-                .z
-                .iter()
-                .copied()
-                .collect()
-        }
-        Scope::Year => {
-            let mut out = vec![0.0; nr * ny * m];
-            for y in 0..ny {
-                let z = normaliser.normalise(panel.year_slice(y), directions).z;
-                for r in 0..nr {
-                    for j in 0..m {
-                        out[(r * ny + y) * m + j] = z[[r, j]];
-                    }
-                }
-            }
-            out
-        }
     }
 }
 
@@ -240,68 +217,72 @@ pub fn prepare(
         .and_then(|()| supported(&factors, FactorKind::Impute, &MODEL_IMPUTATIONS))
         .map_err(|e| other(spec, e))?;
 
+    let plan = construction::plan(spec, resolver)?;
     let weighting = Choices::new(&factors, FactorKind::Weighting, &spec.method.weighting);
-    let normalisation = Choices::new(&factors, FactorKind::Normalisation, "minmax");
-    let agg_choices = Choices::new(&factors, FactorKind::Aggregation, "arithmetic");
+    let normalisation = Choices::new(&factors, FactorKind::Normalisation, &plan.normalisation);
+    let agg_choices = Choices::new(&factors, FactorKind::Aggregation, &plan.aggregation_name);
     let impute = Choices::new(
         &factors,
         FactorKind::Impute,
         impute_name(spec.method.impute),
     );
 
+    // The spec under each imputation rule, and its plan (group-mean is a
+    // construction stage).
+    let mut specs = Vec::new();
+    let mut plans = Vec::new();
+    for name in &impute.names {
+        let mut s = spec.clone();
+        s.method.impute = impute_rule(name).unwrap_or_default();
+        let p = construction::plan(&s, resolver)
+            .map_err(|e| PipelineError::Other(format!("[uncertainty] impute '{name}': {e}")))?;
+        specs.push(s);
+        plans.push(p);
+    }
     // The panels, the rules that fill cells first: whether the data have
     // missing cells decides whether `none` can run.
-    let mut panels: Vec<Option<Panel>> = vec![None; impute.names.len()];
+    let mut prepared: Vec<Option<construct::Prepared>> = vec![None; impute.names.len()];
     let mut has_missing = false;
     let mut warnings = Vec::new();
     let mut order: Vec<usize> = (0..impute.names.len()).collect();
     order.sort_by_key(|&i| impute_rule(&impute.names[i]) == Some(Impute::None));
-    let nominal_panel = |i: usize| i == impute.nominal;
+    let listed_none = factors
+        .factor(FactorKind::Impute)
+        .is_some_and(|f| f.alternatives().iter().any(|a| name_is(a, "none")));
     for i in order {
-        let rule = impute_rule(&impute.names[i]).unwrap_or_default();
-        let listed = factors
-            .factor(FactorKind::Impute)
-            .is_some_and(|f| f.alternatives().iter().any(|a| name_is(a, "none")));
-        if rule == Impute::None && has_missing && listed {
+        let rule = specs[i].method.impute;
+        if rule == Impute::None && has_missing && listed_none && !plan.allows_missing() {
             continue; // check_combinations below names it
         }
-        let mut s = spec.clone();
-        s.method.impute = rule;
-        let (_, panel, imputed, _) = load_panel(&s, opts, resolver)?;
-        if !imputed.is_empty() {
+        let (p, filled) = prepared_data(&specs[i], &plans[i], opts, resolver)?;
+        if filled > 0 {
             has_missing = true;
-            if !nominal_panel(i) {
+            if i != impute.nominal {
                 warnings.push(format!(
-                    "robustness: impute '{}' fills {} missing cell(s)",
-                    impute.names[i],
-                    imputed.len()
+                    "robustness: impute '{}' fills {filled} missing cell(s)",
+                    impute.names[i]
                 ));
             }
         }
-        panels[i] = Some(panel);
+        prepared[i] = Some(p);
     }
     factors
         .check_combinations(&Nominal {
-            normalisation: "minmax".into(),
-            aggregation: "arithmetic".into(),
-            has_missing,
+            normalisation: plan.normalisation.clone(),
+            aggregation: plan.aggregation_name.clone(),
+            has_missing: has_missing && !plan.allows_missing(),
         })
         .map_err(|e| other(spec, e))?;
-    let panels: Vec<Panel> = panels
+    let prepared: Vec<construct::Prepared> = prepared
         .into_iter()
-        .map(|p| p.ok_or_else(|| other(spec, "a panel was not loaded")))
+        .map(|p| p.ok_or_else(|| other(spec, "a panel was not prepared")))
         .collect::<Result<_, _>>()?;
 
-    let nominal = &panels[impute.nominal];
-    let (nr, ny, _) = nominal.values.dim();
+    let nominal = &prepared[impute.nominal];
+    let (nr, ny) = (nominal.regions.len(), nominal.years.len());
     let rows = nr * ny;
     let scope = spec.method.scope;
-    let units: Vec<Vec<usize>> = match scope {
-        Scope::Panel => vec![(0..rows).collect()],
-        Scope::Year => (0..ny)
-            .map(|y| (0..nr).map(|r| r * ny + y).collect())
-            .collect(),
-    };
+    let units: Vec<Vec<usize>> = nominal.units.iter().map(|u| u.rows.clone()).collect();
     let params = spec
         .method
         .params
@@ -312,62 +293,123 @@ pub fn prepare(
     let aggregation: Vec<Agg> = agg_choices
         .names
         .iter()
-        .map(|n| Agg::of(n).ok_or_else(|| other(spec, format!("unknown aggregation '{n}'"))))
+        .map(|n| {
+            Agg::of(n).ok_or_else(|| {
+                other(
+                    spec,
+                    format!(
+                        "[method] aggregation '{n}': the robustness analysis runs the built-in \
+                         aggregations only ({})",
+                        MODEL_AGGREGATIONS.join(", ")
+                    ),
+                )
+            })
+        })
         .collect::<Result<_, _>>()?;
     let needs_ln = aggregation.contains(&Agg::Geometric);
+    // One normaliser per normalisation, as `rurban run` resolves it.
+    let mut normalisers = Vec::new();
+    for name in &normalisation.names {
+        let mut s = spec.clone();
+        s.method.normalisation = Some(name.clone());
+        let p = construction::plan(&s, resolver).map_err(|e| {
+            PipelineError::Other(format!("[uncertainty] normalisation '{name}': {e}"))
+        })?;
+        normalisers.push(p.normaliser);
+    }
+    let names = &index_model.indicators;
+    let directions = &index_model.directions;
 
     let mut z01 = Vec::new();
     let mut norm = Vec::new();
     let mut ln = Vec::new();
     let mut weights = Vec::new();
-    for panel in &panels {
-        // Weights of each weighting, by the same build as `rurban run`;
-        // its z is the [0, 1] min-max matrix.
+    let any_missing =
+        |p: &construct::Prepared| p.units.iter().any(|u| u.x.iter().any(|v| v.is_nan()));
+    for (i, p) in prepared.iter().enumerate() {
         let mut by_weighting = Vec::new();
-        let mut z = None;
         for name in &weighting.names {
-            let w = weights_of(
-                spec,
-                resolver,
-                panel,
-                &index_model,
-                name,
-                &params,
-                units.len(),
-            )?;
-            if z.is_none() && w.1.is_some() {
-                z = w.1;
-            }
-            by_weighting.push(w.0);
+            let w = if name_is(name, "given") && resolver.weighting(name).is_none() {
+                construct::unit_weights(p, &construct::Weights::Given)
+                    .map_err(|e| other(spec, format!("[uncertainty] weighting 'given': {e}")))?
+            } else {
+                let scheme = resolver.weighting(name).ok_or_else(|| {
+                    other(
+                        spec,
+                        format!("[uncertainty] weighting: unknown weighting '{name}'"),
+                    )
+                })?;
+                let params = if name_is(name, &spec.method.weighting) {
+                    params.as_str()
+                } else {
+                    "{}"
+                };
+                construct::objective_weights(p, scheme.as_ref(), spec.method.shift.get(), params)
+                    .map_err(|e| {
+                        other(
+                            spec,
+                            format!("[uncertainty] weighting '{name}' cannot run: {e}"),
+                        )
+                    })?
+                    .into_iter()
+                    .map(|s| s.weights)
+                    .collect()
+            };
+            by_weighting.push(w);
         }
-        let z = match z {
-            Some(z) => z,
-            None => Arc::new(normalise(
-                panel,
-                &rurban_index::MinMax,
-                &index_model.directions,
-                scope,
-            )),
-        };
+        if aggregation.contains(&Agg::Topsis) && any_missing(p) {
+            return Err(other(
+                spec,
+                format!(
+                    "[uncertainty] aggregation: topsis cannot run: the data{} have missing values",
+                    if prepared.len() > 1 {
+                        format!(" under impute '{}'", impute.names[i])
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        let mut z = vec![f64::NAN; rows * m];
+        for u in &p.units {
+            for (k, &r) in u.rows.iter().enumerate() {
+                for j in 0..m {
+                    z[r * m + j] = u.z01.z[[k, j]];
+                }
+            }
+        }
         let mut by_norm = Vec::new();
         let mut ln_by_norm = Vec::new();
-        for name in &normalisation.names {
-            let matrix = if name_is(name, "minmax") {
-                z.clone()
-            } else if name_is(name, "zscore") {
-                Arc::new(normalise(panel, &ZScore, &index_model.directions, scope))
-            } else {
-                Arc::new(normalise(panel, &Rank, &index_model.directions, scope))
-            };
+        for (n, normaliser) in normalisers.iter().enumerate() {
+            let mut matrix = vec![f64::NAN; rows * m];
+            for u in &p.units {
+                let zn = normaliser
+                    .try_normalise(names, u.x.view(), directions)
+                    .map_err(|e| {
+                        other(
+                            spec,
+                            format!(
+                                "[uncertainty] normalisation '{}': {e}",
+                                normalisation.names[n]
+                            ),
+                        )
+                    })?;
+                for (k, &r) in u.rows.iter().enumerate() {
+                    for j in 0..m {
+                        matrix[r * m + j] = zn.z[[k, j]];
+                    }
+                }
+            }
             ln_by_norm.push(needs_ln.then(|| matrix.iter().map(|x| x.ln()).collect()));
-            by_norm.push(matrix);
+            by_norm.push(Arc::new(matrix));
         }
-        z01.push(z);
+        z01.push(Arc::new(z));
         norm.push(by_norm);
         ln.push(ln_by_norm);
         weights.push(by_weighting);
     }
 
+    let given_exact = factors.factor(FactorKind::Weights).is_none();
     let model = IndexRuns {
         m,
         units,
@@ -381,9 +423,11 @@ pub fn prepare(
         norm,
         ln,
         weights,
+        hierarchy: plan.hierarchy.clone(),
+        given_exact,
     };
     model
-        .check_positive(&panels, &index_model, &factors, nominal)
+        .check_positive(prepared.len(), &index_model, &factors, nominal)
         .map_err(|e| other(spec, e))?;
     let layout =
         Layout::full(nominal.regions.clone(), nominal.years.clone()).map_err(|e| other(spec, e))?;
@@ -395,55 +439,45 @@ pub fn prepare(
     })
 }
 
-type UnitWeights = (Vec<Vec<f64>>, Option<Arc<Vec<f64>>>);
-
-/// The weights of weighting `name` for each scope unit, and the [0, 1]
-/// min-max matrix of the build when one ran.
-fn weights_of(
+/// The construction's data stages of `spec` (its imputation rule set) as
+/// `rurban run` runs them, and how many cells the imputation filled.
+fn prepared_data(
     spec: &Spec,
+    plan: &construction::Plan,
+    opts: &RunOptions,
     resolver: &dyn Resolve,
-    panel: &Panel,
-    model: &IndexModel,
-    name: &str,
-    params: &str,
-    units: usize,
-) -> Result<UnitWeights, PipelineError> {
-    if name_is(name, "given") && resolver.weighting(name).is_none() {
-        let w = rurban_index::Hierarchy::flat(model)
-            .and_then(|h| h.effective_weights())
-            .map_err(|e| other(spec, format!("[uncertainty] weighting 'given': {e}")))?;
-        return Ok((vec![w; units], None));
+) -> Result<(construct::Prepared, usize), PipelineError> {
+    let (_, panel, imputed, _, extras) = load_data(spec, opts, resolver, plan.allows_missing())?;
+    let (nr, ny, m) = panel.values.dim();
+    let mut values = ndarray::Array2::<f64>::from_elem((nr * ny, m), f64::NAN);
+    for r in 0..nr {
+        for y in 0..ny {
+            for k in 0..m {
+                if panel.observed[[r, y, k]] || panel.values[[r, y, k]].is_finite() {
+                    values[[r * ny + y, k]] = panel.values[[r, y, k]];
+                }
+            }
+        }
     }
-    let scheme = resolver.weighting(name).ok_or_else(|| {
-        other(
-            spec,
-            format!("[uncertainty] weighting: unknown weighting '{name}'"),
-        )
-    })?;
-    let params = if name_is(name, &spec.method.weighting) {
-        params
-    } else {
-        "{}"
-    };
-    let built = rurban_index::build(
-        panel,
-        model,
-        scheme.as_ref(),
-        spec.method.scope,
-        spec.method.shift.get(),
-        params,
+    let directions: Vec<_> = spec.indicators().iter().map(|(_, i)| i.direction).collect();
+    let p = construct::prepare(
+        construct::Input {
+            regions: &panel.regions,
+            years: &panel.years,
+            hierarchy: &plan.hierarchy,
+            directions: &directions,
+            values,
+            denominators: extras.denominators,
+            groups: extras.groups,
+        },
+        &plan.stages,
     )
-    .map_err(|cause| {
-        other(
-            spec,
-            format!("[uncertainty] weighting '{name}' cannot run: {cause}"),
-        )
+    .map_err(|cause| PipelineError::Index {
+        path: panel.source.clone(),
+        cause: Box::new(cause),
     })?;
-    let z: Vec<f64> = built.z.iter().copied().collect();
-    Ok((
-        built.weight_sets.into_iter().map(|s| s.weights).collect(),
-        Some(Arc::new(z)),
-    ))
+    let filled = imputed.len() + p.group_cells.len();
+    Ok((p, filled))
 }
 
 impl IndexRuns {
@@ -453,10 +487,10 @@ impl IndexRuns {
     /// indicator and the region-year.
     fn check_positive(
         &self,
-        panels: &[Panel],
+        panels: usize,
         model: &IndexModel,
         factors: &Factors,
-        nominal: &Panel,
+        nominal: &construct::Prepared,
     ) -> Result<(), String> {
         let Some(agg) = self
             .aggregation
@@ -491,7 +525,7 @@ impl IndexRuns {
                              normalisation{}: indicator '{}' is {} in region '{}', year {} \
                              (it needs values > 0)",
                             self.normalisation.names[n],
-                            if panels.len() > 1 {
+                            if panels > 1 {
                                 format!(" (impute '{}')", self.impute.names[i])
                             } else {
                                 String::new()
@@ -524,16 +558,57 @@ impl IndexRuns {
                 out.record_weights(&wv)?;
             }
             let scores = out.scores();
+            let mean = match self.aggregation[a] {
+                Agg::Arithmetic => Some(Mean::Arithmetic),
+                Agg::Geometric => Some(Mean::Geometric),
+                Agg::Harmonic => Some(Mean::Harmonic),
+                Agg::Topsis => None,
+            };
+            if let Some(mean) = mean
+                && self.given_exact
+                && run.excluded().is_none()
+                && name_is(&self.weighting.names[w], "given")
+            {
+                // node by node through the hierarchy, as `rurban run`
+                let z = &self.norm[i][n];
+                for &r in rows {
+                    let s = self
+                        .hierarchy
+                        .aggregate_given(&z[r * m..(r + 1) * m], mean, r)
+                        .map_err(|e| RobustError::Weights {
+                            cause: e.to_string(),
+                        })?;
+                    scores[r] = s.composite.unwrap_or(f64::NAN);
+                }
+                continue;
+            }
             match self.aggregation[a] {
                 Agg::Arithmetic => {
                     let z = &self.norm[i][n];
                     for &r in rows {
                         // term by term as rurban_index::WeightedSum
                         let mut total = -0.0;
+                        let mut missing = false;
                         for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
-                            total += wj * zj;
+                            if zj.is_nan() {
+                                missing = true;
+                            } else {
+                                total += wj * zj;
+                            }
                         }
-                        scores[r] = total;
+                        scores[r] = if missing {
+                            // given weights skip a missing value: the mean of the rest
+                            let (mut acc, mut sw) = (0.0, 0.0);
+                            for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
+                                if !zj.is_nan() && *wj != 0.0 {
+                                    acc += wj * zj;
+                                    sw += wj;
+                                }
+                            }
+                            acc / sw
+                        } else {
+                            total
+                        };
                     }
                 }
                 Agg::Geometric => {
@@ -542,7 +617,7 @@ impl IndexRuns {
                         // as rurban_index::Mean::Geometric: zero weights skipped
                         let (mut acc, mut sw) = (0.0, 0.0);
                         for (wj, lj) in wv.iter().zip(&lz[r * m..(r + 1) * m]) {
-                            if *wj != 0.0 {
+                            if *wj != 0.0 && !lj.is_nan() {
                                 sw += wj;
                                 acc += wj * lj;
                             }
@@ -555,7 +630,7 @@ impl IndexRuns {
                     for &r in rows {
                         let (mut acc, mut sw) = (0.0, 0.0);
                         for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
-                            if *wj != 0.0 {
+                            if *wj != 0.0 && !zj.is_nan() {
                                 sw += wj;
                                 acc += wj / zj;
                             }

@@ -112,7 +112,7 @@ fn bad_uncertainty_settings_fail_before_any_run() {
             "goal",
             "normalisation = [\"minmax\", \"goalposts\"]",
             false,
-            "normalisation: unknown normalisation 'goalposts' (known: minmax, zscore, rank)",
+            "indicator 'a' has no goalposts",
         ),
         ("key", "exclude = true\nrepeats = 3", false, "repeats"),
         ("nofactor", "seed = 3", false, "names no uncertain factor"),
@@ -307,6 +307,65 @@ fn json_files_and_the_nominal_ranking_of_rurban_run() {
         );
         assert_eq!(r["nominal"].as_u64().unwrap() as u32, want[&key], "{key:?}");
     }
+}
+
+/// The nominal ranks of `rurban robustness` against the ranks of `rurban
+/// run`'s composite, for a spec's `[method]`.
+fn nominal_matches_run(tag: &str, method: &str, uncertainty: &str) {
+    let (dir, spec) = setup(tag, method, uncertainty, false);
+    let o = rurban([
+        "robustness",
+        &spec,
+        "--out",
+        &dir.join("out").display().to_string(),
+        "--format",
+        "json",
+    ]);
+    let v = o.ok().json();
+    let run_out = dir.join("run");
+    run_quiet(Path::new(&spec), &run_out, &["--no-report", "--no-xlsx"]).ok();
+    let (h, rows) = read_csv(&run_out.join("scores.csv"));
+    let (rc, yc, cc) = (col(&h, "region"), col(&h, "year"), col(&h, "composite"));
+    let composite: HashMap<(String, i64), f64> = rows
+        .iter()
+        .map(|r| ((r[rc].clone(), r[yc].parse().unwrap()), num(&r[cc])))
+        .collect();
+    let want = rank_within_years(&composite);
+    for r in v["ranks"].as_array().unwrap() {
+        let key = (
+            r["region"].as_str().unwrap().to_string(),
+            r["year"].as_i64().unwrap(),
+        );
+        assert_eq!(
+            r["nominal"].as_u64().unwrap() as u32,
+            want[&key],
+            "{tag} {key:?}"
+        );
+    }
+}
+
+#[test]
+fn the_nominal_run_follows_the_construction_keys() {
+    nominal_matches_run(
+        "given-geo",
+        "weighting = \"given\"\nrange = [1, 100]\naggregation = \"geometric\"",
+        "replications = 8\nweighting = [\"given\", \"entropy\"]\naggregation = [\"geometric\", \"arithmetic\"]",
+    );
+    nominal_matches_run(
+        "year-z",
+        "scope = \"year\"\nnormalisation = \"zscore\"",
+        "replications = 8\nweights_noise = 0.2\nnormalisation = [\"zscore\", \"rank\"]\nexclude = true",
+    );
+    nominal_matches_run(
+        "topsis",
+        "weighting = \"critic\"\naggregation = \"topsis\"",
+        "replications = 8\nweighting = [\"critic\", \"equal\"]",
+    );
+    nominal_matches_run(
+        "harm-rank",
+        "normalisation = \"rank\"\naggregation = \"harmonic\"",
+        "replications = 8\naggregation = [\"harmonic\", \"geometric\"]",
+    );
 }
 
 fn robustness_with_threads(spec: &str, out: &Path, samples: &Path, threads: &str) -> String {
