@@ -56,6 +56,9 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
     }
     grey_finding(analysis, &mut f);
     tier_finding(analysis, &mut f);
+    if let Some(r) = &out.robustness {
+        robustness_finding(r, &mut f);
+    }
     if let Some(sp) = &analysis.spatial {
         let s = crate::spatial::spatial_findings(sp);
         f.sentences.extend(s.sentences.iter().cloned());
@@ -339,4 +342,48 @@ fn tier_finding(analysis: &Analysis, f: &mut Findings) {
             parts.join("; ")
         ));
     }
+}
+
+/// How robust the ranking is to the uncertain assumptions of
+/// `[uncertainty]`: the width of the 90 % rank intervals in the last year
+/// and the factor that explains the largest share of the variance of the
+/// mean rank shift (first-order Sobol index), with its total-order index.
+pub fn robustness_finding(r: &rurban_robust::RobustnessReport, f: &mut Findings) {
+    let res = &r.result;
+    let Some(last) = res.ranks.iter().map(|x| x.year).max() else {
+        return;
+    };
+    let rows: Vec<_> = res.ranks.iter().filter(|x| x.year == last).collect();
+    let narrow = rows.iter().filter(|x| x.q95 - x.q05 <= 2.0).count();
+    let widest = rows.iter().map(|x| x.q95 - x.q05).fold(0.0f64, f64::max);
+    let mut s = format!(
+        "Under the uncertain assumptions ({}; {} runs), the 90 % rank interval in {last} is at most 2 places for {narrow} of {} regions (widest: {widest:.1} place(s)); the mean rank shift is {} (90 % of runs between {} and {})",
+        res.factors.join(", "),
+        res.runs,
+        rows.len(),
+        f4(res.y.mean),
+        f4(res.y.q05),
+        f4(res.y.q95),
+    );
+    let top = res
+        .sensitivity
+        .iter()
+        .filter_map(|x| x.first_order.map(|s1| (x, s1)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    match top {
+        Some((x, s1)) => s.push_str(&format!(
+            "; {} explains {:.0} % of the variance of rank shifts alone (first-order Sobol index {}) and {:.0} % with its interactions (total order {}).",
+            match x.factor.as_str() {
+                "weights" => "the noise on the weights".to_string(),
+                "exclude" => "leaving out one indicator".to_string(),
+                other => format!("the choice of {other}"),
+            },
+            100.0 * s1,
+            f4(s1),
+            100.0 * x.total_order.unwrap_or(f64::NAN),
+            f4(x.total_order.unwrap_or(f64::NAN)),
+        )),
+        None => s.push_str("; the ranking does not move in any run, so no factor explains anything (the Sobol indices are null)."),
+    }
+    f.sentences.push(s);
 }

@@ -720,7 +720,7 @@ impl Prepared {
 
 /// Prepares and runs the whole analysis of `spec`, with the scheme
 /// correlations: what `rurban run` puts in its summary.
-pub fn summary_of(
+pub fn report(
     spec: &Spec,
     opts: &RunOptions,
     resolver: &dyn Resolve,

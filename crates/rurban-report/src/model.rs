@@ -217,6 +217,8 @@ pub(crate) struct Summary {
     pub spatial: Option<res::SpatialAnalysis>,
     /// The spatial findings' sentences.
     pub spatial_sentences: Vec<String>,
+    /// The uncertainty and sensitivity analysis (with `[uncertainty]`).
+    pub robustness: Option<rurban_robust::RobustnessReport>,
 }
 
 impl Summary {
@@ -268,6 +270,7 @@ impl Summary {
                 .and_then(|f| f.spatial.as_ref())
                 .map(|sp| sp.sentences.clone())
                 .unwrap_or_default(),
+            robustness: s.robustness.clone(),
         })
     }
 
