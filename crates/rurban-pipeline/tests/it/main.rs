@@ -2,4 +2,5 @@
 //! that they link once.
 
 mod outdir;
+mod robustness;
 mod spatial;
