@@ -427,7 +427,8 @@ pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
         r.groups.first().map(|x| x.peaks.len())
     };
     let want = (a.peaks.len(), b.peaks.len());
-    let holds: Vec<(f64, bool, Option<(usize, usize)>)> = BANDWIDTH_MULTIPLES
+    type Check = (f64, bool, Option<(usize, usize)>);
+    let holds: Vec<Check> = BANDWIDTH_MULTIPLES
         .iter()
         .map(|&c| {
             let got = peaks_at(a, c).zip(peaks_at(b, c));
@@ -436,9 +437,8 @@ pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
         .collect();
     let held: Vec<f64> = holds.iter().filter(|h| h.1).map(|h| h.0).collect();
     if held.len() == holds.len() {
-        return format!(
-            " These peak counts hold at every bandwidth from 0.75 to 1.5 times the chosen one."
-        );
+        return " These peak counts hold at every bandwidth from 0.75 to 1.5 times the chosen one."
+            .to_string();
     }
     let failed: Vec<String> = holds
         .iter()
