@@ -34,8 +34,8 @@ Steps:
 
 The numpy model vectorises over runs: weights of all runs at once, one
 matrix product per (imputation, normalisation) group for the weighted sum,
-broadcasting for TOPSIS, and competition ranks within each year by pairwise
-comparison in chunks of runs.
+broadcasting for TOPSIS, and competition ranks within each year by one sort
+per run and year (argsort, in chunks of runs).
 """
 
 import argparse
@@ -203,17 +203,23 @@ def weights(name, z):
     return c / c.sum()
 
 
-def competition_ranks(scores, nr, ny, chunk=256):
-    """scores (runs, nr*ny) region-major -> ranks within each year."""
+def competition_ranks(scores, nr, ny, chunk=64):
+    """scores (runs, nr*ny) region-major -> competition ranks within each
+    year (1 = highest, ties share the smallest), by one sort per run-year."""
     runs = scores.shape[0]
     s = scores.reshape(runs, nr, ny)
     out = np.empty((runs, nr, ny), dtype=np.int64)
+    idx = np.arange(nr)[None, :, None]
     for a in range(0, runs, chunk):
-        b = min(a + chunk, runs)
-        blk = s[a:b]  # (c, nr, ny)
-        for t in range(ny):
-            col = blk[:, :, t]
-            out[a:b, :, t] = 1 + (col[:, None, :] > col[:, :, None]).sum(axis=2)
+        blk = s[a : a + chunk]
+        order = np.argsort(-blk, axis=1, kind="stable")
+        srt = np.take_along_axis(blk, order, axis=1)
+        new = np.ones_like(srt, dtype=bool)
+        new[:, 1:, :] = srt[:, 1:, :] != srt[:, :-1, :]
+        start = np.maximum.accumulate(np.where(new, idx, 0), axis=1)
+        rk = np.empty_like(order)
+        np.put_along_axis(rk, order, start + 1, axis=1)
+        out[a : a + chunk] = rk
     return out.reshape(runs, nr * ny)
 
 
@@ -265,8 +271,9 @@ def model(spec, inds, x, A, B):
             if agg == "topsis":
                 sel = np.nonzero((ik == i) & (ak == a))[0]
                 z = pre[i]["z01"]
-                for c in range(0, len(sel), 64):
-                    s_ = sel[c : c + 64]
+                step = max(1, int(2e7 // z.size))
+                for c in range(0, len(sel), step):
+                    s_ = sel[c : c + step]
                     v = W[s_, None, :] * z[None]
                     dp = np.sqrt(((v - v.max(axis=1, keepdims=True)) ** 2).sum(axis=2))
                     dm = np.sqrt(((v - v.min(axis=1, keepdims=True)) ** 2).sum(axis=2))
