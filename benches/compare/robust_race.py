@@ -20,17 +20,19 @@ topsis], impute [linear, year-mean], exclude.
 
 Steps:
 1. builds target/release/rurban (unless --no-build);
-2. times `rurban robustness SPEC --out DIR -q` (whole process, wall) --reps
-   times and takes the median; RAYON_NUM_THREADS is left to rurban (all
+2. times `rurban robustness SPEC --out DIR -q` (whole process: wall, and
+   CPU = user + system of the child from os.wait4) --reps times, medians; RAYON_NUM_THREADS is left to rurban (all
    cores);
 3. runs it once more with --samples-out and reads the design's A and B
    uniforms from the samples file;
 4. times the numpy implementation on that same design (everything after
    reading the panel: imputation, normalisation, weights, every run,
-   ranking, statistics) --reps times, median;
+   ranking, statistics; wall, and CPU by time.process_time, which counts
+   every BLAS thread) --reps times, medians;
 5. checks that numpy's y of every run equals rurban's, and its Sobol
    indices and rank percentiles agree (rtol 1e-9);
-6. prints the ratio and writes target/race/robust/WORKLOAD.json.
+6. prints both ratios (on a shared, loaded machine the CPU ratio is the
+   steadier one) and writes target/race/robust/WORKLOAD.json.
 
 The numpy model vectorises over runs: weights of all runs at once, one
 matrix product per (imputation, normalisation) group for the weighted sum,
@@ -316,12 +318,18 @@ def design_from_samples(path, n, m):
 
 
 def time_rurban(spec, out, reps):
-    ts = []
+    """Median wall and CPU (user + system) seconds of the whole process."""
+    ts, cpu = [], []
     for _ in range(reps):
+        print(f"+ {RURBAN} robustness {spec} --out {out} -q", file=sys.stderr)
         t = time.perf_counter()
-        sh([RURBAN, "robustness", spec, "--out", out, "-q"])
+        p = subprocess.Popen([RURBAN, "robustness", spec, "--out", out, "-q"])
+        _, status, ru = os.wait4(p.pid, 0)
         ts.append(time.perf_counter() - t)
-    return statistics.median(ts), ts
+        if status != 0:
+            sys.exit("rurban robustness failed")
+        cpu.append(ru.ru_utime + ru.ru_stime)
+    return statistics.median(ts), ts, statistics.median(cpu), cpu
 
 
 def main():
@@ -338,19 +346,20 @@ def main():
     spec_path = province_spec(n) if a.workload == "province" else county_spec(n)
     spec, inds, data = read_spec(spec_path)
     out = os.path.join(WORK, a.workload + "-out")
-    t_rurban, ts_rurban = time_rurban(spec_path, out, a.reps)
+    t_rurban, ts_rurban, c_rurban, cs_rurban = time_rurban(spec_path, out, a.reps)
     samples = os.path.join(WORK, a.workload + "-samples.csv")
     sh([RURBAN, "robustness", spec_path, "--out", out, "-q", "--samples-out", samples])
     m = len(inds)
     A, B, y_rurban = design_from_samples(samples, n, m)
     regions, years, x = load_panel(data, inds)
-    ts_np = []
+    ts_np, cs_np = [], []
     for _ in range(a.reps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         y, ranks_ab, nominal = model(spec, inds, x, A, B)
         s1, st, q = statistics_of(y, ranks_ab, n, 6)
         ts_np.append(time.perf_counter() - t)
-    t_np = statistics.median(ts_np)
+        cs_np.append(time.process_time() - c)
+    t_np, c_np = statistics.median(ts_np), statistics.median(cs_np)
     # agreement
     same_y = float(np.mean(y == y_rurban))
     sens = list(csv.DictReader(open(os.path.join(out, "sensitivity.csv"))))
@@ -375,6 +384,12 @@ def main():
         "numpy_s": t_np,
         "numpy_all_s": ts_np,
         "ratio": t_np / t_rurban,
+        "rurban_cpu_s": c_rurban,
+        "rurban_all_cpu_s": cs_rurban,
+        "numpy_cpu_s": c_np,
+        "numpy_all_cpu_s": cs_np,
+        "cpu_ratio": c_np / c_rurban,
+        "load_average": os.getloadavg(),
         "cores": os.cpu_count(),
         "agreement": ok,
     }

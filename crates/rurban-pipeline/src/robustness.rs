@@ -33,6 +33,9 @@ use rurban_spec::Spec;
 
 use crate::{PipelineError, Resolve, RunOptions, construction, load_data, model_of};
 
+/// Rows aggregated side by side.
+const LANES: usize = 8;
+
 /// The normalisations the model supports.
 pub const MODEL_NORMALISATIONS: [&str; 5] = ["minmax", "zscore", "rank", "goalposts", "target"];
 /// The aggregations the model supports.
@@ -585,18 +588,33 @@ impl IndexRuns {
             match self.aggregation[a] {
                 Agg::Arithmetic => {
                     let z = &self.norm[i][n];
-                    for &r in rows {
-                        // term by term as rurban_index::WeightedSum
-                        let mut total = -0.0;
-                        let mut missing = false;
-                        for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
-                            if zj.is_nan() {
-                                missing = true;
-                            } else {
-                                total += wj * zj;
+                    // term by term as rurban_index::WeightedSum, eight rows
+                    // at a time so that their sums run side by side (each
+                    // row's sum keeps its order: the same bits)
+                    let mut chunks = rows.chunks_exact(LANES);
+                    for c in chunks.by_ref() {
+                        let mut t = [-0.0f64; LANES];
+                        let zs: [&[f64]; LANES] =
+                            std::array::from_fn(|k| &z[c[k] * m..(c[k] + 1) * m]);
+                        for (j, wj) in wv.iter().enumerate() {
+                            for k in 0..LANES {
+                                t[k] += wj * zs[k][j];
                             }
                         }
-                        scores[r] = if missing {
+                        for k in 0..LANES {
+                            scores[c[k]] = t[k];
+                        }
+                    }
+                    for &r in chunks.remainder() {
+                        let mut total = -0.0;
+                        for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
+                            total += wj * zj;
+                        }
+                        scores[r] = total;
+                    }
+                    for &r in rows {
+                        let total = scores[r];
+                        scores[r] = if total.is_nan() {
                             // given weights skip a missing value: the mean of the rest
                             let (mut acc, mut sw) = (0.0, 0.0);
                             for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
