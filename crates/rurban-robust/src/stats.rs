@@ -464,7 +464,11 @@ mod tests {
             let qs = [0.05, 0.25, 0.5, 0.95];
             let got = quantiles_counts(&counts, n, qs);
             for (g, q) in got.iter().zip(qs) {
-                assert_eq!(g.to_bits(), quantile_sorted(&sorted, q).to_bits(), "n {n} q {q}");
+                assert_eq!(
+                    g.to_bits(),
+                    quantile_sorted(&sorted, q).to_bits(),
+                    "n {n} q {q}"
+                );
             }
         }
     }
