@@ -53,6 +53,8 @@ enum Command {
     Markov(cmd::markov::MarkovArgs),
     /// Value-weighted centre of gravity per group and its moves.
     Gravity(cmd::gravity::GravityArgs),
+    /// Uncertainty and Sobol sensitivity analysis of the ranking (`[uncertainty]`).
+    Robustness(cmd::robustness::RobustnessArgs),
     /// Re-render report.html and results.xlsx from a run's summary.json.
     Report(cmd::report::ReportArgs),
     /// Write a synthetic panel with known structure.
@@ -184,6 +186,7 @@ fn dispatch(command: Command, mut resolver: resolver::Resolver) -> anyhow::Resul
         Command::Gravity(a) => cmd::gravity::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Robustness(a) => cmd::robustness::run(a, &mut resolver),
         Command::Plugins(a) => cmd::plugins::run(a, &resolver.registry),
     }
 }

@@ -17,6 +17,7 @@ pub mod construction;
 pub mod findings;
 pub mod outdir;
 pub mod output;
+pub mod robustness;
 pub mod spatial;
 
 use std::path::{Path, PathBuf};
@@ -184,6 +185,8 @@ pub struct RunOutput {
     pub period: Option<rurban_spec::YearRange>,
     /// The construction's stages, coupling coordination and obstacles.
     pub construction: construction::Built,
+    /// The uncertainty and sensitivity analysis (with `[uncertainty]`).
+    pub robustness: Option<rurban_robust::RobustnessReport>,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
     /// Statistics of the composite for each year.
@@ -530,6 +533,7 @@ pub fn run_with_progress(
         coverage,
         period: period(spec, opts),
         construction: built,
+        robustness: None,
         warnings,
         yearly,
         analysis: analysis::Analysis::default(),
@@ -537,6 +541,11 @@ pub fn run_with_progress(
         maps: None,
     };
     let mut warnings = std::mem::take(&mut out.warnings);
+    if spec.uncertainty.is_some() {
+        let (report, w) = robustness::report(spec, opts, resolver, &|_, _| {})?;
+        warnings.extend(w);
+        out.robustness = Some(report);
+    }
     out.analysis = analysis::analyse(&out, groups, geo.as_ref(), &mut warnings, progress);
     out.findings = findings::findings(&out, &out.analysis);
     if let (Some(setup), Some(a)) = (&geo, &out.analysis.spatial) {

@@ -153,6 +153,7 @@ pub fn summary(out: &RunOutput) -> Summary {
         construction: Some(out.construction.construction.clone()),
         coupling: out.construction.coupling.clone(),
         obstacle: out.construction.obstacle.clone(),
+        robustness: out.robustness.clone(),
         warnings: out.warnings.clone(),
     }
 }

@@ -91,6 +91,7 @@ pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String,
         convergence_section(s, f, m)?,
         grey_section(s, f, m)?,
         clusters_section(s, f, m)?,
+        robustness_section(s, f, m)?,
     ];
     if let Some(body) = crate::construction::body(s, &mut |fig| f.html(fig)) {
         sections.push(Section::new(
@@ -133,6 +134,34 @@ fn absent(s: &Summary, what: &str) -> String {
         s.lang
             .fill("absent.no_analysis", &[("what", &s.lang.t(what))])
     }
+}
+
+/// "Robustness": rank uncertainty, Sobol indices, rank correlations
+/// (`charts::robustness`).
+fn robustness_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
+    let (body, run) = match charts::robustness::parts(s)? {
+        Some((figures, rest)) => (
+            figures.iter().map(|f| figs.html(f)).collect::<String>() + &rest,
+            true,
+        ),
+        None => (
+            missing.add(
+                "Robustness",
+                "the spec has no [uncertainty] table naming uncertain assumptions",
+            ),
+            false,
+        ),
+    };
+    Ok(Section::new(
+        "robustness",
+        "Robustness of the ranking",
+        body,
+        run,
+    ))
 }
 
 /// "Findings": the numbered sentences.

@@ -226,6 +226,8 @@ pub(crate) struct Summary {
     pub typed_findings: Option<rurban_results::findings::Findings>,
     /// The language of the report.
     pub lang: crate::i18n::Lang,
+    /// The uncertainty and sensitivity analysis (with `[uncertainty]`).
+    pub robustness: Option<rurban_robust::RobustnessReport>,
 }
 
 impl Summary {
@@ -282,6 +284,7 @@ impl Summary {
             obstacle: s.obstacle.clone(),
             typed_findings: s.findings.clone(),
             lang: crate::i18n::Lang::En,
+            robustness: s.robustness.clone(),
         })
     }
 

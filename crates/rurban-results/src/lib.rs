@@ -104,6 +104,10 @@ pub struct Summary {
     /// Obstacle degree of the indicators and dimensions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obstacle: Option<construction::ObstacleSummary>,
+    /// The uncertainty and sensitivity analysis of the ranking, with an
+    /// `[uncertainty]` table in the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robustness: Option<rurban_robust::RobustnessReport>,
     /// Every warning of the run.
     #[serde(default)]
     pub warnings: Vec<String>,

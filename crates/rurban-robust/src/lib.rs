@@ -63,8 +63,9 @@ pub use factors::{
 pub use rank::{Layout, mean_abs_shift, rank_within_years};
 pub use run::{Model, Output, Runs, run_design};
 pub use stats::{
-    RankCorrelation, RankSummary, Robustness, SchemeCorrelation, Sensitivity, SobolIndices,
-    YSummary, analyse, quantile_sorted, rank_correlation, ranks_of, scheme_correlations, sobol,
+    RankCorrelation, RankSummary, Robustness, RobustnessReport, SchemeCorrelation, Sensitivity,
+    SobolIndices, YSummary, analyse, quantile_sorted, rank_correlation, ranks_of,
+    scheme_correlations, sobol,
 };
 pub use write::{samples_header, write_robustness, write_samples, write_sensitivity};
 

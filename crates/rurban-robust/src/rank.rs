@@ -92,6 +92,9 @@ impl Layout {
     }
 }
 
+/// Up to this many region-years a year is ranked by counting, not sorting.
+const SMALL_GROUP: usize = 48;
+
 /// Ranks `scores` within each year of `layout` into `ranks`: 1 = highest,
 /// ties (equal scores) share the smallest rank. `order` is scratch space
 /// (any length; reused). The scores must be finite.
@@ -102,6 +105,20 @@ pub fn rank_within_years(
     ranks: &mut [u32],
 ) {
     for g in layout.groups() {
+        if g.len() <= SMALL_GROUP {
+            // 1 + the number of larger scores: no sort, and the same
+            // competition ranks (equal scores, -0.0 and 0.0 too, tie)
+            let mut buf = [0.0f64; SMALL_GROUP];
+            for (b, &i) in buf.iter_mut().zip(g) {
+                *b = scores[i];
+            }
+            let vals = &buf[..g.len()];
+            for (&i, &s) in g.iter().zip(vals) {
+                let above: u32 = vals.iter().map(|&v| u32::from(v > s)).sum();
+                ranks[i] = above + 1;
+            }
+            continue;
+        }
         order.clear();
         order.extend_from_slice(g);
         order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]));

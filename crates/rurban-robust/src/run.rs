@@ -19,8 +19,9 @@ pub struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    /// An output with only a score buffer (weights are not recorded).
-    pub(crate) fn new(scores: &'a mut [f64]) -> Self {
+    /// An output with only a score buffer (weights are not recorded), to
+    /// evaluate a model outside [`run_design`].
+    pub fn new(scores: &'a mut [f64]) -> Self {
         Output {
             scores,
             weights: &mut [],

@@ -32,6 +32,54 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// [`quantile_sorted`] at each of `qs` (ascending) of `n` integer values
+/// given by their counts (`counts[v]` = how many equal `v`): the same
+/// interpolation between the same order statistics, in one pass over the
+/// counts.
+fn quantiles_counts<const K: usize>(counts: &[usize], n: usize, qs: [f64; K]) -> [f64; K] {
+    if n == 0 {
+        return [f64::NAN; K];
+    }
+    // the order statistics each quantile needs, ascending
+    let mut need = [[0usize; 2]; K];
+    let mut frac = [0.0; K];
+    for (k, q) in qs.iter().enumerate() {
+        let h = (n - 1) as f64 * q;
+        let lo = (h.floor() as usize).min(n - 1);
+        need[k] = [lo, (lo + 1).min(n - 1)];
+        frac[k] = h - h.floor();
+    }
+    let mut value = [[f64::NAN; 2]; K];
+    let (mut seen, mut next) = (0usize, 0usize);
+    let flat: Vec<(usize, usize, usize)> = (0..K)
+        .flat_map(|k| [(need[k][0], k, 0), (need[k][1], k, 1)])
+        .collect();
+    let mut order = flat.clone();
+    order.sort_unstable();
+    for (v, &c) in counts.iter().enumerate() {
+        seen += c;
+        while next < order.len() && order[next].0 < seen {
+            let (_, k, side) = order[next];
+            value[k][side] = v as f64;
+            next += 1;
+        }
+        if next == order.len() {
+            break;
+        }
+    }
+    let mut out = [f64::NAN; K];
+    for k in 0..K {
+        let (a, b, g) = (value[k][0], value[k][1], frac[k]);
+        let d = b - a;
+        out[k] = if g >= 0.5 {
+            b - d * (1.0 - g)
+        } else {
+            a + d * g
+        };
+    }
+    out
+}
+
 /// Mean, 5th and 95th percentile of y over the 2N runs of A and B.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YSummary {
@@ -93,6 +141,21 @@ pub struct Robustness {
     /// `"warnings"` array.
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+/// The analysis as a run's summary holds it: the contract's fields, the
+/// seed, and the rank correlations of each alternative taken alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobustnessReport {
+    /// The contract's result (`replications`, `runs`, `factors`, `ranks`,
+    /// `sensitivity`, `y`).
+    #[serde(flatten)]
+    pub result: Robustness,
+    /// The seed of the design.
+    pub seed: u64,
+    /// Spearman and Kendall correlation between the nominal ranking and
+    /// each alternative taken alone (mean over the years).
+    pub schemes: Vec<SchemeCorrelation>,
 }
 
 /// First- and total-order indices from the outputs of A, B and each
@@ -159,27 +222,29 @@ pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
     let n = factors.replications();
     let r_len = layout.len();
     let runs_ab = 2 * n;
+    // Ranks are small integers: their order statistics come from counts.
+    let top = runs.ranks.iter().copied().max().unwrap_or(0) as usize;
     let ranks: Vec<RankSummary> = (0..r_len)
         .into_par_iter()
         .map_init(
-            || Vec::with_capacity(runs_ab),
-            |col: &mut Vec<f64>, i| {
-                col.clear();
+            || vec![0usize; top + 1],
+            |counts: &mut Vec<usize>, i| {
+                counts.fill(0);
                 let mut shift = 0u64;
                 let nom = runs.nominal[i];
                 for run in 0..runs_ab {
                     let r = runs.ranks[run * r_len + i];
                     shift += u64::from(r.abs_diff(nom));
-                    col.push(f64::from(r));
+                    counts[r as usize] += 1;
                 }
-                col.sort_unstable_by(f64::total_cmp);
+                let [q05, median, q95] = quantiles_counts(counts, runs_ab, [0.05, 0.5, 0.95]);
                 RankSummary {
                     region: layout.region(i).to_string(),
                     year: layout.year(i),
                     nominal: nom,
-                    median: quantile_sorted(col, 0.5),
-                    q05: quantile_sorted(col, 0.05),
-                    q95: quantile_sorted(col, 0.95),
+                    median,
+                    q05,
+                    q95,
                     mean_abs_shift: shift as f64 / runs_ab as f64,
                 }
             },
@@ -378,4 +443,33 @@ pub fn ranks_of(layout: &Layout, scores: &[f64]) -> Vec<u32> {
     let mut ranks = vec![0; layout.len()];
     rank_within_years(layout, scores, &mut Vec::new(), &mut ranks);
     ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_from_counts_equal_quantiles_of_the_sorted_values() {
+        // integer ranks 1..=7 in a fixed scrambled order, n = 1 .. 60
+        let all: Vec<u32> = (0..60u32).map(|i| (i * 37 + 11) % 7 + 1).collect();
+        for n in 1..=all.len() {
+            let mut counts = vec![0usize; 8];
+            let mut sorted: Vec<f64> = Vec::new();
+            for &r in &all[..n] {
+                counts[r as usize] += 1;
+                sorted.push(f64::from(r));
+            }
+            sorted.sort_by(f64::total_cmp);
+            let qs = [0.05, 0.25, 0.5, 0.95];
+            let got = quantiles_counts(&counts, n, qs);
+            for (g, q) in got.iter().zip(qs) {
+                assert_eq!(
+                    g.to_bits(),
+                    quantile_sorted(&sorted, q).to_bits(),
+                    "n {n} q {q}"
+                );
+            }
+        }
+    }
 }

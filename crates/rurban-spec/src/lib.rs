@@ -33,10 +33,12 @@ pub use rurban_core::terms::{Direction, Extrapolate, Impute, Scope, Shift, Shift
 use rurban_core::{CoreError, MAX_QUOTED, clip, clip_to};
 
 mod geo;
+mod uncertainty;
 pub use geo::{
     Alpha, Contiguity, GeoSpec, GeoSpecError, GeoWeights, Knn, MAX_KNN, MAX_MAP_K, MAX_MARKOV_K,
     MAX_PERMUTATIONS, MapK, MarkovK, Permutations,
 };
+pub use uncertainty::UncertaintySpec;
 
 /// Where the panel comes from and how its identifier columns are named.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -631,6 +633,9 @@ pub struct Spec {
     /// `[report]`: the report's language.
     #[serde(default, skip_serializing_if = "ReportSpec::is_default")]
     pub report: ReportSpec,
+    /// `[uncertainty]`: the uncertain assumptions, for the robustness analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintySpec>,
     /// The directory of the spec file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -654,7 +659,7 @@ fn key_path(path: &serde_path_to_error::Path) -> String {
         }
         _ if full == "?" || full == "." => String::new(),
         // an error about the [geo] table as a whole (e.g. two kinds of weights)
-        [Segment::Map { key }] if key == "geo" => "[geo] ".to_string(),
+        [Segment::Map { key }] if key == "geo" || key == "uncertainty" => format!("[{key}] "),
         _ => format!("{}: ", clip(&full)),
     }
 }

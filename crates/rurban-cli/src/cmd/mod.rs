@@ -13,6 +13,7 @@ pub mod moran;
 pub mod neighbours;
 pub mod plugins;
 pub mod report;
+pub mod robustness;
 pub mod run;
 pub mod spatial;
 pub mod synth;

@@ -231,13 +231,22 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
     }
     let sentences = support::strings(&f["sentences"]);
     // trend, disparity, sources of inequality (groups given), polarisation,
-    // grey, tiers, coupling coordination, the main obstacles; then the
-    // spatial chain's ([geo]): Moran's I, hot and cold spots, centre of
-    // gravity, spatial Markov.
-    assert_eq!(sentences.len(), 12, "{sentences:?}");
+    // grey, tiers, coupling coordination, the main obstacles, robustness
+    // ([uncertainty]); then the spatial chain's ([geo]): Moran's I, hot and
+    // cold spots, centre of gravity, spatial Markov.
+    assert_eq!(sentences.len(), 13, "{sentences:?}");
+    assert!(
+        sentences[8].starts_with("Under the uncertain assumptions"),
+        "{}",
+        sentences[8]
+    );
+    assert!(
+        sum.get("robustness").is_some(),
+        "summary.robustness missing"
+    );
     assert_eq!(
         support::strings(&f["spatial"]["sentences"]),
-        sentences[8..],
+        sentences[9..],
         "findings.spatial"
     );
     assert!(sentences.iter().all(|s| s.len() > 20 && s.ends_with('.')));

@@ -16,6 +16,7 @@ mod overflow_cli;
 mod params_cli;
 mod plugins_cli;
 mod report_cli;
+mod robustness_cli;
 mod run_cli;
 mod trend_cli;
 mod tutorial_cli;

@@ -3,4 +3,5 @@
 
 mod construction;
 mod outdir;
+mod robustness;
 mod spatial;

@@ -5,6 +5,7 @@
 mod distribution;
 mod index;
 mod relations;
+pub(crate) mod robustness;
 
 pub(crate) use distribution::{dagum, disparity, kde};
 pub(crate) use index::{composite, dimensions, heatmap, weights};

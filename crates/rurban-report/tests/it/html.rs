@@ -97,14 +97,17 @@ fn header_states_name_data_method_and_panel_size() {
         );
     }
     // Nothing of the analysis was left out of this run; the summary has no
-    // `spatial` object (no [geo] table), so the notice names only the maps.
+    // `spatial` object (no [geo] table) and no `robustness` object (no
+    // [uncertainty] table), so the notice names only these two.
     let notice = &html[html
         .find("<aside class=\"notice\" id=\"not-run\">")
         .unwrap()..];
     let notice = &notice[..notice.find("</aside>").unwrap()];
-    assert_eq!(notice.matches("<li>").count(), 1, "{notice}");
+    assert_eq!(notice.matches("<li>").count(), 2, "{notice}");
     assert!(notice.contains("<li><strong>Maps and spatial structure"));
     assert!(notice.contains("no [geo] table"));
+    assert!(notice.contains("<li><strong>Robustness</strong>"));
+    assert!(notice.contains("no [uncertainty] table"));
 }
 
 #[test]
@@ -649,6 +652,7 @@ fn minimal_summary_renders_what_is_there_and_names_what_is_not() {
         "Grey relational analysis",
         "Clustering",
         "Maps and spatial structure",
+        "Robustness",
     ] {
         assert!(
             notice.contains(&format!("<li><strong>{what}")),
@@ -657,7 +661,7 @@ fn minimal_summary_renders_what_is_there_and_names_what_is_not() {
     }
     assert_eq!(
         html.matches("<span class=\"tag\">not run</span>").count(),
-        7
+        8
     );
     assert!(
         html.contains("<li>analysis switched off in the spec</li>"),
