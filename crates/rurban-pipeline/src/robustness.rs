@@ -450,7 +450,8 @@ fn prepared_data(
     opts: &RunOptions,
     resolver: &dyn Resolve,
 ) -> Result<(construct::Prepared, usize), PipelineError> {
-    let ((_, panel, imputed, _, _), extras) = load_data(spec, opts, resolver, plan.allows_missing())?;
+    let ((_, panel, imputed, _, _), extras) =
+        load_data(spec, opts, resolver, plan.allows_missing())?;
     let (nr, ny, m) = panel.values.dim();
     let mut values = ndarray::Array2::<f64>::from_elem((nr * ny, m), f64::NAN);
     for r in 0..nr {
