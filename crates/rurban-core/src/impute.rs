@@ -38,6 +38,10 @@ pub fn impute(panel: &mut Panel, rule: Impute) -> Result<Vec<ImputedCell>, CoreE
         panel.require_complete()?;
         return Ok(Vec::new());
     }
+    if rule == Impute::GroupMean {
+        // done by the index construction, over a data column
+        return Ok(Vec::new());
+    }
     // Linear interpolation needs at least one observed year per region. The
     // year-mean rule does not: it is what makes one-year panels (a
     // cross-section) imputable at all.

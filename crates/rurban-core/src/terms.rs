@@ -133,4 +133,8 @@ pub enum Impute {
     Linear,
     /// The mean of the other regions' values that year.
     YearMean,
+    /// The mean over the rows of the same group (a data column), done by
+    /// the index construction: [`impute`](crate::impute::impute) leaves
+    /// the cells missing.
+    GroupMean,
 }

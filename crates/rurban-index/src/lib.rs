@@ -26,6 +26,7 @@ use rurban_weighting::{WeightError, Weighting};
 use serde::Serialize;
 
 pub mod aggregate;
+pub mod construct;
 pub mod coupling;
 pub mod denominate;
 mod error;
@@ -121,6 +122,9 @@ pub enum IndexError {
     /// The model does not fit the panel.
     #[error("{0}")]
     Model(String),
+    /// A construction stage cannot take the data (located in its message).
+    #[error("{0}")]
+    Construction(String),
     /// A region-year has no (finite) value for an indicator.
     #[error(
         "region '{region}', year {year}, indicator '{indicator}': missing value (impute first)"

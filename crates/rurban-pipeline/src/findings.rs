@@ -56,6 +56,7 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
     }
     grey_finding(analysis, &mut f);
     tier_finding(analysis, &mut f);
+    f.sentences.extend(crate::construction::findings(out));
     if let Some(sp) = &analysis.spatial {
         let s = crate::spatial::spatial_findings(sp);
         f.sentences.extend(s.sentences.iter().cloned());

@@ -13,6 +13,7 @@
 //! or comes from a plugin.
 
 pub mod analysis;
+pub mod construction;
 pub mod findings;
 pub mod outdir;
 pub mod output;
@@ -45,6 +46,16 @@ pub trait Resolve {
         years: &[i64],
         params: &str,
     ) -> Option<Result<Vec<f64>, String>>;
+    /// A normalisation by name, beyond the built-in ones (from plugins).
+    fn normaliser(&self, name: &str) -> Option<Arc<dyn rurban_index::Normaliser>> {
+        let _ = name;
+        None
+    }
+    /// An aggregation by name, beyond the built-in ones (from plugins).
+    fn aggregator(&self, name: &str) -> Option<Arc<dyn rurban_index::Aggregator>> {
+        let _ = name;
+        None
+    }
 }
 
 /// Built-in weighting schemes only, no derived kinds.
@@ -165,6 +176,8 @@ pub struct RunOutput {
     pub index: IndexResult,
     /// Cells filled by imputation.
     pub imputed: Vec<ImputedCell>,
+    /// The construction's stages, coupling coordination and obstacles.
+    pub construction: construction::Built,
     /// Warnings collected along the way.
     pub warnings: Vec<String>,
     /// Statistics of the composite for each year.
@@ -198,6 +211,30 @@ pub fn load_panel(
     opts: &RunOptions,
     resolver: &dyn Resolve,
 ) -> Result<(PathBuf, Panel, Vec<ImputedCell>, Vec<String>), PipelineError> {
+    let (path, panel, imputed, warnings, _) = load_data(spec, opts, resolver, false)?;
+    Ok((path, panel, imputed, warnings))
+}
+
+/// What [`load_data`] reads: the data file, the panel (indicators in spec
+/// order), the imputed cells, warnings, and the construction's extra
+/// columns.
+pub type Loaded = (
+    PathBuf,
+    Panel,
+    Vec<ImputedCell>,
+    Vec<String>,
+    construction::Extras,
+);
+
+/// [`load_panel`] that also reads the data columns of the construction
+/// (denominators, the group column) and, with `allow_missing`, leaves
+/// missing cells for the construction to fill, skip or name.
+pub fn load_data(
+    spec: &Spec,
+    opts: &RunOptions,
+    resolver: &dyn Resolve,
+    allow_missing: bool,
+) -> Result<Loaded, PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
     let table = Table::read(
@@ -222,12 +259,20 @@ pub fn load_panel(
     for (_, ind) in spec.indicators() {
         push(&ind.id);
     }
+    for d in construction::denominator_columns(spec) {
+        push(&d);
+    }
+    construction::check_denominators(spec, &table)?;
     let cols = PanelColumns {
         region: data.region.as_deref(),
         year: data.year.as_deref(),
     };
     let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
-    let imputed = impute(&mut panel, spec.method.impute)?;
+    let imputed = if allow_missing && spec.method.impute == rurban_core::Impute::None {
+        Vec::new()
+    } else {
+        impute(&mut panel, spec.method.impute)?
+    };
     let mut warnings = Vec::new();
     if let Some(yc) = table.id_column(rurban_core::IdColumn::Year, cols.year)? {
         warnings.extend(table.date_year_warning(yc));
@@ -250,9 +295,12 @@ pub fn load_panel(
         .iter()
         .map(|(_, i)| i.id.clone())
         .collect();
+    let extras = construction::extras(spec, &panel, &table)?;
     let panel = panel.into_selected(&order)?;
-    panel.require_complete()?;
-    Ok((path, panel, imputed, warnings))
+    if !allow_missing {
+        panel.require_complete()?;
+    }
+    Ok((path, panel, imputed, warnings, extras))
 }
 
 fn derive_into(
@@ -353,17 +401,22 @@ pub fn run_with_progress(
     resolver: &dyn Resolve,
     progress: &dyn Fn(Step),
 ) -> Result<RunOutput, PipelineError> {
-    let scheme = resolver.weighting(&spec.method.weighting).ok_or_else(|| {
-        PipelineError::Other(format!(
-            "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
-            spec.path.display(),
-            spec.method.weighting,
-            resolver.weighting_names().join(", ")
-        ))
-    })?;
+    let plan = construction::plan(spec, resolver)?;
+    let scheme = if plan.given {
+        None
+    } else {
+        Some(resolver.weighting(&spec.method.weighting).ok_or_else(|| {
+            PipelineError::Other(format!(
+                "{}: [method] weighting = \"{}\" is not a known scheme (known: {})",
+                spec.path.display(),
+                spec.method.weighting,
+                resolver.weighting_names().join(", ")
+            ))
+        })?)
+    };
     // The built-in schemes take no parameters: ignoring them would hide a typo
     // or a scheme mix-up. Plugins receive theirs.
-    if rurban_weighting::builtin(&spec.method.weighting).is_some()
+    if (plan.given || rurban_weighting::builtin(&spec.method.weighting).is_some())
         && let Some(key) = spec.method.params.as_ref().and_then(|t| t.keys().next())
     {
         return Err(PipelineError::Other(format!(
@@ -374,7 +427,8 @@ pub fn run_with_progress(
         )));
     }
     progress(Step::Load);
-    let (data_file, panel, imputed, mut warnings) = load_panel(spec, opts, resolver)?;
+    let (data_file, panel, imputed, mut warnings, extras) =
+        load_data(spec, opts, resolver, plan.allows_missing())?;
     // The boundaries and weights are read before anything is computed, so
     // an error of the [geo] table stops the run before it writes anything.
     let geo = match &spec.geo {
@@ -389,21 +443,12 @@ pub fn run_with_progress(
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
     progress(Step::Index);
-    let index = rurban_index::build(
-        &panel,
-        &model,
-        scheme.as_ref(),
-        spec.method.scope,
-        spec.method.shift.get(),
-        &params,
-    )
-    .map_err(|cause| PipelineError::Index {
-        path: data_file.clone(),
-        cause: Box::new(cause),
-    })?;
+    let (index, built) =
+        construction::build(spec, &plan, &panel, extras, scheme.as_deref(), &params)?;
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
     }
+    warnings.extend(built.warnings.iter().cloned());
     if !imputed.is_empty() {
         warnings.push(format!(
             "{} missing cell(s) imputed by rule '{}'",
@@ -422,6 +467,7 @@ pub fn run_with_progress(
         model,
         index,
         imputed,
+        construction: built,
         warnings,
         yearly,
         analysis: analysis::Analysis::default(),
@@ -466,6 +512,7 @@ fn impute_name(spec: &Spec) -> &'static str {
         rurban_core::Impute::None => "none",
         rurban_core::Impute::Linear => "linear",
         rurban_core::Impute::YearMean => "year-mean",
+        rurban_core::Impute::GroupMean => "group-mean",
     }
 }
 

@@ -221,6 +221,8 @@ impl OutputSet {
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| fail("create the output directory", dir, e))?;
+        make_subdirs(dir, self.files.iter().map(|(n, _)| n.as_str()))
+            .map_err(|e| fail("create a subdirectory of the output directory", dir, e))?;
         let _lock = DirLock::acquire(dir, opts.lock_wait)?;
         let mut done = Committed::default();
         recover(dir, &mut done.warnings)?;
@@ -344,6 +346,10 @@ impl OutputSet {
     ) -> Result<Plan, PipelineError> {
         let staged = (|| -> std::io::Result<Plan> {
             std::fs::create_dir(staging.join(OLD_DIR))?;
+            for sub in SUBDIRS {
+                std::fs::create_dir(staging.join(sub))?;
+                std::fs::create_dir(staging.join(OLD_DIR).join(sub))?;
+            }
             let mut write = Vec::new();
             for (name, bytes) in &self.files {
                 write_new(&staging.join(name), bytes)?;
@@ -440,8 +446,44 @@ fn read_manifest(dir: &Path, warnings: &mut Vec<String>) -> Manifest {
     }
 }
 
-/// A name that stays inside the directory and is not one of rurban's own.
+/// The subdirectories a run writes files into (`stages/denominated.csv`).
+pub const SUBDIRS: [&str; 1] = ["stages"];
+
+/// A name that stays inside the directory and is not one of rurban's own:
+/// a plain file name, or one inside one of the [`SUBDIRS`].
 fn plain_name(name: &str) -> bool {
+    if let Some((dir, file)) = name.split_once('/') {
+        return SUBDIRS.contains(&dir) && simple_name(file);
+    }
+    simple_name(name)
+}
+
+/// Creates the [`SUBDIRS`] of `dir` that the files need; a subdirectory
+/// that is not a real directory (a link, a file) is refused.
+fn make_subdirs<'a>(dir: &Path, names: impl Iterator<Item = &'a str>) -> std::io::Result<()> {
+    let mut made = BTreeSet::new();
+    for name in names {
+        if let Some((sub, _)) = name.split_once('/')
+            && made.insert(sub.to_string())
+        {
+            let p = dir.join(sub);
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(std::io::Error::other(format!(
+                        "{} is not a directory",
+                        p.display()
+                    )));
+                }
+                Err(_) => std::fs::create_dir(&p)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A plain file name.
+fn simple_name(name: &str) -> bool {
     !name.is_empty()
         && name != "."
         && name != ".."

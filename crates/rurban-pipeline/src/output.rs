@@ -132,6 +132,9 @@ pub fn summary(out: &RunOutput) -> Summary {
         analysis: Some(out.analysis.clone()),
         findings: Some(out.findings.clone()),
         spatial: out.analysis.spatial.clone(),
+        construction: Some(out.construction.construction.clone()),
+        coupling: out.construction.coupling.clone(),
+        obstacle: out.construction.obstacle.clone(),
         warnings: out.warnings.clone(),
     }
 }
@@ -162,7 +165,10 @@ pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
     let step_tables = crate::analysis::STEPS
         .iter()
         .flat_map(|step| step.tables(s));
-    for t in index_tables.chain(step_tables) {
+    for t in index_tables
+        .chain(construction_tables(s))
+        .chain(step_tables)
+    {
         files.add(format!("{}.csv", t.name), table_csv(&t));
     }
     if let Some(c) = s.analysis.as_ref().and_then(|a| a.convergence.as_ref())
@@ -172,6 +178,20 @@ pub fn summary_files(s: &Summary) -> Result<OutputSet, PipelineError> {
     }
     files.add("summary.json", summary_bytes(s)?);
     Ok(files)
+}
+
+/// The tables of the construction: `stages/*`, `treatment`, `coupling`,
+/// `obstacles` (those that ran).
+fn construction_tables(s: &Summary) -> Vec<Table> {
+    use rurban_results::construction as c;
+    let mut out = Vec::new();
+    if let Some(con) = &s.construction {
+        out.extend(c::stage_tables(con));
+        out.extend(c::treatment(con));
+    }
+    out.extend(s.coupling.as_ref().map(c::coupling));
+    out.extend(s.obstacle.as_ref().map(c::obstacles));
+    out
 }
 
 /// Every table file of a run (all but the report), in memory.

@@ -90,6 +90,14 @@ pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String,
         grey_section(s, f, m)?,
         clusters_section(s, f, m)?,
     ];
+    if let Some(body) = crate::construction::body(s, &mut |fig| f.html(fig)) {
+        sections.push(Section::new(
+            "sec-construction",
+            "Construction, coupling and obstacles",
+            body,
+            true,
+        ));
+    }
     sections.extend(warnings_section(s));
     Ok(document(s, &sections, &missing))
 }

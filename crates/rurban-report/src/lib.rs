@@ -38,6 +38,7 @@
 //! See `docs/report.md` for every chart and table.
 
 mod charts;
+mod construction;
 mod draw;
 mod fmt;
 mod html;

@@ -217,6 +217,12 @@ pub(crate) struct Summary {
     pub spatial: Option<res::SpatialAnalysis>,
     /// The spatial findings' sentences.
     pub spatial_sentences: Vec<String>,
+    /// The construction: stages, treatment (absent in older summaries).
+    pub construction: Option<res::construction::Construction>,
+    /// Coupling coordination.
+    pub coupling: Option<res::construction::CouplingSummary>,
+    /// Obstacle degree.
+    pub obstacle: Option<res::construction::ObstacleSummary>,
 }
 
 impl Summary {
@@ -268,6 +274,9 @@ impl Summary {
                 .and_then(|f| f.spatial.as_ref())
                 .map(|sp| sp.sentences.clone())
                 .unwrap_or_default(),
+            construction: s.construction.clone(),
+            coupling: s.coupling.clone(),
+            obstacle: s.obstacle.clone(),
         })
     }
 

@@ -21,6 +21,7 @@
 //! writes NaN as `null` (see `rurban_serde`); consistency between the parts
 //! (every score's region among `regions`, ...) is for the reader to check.
 
+pub mod construction;
 pub mod findings;
 pub mod maps;
 pub mod scores;
@@ -84,6 +85,15 @@ pub struct Summary {
     /// (absent without).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spatial: Option<SpatialAnalysis>,
+    /// How the index was built (stages, treatment, dimension order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub construction: Option<construction::Construction>,
+    /// Coupling coordination of the top-level dimensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupling: Option<construction::CouplingSummary>,
+    /// Obstacle degree of the indicators and dimensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obstacle: Option<construction::ObstacleSummary>,
     /// Every warning of the run.
     #[serde(default)]
     pub warnings: Vec<String>,

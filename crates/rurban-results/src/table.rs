@@ -123,7 +123,13 @@ pub fn weights(s: &Summary) -> Option<Table> {
 
 /// `scores`: `region, year, composite`, then one column per dimension.
 pub fn scores(s: &Summary) -> Table {
-    let ids: Vec<&str> = s.dimensions.iter().map(|d| d.id.as_str()).collect();
+    // every parent after its children, when the construction says so
+    let ids: Vec<&str> = match &s.construction {
+        Some(c) if !c.dimension_order.is_empty() => {
+            c.dimension_order.iter().map(String::as_str).collect()
+        }
+        _ => s.dimensions.iter().map(|d| d.id.as_str()).collect(),
+    };
     let mut cols = vec!["region", "year", "composite"];
     cols.extend(&ids);
     let mut t = Table::new("scores", &cols);

@@ -96,6 +96,84 @@ pub struct MethodSpec {
     /// Parameters handed to a weighting plugin as JSON.
     #[serde(default)]
     pub params: Option<toml::Table>,
+    /// Divide each indicator that names a `denominator` by that column.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub denominate: bool,
+    /// The data column holding each row's group (`impute = "group-mean"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impute_group: Option<String>,
+    /// `none` (default) or `winsorise`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treat: Option<String>,
+    /// `minmax` (default), `zscore`, `rank`, `goalposts`, `target`, or a
+    /// plugin's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalisation: Option<String>,
+    /// `[l, u]` of minmax and goalposts (default `[0, 1]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    /// `arithmetic` (default), `geometric`, `harmonic`, `topsis`, or a
+    /// plugin's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregation: Option<String>,
+    /// `[method.treatment]`: winsorisation settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment: Option<TreatmentSpec>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `winmax`: an integer number of steps or a text such as `"10%"`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum WinmaxSpec {
+    /// A number of steps (checked to be an integer >= 0 when used).
+    Steps(i64),
+    /// `"p%"` or an integer as text.
+    Text(String),
+}
+
+impl WinmaxSpec {
+    /// The setting as text, as `Winmax::parse` reads it.
+    pub fn text(&self) -> String {
+        match self {
+            WinmaxSpec::Steps(k) => k.to_string(),
+            WinmaxSpec::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// `[method.treatment]`: winsorisation settings (contract defaults).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentSpec {
+    /// `|G1|` above this (with G2 above `kurtosis`) marks an outlier column.
+    #[serde(default = "default_skew")]
+    pub skew: f64,
+    /// `G2` above this (with `|G1|` above `skew`) marks an outlier column.
+    #[serde(default = "default_kurtosis")]
+    pub kurtosis: f64,
+    /// The most winsorisation steps: an integer >= 0 or `"p%"`.
+    #[serde(default = "default_winmax")]
+    pub winmax: WinmaxSpec,
+    /// Re-choose the side at every step.
+    #[serde(default = "yes")]
+    pub switch: bool,
+    /// Fall back to the log transform.
+    #[serde(default = "yes")]
+    pub log: bool,
+}
+
+fn default_skew() -> f64 {
+    2.0
+}
+fn default_kurtosis() -> f64 {
+    3.5
+}
+fn default_winmax() -> WinmaxSpec {
+    WinmaxSpec::Text("10%".into())
 }
 
 fn default_weighting() -> String {
@@ -110,6 +188,13 @@ impl Default for MethodSpec {
             shift: Shift::default(),
             impute: Impute::None,
             params: None,
+            denominate: false,
+            impute_group: None,
+            treat: None,
+            normalisation: None,
+            range: None,
+            aggregation: None,
+            treatment: None,
         }
     }
 }
@@ -128,6 +213,18 @@ pub struct IndicatorSpec {
     /// Unit, for tables and charts.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Weight among its siblings (`weighting = "given"`; default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// The data column it is divided by (`denominate = true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<String>,
+    /// `[lower, upper]` (`normalisation = "goalposts"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goalposts: Option<[f64; 2]>,
+    /// The target, > 0 (`normalisation = "target"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
 }
 
 /// One dimension (sub-index) and its indicators.
@@ -142,6 +239,12 @@ pub struct DimensionSpec {
     /// The dimension's indicators.
     #[serde(default)]
     pub indicator: Vec<IndicatorSpec>,
+    /// The id of the dimension it belongs to (nesting to any depth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Weight among its siblings (`weighting = "given"`; default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 /// A derived indicator computed from other indicators of the panel.
@@ -324,6 +427,35 @@ pub struct AnalysisSpec {
     /// `[analysis.grey]`: grey relational analysis.
     #[serde(default)]
     pub grey: GreySpec,
+    /// `[analysis.coupling]`: coupling coordination of the top-level
+    /// dimensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupling: Option<CouplingSpec>,
+    /// `[analysis.obstacle]`: obstacle degree of the indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obstacle: Option<ObstacleSpec>,
+}
+
+/// `[analysis.coupling]`: on by default with 2 or more top-level
+/// dimensions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CouplingSpec {
+    /// Whether the step runs (default: with 2 or more top-level dimensions).
+    #[serde(default, alias = "enabled")]
+    pub on: Option<bool>,
+    /// One weight per top-level dimension, in spec order (default equal).
+    #[serde(default)]
+    pub alpha: Option<Vec<f64>>,
+}
+
+/// `[analysis.obstacle]`: on by default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ObstacleSpec {
+    /// Whether the step runs (default true).
+    #[serde(default, alias = "enabled")]
+    pub on: Option<bool>,
 }
 
 /// A whole index specification.
@@ -446,8 +578,16 @@ impl Spec {
             if !dims.insert(d.id.as_str()) {
                 return err(format!("duplicate dimension id '{}'", clip(&d.id)));
             }
-            if d.indicator.is_empty() {
-                return err(format!("dimension '{}' has no indicators", clip(&d.id)));
+            if d.indicator.is_empty()
+                && !self
+                    .dimension
+                    .iter()
+                    .any(|c| c.parent.as_deref() == Some(d.id.as_str()))
+            {
+                return err(format!(
+                    "dimension '{}' has no indicators and no child dimension",
+                    clip(&d.id)
+                ));
             }
             for i in &d.indicator {
                 if i.id.trim().is_empty() {
@@ -684,5 +824,55 @@ mod tests {
             e.contains("[geo]") && e.contains("missing field `file`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn construction_keys_are_read_and_unknown_ones_refused() {
+        let s = Spec::from_str_at(
+            "[method]\nweighting = \"given\"\ndenominate = true\nimpute = \"group-mean\"\n\
+             impute_group = \"g\"\ntreat = \"winsorise\"\nnormalisation = \"goalposts\"\n\
+             range = [1, 100]\naggregation = \"geometric\"\n\
+             [method.treatment]\nwinmax = 3\nswitch = false\n\
+             [analysis.coupling]\nalpha = [0.5, 0.5]\n[analysis.obstacle]\non = false\n\
+             [[dimension]]\nid = \"top\"\nweight = 2\n\
+             [[dimension]]\nid = \"d\"\nparent = \"top\"\n\
+             [[dimension.indicator]]\nid = \"x\"\ndirection = \"+\"\nweight = 0.5\n\
+             denominator = \"pop\"\ngoalposts = [0, 10]\ntarget = 4.5\n",
+            Path::new("spec.toml"),
+        )
+        .unwrap();
+        let m = &s.method;
+        assert!(m.denominate);
+        assert_eq!(m.impute, Impute::GroupMean);
+        assert_eq!(m.impute_group.as_deref(), Some("g"));
+        assert_eq!(m.range, Some([1.0, 100.0]));
+        let t = m.treatment.as_ref().unwrap();
+        assert_eq!(
+            (t.winmax.text().as_str(), t.switch, t.log),
+            ("3", false, true)
+        );
+        assert_eq!((t.skew, t.kurtosis), (2.0, 3.5));
+        assert_eq!(s.dimension[0].weight, Some(2.0));
+        // a dimension holding only a child dimension is accepted
+        assert!(s.dimension[0].indicator.is_empty());
+        let i = &s.dimension[1].indicator[0];
+        assert_eq!(i.goalposts, Some([0.0, 10.0]));
+        assert_eq!(i.target, Some(4.5));
+        assert_eq!(s.analysis.obstacle.as_ref().unwrap().on, Some(false));
+        assert_eq!(
+            s.analysis.coupling.as_ref().unwrap().alpha.as_deref(),
+            Some(&[0.5, 0.5][..])
+        );
+        let e =
+            parse("[method]\ntreat = \"winsorise\"\n[method.treatment]\nwinmx = 2\n").unwrap_err();
+        assert!(e.contains("unknown field `winmx`"), "{e}");
+        let e = parse("[analysis.coupling]\nalfa = [1]\n").unwrap_err();
+        assert!(e.contains("unknown field `alfa`"), "{e}");
+        // a spec without the new keys serialises as before
+        let plain = parse("").unwrap();
+        let v = serde_json::to_value(&plain.method).unwrap();
+        let mut keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["impute", "params", "scope", "shift", "weighting"]);
     }
 }

@@ -231,12 +231,13 @@ fn heilongjiang_chain_writes_every_file_and_summary_sections() {
     }
     let sentences = support::strings(&f["sentences"]);
     // trend, disparity, sources of inequality (groups given), polarisation,
-    // grey, tiers; then the spatial chain's ([geo]): Moran's I, hot and cold
-    // spots, centre of gravity, spatial Markov.
-    assert_eq!(sentences.len(), 10, "{sentences:?}");
+    // grey, tiers, coupling coordination, the main obstacles; then the
+    // spatial chain's ([geo]): Moran's I, hot and cold spots, centre of
+    // gravity, spatial Markov.
+    assert_eq!(sentences.len(), 12, "{sentences:?}");
     assert_eq!(
         support::strings(&f["spatial"]["sentences"]),
-        sentences[6..],
+        sentences[8..],
         "findings.spatial"
     );
     assert!(sentences.iter().all(|s| s.len() > 20 && s.ends_with('.')));

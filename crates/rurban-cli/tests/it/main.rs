@@ -7,6 +7,7 @@ mod support;
 mod analysis_cli;
 mod asem_cli;
 mod chain_cli;
+mod construct_cli;
 mod geo_cli;
 mod geo_run_cli;
 mod hostile_cli;

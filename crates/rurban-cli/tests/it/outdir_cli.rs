@@ -167,6 +167,7 @@ fn two_concurrent_runs_into_one_directory() {
             ".rurban-manifest.json",
             ".rurban.lock",
             "scores.csv",
+            "stages",
             "summary.json",
             "weights.csv",
         ];

@@ -1,0 +1,469 @@
+//! The report's "Construction, coupling and obstacles" section: the mean
+//! coupling coordination degree over the years, a heatmap of the coupling
+//! levels by region and year (English and Chinese level names), each
+//! region's main obstacles in the last year, and one indicator followed
+//! through the construction stages. Drawn as plain SVG from the summary's
+//! `construction`, `coupling` and `obstacle` objects.
+
+use std::fmt::Write as _;
+
+use rurban_index::{LEVEL_NAMES, LEVEL_NAMES_ZH};
+use rurban_results::construction::{Construction, CouplingSummary, ObstacleSummary};
+
+use crate::charts::Figure;
+use crate::draw::FONT_STACK;
+use crate::html::esc;
+use crate::model::Summary;
+
+/// Colours of the ten coupling levels, from extreme imbalance (red) to
+/// quality coordination (dark green).
+const LEVEL_COLOURS: [&str; 10] = [
+    "#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b", "#d9ef8b", "#a6d96a", "#66bd63",
+    "#1a9850", "#006837",
+];
+
+fn svg_open(id: &str, w: f64, h: f64, title: &str) -> String {
+    format!(
+        "<svg id=\"{id}-svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{}\" font-size=\"12\" role=\"img\"><title>{}</title>\n",
+        FONT_STACK.replace('"', "&quot;"),
+        esc(title)
+    )
+}
+
+/// The mean D of each year over the regions.
+pub(crate) fn mean_d(c: &CouplingSummary, years: &[i64]) -> Vec<f64> {
+    years
+        .iter()
+        .map(|&y| {
+            let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+            if ds.is_empty() {
+                f64::NAN
+            } else {
+                ds.iter().sum::<f64>() / ds.len() as f64
+            }
+        })
+        .collect()
+}
+
+fn level_of(d: f64) -> usize {
+    usize::from(rurban_index::coupling::level(d))
+}
+
+/// The line chart of the mean coupling coordination degree D (with the
+/// lowest and highest region) over the years.
+fn coupling_chart(c: &CouplingSummary, years: &[i64]) -> Figure {
+    let (w, h, l, r, t, b) = (640.0, 300.0, 56.0, 20.0, 16.0, 40.0);
+    let means = mean_d(c, years);
+    let ext: Vec<(f64, f64)> = years
+        .iter()
+        .map(|&y| {
+            c.rows
+                .iter()
+                .filter(|r| r.year == y)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+                    (a.min(r.d), b.max(r.d))
+                })
+        })
+        .collect();
+    let n = years.len().max(1);
+    let x = |i: usize| {
+        if n == 1 {
+            l + (w - l - r) / 2.0
+        } else {
+            l + (w - l - r) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |d: f64| t + (h - t - b) * (1.0 - d.clamp(0.0, 1.0));
+    let mut svg = svg_open("fig-coupling", w, h, "Coupling coordination degree");
+    // level bands
+    for (k, colour) in LEVEL_COLOURS.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{l}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.12\"/>",
+            y((k + 1) as f64 / 10.0),
+            w - l - r,
+            (h - t - b) / 10.0,
+        );
+    }
+    for k in 0..=10 {
+        let v = k as f64 / 10.0;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{v:.1}</text>",
+            l - 6.0,
+            y(v) + 4.0
+        );
+    }
+    let _ = writeln!(
+        svg,
+        "<text x=\"14\" y=\"{:.1}\" transform=\"rotate(-90 14 {:.1})\" text-anchor=\"middle\">D</text>",
+        t + (h - t - b) / 2.0,
+        t + (h - t - b) / 2.0
+    );
+    for (i, yr) in years.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{yr}</text>",
+            x(i),
+            h - b + 18.0
+        );
+    }
+    let band: Vec<String> = ext
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{:.1},{:.1}", x(i), y(e.1)))
+        .chain(
+            ext.iter()
+                .enumerate()
+                .rev()
+                .map(|(i, e)| format!("{:.1},{:.1}", x(i), y(e.0))),
+        )
+        .collect();
+    let _ = writeln!(
+        svg,
+        "<g class=\"range\"><polygon points=\"{}\" fill=\"#1d91c0\" fill-opacity=\"0.18\"/></g>",
+        band.join(" ")
+    );
+    let line: Vec<String> = means
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{:.1},{:.1}", x(i), y(*m)))
+        .collect();
+    let _ = writeln!(
+        svg,
+        "<g class=\"mean\"><polyline points=\"{}\" fill=\"none\" stroke=\"#225ea8\" stroke-width=\"2\"/>",
+        line.join(" ")
+    );
+    for (i, m) in means.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"#225ea8\"><title>{}: mean D {m:.4}</title></circle>",
+            x(i),
+            y(*m),
+            years[i]
+        );
+    }
+    svg.push_str("</g>\n</svg>\n");
+    let last = means.len().saturating_sub(1);
+    let caption = match (means.first(), means.get(last)) {
+        (Some(&f), Some(&e)) if n > 1 => format!(
+            "Mean coupling coordination degree D of {} over the regions (line) with the lowest and highest region (band): {f:.4} ({}) in {} and {e:.4} ({}) in {}; the bands are the ten levels.",
+            c.dimensions.join(", "),
+            LEVEL_NAMES[level_of(f) - 1],
+            years[0],
+            LEVEL_NAMES[level_of(e) - 1],
+            years[last]
+        ),
+        (Some(&f), _) => format!(
+            "Mean coupling coordination degree D of {} over the regions: {f:.4} ({}).",
+            c.dimensions.join(", "),
+            LEVEL_NAMES[level_of(f) - 1]
+        ),
+        _ => String::new(),
+    };
+    Figure {
+        id: "fig-coupling",
+        title: "Coupling coordination degree over the years".into(),
+        svg,
+        caption,
+    }
+}
+
+/// The heatmap of the coupling level of each region and year.
+fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64]) -> Figure {
+    let (cw, ch, l, t) = (44.0, 20.0, 120.0, 24.0);
+    let legend_h = 10.0 * 18.0 + 10.0;
+    let w = l + cw * years.len() as f64 + 260.0;
+    let h = (t + ch * regions.len() as f64 + 10.0).max(legend_h + t);
+    let mut svg = svg_open("fig-coupling-levels", w, h, "Coupling levels");
+    for (i, y) in years.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{y}</text>",
+            l + cw * (i as f64 + 0.5),
+            t - 8.0
+        );
+    }
+    let mut counts = [0usize; 10];
+    for (ri, region) in regions.iter().enumerate() {
+        let yy = t + ch * ri as f64;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            l - 6.0,
+            yy + ch * 0.7,
+            esc(region)
+        );
+        for (i, y) in years.iter().enumerate() {
+            let Some(row) = c.rows.iter().find(|r| &r.region == region && r.year == *y) else {
+                continue;
+            };
+            let k = usize::from(row.level.clamp(1, 10)) - 1;
+            counts[k] += 1;
+            let fill = LEVEL_COLOURS[k];
+            let ink = if (2..=7).contains(&k) { "#222" } else { "#fff" };
+            let _ = writeln!(
+                svg,
+                "<g class=\"cell\"><rect x=\"{:.1}\" y=\"{yy:.1}\" width=\"{cw}\" height=\"{ch}\" fill=\"{fill}\" stroke=\"#fff\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{ink}\">{}</text><title>{} {y}: D = {:.4}, level {} {} ({})</title></g>",
+                l + cw * i as f64,
+                l + cw * (i as f64 + 0.5),
+                yy + ch * 0.7,
+                k + 1,
+                esc(region),
+                row.d,
+                k + 1,
+                LEVEL_NAMES[k],
+                LEVEL_NAMES_ZH[k]
+            );
+        }
+    }
+    let lx = l + cw * years.len() as f64 + 16.0;
+    for k in 0..10 {
+        let ly = t + 18.0 * k as f64;
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{} {} {}</text>",
+            LEVEL_COLOURS[k],
+            lx + 20.0,
+            ly + 11.0,
+            k + 1,
+            LEVEL_NAMES_ZH[k],
+            LEVEL_NAMES[k]
+        );
+    }
+    svg.push_str("</svg>\n");
+    let common = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(*k)))
+        .map(|(k, _)| k)
+        .unwrap_or(0);
+    Figure {
+        id: "fig-coupling-levels",
+        title: "Coupling coordination level by region and year".into(),
+        svg,
+        caption: format!(
+            "Level of the coupling coordination degree D (class floor(10 D) + 1, capped at 10) of each region and year; the most frequent level is {} {} ({}), in {} of {} region-years.",
+            common + 1,
+            LEVEL_NAMES[common],
+            LEVEL_NAMES_ZH[common],
+            counts[common],
+            counts.iter().sum::<usize>()
+        ),
+    }
+}
+
+/// The three largest indicator obstacles of each region in the last year.
+fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64) -> String {
+    let mut out = format!(
+        "<h3>Main obstacles in {last}</h3>\n<p>Obstacle degree O<sub>j</sub> = w<sub>j</sub> (1 &minus; z<sub>j</sub>) / &sum;<sub>k</sub> w<sub>k</sub> (1 &minus; z<sub>k</sub>): each indicator's share of the gap to the best value, in per cent.</p>\n<table class=\"data\"><thead><tr><th>Region</th><th>1st</th><th>2nd</th><th>3rd</th></tr></thead><tbody>\n"
+    );
+    for region in regions {
+        let top = o.largest(region, last, 3);
+        let _ = write!(out, "<tr><td>{}</td>", esc(region));
+        for k in 0..3 {
+            match top.get(k) {
+                Some((name, v)) => {
+                    let _ = write!(out, "<td>{} ({:.1}%)</td>", esc(name), 100.0 * v);
+                }
+                None => out.push_str("<td>&mdash;</td>"),
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+/// One indicator through the stages: a row per stage with min, mean and
+/// max, and a parallel-coordinates drawing of every region-year's value
+/// (each stage scaled to its own range).
+fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
+    let tr = c.trace.as_ref()?;
+    let name = &tr.indicator;
+    let cols: Vec<(&str, &Vec<Option<f64>>)> =
+        tr.stages.iter().map(|(s, v)| (s.as_str(), v)).collect();
+    if cols.len() < 2 {
+        return None;
+    }
+    let mut table = format!(
+        "<h3>Indicator {} through the stages</h3>\n<table class=\"data\"><thead><tr><th>Stage</th><th class=\"n\">values</th><th class=\"n\">min</th><th class=\"n\">mean</th><th class=\"n\">max</th></tr></thead><tbody>\n",
+        esc(name)
+    );
+    let mut ranges = Vec::new();
+    for (stage, v) in &cols {
+        let xs: Vec<f64> = v.iter().flatten().copied().collect();
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
+        ranges.push((lo, hi));
+        let _ = writeln!(
+            table,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{lo:.4}</td><td class=\"n\">{mean:.4}</td><td class=\"n\">{hi:.4}</td></tr>",
+            esc(stage),
+            xs.len()
+        );
+    }
+    table.push_str("</tbody></table>\n");
+    let (w, h, l, r, t, b) = (640.0, 280.0, 40.0, 40.0, 20.0, 36.0);
+    let k = cols.len();
+    let x = |i: usize| {
+        if k == 1 {
+            w / 2.0
+        } else {
+            l + (w - l - r) * i as f64 / (k - 1) as f64
+        }
+    };
+    let y = |i: usize, v: f64| {
+        let (lo, hi) = ranges[i];
+        let f = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+        t + (h - t - b) * (1.0 - f)
+    };
+    let mut svg = svg_open("fig-stages", w, h, &format!("{name} through the stages"));
+    for (i, (stage, _)) in cols.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{t}\" y2=\"{1:.1}\" stroke=\"#999\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{3}</text>",
+            x(i),
+            h - b,
+            h - b + 18.0,
+            esc(stage)
+        );
+    }
+    let n = cols[0].1.len();
+    svg.push_str("<g class=\"lines\" fill=\"none\" stroke=\"#225ea8\" stroke-opacity=\"0.35\">\n");
+    for row in 0..n {
+        let pts: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, v))| {
+                v.get(row)
+                    .copied()
+                    .flatten()
+                    .map(|val| format!("{:.1},{:.1}", x(i), y(i, val)))
+            })
+            .collect();
+        if pts.len() >= 2 {
+            let _ = writeln!(svg, "<polyline points=\"{}\"/>", pts.join(" "));
+        }
+    }
+    svg.push_str("</g>\n</svg>\n");
+    Some((
+        table,
+        Figure {
+            id: "fig-stages",
+            title: format!("Indicator {name} through the construction stages"),
+            svg,
+            caption: format!(
+                "Every region-year's value of {name} after each stage that ran ({}), each axis scaled from its own minimum (bottom) to maximum (top).",
+                cols.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+            ),
+        },
+    ))
+}
+
+/// The section's body, when the summary has any construction result;
+/// `figure` turns a figure into its numbered HTML.
+pub(crate) fn body(s: &Summary, figure: &mut dyn FnMut(&Figure) -> String) -> Option<String> {
+    let mut out = String::new();
+    if let Some(c) = &s.coupling {
+        let _ = writeln!(
+            out,
+            "<p>Coupling coordination of the top-level dimensions {}: C = (&prod; U<sub>d</sub>)<sup>1/n</sup> / ((1/n) &sum; U<sub>d</sub>), T = &sum; &alpha;<sub>d</sub> U<sub>d</sub>, D = &radic;(C T).</p>",
+            esc(&c.dimensions.join(", "))
+        );
+        out.push_str(&figure(&coupling_chart(c, &s.years)));
+        out.push_str(&figure(&level_heatmap(c, &s.regions, &s.years)));
+    }
+    if let (Some(o), Some(&last)) = (&s.obstacle, s.years.last()) {
+        out.push_str(&obstacle_table(o, &s.regions, last));
+    }
+    if let Some(c) = &s.construction
+        && let Some((table, fig)) = stage_trace(c)
+    {
+        out.push_str(&table);
+        out.push_str(&figure(&fig));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rurban_results::construction::{CouplingRow, StageValues, TreatmentRecord};
+
+    fn row(region: &str, year: i64, d: f64) -> CouplingRow {
+        CouplingRow {
+            region: region.into(),
+            year,
+            d,
+            level: rurban_index::coupling::level(d),
+            ..CouplingRow::default()
+        }
+    }
+
+    #[test]
+    fn mean_d_and_levels_by_hand() {
+        let c = CouplingSummary {
+            dimensions: vec!["a".into(), "b".into()],
+            alpha: vec![0.5, 0.5],
+            rows: vec![
+                row("r1", 2000, 0.25),
+                row("r2", 2000, 0.45),
+                row("r1", 2001, 0.95),
+            ],
+        };
+        assert_eq!(mean_d(&c, &[2000, 2001]), [0.35, 0.95]);
+        let f = level_heatmap(&c, &["r1".into(), "r2".into()], &[2000, 2001]);
+        // levels 3, 5 and 10, each cell titled with both names
+        assert!(
+            f.svg.contains("level 3 moderate imbalance (中度失调)"),
+            "{}",
+            f.svg
+        );
+        assert!(f.svg.contains("level 10 quality coordination (优质协调)"));
+        assert!(
+            f.caption.contains("in 1 of 3 region-years"),
+            "{}",
+            f.caption
+        );
+        let g = coupling_chart(&c, &[2000, 2001]);
+        assert!(
+            g.caption.contains("0.3500 (mild imbalance) in 2000"),
+            "{}",
+            g.caption
+        );
+    }
+
+    #[test]
+    fn the_traced_indicator_is_the_treated_one() {
+        let stage = |name: &str, b: f64| StageValues {
+            stage: name.into(),
+            region: vec!["r".into(), "s".into()],
+            year: vec![2000, 2000],
+            values: vec![vec![Some(1.0), Some(2.0)], vec![Some(3.0), Some(b)]],
+        };
+        let mut c = Construction {
+            indicators: vec!["a".into(), "b".into()],
+            stages: vec!["treat".into(), "normalise".into()],
+            values: vec![stage("treated", 4.0), stage("normalised", 1.0)],
+            treatment: vec![TreatmentRecord {
+                indicator: "b".into(),
+                steps: 1,
+                ..TreatmentRecord::default()
+            }],
+            ..Construction::default()
+        };
+        assert_eq!(c.traced_indicator(), Some(1));
+        c.trace = c.trace_of();
+        let (table, fig) = stage_trace(&c).unwrap();
+        // b: treated 2, 4 (mean 3), normalised 2, 1
+        assert!(table.contains("<td>treated</td><td class=\"n\">2</td><td class=\"n\">2.0000</td><td class=\"n\">3.0000</td><td class=\"n\">4.0000</td>"), "{table}");
+        assert_eq!(fig.svg.matches("<polyline").count(), 2);
+        c.treatment.clear();
+        assert_eq!(c.traced_indicator(), Some(0));
+    }
+}
