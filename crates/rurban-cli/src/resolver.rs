@@ -1,4 +1,5 @@
-//! Resolves weighting schemes and derived kinds through the plugin registry.
+//! Resolves weighting schemes, derived kinds, and plugin normalisations and
+//! aggregations through the plugin registry.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,5 +65,54 @@ impl Resolve for Resolver {
             params,
         };
         Some(kind.compute(&input).map_err(|e| e.to_string()))
+    }
+    fn normaliser(&self, name: &str) -> Option<Arc<dyn rurban_index::Normaliser>> {
+        self.registry.normaliser(name)
+    }
+    fn aggregator(&self, name: &str) -> Option<Arc<dyn rurban_index::Aggregator>> {
+        self.registry.aggregator(name)
+    }
+}
+
+// The plugin crates, built once by the helper the host's tests use.
+#[cfg(test)]
+#[path = "../../rurban-host/tests/common/mod.rs"]
+mod plugin_build;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, array};
+    use rurban_core::Direction;
+    use rurban_pipeline::Builtins;
+
+    #[test]
+    fn plugin_normalisers_and_aggregators_resolve_by_name() {
+        let r = Resolver::new(&[plugin_build::logistic(), plugin_build::power_mean()]).unwrap();
+        // logistic of the z-scores -1, 0, 1: 1/(1+e), .5, 1/(1+1/e).
+        let n = Resolve::normaliser(&r, "logistic").expect("logistic resolves");
+        let out = n.normalise(array![[1.0], [2.0], [3.0]].view(), &[Direction::Positive]);
+        assert!((out.z[[0, 0]] - 0.2689414213699951).abs() < 1e-15);
+        assert_eq!(out.z[[1, 0]], 0.5);
+        assert!((out.z[[2, 0]] - 0.7310585786300049).abs() < 1e-15);
+        // power mean of order .5 of (.25, 1) with equal weights: .75^2.
+        let a = Resolve::aggregator(&r, "power-mean").expect("power-mean resolves");
+        let mut dims = Array1::<f64>::zeros(2);
+        let c = a.aggregate(
+            array![0.25, 1.0].view(),
+            &[0.5, 0.5],
+            &[0, 1],
+            dims.view_mut(),
+        );
+        assert!((c - 0.5625).abs() < 1e-15, "{c}");
+        assert_eq!(dims.to_vec(), [0.25, 1.0]);
+        // Kinds do not cross, unknown names and built-ins resolve to nothing.
+        assert!(Resolve::normaliser(&r, "power-mean").is_none());
+        assert!(Resolve::aggregator(&r, "logistic").is_none());
+        assert!(Resolve::normaliser(&r, "minmax").is_none());
+        assert!(Resolve::aggregator(&r, "merec").is_none());
+        // The trait's default: no plugins.
+        assert!(Resolve::normaliser(&Builtins, "logistic").is_none());
+        assert!(Resolve::aggregator(&Builtins, "power-mean").is_none());
     }
 }

@@ -1,26 +1,35 @@
-//! Loads rurban plugins and keeps the registry of weighting schemes and
-//! derived indicators.
+//! Loads rurban plugins and keeps the registry of weighting schemes, derived
+//! indicators, and plugin normalisations and aggregations.
 //!
 //! A [`Registry`] holds the built-in weighting schemes of `rurban-weighting`
 //! (`entropy`, `critic`, `stddev`, `cv`, `equal`), the built-in derived
 //! indicator kinds (`ratio`, `difference`, `per_capita`) and every plugin
-//! loaded into it, behind the same two traits
-//! ([`rurban_weighting::Weighting`] and [`DerivedIndicator`]). The rest of the
-//! program resolves names through it and cannot tell a plugin from a
-//! built-in.
+//! loaded into it, behind the same traits
+//! ([`rurban_weighting::Weighting`], [`DerivedIndicator`], and
+//! `rurban-index`'s [`Normaliser`](rurban_index::Normaliser) and
+//! [`Aggregator`](rurban_index::Aggregator) for plugins of those kinds). The
+//! rest of the program resolves names through it and cannot tell a plugin
+//! from a built-in.
 //!
 //! # Loading
 //!
 //! [`Registry::load`] opens a shared library with `libloading`, looks up
-//! `rurban_plugin_entry_v1`, reads the ABI version of the declaration it
+//! `rurban_plugin_entry_v1`, reads the ABI version word of the declaration it
 //! returns before anything else, then the name, version, kind and
-//! functions. A library is refused, with an error naming the file and the
-//! reason, when the file is missing, it exports no entry symbol, its ABI
-//! version is not [`rurban_plugin_api::ABI_VERSION`] (both versions named), its
-//! declaration is null, its name or version is null, empty or not UTF-8, its
-//! kind is unknown, a function is missing, or its name is already taken by a
-//! built-in or another plugin (weightings and derived kinds share one
-//! namespace). Loading the same file twice is a no-op, whatever
+//! functions. The word holds a major and a minor version
+//! ([`rurban_plugin_api::split_abi_version`]): a declaration of minor 0 (a
+//! plugin built before minor versions existed) is read as its 64 bytes and
+//! no further; one of minor 1 or later has its `size` read next, which must
+//! cover minor 1's fields, and then only the fields this host knows. A
+//! library is refused, with an error naming the file and the
+//! reason, when the file is missing, it exports no entry symbol, its major
+//! ABI version is not [`rurban_plugin_api::ABI_VERSION`] (both versions
+//! named), its declaration is null or its size too small, its name or
+//! version is null, empty or not UTF-8, its kind is unknown (or a
+//! normaliser or aggregator declares minor 0), a function is missing, or its
+//! name is already taken by a built-in or another plugin (all kinds share
+//! one namespace, which also holds the built-in normalisation and
+//! aggregation names of [`BUILTIN_STAGE_NAMES`]). Loading the same file twice is a no-op, whatever
 //! the path it is reached by (a symbolic link, or a hard link: on Unix files
 //! are compared by device and inode). A file that is not a complete ELF
 //! shared object (Linux and other ELF systems) is refused before the dynamic
@@ -32,7 +41,9 @@
 //!
 //! Every plugin result is checked before anyone sees it: weights must be
 //! finite, `>= 0` and sum to 1 within `1e-9`; entropy values, when given,
-//! finite; a derived value finite or NaN (missing). A plugin's error status,
+//! finite; a derived value finite or NaN (missing); a normalised value
+//! finite where the raw value is and missing where it is missing; a
+//! composite or dimension score finite or NaN. A plugin's error status,
 //! or a panic it caught, surfaces as an error carrying its message. Every
 //! such error names the plugin and its file.
 //!
@@ -53,6 +64,7 @@ mod elf;
 mod error;
 mod loader;
 mod plugin;
+mod stages;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,6 +73,23 @@ use rurban_weighting::Weighting;
 
 pub use derived::{BuiltinDerived, builtin_derived_names};
 pub use error::HostError;
+pub use stages::{Aggregated, PluginAggregator, PluginNormaliser};
+
+/// The names of `rurban-index`'s built-in normalisations and aggregations,
+/// with their kind: a plugin may not take them (a spec names them in the
+/// same keys as plugin normalisations and aggregations).
+pub const BUILTIN_STAGE_NAMES: [(&str, &str); 10] = [
+    ("minmax", "normalisation"),
+    ("zscore", "normalisation"),
+    ("rank", "normalisation"),
+    ("goalposts", "normalisation"),
+    ("target", "normalisation"),
+    ("arithmetic", "aggregation"),
+    ("arithmetic-mean", "aggregation"),
+    ("geometric", "aggregation"),
+    ("harmonic", "aggregation"),
+    ("topsis", "aggregation"),
+];
 
 /// A derived indicator: computes one new column of the panel from named
 /// input columns. Built-in kinds and indicator plugins implement it alike.
@@ -129,10 +158,14 @@ impl DerivedInput<'_> {
 pub struct PluginInfo {
     /// The name it is selected by.
     pub name: String,
-    /// `"weighting"` or `"indicator"`.
+    /// `"weighting"`, `"indicator"` (a derived indicator), `"normaliser"`
+    /// or `"aggregator"`.
     pub kind: String,
     /// The plugin's version (rurban's for built-ins).
     pub version: String,
+    /// The plugin ABI version the library declared, `"1.0"`, `"1.1"`, ...
+    /// (`None` for built-ins).
+    pub abi: Option<String>,
     /// The library file it was loaded from (`None` for built-ins).
     pub file: Option<String>,
     /// True for built-ins.
@@ -144,6 +177,8 @@ pub struct PluginInfo {
 enum Implementation {
     Weighting(Arc<dyn Weighting>),
     Derived(Arc<dyn DerivedIndicator>),
+    Normaliser(Arc<PluginNormaliser>),
+    Aggregator(Arc<PluginAggregator>),
 }
 
 struct Entry {
@@ -160,6 +195,11 @@ pub struct Registry {
     /// Device and inode of each library loaded (Unix), so that a hard link
     /// to a loaded file is the same file.
     identities: Vec<(u64, u64)>,
+    /// Errors of plugin normalisers and aggregators called through the
+    /// infallible trait methods.
+    failures: stages::Failures,
+    /// Warnings of the loads (a plugin of a later minor ABI version).
+    warnings: Vec<String>,
 }
 
 impl Default for Registry {
@@ -204,6 +244,7 @@ impl Registry {
                         name: scheme.name().to_string(),
                         kind: "weighting".into(),
                         version: version.clone(),
+                        abi: None,
                         file: None,
                         builtin: true,
                         description: scheme.description().to_string(),
@@ -218,6 +259,7 @@ impl Registry {
                     name: kind.name().to_string(),
                     kind: "indicator".into(),
                     version: version.clone(),
+                    abi: None,
                     file: None,
                     builtin: true,
                     description: kind.description().to_string(),
@@ -229,6 +271,8 @@ impl Registry {
             entries,
             files: Vec::new(),
             identities: Vec::new(),
+            failures: stages::Failures::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -272,14 +316,38 @@ impl Registry {
                 taken_by,
             });
         }
+        if let Some((_, kind)) = BUILTIN_STAGE_NAMES.iter().find(|(n, _)| *n == loaded.name) {
+            return Err(HostError::DuplicateName {
+                path: path.to_path_buf(),
+                name: loaded.name,
+                taken_by: format!("a built-in {kind}"),
+            });
+        }
         let file = path.display().to_string();
+        if loaded.minor > rurban_plugin_api::ABI_MINOR {
+            self.warnings.push(format!(
+                "plugin '{}' ({file}) was built for plugin ABI version {}.{}; this rurban knows {}.{} and ignores what later minor versions added",
+                loaded.name,
+                rurban_plugin_api::ABI_VERSION,
+                loaded.minor,
+                rurban_plugin_api::ABI_VERSION,
+                rurban_plugin_api::ABI_MINOR
+            ));
+        }
         let info = PluginInfo {
             name: loaded.name.clone(),
             kind: match loaded.function {
                 loader::Function::Weigh(_) => "weighting".into(),
                 loader::Function::Compute(_) => "indicator".into(),
+                loader::Function::Normalise(_) => "normaliser".into(),
+                loader::Function::Aggregate(_) => "aggregator".into(),
             },
             version: loaded.version.clone(),
+            abi: Some(format!(
+                "{}.{}",
+                rurban_plugin_api::ABI_VERSION,
+                loaded.minor
+            )),
             file: Some(file),
             builtin: false,
             description: loaded.description.clone(),
@@ -301,6 +369,28 @@ impl Registry {
                     file: path.to_path_buf(),
                     compute,
                     last_error: loaded.last_error,
+                }))
+            }
+            loader::Function::Normalise(normalise) => {
+                Implementation::Normaliser(Arc::new(PluginNormaliser {
+                    name: loaded.name,
+                    description: loaded.description,
+                    file: path.to_path_buf(),
+                    normalise,
+                    last_error: loaded.last_error,
+                    params: "{}".into(),
+                    failures: self.failures.clone(),
+                }))
+            }
+            loader::Function::Aggregate(aggregate) => {
+                Implementation::Aggregator(Arc::new(PluginAggregator {
+                    name: loaded.name,
+                    description: loaded.description,
+                    file: path.to_path_buf(),
+                    aggregate,
+                    last_error: loaded.last_error,
+                    params: "{}".into(),
+                    failures: self.failures.clone(),
                 }))
             }
         };
@@ -371,6 +461,57 @@ impl Registry {
         })
     }
 
+    /// The plugin normalisation called `name` (called with parameters `{}`),
+    /// its results checked. Built-in normalisations are not in the registry.
+    pub fn normaliser(&self, name: &str) -> Option<Arc<dyn rurban_index::Normaliser>> {
+        self.plugin_normaliser(name)
+            .map(|n| n as Arc<dyn rurban_index::Normaliser>)
+    }
+
+    /// The plugin normalisation called `name` as its concrete adapter (for
+    /// [`PluginNormaliser::with_params`] and the fallible
+    /// [`PluginNormaliser::try_call`]).
+    pub fn plugin_normaliser(&self, name: &str) -> Option<Arc<PluginNormaliser>> {
+        self.entries.iter().find_map(|e| match &e.imp {
+            Implementation::Normaliser(n) if e.info.name == name => Some(Arc::clone(n)),
+            _ => None,
+        })
+    }
+
+    /// The plugin aggregation called `name` (called with parameters `{}`),
+    /// its results checked. Built-in aggregations are not in the registry.
+    pub fn aggregator(&self, name: &str) -> Option<Arc<dyn rurban_index::Aggregator>> {
+        self.plugin_aggregator(name)
+            .map(|a| a as Arc<dyn rurban_index::Aggregator>)
+    }
+
+    /// The plugin aggregation called `name` as its concrete adapter (for
+    /// [`PluginAggregator::with_params`] and the fallible
+    /// [`PluginAggregator::try_call`]).
+    pub fn plugin_aggregator(&self, name: &str) -> Option<Arc<PluginAggregator>> {
+        self.entries.iter().find_map(|e| match &e.imp {
+            Implementation::Aggregator(a) if e.info.name == name => Some(Arc::clone(a)),
+            _ => None,
+        })
+    }
+
+    /// The errors plugin normalisers and aggregators met in calls through
+    /// the infallible trait methods ([`rurban_index::Normaliser::normalise`],
+    /// [`rurban_index::Aggregator::aggregate`], which return NaN instead),
+    /// oldest first, each once (at most 32 between two calls); the list is
+    /// emptied. A caller that used those methods checks this before
+    /// trusting the values.
+    pub fn take_failures(&self) -> Vec<HostError> {
+        self.failures.take()
+    }
+
+    /// Warnings of the loads so far, in load order: a plugin built for a
+    /// later minor ABI version than this host knows (it loads; the fields
+    /// that version added are not read).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Everything registered: built-ins first (weightings, then derived
     /// kinds), then plugins in load order.
     pub fn list(&self) -> Vec<PluginInfo> {
@@ -385,6 +526,16 @@ impl Registry {
     /// Names of the derived-indicator kinds, in [`Registry::list`] order.
     pub fn derived_names(&self) -> Vec<String> {
         self.names_of("indicator")
+    }
+
+    /// Names of the plugin normalisations, in load order.
+    pub fn normaliser_names(&self) -> Vec<String> {
+        self.names_of("normaliser")
+    }
+
+    /// Names of the plugin aggregations, in load order.
+    pub fn aggregator_names(&self) -> Vec<String> {
+        self.names_of("aggregator")
     }
 
     fn names_of(&self, kind: &str) -> Vec<String> {

@@ -5,8 +5,10 @@ use std::path::Path;
 
 use libloading::Library;
 use rurban_plugin_api::{
-    ABI_VERSION, ComputeFn, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, KIND_INDICATOR,
-    KIND_WEIGHTING, LastErrorFn, PluginDeclaration, WeighFn,
+    ABI_VERSION, AggregateFn, ComputeFn, DECLARATION_SIZE_OFFSET, DECLARATION_SIZE_V1_1,
+    ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, KIND_AGGREGATOR, KIND_INDICATOR, KIND_NORMALISER,
+    KIND_WEIGHTING, LastErrorFn, NormaliseFn, PluginDeclaration, PluginDeclarationV1_0, WeighFn,
+    split_abi_version,
 };
 
 use crate::HostError;
@@ -15,6 +17,8 @@ use crate::HostError;
 pub(crate) enum Function {
     Weigh(WeighFn),
     Compute(ComputeFn),
+    Normalise(NormaliseFn),
+    Aggregate(AggregateFn),
 }
 
 /// What the host keeps of a loaded declaration (copied out of the library).
@@ -24,6 +28,8 @@ pub(crate) struct Loaded {
     pub description: String,
     pub function: Function,
     pub last_error: LastErrorFn,
+    /// The minor ABI version the plugin declared.
+    pub minor: u32,
 }
 
 /// The highest ABI version probed for when the v1 symbol is missing.
@@ -43,8 +49,8 @@ pub(crate) fn open(path: &Path, canonical: &Path) -> Result<Loaded, HostError> {
     // Never unloaded: a Rust cdylib with thread-locals cannot be unloaded soundly.
     let lib: &'static Library = Box::leak(Box::new(lib));
     let entry = entry_function(lib, path)?;
-    let d = read_declaration(entry, path)?;
-    describe(&d, path)
+    let (d, minor) = read_declaration(entry, path)?;
+    describe(&d, minor, path)
 }
 
 /// A `BadDeclaration` error for the plugin at `path`.
@@ -81,8 +87,12 @@ fn entry_function(lib: &'static Library, path: &Path) -> Result<EntryFn, HostErr
 }
 
 /// Calls the entry function and reads the declaration it points to, after
-/// checking the pointer and, before anything else, the ABI version.
-fn read_declaration(entry: EntryFn, path: &Path) -> Result<PluginDeclaration, HostError> {
+/// checking the pointer and, before anything else, the ABI version word.
+/// Returns the declaration and its minor version: for minor 0 only the
+/// 64 bytes of ABI 1.0 are read (the later fields come back empty); for a
+/// later minor, `size` is read and must cover minor 1's fields, and only
+/// the fields this host knows are read.
+fn read_declaration(entry: EntryFn, path: &Path) -> Result<(PluginDeclaration, u32), HostError> {
     let bad = |reason: &str| bad_declaration(path, reason);
     // SAFETY: calling the entry function the plugin exported for this purpose.
     let decl: *const PluginDeclaration = unsafe { entry() };
@@ -93,20 +103,60 @@ fn read_declaration(entry: EntryFn, path: &Path) -> Result<PluginDeclaration, Ho
         return Err(bad("the declaration is not aligned"));
     }
     // SAFETY: non-null and aligned; every ABI version starts with a u32.
-    let found = unsafe { decl.cast::<u32>().read() };
-    if found != ABI_VERSION {
+    let word = unsafe { decl.cast::<u32>().read() };
+    let (major, minor) = split_abi_version(word);
+    if major != ABI_VERSION {
         return Err(HostError::AbiVersion {
             path: path.to_path_buf(),
-            found,
+            found: major,
             supported: ABI_VERSION,
         });
     }
-    // SAFETY: a version-1 declaration has this layout.
-    Ok(unsafe { decl.read() })
+    // SAFETY: every declaration of major version 1 starts with the 64
+    // bytes of ABI 1.0.
+    let head = unsafe { decl.cast::<PluginDeclarationV1_0>().read() };
+    let mut full = PluginDeclaration {
+        abi_version: head.abi_version,
+        name: head.name,
+        version: head.version,
+        kind: head.kind,
+        description: head.description,
+        weigh: head.weigh,
+        compute: head.compute,
+        last_error: head.last_error,
+        size: 0,
+        normalise: None,
+        aggregate: None,
+    };
+    if minor == 0 {
+        return Ok((full, 0));
+    }
+    // SAFETY: a declaration of minor >= 1 has its size right after ABI
+    // 1.0's fields, at an offset aligned for usize.
+    let size = unsafe {
+        decl.cast::<u8>()
+            .add(DECLARATION_SIZE_OFFSET)
+            .cast::<usize>()
+            .read()
+    };
+    if size < DECLARATION_SIZE_V1_1 {
+        return Err(bad(&format!(
+            "it declares ABI version {major}.{minor} but a declaration size of {size} bytes, \
+             less than the {DECLARATION_SIZE_V1_1} bytes of version 1.1"
+        )));
+    }
+    // SAFETY: the plugin states that its declaration holds `size` >= the
+    // bytes of this host's PluginDeclaration; nothing beyond is read.
+    let tail = unsafe { decl.read() };
+    full.size = size;
+    full.normalise = tail.normalise;
+    full.aggregate = tail.aggregate;
+    Ok((full, minor))
 }
 
-/// The declaration's texts and functions, checked.
-fn describe(d: &PluginDeclaration, path: &Path) -> Result<Loaded, HostError> {
+/// The declaration's texts and functions, checked. `minor` is the ABI
+/// minor version it declared: kinds after indicator need minor 1.
+fn describe(d: &PluginDeclaration, minor: u32, path: &Path) -> Result<Loaded, HostError> {
     let bad = |reason: &str| bad_declaration(path, reason);
     let name = text(d.name, "name", true).map_err(|r| bad(&r))?;
     let version = text(d.version, "version", true).map_err(|r| bad(&r))?;
@@ -138,9 +188,36 @@ fn describe(d: &PluginDeclaration, path: &Path) -> Result<Loaded, HostError> {
             d.compute
                 .ok_or_else(|| bad("it is an indicator plugin but its compute function is null"))?,
         ),
-        other => {
+        KIND_NORMALISER if minor >= 1 => {
+            Function::Normalise(d.normalise.ok_or_else(|| {
+                bad("it is a normaliser plugin but its normalise function is null")
+            })?)
+        }
+        KIND_AGGREGATOR if minor >= 1 => {
+            Function::Aggregate(d.aggregate.ok_or_else(|| {
+                bad("it is an aggregator plugin but its aggregate function is null")
+            })?)
+        }
+        KIND_NORMALISER | KIND_AGGREGATOR => {
+            return Err(bad(&format!(
+                "kind {} ({}) needs ABI version 1.1 or later, but the declaration says 1.0",
+                d.kind,
+                if d.kind == KIND_NORMALISER {
+                    "normaliser"
+                } else {
+                    "aggregator"
+                }
+            )));
+        }
+        other if minor == 0 => {
             return Err(bad(&format!(
                 "unknown kind {other} (expected {KIND_WEIGHTING} = weighting or {KIND_INDICATOR} = indicator)"
+            )));
+        }
+        other => {
+            return Err(bad(&format!(
+                "unknown kind {other} (expected {KIND_WEIGHTING} = weighting, {KIND_INDICATOR} = indicator, \
+                 {KIND_NORMALISER} = normaliser or {KIND_AGGREGATOR} = aggregator)"
             )));
         }
     };
@@ -150,6 +227,7 @@ fn describe(d: &PluginDeclaration, path: &Path) -> Result<Loaded, HostError> {
         description,
         function,
         last_error,
+        minor,
     })
 }
 

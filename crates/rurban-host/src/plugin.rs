@@ -38,7 +38,12 @@ pub(crate) struct PluginIndicator {
 const MESSAGE_CHARS: usize = 4 * rurban_core::MAX_QUOTED;
 
 /// The message of a failed call, copied at once from the plugin's buffer.
-fn failure(status: i32, last_error: LastErrorFn, plugin: &str, file: &Path) -> HostError {
+pub(crate) fn failure(
+    status: i32,
+    last_error: LastErrorFn,
+    plugin: &str,
+    file: &Path,
+) -> HostError {
     // SAFETY: called on the thread of the failed call, right after it.
     let s = unsafe { last_error() };
     // SAFETY: valid until the next call into the plugin on this thread.

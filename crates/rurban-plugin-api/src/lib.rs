@@ -1,37 +1,62 @@
 //! The stable C ABI between rurban and its plugins, and the safe Rust side of it.
 //!
-//! A plugin is a shared library (`cdylib`) that adds one **weighting** scheme
-//! or one **derived indicator** to rurban. It exports exactly one symbol,
-//! [`ENTRY_SYMBOL`] (`rurban_plugin_entry_v1`), an `extern "C"` function
-//! without arguments that returns a pointer to a static [`PluginDeclaration`].
-//! The declaration starts with the ABI version number ([`ABI_VERSION`]); the
-//! host reads that number before anything else and refuses a library whose
-//! version it does not speak.
+//! A plugin is a shared library (`cdylib`) that adds one **weighting** scheme,
+//! one **derived indicator**, one **normalisation** or one **aggregation** to
+//! rurban. It exports exactly one symbol, [`ENTRY_SYMBOL`]
+//! (`rurban_plugin_entry_v1`), an `extern "C"` function without arguments
+//! that returns a pointer to a static [`PluginDeclaration`]. The declaration
+//! starts with the ABI version word ([`abi_version_word`]: the major version
+//! [`ABI_VERSION`] in the low 16 bits, the minor version in the high 16
+//! bits); the host reads that word before anything else, refuses a library
+//! whose major version it does not speak, and reads the fields a minor
+//! version added only when the declaration says it has them.
 //!
 //! Only C types cross the boundary: pointers with lengths ([`FfiStr`], the
-//! `*const f64` buffers of [`FfiWeightingInput`] and [`FfiIndicatorInput`]),
-//! `u32`/`i32` codes and `f64`. The host owns every input and output buffer;
+//! `*const f64` buffers of [`FfiWeightingInput`], [`FfiIndicatorInput`],
+//! [`FfiNormaliseInput`] and [`FfiAggregateInput`]), `u32`/`i32` codes,
+//! `usize` and `f64`. The host owns every input and output buffer;
 //! the plugin only reads the inputs and writes into the outputs during the
 //! call. The one string the plugin hands back, its per-thread last error, is
 //! owned by the plugin and copied by the host at once. Nothing is ever freed
 //! across the boundary.
 //!
-//! Rust plugins do not touch any of that: they implement [`WeightingPlugin`]
-//! or [`IndicatorPlugin`] on safe slices and call [`export_weighting!`] or
-//! [`export_indicator!`], which generate the entry symbol and wrap every call
-//! in `catch_unwind`, so a panic becomes [`STATUS_PANIC`] with its message
-//! instead of unwinding into the host.
+//! Rust plugins do not touch any of that: they implement [`WeightingPlugin`],
+//! [`IndicatorPlugin`], [`NormaliserPlugin`] or [`AggregatorPlugin`] on safe
+//! slices and call [`export_weighting!`], [`export_indicator!`],
+//! [`export_normaliser!`] or [`export_aggregator!`], which generate the entry
+//! symbol and wrap every call in `catch_unwind`, so a panic becomes
+//! [`STATUS_PANIC`] with its message instead of unwinding into the host.
 //!
 //! [`Params`] reads the JSON parameter text for plugins that want no
 //! dependencies.
 //!
 //! # Versioning
 //!
-//! Any change to the layout or the meaning of a type or function that crosses
-//! the boundary bumps [`ABI_VERSION`] and the number in [`ENTRY_SYMBOL`]
-//! together. Within one ABI version nothing changes: no field is added,
-//! removed, reordered or reinterpreted. Adding a new safe helper on the Rust
-//! side is not an ABI change.
+//! The ABI has a major version ([`ABI_VERSION`], also the number in
+//! [`ENTRY_SYMBOL`]) and a minor version ([`ABI_MINOR`]).
+//!
+//! * Within a major version nothing that exists ever changes: no field is
+//!   removed, reordered, retyped or reinterpreted, no constant changes value.
+//! * A minor version may only **add**: fields at the end of
+//!   [`PluginDeclaration`] (after [`PluginDeclaration::size`]), new kinds,
+//!   new function types, new structs. Every struct added from minor 1 on
+//!   starts with a `size` field (its size in bytes as the writer knew it),
+//!   and may itself grow only at its end.
+//! * A reader reads a field only when the writer says it wrote it: the host
+//!   reads `size` only when the declared minor is at least 1, and a field
+//!   only when it lies inside `size`; a plugin reads an input field only
+//!   when it lies inside the input's `size`.
+//! * Anything else (a field removed or changed) bumps the major version and
+//!   the number in [`ENTRY_SYMBOL`] together; the host refuses a major
+//!   version it does not speak.
+//!
+//! Minor 0 is the ABI of weighting and indicator plugins as first published:
+//! a 64-byte declaration ending at [`PluginDeclaration::last_error`]
+//! ([`PluginDeclarationV1_0`]). Minor 1 adds `size`, `normalise` and
+//! `aggregate` to the declaration and the kinds [`KIND_NORMALISER`] and
+//! [`KIND_AGGREGATOR`]. A plugin built for minor 0 loads unchanged.
+//!
+//! Adding a new safe helper on the Rust side is not an ABI change.
 //!
 //! This crate depends on nothing but `std`.
 
@@ -40,11 +65,35 @@
 use std::ffi::{c_char, c_void};
 
 pub mod json;
+pub mod stages;
 
 pub use json::{JsonValue, Params};
+pub use stages::{
+    AggregateFn, AggregateInput, AggregateOutput, AggregatorPlugin, FfiAggregateInput,
+    FfiAggregateOutput, FfiNormaliseInput, FfiNormaliseOutput, NormaliseFn, NormaliseInput,
+    NormaliseOutput, NormaliserPlugin,
+};
 
-/// The version of the ABI described by this crate.
+/// The major version of the ABI described by this crate (the number in
+/// [`ENTRY_SYMBOL`]).
 pub const ABI_VERSION: u32 = 1;
+
+/// The minor version of the ABI described by this crate: what was added to
+/// major version [`ABI_VERSION`] without breaking it (see the crate's
+/// versioning rule).
+pub const ABI_MINOR: u32 = 1;
+
+/// The word a declaration's [`PluginDeclaration::abi_version`] holds: the
+/// major version in the low 16 bits, the minor in the high 16 bits. A plugin
+/// of minor 0 writes just the major version (`1`).
+pub const fn abi_version_word(major: u32, minor: u32) -> u32 {
+    (major & 0xFFFF) | (minor << 16)
+}
+
+/// The (major, minor) versions of a declaration's version word.
+pub const fn split_abi_version(word: u32) -> (u32, u32) {
+    (word & 0xFFFF, word >> 16)
+}
 
 /// The name of the one symbol a plugin exports (`rurban_plugin_entry_v` +
 /// [`ABI_VERSION`]).
@@ -59,6 +108,10 @@ pub const ENTRY_SYMBOL_PREFIX: &str = "rurban_plugin_entry_v";
 pub const KIND_WEIGHTING: u32 = 1;
 /// [`PluginDeclaration::kind`] of a derived indicator.
 pub const KIND_INDICATOR: u32 = 2;
+/// [`PluginDeclaration::kind`] of a normalisation (ABI minor 1 and later).
+pub const KIND_NORMALISER: u32 = 3;
+/// [`PluginDeclaration::kind`] of an aggregation (ABI minor 1 and later).
+pub const KIND_AGGREGATOR: u32 = 4;
 
 /// Status: the call succeeded and the output buffers are filled.
 pub const STATUS_OK: i32 = 0;
@@ -146,18 +199,24 @@ pub type WarnFn = unsafe extern "C" fn(ctx: *mut c_void, message: FfiStr);
 /// What the entry symbol returns: who the plugin is and its functions.
 ///
 /// Field order is part of the ABI. On a 64-bit target the offsets are
-/// 0, 8, 16, 24, 32, 40, 48, 56 (64 bytes in all).
+/// 0, 8, 16, 24, 32, 40, 48, 56 for the fields of minor 0 (64 bytes, as in
+/// [`PluginDeclarationV1_0`]), then 64, 72, 80 for the fields minor 1 added
+/// (88 bytes in all). The host reads the fields after `last_error` only when
+/// the minor version in `abi_version` is at least 1, and only those inside
+/// `size`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct PluginDeclaration {
-    /// [`ABI_VERSION`] the plugin was built for. Read first.
+    /// The ABI version word ([`abi_version_word`]`(`[`ABI_VERSION`]`,
+    /// minor)`) the plugin was built for. Read first.
     pub abi_version: u32,
     /// The name users select the plugin by: NUL-terminated UTF-8, not null,
     /// not empty, static.
     pub name: *const c_char,
     /// The plugin's own version: NUL-terminated UTF-8, not null, static.
     pub version: *const c_char,
-    /// [`KIND_WEIGHTING`] or [`KIND_INDICATOR`].
+    /// [`KIND_WEIGHTING`], [`KIND_INDICATOR`], [`KIND_NORMALISER`] or
+    /// [`KIND_AGGREGATOR`].
     pub kind: u32,
     /// One line for `rurban plugins`: NUL-terminated UTF-8, may be null.
     pub description: *const c_char,
@@ -167,7 +226,50 @@ pub struct PluginDeclaration {
     pub compute: Option<ComputeFn>,
     /// Always set.
     pub last_error: Option<LastErrorFn>,
+    /// Minor 1: the size in bytes of the declaration the plugin wrote
+    /// (`size_of::<PluginDeclaration>()` of the API it was built with); at
+    /// least 88 on a 64-bit target. Later minors add fields after
+    /// `aggregate` and a larger size.
+    pub size: usize,
+    /// Minor 1: set for a normaliser plugin, null otherwise.
+    pub normalise: Option<NormaliseFn>,
+    /// Minor 1: set for an aggregator plugin, null otherwise.
+    pub aggregate: Option<AggregateFn>,
 }
+
+/// The declaration of ABI 1.0 (minor 0): the first eight fields of
+/// [`PluginDeclaration`], 64 bytes on a 64-bit target. Plugins built before
+/// minor versions existed return this; the host reads exactly this much of
+/// a declaration that declares minor 0.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct PluginDeclarationV1_0 {
+    /// As [`PluginDeclaration::abi_version`] (`1`).
+    pub abi_version: u32,
+    /// As [`PluginDeclaration::name`].
+    pub name: *const c_char,
+    /// As [`PluginDeclaration::version`].
+    pub version: *const c_char,
+    /// As [`PluginDeclaration::kind`] ([`KIND_WEIGHTING`] or [`KIND_INDICATOR`]).
+    pub kind: u32,
+    /// As [`PluginDeclaration::description`].
+    pub description: *const c_char,
+    /// As [`PluginDeclaration::weigh`].
+    pub weigh: Option<WeighFn>,
+    /// As [`PluginDeclaration::compute`].
+    pub compute: Option<ComputeFn>,
+    /// As [`PluginDeclaration::last_error`].
+    pub last_error: Option<LastErrorFn>,
+}
+
+/// Byte offset of [`PluginDeclaration::size`]: where the fields of minor 1
+/// begin (the size of [`PluginDeclarationV1_0`]).
+pub const DECLARATION_SIZE_OFFSET: usize = std::mem::offset_of!(PluginDeclaration, size);
+
+/// The smallest [`PluginDeclaration::size`] a declaration of minor 1 may
+/// state: the end of its `aggregate` field.
+pub const DECLARATION_SIZE_V1_1: usize =
+    std::mem::offset_of!(PluginDeclaration, aggregate) + size_of::<Option<AggregateFn>>();
 
 /// The input of a weighting call: an n x m matrix (rows = observations,
 /// columns = indicators), all buffers borrowed from the host.
@@ -457,7 +559,11 @@ pub trait IndicatorPlugin: Send + Sync + 'static {
 ///
 /// # Safety
 /// `ptr` must be valid for `len` reads for `'a`.
-unsafe fn slice<'a, T>(ptr: *const T, len: usize, what: &str) -> Result<&'a [T], String> {
+pub(crate) unsafe fn slice<'a, T>(
+    ptr: *const T,
+    len: usize,
+    what: &str,
+) -> Result<&'a [T], String> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -573,10 +679,115 @@ macro_rules! export_indicator {
     };
 }
 
+/// Turns a [`NormaliserPlugin`] into a plugin library (ABI minor 1):
+/// generates the entry symbol [`ENTRY_SYMBOL`] and the C functions behind it.
+///
+/// `export_normaliser!(MyNormaliser)` builds the instance with `Default`;
+/// `export_normaliser!(MyNormaliser, expr)` with the expression. Use it once
+/// per library.
+#[macro_export]
+macro_rules! export_normaliser {
+    ($ty:ty) => {
+        $crate::export_normaliser!($ty, <$ty as ::core::default::Default>::default());
+    };
+    ($ty:ty, $init:expr) => {
+        const _: () = {
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::NormaliserPlugin>::NAME)
+                    && !<$ty as $crate::NormaliserPlugin>::NAME.is_empty(),
+                "NormaliserPlugin::NAME must be non-empty and contain no NUL byte"
+            );
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::NormaliserPlugin>::VERSION)
+                    && $crate::__private::valid_text(
+                        <$ty as $crate::NormaliserPlugin>::DESCRIPTION
+                    ),
+                "NormaliserPlugin::VERSION and DESCRIPTION must contain no NUL byte"
+            );
+        };
+
+        fn __rurban_plugin_instance() -> &'static $ty {
+            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
+            INSTANCE.get_or_init(|| $init)
+        }
+
+        unsafe extern "C" fn __rurban_plugin_normalise(
+            input: *const $crate::FfiNormaliseInput,
+            output: *mut $crate::FfiNormaliseOutput,
+        ) -> i32 {
+            // SAFETY: the host passes valid buffers, as the ABI requires.
+            unsafe { $crate::__private::normalise::<$ty>(__rurban_plugin_instance, input, output) }
+        }
+
+        /// The rurban plugin entry point.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
+            static DECLARATION: $crate::__private::DeclarationCell =
+                $crate::__private::DeclarationCell::new();
+            DECLARATION.get_or_init(|| {
+                $crate::__private::normaliser_declaration::<$ty>(__rurban_plugin_normalise)
+            })
+        }
+    };
+}
+
+/// Turns an [`AggregatorPlugin`] into a plugin library (ABI minor 1):
+/// generates the entry symbol [`ENTRY_SYMBOL`] and the C functions behind it.
+///
+/// `export_aggregator!(MyAggregator)` builds the instance with `Default`;
+/// `export_aggregator!(MyAggregator, expr)` with the expression. Use it once
+/// per library.
+#[macro_export]
+macro_rules! export_aggregator {
+    ($ty:ty) => {
+        $crate::export_aggregator!($ty, <$ty as ::core::default::Default>::default());
+    };
+    ($ty:ty, $init:expr) => {
+        const _: () = {
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::AggregatorPlugin>::NAME)
+                    && !<$ty as $crate::AggregatorPlugin>::NAME.is_empty(),
+                "AggregatorPlugin::NAME must be non-empty and contain no NUL byte"
+            );
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::AggregatorPlugin>::VERSION)
+                    && $crate::__private::valid_text(
+                        <$ty as $crate::AggregatorPlugin>::DESCRIPTION
+                    ),
+                "AggregatorPlugin::VERSION and DESCRIPTION must contain no NUL byte"
+            );
+        };
+
+        fn __rurban_plugin_instance() -> &'static $ty {
+            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
+            INSTANCE.get_or_init(|| $init)
+        }
+
+        unsafe extern "C" fn __rurban_plugin_aggregate(
+            input: *const $crate::FfiAggregateInput,
+            output: *mut $crate::FfiAggregateOutput,
+        ) -> i32 {
+            // SAFETY: the host passes valid buffers, as the ABI requires.
+            unsafe { $crate::__private::aggregate::<$ty>(__rurban_plugin_instance, input, output) }
+        }
+
+        /// The rurban plugin entry point.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
+            static DECLARATION: $crate::__private::DeclarationCell =
+                $crate::__private::DeclarationCell::new();
+            DECLARATION.get_or_init(|| {
+                $crate::__private::aggregator_declaration::<$ty>(__rurban_plugin_aggregate)
+            })
+        }
+    };
+}
+
 /// Support code for the export macros; not a stable interface.
 #[doc(hidden)]
 pub mod __private {
     use super::*;
+    pub use crate::stages::glue::{aggregate, normalise};
     use std::cell::{Cell, RefCell};
     use std::ffi::CString;
     use std::panic::{self, AssertUnwindSafe};
@@ -644,28 +855,58 @@ pub mod __private {
     /// The declaration of a weighting plugin.
     pub fn weighting_declaration<T: WeightingPlugin>(weigh: WeighFn) -> PluginDeclaration {
         PluginDeclaration {
-            abi_version: ABI_VERSION,
-            name: leak_c(T::NAME),
-            version: leak_c(T::VERSION),
             kind: KIND_WEIGHTING,
-            description: leak_c(T::DESCRIPTION),
             weigh: Some(weigh),
-            compute: None,
-            last_error: Some(last_error),
+            ..base(T::NAME, T::VERSION, T::DESCRIPTION)
         }
     }
 
     /// The declaration of an indicator plugin.
     pub fn indicator_declaration<T: IndicatorPlugin>(compute: ComputeFn) -> PluginDeclaration {
         PluginDeclaration {
-            abi_version: ABI_VERSION,
-            name: leak_c(T::NAME),
-            version: leak_c(T::VERSION),
             kind: KIND_INDICATOR,
-            description: leak_c(T::DESCRIPTION),
-            weigh: None,
             compute: Some(compute),
+            ..base(T::NAME, T::VERSION, T::DESCRIPTION)
+        }
+    }
+
+    /// The declaration of a normaliser plugin.
+    pub fn normaliser_declaration<T: NormaliserPlugin>(
+        normalise: NormaliseFn,
+    ) -> PluginDeclaration {
+        PluginDeclaration {
+            kind: KIND_NORMALISER,
+            normalise: Some(normalise),
+            ..base(T::NAME, T::VERSION, T::DESCRIPTION)
+        }
+    }
+
+    /// The declaration of an aggregator plugin.
+    pub fn aggregator_declaration<T: AggregatorPlugin>(
+        aggregate: AggregateFn,
+    ) -> PluginDeclaration {
+        PluginDeclaration {
+            kind: KIND_AGGREGATOR,
+            aggregate: Some(aggregate),
+            ..base(T::NAME, T::VERSION, T::DESCRIPTION)
+        }
+    }
+
+    /// A declaration of this crate's ABI version with no kind and no
+    /// function but `last_error`.
+    fn base(name: &str, version: &str, description: &str) -> PluginDeclaration {
+        PluginDeclaration {
+            abi_version: abi_version_word(ABI_VERSION, ABI_MINOR),
+            name: leak_c(name),
+            version: leak_c(version),
+            kind: 0,
+            description: leak_c(description),
+            weigh: None,
+            compute: None,
             last_error: Some(last_error),
+            size: size_of::<PluginDeclaration>(),
+            normalise: None,
+            aggregate: None,
         }
     }
 
@@ -855,7 +1096,13 @@ mod tests {
     fn declaration_layout_is_fixed() {
         // The documented 64-bit layout: eight 8-byte slots.
         if size_of::<usize>() == 8 {
-            assert_eq!(size_of::<PluginDeclaration>(), 64);
+            assert_eq!(size_of::<PluginDeclarationV1_0>(), 64);
+            assert_eq!(size_of::<PluginDeclaration>(), 88);
+            assert_eq!(DECLARATION_SIZE_OFFSET, 64);
+            assert_eq!(DECLARATION_SIZE_V1_1, 88);
+            assert_eq!(std::mem::offset_of!(PluginDeclaration, size), 64);
+            assert_eq!(std::mem::offset_of!(PluginDeclaration, normalise), 72);
+            assert_eq!(std::mem::offset_of!(PluginDeclaration, aggregate), 80);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, abi_version), 0);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, name), 8);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, version), 16);
@@ -865,6 +1112,21 @@ mod tests {
             assert_eq!(std::mem::offset_of!(PluginDeclaration, compute), 48);
             assert_eq!(std::mem::offset_of!(PluginDeclaration, last_error), 56);
         }
+        // Minor 0's fields sit where they always did.
+        assert_eq!(
+            std::mem::offset_of!(PluginDeclarationV1_0, last_error),
+            std::mem::offset_of!(PluginDeclaration, last_error)
+        );
+        assert_eq!(size_of::<PluginDeclarationV1_0>(), DECLARATION_SIZE_OFFSET);
+    }
+
+    #[test]
+    fn version_word_packs_major_and_minor() {
+        assert_eq!(abi_version_word(1, 0), 1);
+        assert_eq!(abi_version_word(1, 1), 0x0001_0001);
+        assert_eq!(split_abi_version(1), (1, 0));
+        assert_eq!(split_abi_version(0x0002_0001), (1, 2));
+        assert_eq!(split_abi_version(99), (99, 0));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use rurban_results::construction::{Construction, CouplingSummary, ObstacleSummar
 use crate::charts::Figure;
 use crate::draw::FONT_STACK;
 use crate::html::esc;
+use crate::i18n::Lang;
 use crate::model::Summary;
 
 /// Colours of the ten coupling levels, from extreme imbalance (red) to
@@ -49,9 +50,18 @@ fn level_of(d: f64) -> usize {
     usize::from(rurban_index::coupling::level(d))
 }
 
+/// The name of level `k` (1-based) in the report's language.
+fn level_name(lang: Lang, k: usize) -> &'static str {
+    if lang.is_zh() {
+        LEVEL_NAMES_ZH[k - 1]
+    } else {
+        LEVEL_NAMES[k - 1]
+    }
+}
+
 /// The line chart of the mean coupling coordination degree D (with the
 /// lowest and highest region) over the years.
-fn coupling_chart(c: &CouplingSummary, years: &[i64]) -> Figure {
+fn coupling_chart(c: &CouplingSummary, years: &[i64], lang: Lang) -> Figure {
     let (w, h, l, r, t, b) = (640.0, 300.0, 56.0, 20.0, 16.0, 40.0);
     let means = mean_d(c, years);
     let ext: Vec<(f64, f64)> = years
@@ -145,32 +155,40 @@ fn coupling_chart(c: &CouplingSummary, years: &[i64]) -> Figure {
     }
     svg.push_str("</g>\n</svg>\n");
     let last = means.len().saturating_sub(1);
+    let dims = c.dimensions.join(lang.list_sep());
     let caption = match (means.first(), means.get(last)) {
-        (Some(&f), Some(&e)) if n > 1 => format!(
-            "Mean coupling coordination degree D of {} over the regions (line) with the lowest and highest region (band): {f:.4} ({}) in {} and {e:.4} ({}) in {}; the bands are the ten levels.",
-            c.dimensions.join(", "),
-            LEVEL_NAMES[level_of(f) - 1],
-            years[0],
-            LEVEL_NAMES[level_of(e) - 1],
-            years[last]
+        (Some(&f), Some(&e)) if n > 1 => lang.fill(
+            "construction.fig_coupling.cap",
+            &[
+                ("dims", &dims),
+                ("first", &format!("{f:.4}")),
+                ("first_level", &level_name(lang, level_of(f))),
+                ("y0", &years[0]),
+                ("last", &format!("{e:.4}")),
+                ("last_level", &level_name(lang, level_of(e))),
+                ("y1", &years[last]),
+            ],
         ),
-        (Some(&f), _) => format!(
-            "Mean coupling coordination degree D of {} over the regions: {f:.4} ({}).",
-            c.dimensions.join(", "),
-            LEVEL_NAMES[level_of(f) - 1]
+        (Some(&f), _) => lang.fill(
+            "construction.fig_coupling.cap1",
+            &[
+                ("dims", &dims),
+                ("first", &format!("{f:.4}")),
+                ("first_level", &level_name(lang, level_of(f))),
+            ],
         ),
         _ => String::new(),
     };
     Figure {
         id: "fig-coupling",
-        title: "Coupling coordination degree over the years".into(),
+        title: lang.t("construction.fig_coupling.title").into(),
         svg,
         caption,
     }
 }
 
 /// The heatmap of the coupling level of each region and year.
-fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64]) -> Figure {
+fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: Lang) -> Figure {
     let (cw, ch, l, t) = (44.0, 20.0, 120.0, 24.0);
     let legend_h = 10.0 * 18.0 + 10.0;
     let w = l + cw * years.len() as f64 + 260.0;
@@ -222,13 +240,16 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64]) -> Figu
         let ly = t + 18.0 * k as f64;
         let _ = writeln!(
             svg,
-            "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{} {} {}</text>",
+            "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{} {}</text>",
             LEVEL_COLOURS[k],
             lx + 20.0,
             ly + 11.0,
             k + 1,
-            LEVEL_NAMES_ZH[k],
-            LEVEL_NAMES[k]
+            if lang.is_zh() {
+                LEVEL_NAMES_ZH[k].to_string()
+            } else {
+                format!("{} ({})", LEVEL_NAMES[k], LEVEL_NAMES_ZH[k])
+            }
         );
     }
     svg.push_str("</svg>\n");
@@ -240,23 +261,37 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64]) -> Figu
         .unwrap_or(0);
     Figure {
         id: "fig-coupling-levels",
-        title: "Coupling coordination level by region and year".into(),
+        title: lang.t("construction.fig_levels.title").into(),
         svg,
-        caption: format!(
-            "Level of the coupling coordination degree D (class floor(10 D) + 1, capped at 10) of each region and year; the most frequent level is {} {} ({}), in {} of {} region-years.",
-            common + 1,
-            LEVEL_NAMES[common],
-            LEVEL_NAMES_ZH[common],
-            counts[common],
-            counts.iter().sum::<usize>()
+        caption: lang.fill(
+            "construction.fig_levels.cap",
+            &[
+                ("level", &(common + 1)),
+                (
+                    "name",
+                    &if lang.is_zh() {
+                        LEVEL_NAMES_ZH[common].to_string()
+                    } else {
+                        format!("{} ({})", LEVEL_NAMES[common], LEVEL_NAMES_ZH[common])
+                    },
+                ),
+                ("n", &counts[common]),
+                ("total", &counts.iter().sum::<usize>()),
+            ],
         ),
     }
 }
 
 /// The three largest indicator obstacles of each region in the last year.
-fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64) -> String {
+fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang) -> String {
     let mut out = format!(
-        "<h3>Main obstacles in {last}</h3>\n<p>Obstacle degree O<sub>j</sub> = w<sub>j</sub> (1 &minus; z<sub>j</sub>) / &sum;<sub>k</sub> w<sub>k</sub> (1 &minus; z<sub>k</sub>): each indicator's share of the gap to the best value, in per cent.</p>\n<table class=\"data\"><thead><tr><th>Region</th><th>1st</th><th>2nd</th><th>3rd</th></tr></thead><tbody>\n"
+        "<h3>{}</h3>\n<p>{}</p>\n<table class=\"data\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        esc(&lang.fill("construction.obstacles", &[("year", &last)])),
+        lang.t("construction.obstacles.note"),
+        esc(lang.t("construction.obstacles.region")),
+        esc(lang.t("construction.obstacles.first")),
+        esc(lang.t("construction.obstacles.second")),
+        esc(lang.t("construction.obstacles.third")),
     );
     for region in regions {
         let top = o.largest(region, last, 3);
@@ -278,17 +313,31 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64) -> String 
 /// One indicator through the stages: a row per stage with min, mean and
 /// max, and a parallel-coordinates drawing of every region-year's value
 /// (each stage scaled to its own range).
-fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
+fn stage_trace(c: &Construction, lang: Lang) -> Option<(String, Figure)> {
     let tr = c.trace.as_ref()?;
     let name = &tr.indicator;
-    let cols: Vec<(&str, &Vec<Option<f64>>)> =
-        tr.stages.iter().map(|(s, v)| (s.as_str(), v)).collect();
+    let cols: Vec<(&str, &Vec<Option<f64>>)> = tr
+        .stages
+        .iter()
+        .map(|(s, v)| {
+            (
+                lang.opt(&format!("construction.stage.{s}"))
+                    .unwrap_or(s.as_str()),
+                v,
+            )
+        })
+        .collect();
     if cols.len() < 2 {
         return None;
     }
     let mut table = format!(
-        "<h3>Indicator {} through the stages</h3>\n<table class=\"data\"><thead><tr><th>Stage</th><th class=\"n\">values</th><th class=\"n\">min</th><th class=\"n\">mean</th><th class=\"n\">max</th></tr></thead><tbody>\n",
-        esc(name)
+        "<h3>{}</h3>\n<table class=\"data\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>\n",
+        esc(&lang.fill("construction.stages", &[("name", name)])),
+        esc(lang.t("construction.stages.stage")),
+        esc(lang.t("construction.stages.values")),
+        esc(lang.t("construction.stages.min")),
+        esc(lang.t("construction.stages.mean")),
+        esc(lang.t("construction.stages.max")),
     );
     let mut ranges = Vec::new();
     for (stage, v) in &cols {
@@ -355,11 +404,21 @@ fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
         table,
         Figure {
             id: "fig-stages",
-            title: format!("Indicator {name} through the construction stages"),
+            title: lang.fill("construction.fig_stages.title", &[("name", name)]),
             svg,
-            caption: format!(
-                "Every region-year's value of {name} after each stage that ran ({}), each axis scaled from its own minimum (bottom) to maximum (top).",
-                cols.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+            caption: lang.fill(
+                "construction.fig_stages.cap",
+                &[
+                    ("name", name),
+                    (
+                        "stages",
+                        &cols
+                            .iter()
+                            .map(|c| c.0)
+                            .collect::<Vec<_>>()
+                            .join(lang.list_sep()),
+                    ),
+                ],
             ),
         },
     ))
@@ -369,20 +428,22 @@ fn stage_trace(c: &Construction) -> Option<(String, Figure)> {
 /// `figure` turns a figure into its numbered HTML.
 pub(crate) fn body(s: &Summary, figure: &mut dyn FnMut(&Figure) -> String) -> Option<String> {
     let mut out = String::new();
+    let lang = s.lang;
     if let Some(c) = &s.coupling {
+        let dims = esc(&c.dimensions.join(lang.list_sep()));
         let _ = writeln!(
             out,
-            "<p>Coupling coordination of the top-level dimensions {}: C = (&prod; U<sub>d</sub>)<sup>1/n</sup> / ((1/n) &sum; U<sub>d</sub>), T = &sum; &alpha;<sub>d</sub> U<sub>d</sub>, D = &radic;(C T).</p>",
-            esc(&c.dimensions.join(", "))
+            "<p>{}</p>",
+            lang.fill("construction.coupling", &[("dims", &dims)])
         );
-        out.push_str(&figure(&coupling_chart(c, &s.years)));
-        out.push_str(&figure(&level_heatmap(c, &s.regions, &s.years)));
+        out.push_str(&figure(&coupling_chart(c, &s.years, lang)));
+        out.push_str(&figure(&level_heatmap(c, &s.regions, &s.years, lang)));
     }
     if let (Some(o), Some(&last)) = (&s.obstacle, s.years.last()) {
-        out.push_str(&obstacle_table(o, &s.regions, last));
+        out.push_str(&obstacle_table(o, &s.regions, last, lang));
     }
     if let Some(c) = &s.construction
-        && let Some((table, fig)) = stage_trace(c)
+        && let Some((table, fig)) = stage_trace(c, lang)
     {
         out.push_str(&table);
         out.push_str(&figure(&fig));
@@ -417,7 +478,7 @@ mod tests {
             ],
         };
         assert_eq!(mean_d(&c, &[2000, 2001]), [0.35, 0.95]);
-        let f = level_heatmap(&c, &["r1".into(), "r2".into()], &[2000, 2001]);
+        let f = level_heatmap(&c, &["r1".into(), "r2".into()], &[2000, 2001], Lang::En);
         // levels 3, 5 and 10, each cell titled with both names
         assert!(
             f.svg.contains("level 3 moderate imbalance (中度失调)"),
@@ -430,7 +491,7 @@ mod tests {
             "{}",
             f.caption
         );
-        let g = coupling_chart(&c, &[2000, 2001]);
+        let g = coupling_chart(&c, &[2000, 2001], Lang::En);
         assert!(
             g.caption.contains("0.3500 (mild imbalance) in 2000"),
             "{}",
@@ -459,7 +520,7 @@ mod tests {
         };
         assert_eq!(c.traced_indicator(), Some(1));
         c.trace = c.trace_of();
-        let (table, fig) = stage_trace(&c).unwrap();
+        let (table, fig) = stage_trace(&c, Lang::En).unwrap();
         // b: treated 2, 4 (mean 3), normalised 2, 1
         assert!(table.contains("<td>treated</td><td class=\"n\">2</td><td class=\"n\">2.0000</td><td class=\"n\">3.0000</td><td class=\"n\">4.0000</td>"), "{table}");
         assert_eq!(fig.svg.matches("<polyline").count(), 2);

@@ -17,8 +17,7 @@ use crate::ReportError;
 /// Placeholder family written by plotters, replaced in [`finish`].
 const FONT: &str = "rurban-sans";
 /// The font stack of every SVG text (region and indicator names are often Chinese).
-pub(crate) const FONT_STACK: &str =
-    r#""Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif"#;
+pub(crate) const FONT_STACK: &str = r#""Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif"#;
 /// First character of a grouping marker (a private-use code point).
 const MARK: char = '\u{E000}';
 
@@ -392,7 +391,7 @@ mod tests {
         assert!(svg.contains("<g class=\"things\">\n<text"), "{svg}");
         assert!(svg.contains("</text>\n</g>"), "{svg}");
         assert!(
-            svg.contains("font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Microsoft YaHei&quot;"),
+            svg.contains("font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Source Han Sans SC&quot;, &quot;Microsoft YaHei&quot;"),
             "{svg}"
         );
         assert!(!svg.contains(MARK) && !svg.contains(FONT), "{svg}");

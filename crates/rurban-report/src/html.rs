@@ -6,6 +6,7 @@ use crate::ReportError;
 use crate::charts::{self, Figure};
 use crate::draw::FONT_STACK;
 use crate::fmt::{fx, pct, pval};
+use crate::i18n::Lang;
 use crate::model::{Disparity, Summary, mean};
 
 /// Escapes text for HTML content.
@@ -39,13 +40,14 @@ struct Section {
 }
 
 /// Everything not in this run, for the notice at the top.
-struct Missing(Vec<(String, String)>);
+struct Missing(Vec<(String, String)>, Lang);
 
 impl Missing {
     fn add(&mut self, what: &str, why: &str) -> String {
         self.0.push((what.to_string(), why.to_string()));
         format!(
-            "<p class=\"not-run\"><strong>Not run:</strong> {} — {}</p>\n",
+            "<p class=\"not-run\"><strong>{}</strong> {} — {}</p>\n",
+            self.1.t("not_run.label"),
             esc(what),
             esc(why)
         )
@@ -54,35 +56,35 @@ impl Missing {
 
 struct Figures {
     n: usize,
+    lang: Lang,
 }
 
 impl Figures {
     fn html(&mut self, f: &Figure) -> String {
         self.n += 1;
         format!(
-            "<figure id=\"{id}\" data-chart=\"{id}\">\n{svg}<figcaption><strong>Figure {n}. {title}.</strong> {cap}</figcaption>\n</figure>\n",
+            "<figure id=\"{id}\" data-chart=\"{id}\">\n{svg}<figcaption><strong>{label}{title}{stop}</strong> {cap}</figcaption>\n</figure>\n",
             id = f.id,
             svg = f.svg,
-            n = self.n,
+            label = self.lang.fill("figure.label", &[("n", &self.n)]),
+            stop = self.lang.t("figure.stop"),
             title = esc(&f.title),
             cap = esc(&f.caption)
         )
     }
 }
 
-const SECTION_ABSENT: &str = "the section is absent from summary.json: it was switched off in the spec's [analysis] section or could not run on the data (any reason is listed under Warnings)";
-
 /// The whole document.
 pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String, ReportError> {
-    let mut missing = Missing(Vec::new());
-    let mut figs = Figures { n: 0 };
+    let mut missing = Missing(Vec::new(), s.lang);
+    let mut figs = Figures { n: 0, lang: s.lang };
     let m = &mut missing;
     let f = &mut figs;
     let mut sections = vec![
         // Findings first: the report in words.
         findings_section(s, m),
         system_section(s, f)?,
-        scores_section(s, f)?,
+        scores_section(s, f, m)?,
         spatial_section(s, maps, f, m)?,
         kde_section(s, f, m)?,
         disparity_section(s, f, m)?,
@@ -93,7 +95,7 @@ pub(crate) fn page(s: &Summary, maps: Option<crate::Maps<'_>>) -> Result<String,
     if let Some(body) = crate::construction::body(s, &mut |fig| f.html(fig)) {
         sections.push(Section::new(
             "sec-construction",
-            "Construction, coupling and obstacles",
+            s.lang.t("sec.construction"),
             body,
             true,
         ));
@@ -117,9 +119,19 @@ impl Section {
 /// computable, or the summary has no analysis at all.
 fn absent(s: &Summary, what: &str) -> String {
     if s.analysis_present {
-        SECTION_ABSENT.to_string()
+        // The run's own reason, when a warning names this step as skipped.
+        let step = what.trim_start_matches("what.");
+        let step = if step == "density" { "kde" } else { step };
+        if let Some(w) = s.warnings.iter().find(|w| {
+            let w = w.to_ascii_lowercase();
+            w.contains(step) && (w.contains("skipped") || w.contains("could not"))
+        }) {
+            return s.lang.fill("absent.warning", &[("warning", w)]);
+        }
+        s.lang.t("absent.switched_off").to_string()
     } else {
-        format!("summary.json has no analysis section, so {what} was not computed")
+        s.lang
+            .fill("absent.no_analysis", &[("what", &s.lang.t(what))])
     }
 }
 
@@ -129,7 +141,8 @@ fn findings_section(s: &Summary, missing: &mut Missing) -> Section {
     let run = match &s.findings {
         Some(f) if !f.sentences.is_empty() => {
             body.push_str("<ol class=\"findings\">\n");
-            for (i, sentence) in f.sentences.iter().enumerate() {
+            let sentences = crate::i18n::findings::sentences(s, f);
+            for (i, sentence) in sentences.iter().enumerate() {
                 let _ = writeln!(
                     body,
                     "<li id=\"finding-{n}\"><span class=\"num\">{n}</span><span class=\"text\">{}</span></li>",
@@ -141,18 +154,20 @@ fn findings_section(s: &Summary, missing: &mut Missing) -> Section {
             true
         }
         Some(_) => {
-            body.push_str(&missing.add("Findings", "the findings section has no sentences"));
+            body.push_str(
+                &missing.add(s.lang.t("sec.findings"), s.lang.t("missing.findings_empty")),
+            );
             false
         }
         None => {
             body.push_str(&missing.add(
-                "Findings",
-                "summary.json has no findings section (the findings are written when the analysis runs)",
+                s.lang.t("sec.findings"),
+                s.lang.t("missing.findings_absent"),
             ));
             false
         }
     };
-    Section::new("sec-findings", "Findings", body, run)
+    Section::new("sec-findings", s.lang.t("sec.findings"), body, run)
 }
 
 /// "Index system and weights": the system table and the weights chart.
@@ -161,21 +176,37 @@ fn system_section(s: &Summary, figs: &mut Figures) -> Result<Section, ReportErro
     body.push_str(&figs.html(&charts::weights(s)?));
     Ok(Section::new(
         "sec-system",
-        "Index system and weights",
+        s.lang.t("sec.system"),
         body,
         true,
     ))
 }
 
-/// "Composite and dimension scores": composite, heatmap and dimension charts.
-fn scores_section(s: &Summary, figs: &mut Figures) -> Result<Section, ReportError> {
+/// "Composite and dimension scores": composite, heatmap and dimension
+/// charts; a single-year panel has no charts over the years, only the
+/// cross-section (the ranked dimension profiles).
+fn scores_section(
+    s: &Summary,
+    figs: &mut Figures,
+    missing: &mut Missing,
+) -> Result<Section, ReportError> {
     let mut body = String::new();
-    body.push_str(&figs.html(&charts::composite(s)?));
-    body.push_str(&figs.html(&charts::heatmap(s)?));
+    if s.years.len() > 1 {
+        body.push_str(&figs.html(&charts::composite(s)?));
+        body.push_str(&figs.html(&charts::heatmap(s)?));
+    } else {
+        body.push_str(
+            &missing.add(
+                s.lang.t("missing.time_charts"),
+                &s.lang
+                    .fill("missing.time_charts_why", &[("year", &s.years[0])]),
+            ),
+        );
+    }
     body.push_str(&figs.html(&charts::dimensions(s)?));
     Ok(Section::new(
         "sec-scores",
-        "Composite and dimension scores",
+        s.lang.t("sec.scores"),
         body,
         true,
     ))
@@ -190,20 +221,27 @@ fn kde_section(
     let mut body = String::new();
     let run = match &s.analysis.kde {
         Some(k) if !k.groups.is_empty() => {
-            body.push_str(&figs.html(&charts::kde(k)?));
-            body.push_str(&kde_table(k));
+            // Scores on [0, 1] get the boundary-corrected curves.
+            let bounded = s
+                .composite
+                .iter()
+                .flatten()
+                .filter(|v| v.is_finite())
+                .all(|v| (0.0..=1.0).contains(v));
+            body.push_str(&figs.html(&charts::kde(k, bounded, s.lang)?));
+            body.push_str(&kde_table(k, s.lang));
             true
         }
         Some(_) => {
-            body.push_str(&missing.add("Kernel density", "analysis.kde has no groups"));
+            body.push_str(&missing.add(s.lang.t("missing.kde"), s.lang.t("missing.kde_no_groups")));
             false
         }
         None => {
-            body.push_str(&missing.add("Kernel density (analysis.kde)", &absent(s, "the density")));
+            body.push_str(&missing.add(s.lang.t("missing.kde_absent"), &absent(s, "what.density")));
             false
         }
     };
-    Ok(Section::new("sec-kde", "Distribution dynamics", body, run))
+    Ok(Section::new("sec-kde", s.lang.t("sec.kde"), body, run))
 }
 
 /// "Regional disparity": the disparity chart and table, the Dagum
@@ -217,17 +255,16 @@ fn disparity_section(
     let mut body = String::new();
     let run = match &a.disparity_composite {
         Some(d) if !d.groups.is_empty() => {
-            body.push_str(&figs.html(&charts::disparity(d)?));
-            body.push_str(&disparity_table(d));
-            match charts::dagum(d)? {
+            body.push_str(&figs.html(&charts::disparity(d, s.lang)?));
+            body.push_str(&disparity_table(d, s.lang));
+            match charts::dagum(d, s.lang)? {
                 Some(f) => {
                     body.push_str(&figs.html(&f));
-                    body.push_str(&dagum_table(d));
+                    body.push_str(&dagum_table(d, s.lang));
                 }
-                None => body.push_str(&missing.add(
-                    "Dagum decomposition",
-                    "the disparity results carry no decomposition: no groups were given in the spec",
-                )),
+                None => body.push_str(
+                    &missing.add(s.lang.t("missing.dagum"), s.lang.t("missing.dagum_why")),
+                ),
             }
             if !a.disparity_dimensions.is_empty() {
                 body.push_str(&dimension_disparity_table(s));
@@ -236,17 +273,17 @@ fn disparity_section(
         }
         _ => {
             let why = if a.disparity_present {
-                "analysis.disparity has no composite results".to_string()
+                s.lang.t("missing.disparity_no_composite").to_string()
             } else {
-                absent(s, "disparity")
+                absent(s, "what.disparity")
             };
-            body.push_str(&missing.add("Regional disparity (analysis.disparity)", &why));
+            body.push_str(&missing.add(s.lang.t("missing.disparity"), &why));
             false
         }
     };
     Ok(Section::new(
         "sec-disparity",
-        "Regional disparity",
+        s.lang.t("sec.disparity"),
         body,
         run,
     ))
@@ -265,27 +302,30 @@ fn convergence_section(
                 Some(b) => match charts::beta(s, b)? {
                     Some(f) => body.push_str(&figs.html(&f)),
                     None => body.push_str(&missing.add(
-                        "β convergence chart",
-                        "fewer than 2 regions have a positive composite score in both the first and the last year",
+                        s.lang.t("missing.beta_chart"),
+                        s.lang.t("missing.beta_chart_why"),
                     )),
                 },
-                None => body.push_str(&missing.add(
-                    "β convergence",
-                    "analysis.convergence has no beta results",
-                )),
+                None => body
+                    .push_str(&missing.add(s.lang.t("missing.beta"), s.lang.t("missing.beta_why"))),
             }
-            body.push_str(&convergence_table(c));
+            body.push_str(&convergence_table(c, s.lang));
             true
         }
         None => {
             body.push_str(&missing.add(
-                "Convergence (analysis.convergence)",
-                &absent(s, "convergence"),
+                s.lang.t("missing.convergence"),
+                &absent(s, "what.convergence"),
             ));
             false
         }
     };
-    Ok(Section::new("sec-convergence", "Convergence", body, run))
+    Ok(Section::new(
+        "sec-convergence",
+        s.lang.t("sec.convergence"),
+        body,
+        run,
+    ))
 }
 
 /// "Grey relational analysis": the grades of the yearly means and the
@@ -303,8 +343,8 @@ fn grey_section(
                     body.push_str(&figs.html(&charts::grey(s, m)?));
                 }
                 _ => body.push_str(&missing.add(
-                    "Grey grades of the yearly means",
-                    "analysis.grey has no `mean` results",
+                    s.lang.t("missing.grey_mean"),
+                    s.lang.t("missing.grey_mean_why"),
                 )),
             }
             if !g.regions.is_empty() {
@@ -313,19 +353,11 @@ fn grey_section(
             true
         }
         None => {
-            body.push_str(&missing.add(
-                "Grey relational analysis (analysis.grey)",
-                &absent(s, "grey relational analysis"),
-            ));
+            body.push_str(&missing.add(s.lang.t("missing.grey"), &absent(s, "what.grey")));
             false
         }
     };
-    Ok(Section::new(
-        "sec-grey",
-        "Grey relational analysis",
-        body,
-        run,
-    ))
+    Ok(Section::new("sec-grey", s.lang.t("sec.grey"), body, run))
 }
 
 /// "Clusters and tiers": the dendrogram and the tier table.
@@ -341,12 +373,12 @@ fn clusters_section(
         match charts::dendrogram(s, c)? {
             Some(f) => body.push_str(&figs.html(&f)),
             None => body.push_str(&missing.add(
-                "Dendrogram",
-                "the clustering has no merges (k-means draws no tree); the tiers are listed below",
+                s.lang.t("missing.dendrogram"),
+                s.lang.t("missing.dendrogram_why"),
             )),
         }
     } else {
-        body.push_str(&missing.add("Clustering (analysis.cluster)", &absent(s, "clustering")));
+        body.push_str(&missing.add(s.lang.t("missing.cluster"), &absent(s, "what.cluster")));
     }
     if let Some(t) = s.tiers() {
         run = true;
@@ -354,7 +386,7 @@ fn clusters_section(
     }
     Ok(Section::new(
         "sec-clusters",
-        "Clusters and tiers",
+        s.lang.t("sec.clusters"),
         body,
         run,
     ))
@@ -370,7 +402,12 @@ fn warnings_section(s: &Summary) -> Option<Section> {
         let _ = writeln!(body, "<li>{}</li>", esc(w));
     }
     body.push_str("</ul>\n");
-    Some(Section::new("sec-warnings", "Warnings", body, true))
+    Some(Section::new(
+        "sec-warnings",
+        s.lang.t("sec.warnings"),
+        body,
+        true,
+    ))
 }
 
 /// "Maps and spatial structure": the maps (choropleth of the first, middle
@@ -384,20 +421,17 @@ fn spatial_section(
 ) -> Result<Section, ReportError> {
     let mut body = String::new();
     let Some(sp) = &s.spatial else {
-        body.push_str(&missing.add(
-            "Maps and spatial structure (spatial)",
-            "the spec has no [geo] table, so summary.json has no spatial object (add [geo] with the regions' GeoJSON to map the composite and test its spatial structure)",
-        ));
+        body.push_str(&missing.add(s.lang.t("missing.spatial"), s.lang.t("missing.spatial_why")));
         return Ok(Section {
             id: "sec-spatial",
-            title: "Maps and spatial structure",
+            title: s.lang.t("sec.spatial"),
             body,
             run: false,
         });
     };
     match maps {
         Some(crate::Maps::Input(input)) => {
-            for m in crate::maps::maps_figures(input)? {
+            for m in crate::maps::maps_figures_in(input, s.lang)? {
                 body.push_str(&figs.html(&Figure {
                     id: m.id,
                     title: m.title,
@@ -407,14 +441,16 @@ fn spatial_section(
             }
         }
         Some(crate::Maps::Unavailable(why)) => {
-            body.push_str(&missing.add("Maps", why));
+            body.push_str(&missing.add(s.lang.t("missing.maps"), why));
         }
-        None => body.push_str(&missing.add("Maps", "no geometry was given to draw them")),
+        None => body.push_str(&missing.add(s.lang.t("missing.maps"), s.lang.t("missing.maps_why"))),
     }
     if let Some(m) = &sp.moran {
-        body.push_str(&moran_table(m));
+        body.push_str(&moran_table(m, s.lang));
     }
     if !s.spatial_sentences.is_empty() {
+        // The spatial findings stay in the summary's English (the catalogue
+        // does not know them yet).
         body.push_str("<ul class=\"spatial-findings\">\n");
         for t in &s.spatial_sentences {
             let _ = writeln!(body, "<li>{}</li>", esc(t));
@@ -423,32 +459,37 @@ fn spatial_section(
     }
     Ok(Section {
         id: "sec-spatial",
-        title: "Maps and spatial structure",
+        title: s.lang.t("sec.spatial"),
         body,
         run: true,
     })
 }
 
 /// Moran's I of the composite per year.
-fn moran_table(m: &rurban_results::spatial::MoranAnalysis) -> String {
+fn moran_table(m: &rurban_results::spatial::MoranAnalysis, l: Lang) -> String {
+    let transform = serde_json::to_value(m.weights.transform)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
     let mut out = format!(
-        "<table id=\"tbl-moran\"><caption>Global Moran's I of the composite per year ({} weights, transform {}, {} permutations)</caption>\n",
-        esc(&m.weights.kind),
-        esc(serde_json::to_value(m.weights.transform)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .as_deref()
-            .unwrap_or("")),
-        m.permutations
+        "<div class=\"table-wrap\"><table id=\"tbl-moran\"><caption>{}</caption>\n",
+        esc(&l.fill(
+            "cap.moran",
+            &[
+                ("kind", &l.method_name(&m.weights.kind)),
+                ("transform", &transform),
+                ("permutations", &m.permutations)
+            ]
+        ))
     );
     out.push_str(&th(&[
-        ("year", false),
+        (l.t("col.year"), false),
         ("n", true),
         ("I", true),
         ("E[I]", true),
-        ("z (randomisation)", true),
-        ("p (randomisation)", true),
-        ("Geary's c", true),
+        (l.t("col.z_random"), true),
+        (l.t("col.p_random"), true),
+        (l.t("col.geary"), true),
         ("p_sim", true),
     ]));
     out.push_str("<tbody>\n");
@@ -466,7 +507,7 @@ fn moran_table(m: &rurban_results::spatial::MoranAnalysis) -> String {
             tdn(g.p_sim.map_or("—".to_string(), |p| format!("{p:.3}"))),
         );
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     out
 }
 
@@ -475,15 +516,18 @@ fn moran_table(m: &rurban_results::spatial::MoranAnalysis) -> String {
 fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
     let mut out = String::with_capacity(1 << 20);
     let title = esc(&s.name);
+    let l = s.lang;
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"rurban {}\">\n<title>{title} — report</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"rurban {}\">\n<title>{title} — {}</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n",
+        l.html(),
         env!("CARGO_PKG_VERSION"),
+        l.t("page.title_suffix"),
         css()
     );
 
     header(&mut out, s, &title);
-    contents(&mut out, sections);
+    contents(&mut out, sections, l);
     not_run_box(&mut out, missing);
     for sec in sections {
         let _ = write!(
@@ -496,66 +540,82 @@ fn document(s: &Summary, sections: &[Section], missing: &Missing) -> String {
     }
     let _ = write!(
         out,
-        "<footer>Rendered by rurban {} from summary.json. Charts are inline SVG; the file needs nothing else to display.</footer>\n</main>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
+        "<footer>{}</footer>\n</main>\n</body>\n</html>\n",
+        esc(&l.fill("page.footer", &[("version", &env!("CARGO_PKG_VERSION"))]))
     );
     out
 }
 
 /// The header: title and the run's particulars (data, spec, method, size).
 fn header(out: &mut String, s: &Summary, title: &str) {
-    out.push_str("<header>\n<p class=\"kicker\">Composite index report</p>\n");
+    let l = s.lang;
+    let _ = writeln!(
+        out,
+        "<header>\n<p class=\"kicker\">{}</p>",
+        l.t("page.kicker")
+    );
     let _ = writeln!(out, "<h1>{title}</h1>");
     out.push_str("<dl class=\"meta\">\n");
     let mut meta = |k: &str, v: String| {
         let _ = writeln!(out, "<div><dt>{}</dt><dd>{}</dd></div>", esc(k), v);
     };
     if let Some(d) = &s.data {
-        meta("Data", format!("<code>{}</code>", esc(d)));
+        meta(l.t("meta.data"), format!("<code>{}</code>", esc(d)));
     }
     if let Some(sp) = &s.spec {
-        meta("Specification", format!("<code>{}</code>", esc(sp)));
+        meta(l.t("meta.spec"), format!("<code>{}</code>", esc(sp)));
     }
     let mut method = Vec::new();
     if let Some(w) = &s.method.weighting {
-        method.push(format!("{} weights", esc(w)));
+        method.push(l.fill("meta.weights", &[("w", &esc(&l.method_name(w)))]));
     }
     if let Some(sc) = &s.method.scope {
-        method.push(format!("{} scope", esc(sc)));
+        method.push(l.fill("meta.scope", &[("scope", &esc(&l.method_name(sc)))]));
     }
     if let Some(sh) = s.method.shift {
-        method.push(format!("shift {sh}"));
+        method.push(l.fill("meta.shift", &[("shift", &sh)]));
     }
     if let Some(i) = &s.method.impute {
-        method.push(format!("imputation: {}", esc(i)));
+        method.push(l.fill("meta.impute", &[("impute", &esc(&l.method_name(i)))]));
     }
     if !method.is_empty() {
-        meta("Method", method.join(" · "));
+        meta(l.t("meta.method"), method.join(" · "));
     }
     let (y0, y1) = (s.years[0], s.years[s.years.len() - 1]);
     meta(
-        "Regions × years",
-        format!(
-            "{} × {} ({y0}–{y1}), {} region-years",
-            s.regions.len(),
-            s.years.len(),
-            s.regions.len() * s.years.len()
+        l.t("meta.size"),
+        l.fill(
+            "meta.size_value",
+            &[
+                ("n", &s.regions.len()),
+                ("t", &s.years.len()),
+                ("y0", &y0),
+                ("y1", &y1),
+                ("nt", &(s.regions.len() * s.years.len())),
+            ],
         ),
     );
     let nind: usize = s.dimensions.iter().map(|d| d.indicators.len()).sum();
     meta(
-        "Index system",
-        format!("{} dimensions, {nind} indicators", s.dimensions.len()),
+        l.t("meta.system"),
+        l.fill(
+            "meta.system_value",
+            &[("nd", &s.dimensions.len()), ("ni", &nind)],
+        ),
     );
     if s.imputed > 0 {
-        meta("Imputed cells", s.imputed.to_string());
+        meta(l.t("meta.imputed"), s.imputed.to_string());
     }
     out.push_str("</dl>\n</header>\n");
 }
 
 /// The table of contents; sections not run are marked.
-fn contents(out: &mut String, sections: &[Section]) {
-    out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+fn contents(out: &mut String, sections: &[Section], l: Lang) {
+    let _ = writeln!(
+        out,
+        "<nav class=\"toc\" aria-label=\"{c}\">\n<h2>{c}</h2>\n<ol>",
+        c = l.t("page.contents")
+    );
     for sec in sections {
         let _ = writeln!(
             out,
@@ -564,9 +624,9 @@ fn contents(out: &mut String, sections: &[Section]) {
             sec.id,
             esc(sec.title),
             if sec.run {
-                ""
+                String::new()
             } else {
-                " <span class=\"tag\">not run</span>"
+                format!(" <span class=\"tag\">{}</span>", l.t("page.tag_not_run"))
             }
         );
     }
@@ -576,7 +636,11 @@ fn contents(out: &mut String, sections: &[Section]) {
 /// The "Not in this run" box listing everything missing, with the reason.
 fn not_run_box(out: &mut String, missing: &Missing) {
     if !missing.0.is_empty() {
-        out.push_str("<aside class=\"notice\" id=\"not-run\">\n<h2>Not in this run</h2>\n<ul>\n");
+        let _ = writeln!(
+            out,
+            "<aside class=\"notice\" id=\"not-run\">\n<h2>{}</h2>\n<ul>",
+            missing.1.t("page.not_in_run")
+        );
         for (what, why) in &missing.0 {
             let _ = writeln!(
                 out,
@@ -596,6 +660,7 @@ fn css() -> String {
 html {{ -webkit-text-size-adjust: 100%; }}
 body {{ margin: 0; background: #eef0f3; color: var(--ink);
   font: 15px/1.6 -apple-system, "Segoe UI", "Helvetica Neue", Arial, {stack}; }}
+html[lang="zh-CN"] body {{ font-family: {stack}; line-height: 1.75; }}
 main {{ max-width: 1000px; margin: 24px auto; background: #fff; padding: 44px 40px 56px;
   box-shadow: 0 1px 3px rgba(0,0,0,.08); }}
 h1 {{ font-size: 30px; line-height: 1.25; margin: 0 0 18px; font-weight: 650; }}
@@ -638,13 +703,23 @@ td.best {{ font-weight: 700; }}
 td.nw {{ white-space: nowrap; }}
 .muted {{ color: var(--muted); }}
 .swatch {{ display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }}
-.table-wrap {{ overflow-x: auto; }}
+.table-wrap {{ overflow-x: auto; max-width: 100%; }}
+table.sigma tr.years th {{ border-bottom: 1px solid var(--ink); font-weight: 600; }}
+table.sigma tbody tr:nth-child(even) td {{ background: none; }}
+table.sigma tr.years:not(:first-child) th {{ padding-top: 12px; }}
 ul.warnings li {{ margin: 4px 0; }}
 footer {{ margin-top: 48px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 10px; }}
 @media print {{
+  @page {{ size: A4; margin: 16mm 14mm; }}
   body {{ background: #fff; font-size: 11pt; }}
   main {{ box-shadow: none; margin: 0; padding: 0; max-width: none; }}
-  figure, table, aside.notice {{ break-inside: avoid; }}
+  figure, aside.notice {{ break-inside: avoid; }}
+  table {{ break-inside: auto; font-size: 9pt; }}
+  tr {{ break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  .table-wrap {{ overflow: visible; }}
+  thead th {{ white-space: normal; }}
+  td, th {{ overflow-wrap: anywhere; padding: 3px 5px; }}
   h2 {{ break-after: avoid; }}
   nav.toc a {{ color: inherit; }}
 }}
@@ -676,23 +751,24 @@ fn tdn(v: String) -> String {
 }
 
 fn system_table(s: &Summary) -> String {
+    let l = s.lang;
     let yearly = !s.year_weights.is_empty();
     let mut out = String::from("<div class=\"table-wrap\"><table class=\"system\">\n");
     let _ = writeln!(
         out,
-        "<caption>Index system{}</caption>",
-        if yearly {
-            " (scope = year: mean weight over the years, range in brackets)"
+        "<caption>{}</caption>",
+        l.t(if yearly {
+            "cap.system_yearly"
         } else {
-            ""
-        }
+            "cap.system"
+        })
     );
     out.push_str(&th(&[
-        ("Dimension", false),
-        ("Indicator", false),
-        ("Direction", false),
-        ("Unit", false),
-        ("Weight", true),
+        (l.t("col.dimension"), false),
+        (l.t("col.indicator"), false),
+        (l.t("col.direction"), false),
+        (l.t("col.unit"), false),
+        (l.t("col.weight"), true),
     ]));
     out.push_str("<tbody>\n");
     for (d, dim) in s.dimensions.iter().enumerate() {
@@ -716,8 +792,8 @@ fn system_table(s: &Summary) -> String {
             }
             let (w, lo, hi) = s.shown_weight(ind);
             let dir = match ind.direction.as_str() {
-                "+" => "+ (benefit)",
-                "-" => "− (cost)",
+                "+" => l.t("dir.benefit"),
+                "-" => l.t("dir.cost"),
                 other => other,
             };
             let name = if ind.name != ind.id {
@@ -743,19 +819,20 @@ fn system_table(s: &Summary) -> String {
     out
 }
 
-fn kde_table(k: &crate::model::Kde) -> String {
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table>\n<caption>Density summary by year</caption>\n",
+fn kde_table(k: &crate::model::Kde, l: Lang) -> String {
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n",
+        l.t("cap.kde_table")
     );
     out.push_str(&th(&[
-        ("Year", false),
+        (l.t("col.year"), false),
         ("n", true),
-        ("Bandwidth", true),
-        ("Mode", true),
-        ("Peaks", true),
-        ("Peak positions", false),
-        ("Peak height", true),
-        ("Spread", true),
+        (l.t("col.bandwidth"), true),
+        (l.t("col.mode"), true),
+        (l.t("col.peaks"), true),
+        (l.t("col.peak_positions"), false),
+        (l.t("col.peak_height"), true),
+        (l.t("col.spread"), true),
     ]));
     out.push_str("<tbody>\n");
     for g in &k.groups {
@@ -777,23 +854,24 @@ fn kde_table(k: &crate::model::Kde) -> String {
     out
 }
 
-fn disparity_table(d: &Disparity) -> String {
+fn disparity_table(d: &Disparity, l: Lang) -> String {
     let theil = d.groups.iter().any(|g| g.theil_decomposition.is_some());
     let mut cols = vec![
-        ("Year", false),
+        (l.t("col.year"), false),
         ("n", true),
-        ("Mean", true),
-        ("Std", true),
+        (l.t("col.mean"), true),
+        (l.t("col.std"), true),
         ("CV", true),
-        ("Theil", true),
-        ("Gini", true),
+        (l.t("col.theil"), true),
+        (l.t("col.gini"), true),
     ];
     if theil {
-        cols.push(("Theil within", true));
-        cols.push(("Theil between", true));
+        cols.push((l.t("col.theil_within"), true));
+        cols.push((l.t("col.theil_between"), true));
     }
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table>\n<caption>Disparity of the composite score by year</caption>\n",
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n",
+        l.t("cap.disparity_table")
     );
     out.push_str(&th(&cols));
     out.push_str("<tbody>\n");
@@ -819,7 +897,7 @@ fn disparity_table(d: &Disparity) -> String {
     out
 }
 
-fn dagum_table(d: &Disparity) -> String {
+fn dagum_table(d: &Disparity, l: Lang) -> String {
     let groups: Vec<String> = d
         .groups
         .iter()
@@ -827,18 +905,19 @@ fn dagum_table(d: &Disparity) -> String {
         .map(|g| g.within_groups.iter().map(|w| w.0.clone()).collect())
         .unwrap_or_default();
     let mut cols: Vec<(String, bool)> = vec![
-        ("Year".into(), false),
-        ("Total".into(), true),
-        ("Within".into(), true),
-        ("Between".into(), true),
-        ("Transvariation".into(), true),
+        (l.t("col.year").to_string(), false),
+        (l.t("col.total").to_string(), true),
+        (l.t("col.within").to_string(), true),
+        (l.t("col.between").to_string(), true),
+        (l.t("col.transvariation").to_string(), true),
     ];
     for g in &groups {
-        cols.push((format!("Gini in {g}"), true));
+        cols.push((l.fill("col.gini_in", &[("group", g)]), true));
     }
     let col_refs: Vec<(&str, bool)> = cols.iter().map(|(c, n)| (c.as_str(), *n)).collect();
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table>\n<caption>Dagum decomposition by year (contributions, share of the total in brackets; within-group Gini per group)</caption>\n",
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n",
+        l.t("cap.dagum_table")
     );
     out.push_str(&th(&col_refs));
     out.push_str("<tbody>\n");
@@ -872,13 +951,13 @@ fn dagum_table(d: &Disparity) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table></div>\n");
-    dagum_between_table(&mut out, d);
+    dagum_between_table(&mut out, d, l);
     out
 }
 
 /// Between-group Gini and relative affluence D of the last year, when the
 /// decomposition has pairs of groups.
-fn dagum_between_table(out: &mut String, d: &Disparity) {
+fn dagum_between_table(out: &mut String, d: &Disparity, l: Lang) {
     if let Some(last) = d
         .groups
         .last()
@@ -887,12 +966,12 @@ fn dagum_between_table(out: &mut String, d: &Disparity) {
     {
         let _ = write!(
             out,
-            "<div class=\"table-wrap\"><table>\n<caption>Between-group Gini and relative economic affluence D in {}</caption>\n",
-            esc(&last.0.key)
+            "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n",
+            esc(&l.fill("cap.dagum_between", &[("year", &last.0.key)]))
         );
         out.push_str(&th(&[
-            ("Groups (higher mean first)", false),
-            ("Gini between", true),
+            (l.t("col.groups"), false),
+            (l.t("col.gini_between"), true),
             ("D", true),
         ]));
         out.push_str("<tbody>\n");
@@ -910,16 +989,18 @@ fn dagum_between_table(out: &mut String, d: &Disparity) {
 }
 
 fn dimension_disparity_table(s: &Summary) -> String {
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table>\n<caption>Disparity of the dimension scores: coefficient of variation in the first and the last year</caption>\n",
+    let l = s.lang;
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n",
+        l.t("cap.dim_disparity")
     );
     out.push_str(&th(&[
-        ("Dimension", false),
-        ("First year", false),
+        (l.t("col.dimension"), false),
+        (l.t("col.first_year"), false),
         ("CV", true),
-        ("Last year", false),
+        (l.t("col.last_year"), false),
         ("CV", true),
-        ("Change", true),
+        (l.t("col.change"), true),
     ]));
     out.push_str("<tbody>\n");
     for (id, d) in &s.analysis.disparity_dimensions {
@@ -941,18 +1022,25 @@ fn dimension_disparity_table(s: &Summary) -> String {
     out
 }
 
-fn convergence_table(c: &crate::model::Convergence) -> String {
+/// Years per row of the σ table.
+const SIGMA_COLUMNS: usize = 10;
+
+fn convergence_table(c: &crate::model::Convergence, l: Lang) -> String {
     let mut out = String::new();
     if let Some(b) = &c.beta {
-        out.push_str("<div class=\"table-wrap\"><table>\n<caption>Absolute β convergence of the composite score</caption>\n");
+        let _ = writeln!(
+            out,
+            "<div class=\"table-wrap\"><table>\n<caption>{}</caption>",
+            l.t("cap.beta_table")
+        );
         out.push_str(&th(&[
             ("b", true),
             ("se", true),
             ("t", true),
             ("p", true),
             ("R²", true),
-            ("λ (per year)", true),
-            ("Half-life (years)", true),
+            (l.t("col.lambda"), true),
+            (l.t("col.half_life"), true),
             ("n", true),
         ]));
         let o = |v: Option<f64>, d: usize| v.map(|x| fx(x, d)).unwrap_or_else(|| "–".into());
@@ -970,37 +1058,48 @@ fn convergence_table(c: &crate::model::Convergence) -> String {
         );
     }
     if !c.sigma.is_empty() {
-        out.push_str("<div class=\"table-wrap\"><table class=\"sigma\">\n<caption>σ convergence: coefficient of variation (ddof 1) of the composite score across regions</caption>\n<thead><tr><th>Year</th>");
-        for (y, _) in &c.sigma {
-            let _ = write!(out, "<th class=\"n\">{y}</th>");
+        // At most SIGMA_COLUMNS years per row pair, so the table never
+        // grows wider than the page however many years there are.
+        let _ = writeln!(
+            out,
+            "<div class=\"table-wrap\"><table class=\"sigma\">\n<caption>{}</caption>",
+            l.t("cap.sigma_table"),
+        );
+        out.push_str("<tbody>\n");
+        for chunk in c.sigma.chunks(SIGMA_COLUMNS) {
+            let _ = write!(out, "<tr class=\"years\"><th>{}</th>", l.t("col.year"));
+            for (y, _) in chunk {
+                let _ = write!(out, "<th class=\"n\">{y}</th>");
+            }
+            out.push_str("</tr>\n<tr><td>CV</td>");
+            for (_, v) in chunk {
+                out.push_str(&tdn(fx(*v, 4)));
+            }
+            out.push_str("</tr>\n");
         }
-        out.push_str("</tr></thead>\n<tbody><tr><td>CV</td>");
-        for (_, v) in &c.sigma {
-            out.push_str(&tdn(fx(*v, 4)));
-        }
-        out.push_str("</tr></tbody>\n</table></div>\n");
+        out.push_str("</tbody>\n</table></div>\n");
         if let (Some(a), Some(b)) = (c.sigma.first(), c.sigma.last())
             && c.sigma.len() > 1
         {
+            let key = if b.1 < a.1 {
+                "sigma.fell"
+            } else if b.1 > a.1 {
+                "sigma.rose"
+            } else {
+                "sigma.same"
+            };
             let _ = writeln!(
                 out,
-                "<p>The coefficient of variation {} from {} ({}) to {} ({}){}.</p>",
-                if b.1 < a.1 {
-                    "fell"
-                } else if b.1 > a.1 {
-                    "rose"
-                } else {
-                    "stayed the same"
-                },
-                fx(a.1, 4),
-                a.0,
-                fx(b.1, 4),
-                b.0,
-                if b.1 < a.1 {
-                    ": σ convergence"
-                } else {
-                    ": no σ convergence"
-                }
+                "<p>{}</p>",
+                esc(&l.fill(
+                    key,
+                    &[
+                        ("a", &fx(a.1, 4)),
+                        ("y0", &a.0),
+                        ("b", &fx(b.1, 4)),
+                        ("y1", &b.0)
+                    ]
+                ))
             );
         }
     }
@@ -1008,6 +1107,7 @@ fn convergence_table(c: &crate::model::Convergence) -> String {
 }
 
 fn grey_regions_table(s: &Summary, regions: &[(String, crate::model::Grey)]) -> String {
+    let l = s.lang;
     let mut cols: Vec<String> = Vec::new();
     for (_, g) in regions {
         for (c, _, _) in &g.grades {
@@ -1016,16 +1116,46 @@ fn grey_regions_table(s: &Summary, regions: &[(String, crate::model::Grey)]) -> 
             }
         }
     }
-    let mut heads: Vec<(String, bool)> = vec![("Region".into(), false)];
+    let mut heads: Vec<(String, bool)> = vec![(l.t("col.region").to_string(), false)];
     heads.extend(cols.iter().map(|c| (s.dim_name(c).to_string(), true)));
-    heads.push(("Leading dimension".into(), false));
+    heads.push((l.t("col.leading").to_string(), false));
     let refs: Vec<(&str, bool)> = heads.iter().map(|(c, n)| (c.as_str(), *n)).collect();
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table class=\"grades\">\n<caption>Grey relational grades per region (each region's composite series against its dimension series; the highest grade in bold)</caption>\n",
+    let caption = if regions.len() > charts::MANY_REGIONS {
+        l.fill(
+            "cap.grey_regions_limited",
+            &[("shown", &(2 * TABLE_ENDS)), ("n", &regions.len())],
+        )
+    } else {
+        l.t("cap.grey_regions").to_string()
+    };
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table class=\"grades\">\n<caption>{}</caption>\n",
+        esc(&caption)
     );
     out.push_str(&th(&refs));
     out.push_str("<tbody>\n");
-    for (region, g) in regions {
+    // Many regions: the top and bottom by mean composite only.
+    let shown: Vec<&(String, crate::model::Grey)> = if regions.len() > charts::MANY_REGIONS {
+        let means = s.region_mean();
+        let mean_of = |name: &str| {
+            s.regions
+                .iter()
+                .position(|r| r == name)
+                .map_or(f64::NAN, |r| means[r])
+        };
+        let mut sorted: Vec<&(String, crate::model::Grey)> = regions.iter().collect();
+        sorted.sort_by(|a, b| {
+            let (x, y) = (mean_of(&a.0), mean_of(&b.0));
+            y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let k = TABLE_ENDS;
+        let mut v = sorted[..k].to_vec();
+        v.extend_from_slice(&sorted[sorted.len() - k..]);
+        v
+    } else {
+        regions.iter().collect()
+    };
+    for (region, g) in shown {
         let best = g
             .grades
             .iter()
@@ -1053,23 +1183,46 @@ fn grey_regions_table(s: &Summary, regions: &[(String, crate::model::Grey)]) -> 
     out
 }
 
+/// Rows shown at each end of a per-region table of many regions.
+const TABLE_ENDS: usize = 10;
+/// Regions named per tier in the tier table; the rest are counted.
+const TIER_NAMES: usize = 40;
+
+/// The members of a tier as text: all of them, or with many the first
+/// [`TIER_NAMES`] and how many more.
+fn tier_members(members: &[&crate::model::ClusterLabel], l: Lang) -> String {
+    let names: Vec<&str> = members
+        .iter()
+        .take(TIER_NAMES)
+        .map(|m| m.label.as_str())
+        .collect();
+    let mut text = names.join(l.list_sep());
+    if members.len() > TIER_NAMES {
+        text.push(' ');
+        text.push_str(&l.fill("tiers.more", &[("more", &(members.len() - TIER_NAMES))]));
+    }
+    text
+}
+
 fn tier_table(s: &Summary, labels: &[crate::model::ClusterLabel]) -> String {
+    let l = s.lang;
     let mut tiers: Vec<i64> = labels.iter().map(|l| l.tier).collect();
     tiers.sort();
     tiers.dedup();
     let means = s.region_mean();
     let ny = s.years.len();
     let idx = |name: &str| s.regions.iter().position(|r| r == name);
-    let mut out = String::from(
-        "<div class=\"table-wrap\"><table class=\"tiers\">\n<caption>Tiers (tier 1 = highest mean composite); regions within a tier by mean composite, highest first</caption>\n",
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table class=\"tiers\">\n<caption>{}</caption>\n",
+        l.t("cap.tiers")
     );
-    let last_head = format!("Mean composite {}", s.years[ny - 1]);
+    let last_head = l.fill("col.mean_composite_in", &[("year", &s.years[ny - 1])]);
     out.push_str(&th(&[
-        ("Tier", false),
-        ("Cluster", true),
-        ("Regions", false),
+        (l.t("col.tier"), false),
+        (l.t("col.cluster"), true),
+        (l.t("col.regions"), false),
         ("n", true),
-        ("Mean composite", true),
+        (l.t("col.mean_composite"), true),
         (last_head.as_str(), true),
     ]));
     out.push_str("<tbody>\n");
@@ -1099,20 +1252,17 @@ fn tier_table(s: &Summary, labels: &[crate::model::ClusterLabel]) -> String {
         let c = crate::draw::tier_colour(t);
         let _ = writeln!(
             out,
-            "<tr><td><span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>Tier {t}</td>{}{}{}{}{}</tr>",
+            "<tr><td class=\"nw\"><span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>{}</td>{}{}{}{}{}</tr>",
             c.0,
             c.1,
             c.2,
+            l.fill("tier.name", &[("t", &t)]),
             tdn(clusters
                 .iter()
                 .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")),
-            td(&members
-                .iter()
-                .map(|l| l.label.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")),
+            td(&tier_members(&members, l)),
             tdn(members.len().to_string()),
             tdn(fx(m, 3)),
             tdn(fx(ml, 3))

@@ -6,7 +6,7 @@
 //!   SVG charts (drawn with plotters' SVG backend; no script, no web font, no
 //!   external resource), so it opens from disk in any browser and prints
 //!   cleanly. SVG text uses the font stack
-//!   `"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif`,
+//!   `"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif`,
 //!   because region and indicator names are often Chinese.
 //! * [`render_xlsx`] writes one worksheet per table (weights, scores, tiers,
 //!   kde, disparity, convergence, grey), bold frozen header row, numbers
@@ -42,6 +42,7 @@ mod construction;
 mod draw;
 mod fmt;
 mod html;
+mod i18n;
 pub mod maps;
 mod model;
 mod read;
@@ -50,6 +51,7 @@ mod xlsx;
 #[cfg(test)]
 mod fixture_tests;
 
+pub use i18n::{Lang, UnknownLang};
 pub use maps::{
     Choropleth, Gravity, GravityPoint, Lisa, LisaRegion, MapFigure, MapsInput, Quadrant,
     RegionShape, Tiers, YearValues, maps_figures, maps_section,
@@ -171,12 +173,20 @@ pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput
 /// GeoJSON it names ([`reopen_maps`]); when that fails, the maps are
 /// replaced by a note and the rest is rendered.
 pub fn render_html_summary(summary: &rurban_results::Summary) -> Result<String, ReportError> {
+    render_html_summary_in(summary, Lang::En)
+}
+
+/// [`render_html_summary`] in the language `lang`.
+pub fn render_html_summary_in(
+    summary: &rurban_results::Summary,
+    lang: Lang,
+) -> Result<String, ReportError> {
     match reopen_maps(summary) {
-        None => render_html_with_maps(summary, None),
-        Some(Ok(input)) => render_html_with_maps(summary, Some(Maps::Input(&input))),
+        None => render_html_with_maps_in(summary, None, lang),
+        Some(Ok(input)) => render_html_with_maps_in(summary, Some(Maps::Input(&input)), lang),
         Some(Err(e)) => {
-            let note = format!("the maps cannot be drawn: {e}");
-            render_html_with_maps(summary, Some(Maps::Unavailable(&note)))
+            let note = lang.fill("missing.maps_error", &[("error", &e)]);
+            render_html_with_maps_in(summary, Some(Maps::Unavailable(&note)), lang)
         }
     }
 }
@@ -187,7 +197,21 @@ pub fn render_html_with_maps(
     summary: &rurban_results::Summary,
     maps: Option<Maps<'_>>,
 ) -> Result<String, ReportError> {
-    html::page(&model::Summary::check(summary)?, maps)
+    render_html_with_maps_in(summary, maps, Lang::En)
+}
+
+/// [`render_html_with_maps`] in the language `lang`: every heading,
+/// caption, table header and note of the page in that language; the
+/// findings it knows rewritten from their typed parts, any other finding in
+/// its English sentence.
+pub fn render_html_with_maps_in(
+    summary: &rurban_results::Summary,
+    maps: Option<Maps<'_>>,
+    lang: Lang,
+) -> Result<String, ReportError> {
+    let mut checked = model::Summary::check(summary)?;
+    checked.lang = lang;
+    html::page(&checked, maps)
 }
 
 /// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).

@@ -93,6 +93,128 @@ pub fn maps_figures(input: &MapsInput) -> Result<Vec<MapFigure>, ReportError> {
     Ok(out)
 }
 
+/// [`maps_figures`] with titles and captions in the language `lang`
+/// (English: exactly [`maps_figures`]).
+pub fn maps_figures_in(
+    input: &MapsInput,
+    lang: crate::Lang,
+) -> Result<Vec<MapFigure>, ReportError> {
+    let mut figs = maps_figures(input)?;
+    if lang == crate::Lang::En {
+        return Ok(figs);
+    }
+    let l = lang;
+    // The texts drawn inside the maps, as the English maps write them.
+    const SVG_TEXTS: [&str; 10] = [
+        "map.svg.high_high",
+        "map.svg.low_low",
+        "map.svg.low_high",
+        "map.svg.high_low",
+        "map.svg.not_significant",
+        "map.svg.no_result",
+        "map.svg.no_tier",
+        "map.svg.cluster_tier",
+        "map.svg.island",
+        "map.svg.enlarged",
+    ];
+    for f in &mut figs {
+        for key in SVG_TEXTS {
+            let en = crate::Lang::En.t(key);
+            f.svg = f.svg.replace(
+                &format!(">{}</text>", esc(en)),
+                &format!(">{}</text>", esc(l.t(key))),
+            );
+        }
+        for t in 1..=32 {
+            f.svg = f.svg.replace(
+                &format!(">Tier {t} ("),
+                &format!(">{} (", l.fill("tier.name", &[("t", &t)])),
+            );
+        }
+        if let Some(c) = &input.choropleth {
+            f.svg = f.svg.replace(
+                &format!(">{}</text>", esc(&format!("{} ({})", c.variable, c.method))),
+                &format!(
+                    ">{}</text>",
+                    esc(&l.fill(
+                        "map.svg.classes",
+                        &[(
+                            "method",
+                            &l.opt(&format!("classes.{}", c.method)).unwrap_or(&c.method)
+                        )]
+                    ))
+                ),
+            );
+        }
+        match f.id {
+            "fig-map-choropleth" => {
+                if let Some(c) = &input.choropleth {
+                    let years: Vec<&str> = c.years.iter().map(|y| y.year.as_str()).collect();
+                    f.title = l.t("map.choropleth.title").to_string();
+                    f.caption = l.fill(
+                        "map.choropleth.cap",
+                        &[
+                            (
+                                "method",
+                                &l.opt(&format!("classes.{}", c.method)).unwrap_or(&c.method),
+                            ),
+                            ("years", &years.join(l.list_sep())),
+                            ("classes", &c.bins.len()),
+                        ],
+                    );
+                }
+            }
+            "fig-map-tiers" => {
+                if let Some(t) = &input.tiers {
+                    let mut k: Vec<u32> = t.tiers.values().copied().collect();
+                    k.sort_unstable();
+                    k.dedup();
+                    f.title = l.t("map.tiers.title").to_string();
+                    f.caption = l.fill("map.tiers.cap", &[("n", &t.tiers.len()), ("k", &k.len())]);
+                }
+            }
+            "fig-map-lisa" => {
+                if let Some(m) = &input.lisa {
+                    let count = |q: Quadrant| {
+                        m.regions
+                            .iter()
+                            .filter(|r| r.significant && r.quadrant == q)
+                            .count()
+                    };
+                    let ns = m.regions.iter().filter(|r| !r.significant).count();
+                    f.title = l.t("map.lisa.title").to_string();
+                    f.caption = l.fill(
+                        "map.lisa.cap",
+                        &[
+                            ("year", &m.year),
+                            ("alpha", &m.alpha),
+                            ("hh", &count(Quadrant::HH)),
+                            ("ll", &count(Quadrant::LL)),
+                            ("lh", &count(Quadrant::LH)),
+                            ("hl", &count(Quadrant::HL)),
+                            ("ns", &ns),
+                            ("islands", &m.islands.len()),
+                        ],
+                    );
+                }
+            }
+            "fig-map-gravity" => {
+                if let Some(g) = &input.gravity {
+                    let first = g.points.first().map_or("–", |p| p.year.as_str());
+                    let last = g.points.last().map_or("–", |p| p.year.as_str());
+                    f.title = l.t("map.gravity.title").to_string();
+                    f.caption = l.fill(
+                        "map.gravity.cap",
+                        &[("y0", &first), ("y1", &last), ("n", &g.points.len())],
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(figs)
+}
+
 /// The HTML body of a "Maps" section: each figure as
 /// `<figure id="fig-map-..." data-chart="fig-map-...">` with its `<svg>` and
 /// `<figcaption><strong>Figure N. Title.</strong> caption</figcaption>`,

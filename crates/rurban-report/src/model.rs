@@ -223,6 +223,10 @@ pub(crate) struct Summary {
     pub coupling: Option<res::construction::CouplingSummary>,
     /// Obstacle degree.
     pub obstacle: Option<res::construction::ObstacleSummary>,
+    /// The typed findings (for the findings in another language).
+    pub typed_findings: Option<rurban_results::findings::Findings>,
+    /// The language of the report.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Summary {
@@ -277,6 +281,8 @@ impl Summary {
             construction: s.construction.clone(),
             coupling: s.coupling.clone(),
             obstacle: s.obstacle.clone(),
+            typed_findings: s.findings.clone(),
+            lang: crate::i18n::Lang::En,
         })
     }
 

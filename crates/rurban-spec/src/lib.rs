@@ -458,6 +458,47 @@ pub struct ObstacleSpec {
     pub on: Option<bool>,
 }
 
+/// `[report]`: how `report.html` is written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Language of the report: `en` (English, the default) or `zh`
+    /// (Chinese); read case-insensitively and stored as `en` or `zh`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_lang"
+    )]
+    pub lang: Option<String>,
+}
+
+impl ReportSpec {
+    /// Nothing set.
+    pub fn is_default(&self) -> bool {
+        self == &ReportSpec::default()
+    }
+}
+
+/// The report languages, by code.
+pub const REPORT_LANGS: [&str; 2] = ["en", "zh"];
+
+fn de_lang<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    let code = s.trim().to_ascii_lowercase();
+    let code = match code.as_str() {
+        "zh-cn" | "zh-hans" => "zh".to_string(),
+        _ => code,
+    };
+    if REPORT_LANGS.contains(&code.as_str()) {
+        Ok(Some(code))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "unknown report language \"{}\": expected \"en\" (English) or \"zh\" (Chinese)",
+            clip(&s)
+        )))
+    }
+}
+
 /// A whole index specification.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -489,6 +530,9 @@ pub struct Spec {
     /// The spatial chain on the composite (with region boundaries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<GeoSpec>,
+    /// `[report]`: the report's language.
+    #[serde(default, skip_serializing_if = "ReportSpec::is_default")]
+    pub report: ReportSpec,
     /// The directory of the spec file; relative paths resolve against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -678,6 +722,23 @@ mod tests {
         assert_eq!(d.cluster.params(), ClusterParams::default());
         assert_eq!(d.disparity.ddof, Ddof::ONE);
         assert_eq!(d.grey.rho.get(), 0.5);
+    }
+
+    #[test]
+    fn the_report_language_is_en_or_zh() {
+        assert_eq!(parse("").unwrap().report.lang, None);
+        let s = parse("[report]\nlang = \"ZH\"\n").unwrap();
+        assert_eq!(s.report.lang.as_deref(), Some("zh"));
+        let s = parse("[report]\nlang = \"en\"\n").unwrap();
+        assert_eq!(s.report.lang.as_deref(), Some("en"));
+        // [report] is line 6, lang line 7.
+        let e = parse("[report]\nlang = \"fr\"\n").unwrap_err();
+        assert!(
+            e.contains("line 7") && e.contains("unknown report language \"fr\""),
+            "{e}"
+        );
+        let e = parse("[report]\nlanguage = \"zh\"\n").unwrap_err();
+        assert!(e.contains("language"), "{e}");
     }
 
     #[test]

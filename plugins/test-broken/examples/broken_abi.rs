@@ -1,9 +1,9 @@
 //! Exports the v1 entry symbol but declares ABI version 99.
 
-use rurban_plugin_api::{KIND_WEIGHTING, PluginDeclaration};
+use rurban_plugin_api::{KIND_WEIGHTING, PluginDeclarationV1_0};
 use rurban_plugin_test_broken::{StaticDeclaration, equal_weights, no_error};
 
-static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
+static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclarationV1_0 {
     abi_version: 99,
     name: c"broken-abi".as_ptr(),
     version: c"0.0.1".as_ptr(),
@@ -16,6 +16,6 @@ static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
 
 /// The entry point.
 #[unsafe(no_mangle)]
-pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclaration {
+pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclarationV1_0 {
     &DECLARATION.0
 }

@@ -1,9 +1,9 @@
 //! A declaration of a kind the host does not know (7).
 
-use rurban_plugin_api::{ABI_VERSION, PluginDeclaration};
+use rurban_plugin_api::{ABI_VERSION, PluginDeclarationV1_0};
 use rurban_plugin_test_broken::{StaticDeclaration, equal_weights, no_error};
 
-static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
+static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclarationV1_0 {
     abi_version: ABI_VERSION,
     name: c"broken-kind".as_ptr(),
     version: c"0.0.1".as_ptr(),
@@ -16,6 +16,6 @@ static DECLARATION: StaticDeclaration = StaticDeclaration(PluginDeclaration {
 
 /// The entry point.
 #[unsafe(no_mangle)]
-pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclaration {
+pub extern "C" fn rurban_plugin_entry_v1() -> *const PluginDeclarationV1_0 {
     &DECLARATION.0
 }

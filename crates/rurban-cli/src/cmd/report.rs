@@ -16,6 +16,26 @@ pub struct ReportArgs {
     /// Do not write results.xlsx.
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Language of report.html: `en` (English) or `zh` (Chinese). Default:
+    /// the `[report] lang` of the run's specification when it can still be
+    /// read, else English.
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<rurban_report::Lang>,
+}
+
+/// `--lang`: `en` or `zh` (case-insensitive).
+pub fn parse_lang(s: &str) -> Result<rurban_report::Lang, rurban_report::UnknownLang> {
+    s.parse()
+}
+
+/// The report language of a specification's `[report] lang` (English when
+/// unset).
+pub fn spec_lang(spec: &rurban_spec::Spec) -> rurban_report::Lang {
+    spec.report
+        .lang
+        .as_deref()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default()
 }
 
 /// Adds `report.html` and/or `results.xlsx` rendered from `summary`. The
@@ -27,13 +47,16 @@ pub fn add_renderings(
     maps: Option<&rurban_report::MapsInput>,
     html: bool,
     xlsx: bool,
+    lang: rurban_report::Lang,
 ) -> Result<()> {
     if html {
         let page = match maps {
-            Some(m) => {
-                rurban_report::render_html_with_maps(summary, Some(rurban_report::Maps::Input(m)))
-            }
-            None => rurban_report::render_html_summary(summary),
+            Some(m) => rurban_report::render_html_with_maps_in(
+                summary,
+                Some(rurban_report::Maps::Input(m)),
+                lang,
+            ),
+            None => rurban_report::render_html_summary_in(summary, lang),
         }
         .context("cannot render report.html")?;
         files.add("report.html", page.into_bytes());
@@ -56,8 +79,18 @@ pub fn run(args: ReportArgs) -> Result<()> {
         .with_context(|| format!("{}: not a valid summary.json", path.display()))?;
     let summary =
         rurban_report::read_summary(&summary).with_context(|| path.display().to_string())?;
+    // --lang, else the spec's [report] lang when the spec is still there.
+    let lang = args.lang.unwrap_or_else(|| {
+        summary
+            .spec
+            .as_deref()
+            .map(std::path::Path::new)
+            .filter(|p| p.is_file())
+            .and_then(|p| rurban_pipeline::read_spec(p).ok())
+            .map_or_else(rurban_report::Lang::default, |s| spec_lang(&s))
+    });
     let mut files = OutputSet::default();
-    add_renderings(&mut files, &summary, None, true, !args.no_xlsx)
+    add_renderings(&mut files, &summary, None, true, !args.no_xlsx, lang)
         .with_context(|| path.display().to_string())?;
     // The run's other files and their manifest entries stay.
     let committed = files.commit_with(

@@ -106,6 +106,10 @@ pub struct RunArgs {
     /// Print how long each step took, on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Language of report.html: `en` (English) or `zh` (Chinese); overrides
+    /// the spec's `[report] lang` (default English).
+    #[arg(long, value_name = "LANG", value_parser = crate::cmd::report::parse_lang)]
+    pub lang: Option<rurban_report::Lang>,
 }
 
 /// Runs `rurban run`.
@@ -137,6 +141,8 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
             out.maps.as_ref(),
             !args.no_report,
             !args.no_xlsx,
+            args.lang
+                .unwrap_or_else(|| crate::cmd::report::spec_lang(&spec)),
         )?;
     }
     bar.mark("writing files");

@@ -45,14 +45,16 @@ fn plugins_lists_a_loaded_plugin_with_its_file() {
         merec.as_os_str(),
     ]);
     out.ok();
-    let list = out.json();
-    let m = list
+    let doc = out.json();
+    assert_eq!(doc["warnings"], serde_json::json!([]));
+    let m = doc["plugins"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["name"] == "merec")
         .expect("merec listed");
     assert_eq!(m["kind"], "weighting");
+    assert_eq!(m["abi"], "1.1");
     assert_eq!(m["builtin"], false);
     assert!(
         m["file"]
@@ -60,6 +62,68 @@ fn plugins_lists_a_loaded_plugin_with_its_file() {
             .unwrap()
             .ends_with(&*merec.file_name().unwrap().to_string_lossy())
     );
+}
+
+#[test]
+fn plugins_lists_every_kind_in_both_formats() {
+    let (logistic, power_mean, gap) = (
+        plugin_build::logistic(),
+        plugin_build::power_mean(),
+        plugin_build::urban_rural_gap(),
+    );
+    let args = |format: &'static str| -> [&std::ffi::OsStr; 9] {
+        [
+            "plugins".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--plugin".as_ref(),
+            logistic.as_os_str(),
+            "--plugin".as_ref(),
+            power_mean.as_os_str(),
+            "--plugin".as_ref(),
+            gap.as_os_str(),
+        ]
+    };
+    let out = rurban(args("json"));
+    out.ok();
+    let doc = out.json();
+    let kinds: Vec<(String, String)> = doc["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["builtin"] == false)
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expect: Vec<(String, String)> = [
+        ("logistic", "normaliser"),
+        ("power-mean", "aggregator"),
+        ("urban-rural-gap", "indicator"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(kinds, expect);
+    let out = Command::new(env!("CARGO_BIN_EXE_rurban"))
+        .args(args("human"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "normaliser",
+        "aggregator",
+        "logistic",
+        "power-mean",
+        "abi",
+        "1.1",
+    ] {
+        assert!(text.contains(word), "{word} missing from:\n{text}");
+    }
 }
 
 #[test]

@@ -226,3 +226,79 @@ fn a_rerun_into_the_same_directory_leaves_no_file_of_the_earlier_run() {
         "mine"
     );
 }
+
+/// A copy of the example with `extra` appended to its spec.
+fn example_copy(dir: &Path, extra: &str) -> PathBuf {
+    let src = example().parent().unwrap().to_path_buf();
+    let dst = dir.join("example");
+    std::fs::create_dir_all(&dst).unwrap();
+    for f in ["panel.csv", "groups.csv", "heilongjiang_cities.geojson"] {
+        std::fs::copy(src.join(f), dst.join(f)).unwrap();
+    }
+    let spec = std::fs::read_to_string(src.join("index.toml")).unwrap();
+    std::fs::write(dst.join("index.toml"), format!("{spec}\n{extra}")).unwrap();
+    dst.join("index.toml")
+}
+
+#[test]
+fn lang_zh_writes_the_report_in_chinese_and_report_rerenders_it() {
+    let dir = TempDir::new("lang");
+    let out = dir.join("out");
+    run_ok(&example(), &out, &["--lang", "zh", "--no-xlsx"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("<h2>主要结论</h2>"), "no Chinese heading");
+    assert!(html.contains("熵权法"));
+    assert!(html.contains("<h2>灰色关联分析</h2>"));
+    // The contract's sentences stay English in summary.json.
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("The mean composite score went from"));
+    // `rurban report --lang en` re-renders the same run in English.
+    rurban(["report", out.to_str().unwrap(), "--lang", "en", "--no-xlsx"]).ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("<h2>Findings</h2>"));
+
+    // [report] lang = "zh" in the spec: `rurban run` and, reading the spec
+    // the summary names, `rurban report` both write Chinese.
+    let spec = example_copy(&dir.join(""), "[report]\nlang = \"zh\"\n");
+    let out2 = dir.join("out2");
+    run_ok(&spec, &out2, &["--no-xlsx"]);
+    let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
+    assert!(html.contains("<h2>主要结论</h2>"));
+    rurban(["report", out2.to_str().unwrap(), "--no-xlsx"]).ok();
+    let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
+    assert!(html.contains("<h2>主要结论</h2>"));
+    // --lang overrides the spec.
+    run_ok(&spec, &out2, &["--no-xlsx", "--lang", "en"]);
+    let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Findings</h2>"));
+}
+
+#[test]
+fn an_unknown_report_language_is_an_error() {
+    let dir = TempDir::new("langbad");
+    let spec = example_copy(&dir.join(""), "[report]\nlang = \"fr\"\n");
+    let out = dir.join("out");
+    let spec = spec.to_str().unwrap();
+    let good = example();
+    let good = good.to_str().unwrap();
+    check_failures(&[
+        fails(
+            &["run", spec, "--out", out.to_str().unwrap()],
+            &[
+                "index.toml",
+                "[report]",
+                "lang",
+                "unknown report language \"fr\"",
+            ],
+        ),
+        fails(
+            &["run", good, "--out", out.to_str().unwrap(), "--lang", "fr"],
+            &["--lang", "unknown report language \"fr\""],
+        ),
+        fails(
+            &["report", out.to_str().unwrap(), "--lang", "de"],
+            &["--lang", "unknown report language \"de\""],
+        ),
+    ]);
+}

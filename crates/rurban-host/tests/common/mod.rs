@@ -12,9 +12,11 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The plugin packages the tests load.
-const PACKAGES: [&str; 3] = [
+const PACKAGES: [&str; 5] = [
     "rurban-plugin-merec-weights",
     "rurban-plugin-urban-rural-gap",
+    "rurban-plugin-logistic-normaliser",
+    "rurban-plugin-power-mean",
     "rurban-plugin-test-broken",
 ];
 
@@ -70,6 +72,16 @@ pub fn merec() -> PathBuf {
 /// The urban-rural gap plugin.
 pub fn urban_rural_gap() -> PathBuf {
     lib("rurban_plugin_urban_rural_gap")
+}
+
+/// The logistic normaliser plugin.
+pub fn logistic() -> PathBuf {
+    lib("rurban_plugin_logistic_normaliser")
+}
+
+/// The power-mean aggregator plugin.
+pub fn power_mean() -> PathBuf {
+    lib("rurban_plugin_power_mean")
 }
 
 /// A fresh scratch directory for one test.

@@ -10,3 +10,5 @@ mod load;
 mod merec_pymcdm;
 mod results;
 mod search_path;
+mod stages;
+mod versions;

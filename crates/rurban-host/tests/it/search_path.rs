@@ -119,14 +119,17 @@ fn a_broken_library_on_the_path_is_an_error_naming_the_file() {
 
 #[test]
 fn a_library_both_given_and_on_the_path_loads_once() {
-    // The plugin build directory holds exactly the two plugin libraries.
+    // The plugin build directory holds exactly the four example plugin
+    // libraries, loaded in file-name order after the preloaded merec.
     let dir = common::plugin_dir().to_path_buf();
     let line = run(&[dir], Some(common::merec()));
     assert_eq!(
         line,
         format!(
-            "LOADED merec={} urban-rural-gap={}",
+            "LOADED merec={} logistic={} power-mean={} urban-rural-gap={}",
             common::merec().display(),
+            common::logistic().display(),
+            common::power_mean().display(),
             common::urban_rural_gap().display()
         )
     );

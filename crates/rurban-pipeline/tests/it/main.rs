@@ -1,5 +1,6 @@
 //! The integration tests of rurban-pipeline, compiled as one test binary so
 //! that they link once.
 
+mod construction;
 mod outdir;
 mod spatial;

@@ -16,6 +16,7 @@ use crate::draw::{
     heat_colour, is_dark, legend, padded, render, series_colour, spread_labels, text, text_width,
 };
 use crate::fmt::{decimals_for, fx, pct, signed};
+use crate::i18n::Lang;
 use crate::model::Summary;
 
 const WIDTH: u32 = 920;
@@ -123,48 +124,53 @@ pub(crate) fn weights_data(s: &Summary) -> WeightsData {
 }
 
 /// The caption of the weights chart.
-pub(crate) fn weights_caption(d: &WeightsData) -> String {
+pub(crate) fn weights_caption(d: &WeightsData, lang: Lang) -> String {
     let all: Vec<(&str, f64)> = d.bars().collect();
     let nind = all.len();
     let finite: Vec<&(&str, f64)> = all.iter().filter(|w| w.1.is_finite()).collect();
     let top = finite.iter().max_by(|a, b| a.1.total_cmp(&b.1));
     let low = finite.iter().min_by(|a, b| a.1.total_cmp(&b.1));
     let sum: f64 = finite.iter().map(|w| w.1).sum();
-    let method = &d.method;
-    let mut caption = format!(
-        "Weights of the {nind} indicators ({method} method{}), grouped by dimension; each bar is labelled with its weight. ",
+    let method = lang.method_name(&d.method);
+    let mut caption = lang.fill(
         if d.yearly {
-            ", scope = year: bars show the mean weight over the years, whiskers the range from the smallest to the largest yearly weight"
+            "weights.cap.yearly"
         } else {
-            ""
-        }
+            "weights.cap"
+        },
+        &[("n", &nind), ("method", &method)],
     );
-    caption.push_str("Dimension totals: ");
     caption.push_str(
-        &d.totals()
-            .map(|(n, t)| format!("{n} {}", fx(t, 3)))
-            .collect::<Vec<_>>()
-            .join(", "),
+        &lang.fill(
+            "weights.cap.totals",
+            &[(
+                "totals",
+                &d.totals()
+                    .map(|(n, t)| format!("{n} {}", fx(t, 3)))
+                    .collect::<Vec<_>>()
+                    .join(lang.list_sep()),
+            )],
+        ),
     );
-    caption.push_str(". ");
     if let (Some(t), Some(l)) = (top, low) {
-        caption.push_str(&format!(
-            "Largest weight: {} ({}); smallest: {} ({}). The weights shown sum to {}.",
-            t.0,
-            fx(t.1, 3),
-            l.0,
-            fx(l.1, 3),
-            fx(sum, 3)
+        caption.push_str(&lang.fill(
+            "weights.cap.extremes",
+            &[
+                ("top", &t.0),
+                ("tv", &fx(t.1, 3)),
+                ("low", &l.0),
+                ("lv", &fx(l.1, 3)),
+                ("sum", &fx(sum, 3)),
+            ],
         ));
     }
     caption
 }
 
-const WEIGHTS_TITLE: &str = "Indicator weights by dimension";
 const WEIGHT_LABEL_PX: f64 = 12.0;
 
 /// The weights chart as SVG.
-pub(crate) fn weights_svg(d: &WeightsData) -> Result<String, ReportError> {
+pub(crate) fn weights_svg(d: &WeightsData, l: Lang) -> Result<String, ReportError> {
     let left = d
         .rows
         .iter()
@@ -183,27 +189,32 @@ pub(crate) fn weights_svg(d: &WeightsData) -> Result<String, ReportError> {
     let xmax = d.largest.max(1e-9) * 1.16;
     let xdec = decimals_for(xmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    render("fig-weights", WEIGHTS_TITLE, (WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(16)
-            .margin_right(24)
-            .margin_left(0)
-            .x_label_area_size(50)
-            .y_label_area_size(left)
-            .build_cartesian_2d(0.0..xmax, -0.5..(nrows as f64 - 0.5))?;
-        let x = Axis {
-            desc: "Weight (weights sum to 1)".into(),
-            labels: 8,
-            grid: true,
-            fmt: &xfmt,
-        };
-        mesh(root, &mut chart, &x, &Axis::hidden())?;
-        weight_bars(root, &mut chart, d)?;
-        if d.yearly {
-            weight_ranges(root, &mut chart, d)?;
-        }
-        weight_labels(root, &chart, d)
-    })
+    render(
+        "fig-weights",
+        l.t("weights.title"),
+        (WIDTH, height),
+        |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin_top(16)
+                .margin_right(24)
+                .margin_left(0)
+                .x_label_area_size(50)
+                .y_label_area_size(left)
+                .build_cartesian_2d(0.0..xmax, -0.5..(nrows as f64 - 0.5))?;
+            let x = Axis {
+                desc: l.t("axis.weight").into(),
+                labels: 8,
+                grid: true,
+                fmt: &xfmt,
+            };
+            mesh(root, &mut chart, &x, &Axis::hidden())?;
+            weight_bars(root, &mut chart, d)?;
+            if d.yearly {
+                weight_ranges(root, &mut chart, d)?;
+            }
+            weight_labels(root, &chart, d)
+        },
+    )
 }
 
 /// The y coordinate of row `k` of `n` (row 0 at the top).
@@ -304,12 +315,13 @@ fn weight_labels(root: &Area, chart: &Chart, d: &WeightsData) -> DrawResult {
 
 /// Weights as horizontal bars, grouped by dimension (fig-weights).
 pub(crate) fn weights(s: &Summary) -> Result<Figure, ReportError> {
+    let l = s.lang;
     figure(
         "fig-weights",
-        WEIGHTS_TITLE,
+        l.t("weights.title"),
         &weights_data(s),
-        weights_svg,
-        weights_caption,
+        |d| weights_svg(d, l),
+        |d| weights_caption(d, l),
     )
 }
 
@@ -338,20 +350,112 @@ pub(crate) fn composite_data(s: &Summary) -> CompositeData<'_> {
     }
 }
 
+/// How the composite chart draws the regions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompositeMode {
+    /// Every region a coloured, labelled line (at most
+    /// [`HIGHLIGHT_REGIONS`](super::HIGHLIGHT_REGIONS) regions).
+    Every,
+    /// Every region a thin grey line, the top and bottom regions coloured
+    /// and labelled (up to [`MANY_REGIONS`](super::MANY_REGIONS)).
+    Highlight,
+    /// Percentile bands (10-90, 25-75) and the median instead of one line per
+    /// region, the top and bottom regions coloured and labelled.
+    Bands,
+}
+
+impl CompositeMode {
+    /// The mode for `n` regions.
+    pub(crate) fn for_regions(n: usize) -> Self {
+        if n <= super::HIGHLIGHT_REGIONS {
+            CompositeMode::Every
+        } else if n <= super::MANY_REGIONS {
+            CompositeMode::Highlight
+        } else {
+            CompositeMode::Bands
+        }
+    }
+}
+
+/// The top and bottom [`EXTREMES`](super::EXTREMES) regions by their last
+/// score, highest first (all regions, highest first, when there are few).
+fn extremes(d: &CompositeData) -> Vec<usize> {
+    let ny = d.years.len();
+    let last: Vec<f64> = d
+        .scores
+        .iter()
+        .map(|row| {
+            (0..ny)
+                .rev()
+                .map(|y| row[y])
+                .find(|v| v.is_finite())
+                .unwrap_or(f64::NAN)
+        })
+        .collect();
+    let order: Vec<usize> = order_by(&last)
+        .into_iter()
+        .filter(|&r| last[r].is_finite())
+        .collect();
+    let k = super::EXTREMES;
+    if order.len() <= 2 * k {
+        return order;
+    }
+    let mut out = order[..k].to_vec();
+    out.extend_from_slice(&order[order.len() - k..]);
+    out
+}
+
+/// Percentile `q` (0-100, linear interpolation as numpy's default) of the
+/// finite values; NaN when there is none.
+pub(crate) fn percentile(values: &mut Vec<f64>, q: f64) -> f64 {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let pos = q / 100.0 * (values.len() - 1) as f64;
+    let (i, f) = (pos.floor() as usize, pos - pos.floor());
+    if i + 1 < values.len() {
+        values[i] + f * (values[i + 1] - values[i])
+    } else {
+        values[i]
+    }
+}
+
+/// Percentile `q` of the regions' scores in each year.
+fn yearly_percentile(d: &CompositeData, q: f64) -> Vec<f64> {
+    (0..d.years.len())
+        .map(|y| {
+            let mut v: Vec<f64> = d.scores.iter().map(|row| row[y]).collect();
+            percentile(&mut v, q)
+        })
+        .collect()
+}
+
 /// The caption of the composite chart.
-pub(crate) fn composite_caption(d: &CompositeData) -> String {
+pub(crate) fn composite_caption(d: &CompositeData, l: Lang) -> String {
     let n = d.regions.len();
     let ny = d.years.len();
     let (y0, y1) = (d.years[0], d.years[ny - 1]);
-    let mut caption = format!(
-        "Composite score of each of the {n} regions from {y0} to {y1} (thin coloured lines, labelled at the right end) and the cross-region mean (thick black line with dots). "
-    );
+    let mode = CompositeMode::for_regions(n);
+    let key = match mode {
+        CompositeMode::Every => "composite.cap.every",
+        CompositeMode::Highlight => "composite.cap.highlight",
+        CompositeMode::Bands => "composite.cap.bands",
+    };
+    let k = super::EXTREMES;
+    let mut caption = l.fill(key, &[("n", &n), ("y0", &y0), ("y1", &y1), ("k", &k)]);
+    caption.push(' ');
     let (m0, m1) = (d.mean[0], d.mean[ny - 1]);
-    caption.push_str(&format!(
-        "The mean went from {} in {y0} to {} in {y1} ({}).",
-        fx(m0, 3),
-        fx(m1, 3),
-        signed(m1 - m0, 3)
+    caption.push_str(&l.fill(
+        "composite.cap.mean",
+        &[
+            ("m0", &fx(m0, 3)),
+            ("m1", &fx(m1, 3)),
+            ("y0", &y0),
+            ("y1", &y1),
+            ("change", &signed(m1 - m0, 3)),
+        ],
     ));
     let last: Vec<(usize, f64)> = d
         .scores
@@ -364,12 +468,15 @@ pub(crate) fn composite_caption(d: &CompositeData) -> String {
         last.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
         last.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
     ) {
-        caption.push_str(&format!(
-            " In {y1} the highest score is {} ({}), the lowest {} ({}).",
-            d.regions[hi.0],
-            fx(hi.1, 3),
-            d.regions[lo.0],
-            fx(lo.1, 3)
+        caption.push_str(&l.fill(
+            "composite.cap.extremes",
+            &[
+                ("y1", &y1),
+                ("hi", &d.regions[hi.0]),
+                ("hv", &fx(hi.1, 3)),
+                ("lo", &d.regions[lo.0]),
+                ("lv", &fx(lo.1, 3)),
+            ],
         ));
     }
     let gains: Vec<(usize, f64)> = d
@@ -382,16 +489,14 @@ pub(crate) fn composite_caption(d: &CompositeData) -> String {
     if ny > 1
         && let Some(g) = gains.iter().max_by(|a, b| a.1.total_cmp(&b.1))
     {
-        caption.push_str(&format!(
-            " The largest gain is {} ({}).",
-            d.regions[g.0],
-            signed(g.1, 3)
+        caption.push_str(&l.fill(
+            "composite.cap.gain",
+            &[("region", &d.regions[g.0]), ("gain", &signed(g.1, 3))],
         ));
     }
     caption
 }
 
-const COMPOSITE_TITLE: &str = "Composite score over the years";
 const COMPOSITE_LABEL_PX: f64 = 11.0;
 
 /// The finite points of one series over the years.
@@ -410,18 +515,27 @@ fn last_point(years: &[f64], row: &[f64]) -> Option<(f64, f64)> {
         .map(|y| (years[y], row[y]))
 }
 
+/// Light grey of the context lines and the outer band.
+const BAND_OUTER: RGBColor = RGBColor(0xdd, 0xdf, 0xe3);
+/// Darker grey of the inner band.
+const BAND_INNER: RGBColor = RGBColor(0xbb, 0xbf, 0xc6);
+
 /// The composite chart as SVG.
-pub(crate) fn composite_svg(d: &CompositeData) -> Result<String, ReportError> {
+pub(crate) fn composite_svg(d: &CompositeData, l: Lang) -> Result<String, ReportError> {
     let years: Vec<f64> = d.years.iter().map(|&y| y as f64).collect();
     let ny = years.len();
     let n = d.regions.len();
-    let label_w = d
-        .regions
+    let mode = CompositeMode::for_regions(n);
+    let labelled: Vec<usize> = match mode {
+        CompositeMode::Every => (0..n).collect(),
+        _ => extremes(d),
+    };
+    let label_w = labelled
         .iter()
-        .map(|r| text_width(r, COMPOSITE_LABEL_PX))
-        .fold(text_width("Mean", 12.0), f64::max);
+        .map(|&r| text_width(&d.regions[r], COMPOSITE_LABEL_PX))
+        .fold(text_width(l.t("composite.mean"), 12.0), f64::max);
     let right = (label_w + 36.0).ceil() as u32;
-    let height = (((n + 1) as f64 * (COMPOSITE_LABEL_PX + 1.5)) as u32 + 120).max(440);
+    let height = (((labelled.len() + 1) as f64 * (COMPOSITE_LABEL_PX + 1.5)) as u32 + 120).max(440);
     let (xlo, xhi) = year_range(&years, 0.25);
     let (ylo, yhi) = padded(
         d.scores
@@ -434,66 +548,119 @@ pub(crate) fn composite_svg(d: &CompositeData) -> Result<String, ReportError> {
     let ydec = decimals_for(yhi - ylo);
     let yfmt = move |v: &f64| fx(*v, ydec);
     let stroke = if n > 15 { 1 } else { 2 };
-    render("fig-composite", COMPOSITE_TITLE, (WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(18)
-            .margin_right(right)
-            .margin_left(4)
-            .x_label_area_size(48)
-            .y_label_area_size(66)
-            .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
-        let x = Axis {
-            desc: "Year".into(),
-            labels: ny.min(12),
-            grid: false,
-            fmt: &year_label,
-        };
-        let y = Axis {
-            desc: "Composite score (index, 0–1)".into(),
-            labels: 7,
-            grid: true,
-            fmt: &yfmt,
-        };
-        mesh(root, &mut chart, &x, &y)?;
-        begin(root, "series")?;
-        for (r, row) in d.scores.iter().enumerate() {
-            let pts = series_points(&years, row);
-            chart.draw_series(LineSeries::new(pts, series_colour(r).stroke_width(stroke)))?;
-        }
-        end(root)?;
-        begin(root, "mean")?;
-        let pts = series_points(&years, &d.mean);
-        chart.draw_series(LineSeries::new(pts.clone(), INK.stroke_width(3)))?;
-        end(root)?;
-        begin(root, "mean-points")?;
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, INK.filled())))?;
-        end(root)?;
-        composite_end_labels(root, &chart, d, &years)
-    })
+    render(
+        "fig-composite",
+        l.t("composite.title"),
+        (WIDTH, height),
+        |root| {
+            let mut chart = ChartBuilder::on(root)
+                .margin_top(18)
+                .margin_right(right)
+                .margin_left(4)
+                .x_label_area_size(48)
+                .y_label_area_size(66)
+                .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+            let x = Axis {
+                desc: l.t("axis.year").into(),
+                labels: ny.min(12),
+                grid: false,
+                fmt: &year_label,
+            };
+            let y = Axis {
+                desc: l.t("axis.composite").into(),
+                labels: 7,
+                grid: true,
+                fmt: &yfmt,
+            };
+            mesh(root, &mut chart, &x, &y)?;
+            match mode {
+                CompositeMode::Every => {
+                    begin(root, "series")?;
+                    for (r, row) in d.scores.iter().enumerate() {
+                        let pts = series_points(&years, row);
+                        chart.draw_series(LineSeries::new(
+                            pts,
+                            series_colour(r).stroke_width(stroke),
+                        ))?;
+                    }
+                    end(root)?;
+                }
+                CompositeMode::Highlight => {
+                    begin(root, "series")?;
+                    for row in d.scores {
+                        let pts = series_points(&years, row);
+                        chart.draw_series(LineSeries::new(pts, BAND_OUTER.stroke_width(1)))?;
+                    }
+                    end(root)?;
+                }
+                CompositeMode::Bands => {
+                    begin(root, "bands")?;
+                    for ((qa, qb), c) in [((10.0, 90.0), BAND_OUTER), ((25.0, 75.0), BAND_INNER)] {
+                        let (a, b) = (yearly_percentile(d, qa), yearly_percentile(d, qb));
+                        let mut poly: Vec<(f64, f64)> = series_points(&years, &b);
+                        let mut lower = series_points(&years, &a);
+                        lower.reverse();
+                        poly.extend(lower);
+                        chart.draw_series(std::iter::once(Polygon::new(poly, c.filled())))?;
+                    }
+                    let med = yearly_percentile(d, 50.0);
+                    chart.draw_series(LineSeries::new(
+                        series_points(&years, &med),
+                        MUTED.stroke_width(1),
+                    ))?;
+                    end(root)?;
+                }
+            }
+            if mode != CompositeMode::Every {
+                begin(root, "highlight")?;
+                for (i, &r) in labelled.iter().enumerate() {
+                    let pts = series_points(&years, &d.scores[r]);
+                    chart.draw_series(LineSeries::new(pts, series_colour(i).stroke_width(2)))?;
+                }
+                end(root)?;
+            }
+            begin(root, "mean")?;
+            let pts = series_points(&years, &d.mean);
+            chart.draw_series(LineSeries::new(pts.clone(), INK.stroke_width(3)))?;
+            end(root)?;
+            begin(root, "mean-points")?;
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, INK.filled())))?;
+            end(root)?;
+            composite_end_labels(root, &chart, d, &years, &labelled, mode, l)
+        },
+    )
 }
 
-/// Layer `labels`: direct labels at the right end of each line, moved apart
-/// so they never overlap.
+/// Layer `labels`: direct labels at the right end of each labelled line,
+/// moved apart so they never overlap.
 fn composite_end_labels(
     root: &Area,
     chart: &Chart,
     d: &CompositeData,
     years: &[f64],
+    labelled: &[usize],
+    mode: CompositeMode,
+    l: Lang,
 ) -> DrawResult {
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let mut ends: Vec<(String, (i32, i32), RGBColor, bool)> = Vec::new();
-    for (r, row) in d.scores.iter().enumerate() {
-        if let Some(p) = last_point(years, row) {
-            ends.push((
-                d.regions[r].clone(),
-                chart.backend_coord(&p),
-                series_colour(r),
-                false,
-            ));
+    for (i, &r) in labelled.iter().enumerate() {
+        let colour = if mode == CompositeMode::Every {
+            series_colour(r)
+        } else {
+            series_colour(i)
+        };
+        if let Some(p) = last_point(years, &d.scores[r]) {
+            ends.push((d.regions[r].clone(), chart.backend_coord(&p), colour, false));
         }
     }
     if let Some(p) = last_point(years, &d.mean) {
-        ends.push(("Mean".into(), chart.backend_coord(&p), INK, true));
+        ends.push((
+            l.t("composite.mean").into(),
+            chart.backend_coord(&p),
+            INK,
+            true,
+        ));
     }
     let want: Vec<f64> = ends.iter().map(|e| e.1.1 as f64).collect();
     let pos = spread_labels(
@@ -520,14 +687,17 @@ fn composite_end_labels(
     end(root)
 }
 
-/// Composite score over the years: one line per region and the mean (fig-composite).
+/// Composite score over the years (fig-composite): one line per region and
+/// the mean, or with many regions percentile bands and the top and bottom
+/// regions.
 pub(crate) fn composite(s: &Summary) -> Result<Figure, ReportError> {
+    let l = s.lang;
     figure(
         "fig-composite",
-        COMPOSITE_TITLE,
+        l.t("composite.title"),
         &composite_data(s),
-        composite_svg,
-        composite_caption,
+        |d| composite_svg(d, l),
+        |d| composite_caption(d, l),
     )
 }
 
@@ -567,12 +737,16 @@ fn region_label_width(regions: &[String], px: f64) -> u32 {
 /// What the region x year heatmap shows.
 #[derive(Debug, Clone)]
 pub(crate) struct HeatmapData<'a> {
-    /// Region names, one per row of `scores`.
-    pub regions: &'a [String],
+    /// Row names (regions, or with many regions the rank ranges of the bins).
+    pub regions: std::borrow::Cow<'a, [String]>,
     /// The years, one per column of `scores`.
     pub years: &'a [i64],
-    /// Composite score, region x year (NaN: no score).
-    pub scores: &'a [Vec<f64>],
+    /// Composite score, row x year (NaN: no score); a bin's row is the mean
+    /// of its regions' scores.
+    pub scores: std::borrow::Cow<'a, [Vec<f64>]>,
+    /// With more than [`MANY_REGIONS`](super::MANY_REGIONS) regions: the
+    /// number of regions and the rows are bins of regions by rank.
+    pub binned: Option<usize>,
     /// Row order: regions by their mean over the years, highest first.
     pub order: Vec<usize>,
     /// Ends of the colour scale.
@@ -611,12 +785,17 @@ fn heatmap_layout(regions: &[String], ny: usize) -> HeatmapLayout {
 
 /// The composite of a summary on the region x year grid.
 pub(crate) fn heatmap_data(s: &Summary) -> HeatmapData<'_> {
+    let n = s.regions.len();
+    if n > super::MANY_REGIONS {
+        return heatmap_binned(s);
+    }
     let layout = heatmap_layout(&s.regions, s.years.len());
     let (lo, hi) = padded(s.composite.iter().flatten().copied(), 0.0);
     HeatmapData {
-        regions: &s.regions,
+        regions: std::borrow::Cow::Borrowed(&s.regions),
         years: &s.years,
-        scores: &s.composite,
+        scores: std::borrow::Cow::Borrowed(&s.composite),
+        binned: None,
         order: order_by(&s.region_mean()),
         lo,
         hi,
@@ -624,8 +803,48 @@ pub(crate) fn heatmap_data(s: &Summary) -> HeatmapData<'_> {
     }
 }
 
+/// Rows of the binned heatmap: at most this many.
+pub(crate) const HEATMAP_BINS: usize = 40;
+
+/// The heatmap of many regions: regions ordered by their mean composite,
+/// highest first, cut into [`HEATMAP_BINS`] runs of equal size (the first
+/// runs one longer), each row the mean of its regions' scores per year.
+fn heatmap_binned(s: &Summary) -> HeatmapData<'_> {
+    let n = s.regions.len();
+    let ny = s.years.len();
+    let order = order_by(&s.region_mean());
+    let bins = HEATMAP_BINS.min(n);
+    let (base, extra) = (n / bins, n % bins);
+    let mut names = Vec::with_capacity(bins);
+    let mut rows = Vec::with_capacity(bins);
+    let mut at = 0;
+    for b in 0..bins {
+        let size = base + usize::from(b < extra);
+        let members = &order[at..at + size];
+        names.push(format!("{}–{}", at + 1, at + size));
+        rows.push(
+            (0..ny)
+                .map(|y| crate::model::mean(members.iter().map(|&r| s.composite[r][y])))
+                .collect::<Vec<f64>>(),
+        );
+        at += size;
+    }
+    let layout = heatmap_layout(&names, ny);
+    let (lo, hi) = padded(rows.iter().flatten().copied(), 0.0);
+    HeatmapData {
+        order: (0..bins).collect(),
+        regions: std::borrow::Cow::Owned(names),
+        years: &s.years,
+        scores: std::borrow::Cow::Owned(rows),
+        binned: Some(n),
+        lo,
+        hi,
+        show_values: layout.cell_w >= 38.0 && layout.cell_h >= 15,
+    }
+}
+
 /// The caption of the heatmap.
-pub(crate) fn heatmap_caption(d: &HeatmapData) -> String {
+pub(crate) fn heatmap_caption(d: &HeatmapData, l: Lang) -> String {
     let n = d.regions.len();
     let ny = d.years.len();
     let mut cells: Vec<(usize, usize, f64)> = Vec::new();
@@ -637,39 +856,47 @@ pub(crate) fn heatmap_caption(d: &HeatmapData) -> String {
         }
     }
     let missing = n * ny - cells.len();
-    let mut caption = format!(
-        "Composite score of each region (rows, ordered by the region's mean over the years, highest first) in each year (columns); darker cells are higher scores, on a scale from {} to {}{}. ",
-        fx(d.lo, 3),
-        fx(d.hi, 3),
-        if d.show_values {
-            "; cell values are rounded to 2 decimals"
-        } else {
-            ""
-        }
-    );
-    if let (Some(h), Some(l)) = (
+    let mut caption = match d.binned {
+        Some(total) => l.fill(
+            "heatmap.cap.binned",
+            &[
+                ("total", &total),
+                ("bins", &n),
+                ("lo", &fx(d.lo, 3)),
+                ("hi", &fx(d.hi, 3)),
+            ],
+        ),
+        None => l.fill("heatmap.cap", &[("lo", &fx(d.lo, 3)), ("hi", &fx(d.hi, 3))]),
+    };
+    if d.show_values {
+        caption.push_str(l.t("heatmap.cap.values"));
+    }
+    caption.push_str(l.t("heatmap.cap.stop"));
+    if let (Some(h), Some(lo)) = (
         cells.iter().max_by(|a, b| a.2.total_cmp(&b.2)),
         cells.iter().min_by(|a, b| a.2.total_cmp(&b.2)),
     ) {
-        caption.push_str(&format!(
-            "Highest: {} in {} ({}); lowest: {} in {} ({}).",
-            d.regions[h.0],
-            d.years[h.1],
-            fx(h.2, 3),
-            d.regions[l.0],
-            d.years[l.1],
-            fx(l.2, 3)
+        caption.push_str(&l.fill(
+            if d.binned.is_some() {
+                "heatmap.cap.extremes_binned"
+            } else {
+                "heatmap.cap.extremes"
+            },
+            &[
+                ("hi", &d.regions[h.0]),
+                ("hy", &d.years[h.1]),
+                ("hv", &fx(h.2, 3)),
+                ("lo", &d.regions[lo.0]),
+                ("ly", &d.years[lo.1]),
+                ("lv", &fx(lo.2, 3)),
+            ],
         ));
     }
     if missing > 0 {
-        caption.push_str(&format!(
-            " {missing} region-year(s) have no score (grey, n/a)."
-        ));
+        caption.push_str(&l.fill("heatmap.cap.missing", &[("missing", &missing)]));
     }
     caption
 }
-
-const HEATMAP_TITLE: &str = "Composite score by region and year";
 
 impl HeatmapData<'_> {
     /// Position of `v` on the colour scale (0 to 1).
@@ -683,13 +910,13 @@ impl HeatmapData<'_> {
 }
 
 /// The heatmap as SVG.
-pub(crate) fn heatmap_svg(d: &HeatmapData) -> Result<String, ReportError> {
+pub(crate) fn heatmap_svg(d: &HeatmapData, l: Lang) -> Result<String, ReportError> {
     let n = d.regions.len();
     let ny = d.years.len();
-    let layout = heatmap_layout(d.regions, ny);
+    let layout = heatmap_layout(&d.regions, ny);
     render(
         "fig-heatmap",
-        HEATMAP_TITLE,
+        l.t("heatmap.title"),
         (WIDTH, layout.height),
         |root| {
             let mut chart = ChartBuilder::on(root)
@@ -700,7 +927,7 @@ pub(crate) fn heatmap_svg(d: &HeatmapData) -> Result<String, ReportError> {
                 .y_label_area_size(layout.left)
                 .build_cartesian_2d(-0.5..(ny as f64 - 0.5), -0.5..(n as f64 - 0.5))?;
             let x = Axis {
-                desc: "Year".into(),
+                desc: l.t("axis.year").into(),
                 ..Axis::hidden()
             };
             mesh(root, &mut chart, &x, &Axis::hidden())?;
@@ -709,7 +936,7 @@ pub(crate) fn heatmap_svg(d: &HeatmapData) -> Result<String, ReportError> {
                 heat_values(root, &chart, d)?;
             }
             heat_axis_labels(root, &chart, d, layout.lab_px)?;
-            heat_scale(root, &chart, d)
+            heat_scale(root, &chart, d, l)
         },
     )
 }
@@ -796,7 +1023,7 @@ fn heat_axis_labels(root: &Area, chart: &Chart, d: &HeatmapData, lab_px: f64) ->
 }
 
 /// Layer `scale`: the colour scale at the right with five ticks.
-fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
+fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData, l: Lang) -> DrawResult {
     let (lo, hi) = (d.lo, d.hi);
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     begin(root, "scale")?;
@@ -831,7 +1058,7 @@ fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
     }
     text(
         root,
-        "score",
+        l.t("heatmap.scale"),
         (sx, top - 6),
         &font(10.5).color(&MUTED),
         HPos::Left,
@@ -842,12 +1069,13 @@ fn heat_scale(root: &Area, chart: &Chart, d: &HeatmapData) -> DrawResult {
 
 /// Region x year heatmap of the composite (fig-heatmap).
 pub(crate) fn heatmap(s: &Summary) -> Result<Figure, ReportError> {
+    let l = s.lang;
     figure(
         "fig-heatmap",
-        HEATMAP_TITLE,
+        l.t("heatmap.title"),
         &heatmap_data(s),
-        heatmap_svg,
-        heatmap_caption,
+        |d| heatmap_svg(d, l),
+        |d| heatmap_caption(d, l),
     )
 }
 
@@ -868,9 +1096,16 @@ pub(crate) struct DimensionsData<'a> {
     pub composite: Vec<f64>,
     /// Sum of each region's finite dimension scores (the bar length).
     pub totals: Vec<f64>,
-    /// Bar order: regions by composite, highest first.
+    /// Bar order: regions by composite, highest first; with more than
+    /// [`MANY_REGIONS`](super::MANY_REGIONS) regions only the top and
+    /// bottom [`DIMENSION_ENDS`] regions.
     pub order: Vec<usize>,
+    /// Regions left out of `order` (between the top and bottom ones).
+    pub left_out: usize,
 }
+
+/// Regions shown at each end of the dimension chart of many regions.
+pub(crate) const DIMENSION_ENDS: usize = 15;
 
 /// The dimension scores of a summary's last year.
 pub(crate) fn dimensions_data(s: &Summary) -> DimensionsData<'_> {
@@ -890,11 +1125,18 @@ pub(crate) fn dimensions_data(s: &Summary) -> DimensionsData<'_> {
         })
         .collect();
     let composite: Vec<f64> = (0..n).map(|r| s.composite[r][yl]).collect();
+    let mut order = order_by(&composite);
+    let mut left_out = 0;
+    if n > super::MANY_REGIONS {
+        left_out = n - 2 * DIMENSION_ENDS;
+        order.drain(DIMENSION_ENDS..n - DIMENSION_ENDS);
+    }
     DimensionsData {
         regions: &s.regions,
         year: s.years[yl],
         names: s.dimensions.iter().map(|d| d.name.clone()).collect(),
-        order: order_by(&composite),
+        order,
+        left_out,
         scores,
         composite,
         totals,
@@ -902,36 +1144,50 @@ pub(crate) fn dimensions_data(s: &Summary) -> DimensionsData<'_> {
 }
 
 /// The caption of the dimension-scores chart.
-pub(crate) fn dimensions_caption(d: &DimensionsData) -> String {
+pub(crate) fn dimensions_caption(d: &DimensionsData, l: Lang) -> String {
     let n = d.regions.len();
     let nd = d.names.len();
     let last_year = d.year;
     let mean_total = crate::model::mean(d.totals.iter().copied());
-    let mut caption = format!(
-        "Scores of the {nd} dimensions in {last_year}, stacked per region (regions ordered by their composite score in {last_year}, highest first; the number at the end of each bar is the composite). Mean contribution over the regions: "
-    );
+    let mut caption = l.fill("dimensions.cap", &[("nd", &nd), ("year", &last_year)]);
+    if d.left_out > 0 {
+        caption.push_str(&l.fill(
+            "dimensions.cap.ends",
+            &[("k", &DIMENSION_ENDS), ("n", &n), ("left", &d.left_out)],
+        ));
+    }
+    caption.push_str(l.t("dimensions.cap.mean"));
     let parts: Vec<String> = d
         .names
         .iter()
         .enumerate()
         .map(|(k, name)| {
             let m = crate::model::mean((0..n).map(|r| d.scores[k][r]));
-            format!("{} {} ({})", name, fx(m, 3), pct(m, mean_total))
+            l.fill(
+                "dimensions.cap.part",
+                &[
+                    ("name", name),
+                    ("mean", &fx(m, 3)),
+                    ("share", &pct(m, mean_total)),
+                ],
+            )
         })
         .collect();
-    caption.push_str(&parts.join(", "));
-    caption.push('.');
+    caption.push_str(&parts.join(l.list_sep()));
+    caption.push_str(l.t("figure.stop"));
     if let Some(&r) = d.order.first()
         && d.composite[r].is_finite()
     {
         let best = (0..nd).max_by(|&a, &b| d.scores[a][r].total_cmp(&d.scores[b][r]));
         if let Some(k) = best {
-            caption.push_str(&format!(
-                " The top region, {} ({}), draws most from {} ({}).",
-                d.regions[r],
-                fx(d.composite[r], 3),
-                d.names[k],
-                fx(d.scores[k][r], 3)
+            caption.push_str(&l.fill(
+                "dimensions.cap.top",
+                &[
+                    ("region", &d.regions[r]),
+                    ("value", &fx(d.composite[r], 3)),
+                    ("dim", &d.names[k]),
+                    ("score", &fx(d.scores[k][r], 3)),
+                ],
             ));
         }
     }
@@ -939,12 +1195,13 @@ pub(crate) fn dimensions_caption(d: &DimensionsData) -> String {
 }
 
 /// The dimension-scores chart as SVG.
-pub(crate) fn dimensions_svg(d: &DimensionsData) -> Result<String, ReportError> {
-    let n = d.regions.len();
+pub(crate) fn dimensions_svg(d: &DimensionsData, l: Lang) -> Result<String, ReportError> {
+    let n = d.order.len();
     let last_year = d.year;
     let lab_px = if n > 40 { 10.0 } else { 12.0 };
     let bar_h: u32 = if n > 40 { 15 } else { 21 };
-    let left = region_label_width(d.regions, lab_px);
+    let shown: Vec<String> = d.order.iter().map(|&r| d.regions[r].clone()).collect();
+    let left = region_label_width(&shown, lab_px);
     let legend_items: Vec<LegendItem> = d
         .names
         .iter()
@@ -973,7 +1230,7 @@ pub(crate) fn dimensions_svg(d: &DimensionsData) -> Result<String, ReportError> 
         * 1.12;
     let xdec = decimals_for(xmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    let title = dimensions_title(d);
+    let title = dimensions_title(d, l);
     render("fig-dimensions", &title, (WIDTH, height), |root| {
         legend(
             root,
@@ -989,7 +1246,7 @@ pub(crate) fn dimensions_svg(d: &DimensionsData) -> Result<String, ReportError> 
             .y_label_area_size(left)
             .build_cartesian_2d(0.0..xmax, -0.5..(n as f64 - 0.5))?;
         let x = Axis {
-            desc: format!("Score in {last_year} (dimension scores add up to the composite)"),
+            desc: l.fill("axis.dimension_score", &[("year", &last_year)]),
             labels: 8,
             grid: true,
             fmt: &xfmt,
@@ -1000,13 +1257,13 @@ pub(crate) fn dimensions_svg(d: &DimensionsData) -> Result<String, ReportError> 
     })
 }
 
-fn dimensions_title(d: &DimensionsData) -> String {
-    format!("Dimension scores in {}", d.year)
+fn dimensions_title(d: &DimensionsData, l: Lang) -> String {
+    l.fill("dimensions.title", &[("year", &d.year)])
 }
 
 /// Layer `bars`: each region's dimension scores stacked from zero.
 fn dimension_bars(root: &Area, chart: &mut Chart, d: &DimensionsData) -> DrawResult {
-    let n = d.regions.len();
+    let n = d.order.len();
     begin(root, "bars")?;
     for (k, &r) in d.order.iter().enumerate() {
         let mut acc = 0.0;
@@ -1025,7 +1282,7 @@ fn dimension_bars(root: &Area, chart: &mut Chart, d: &DimensionsData) -> DrawRes
 
 /// Layer `labels`: region names and the composite at the end of each bar.
 fn dimension_labels(root: &Area, chart: &Chart, d: &DimensionsData, lab_px: f64) -> DrawResult {
-    let n = d.regions.len();
+    let n = d.order.len();
     begin(root, "labels")?;
     let (xr, _) = chart.plotting_area().get_pixel_range();
     for (k, &r) in d.order.iter().enumerate() {
@@ -1048,13 +1305,14 @@ fn dimension_labels(root: &Area, chart: &Chart, d: &DimensionsData, lab_px: f64)
 
 /// Dimension scores of the last year, stacked per region (fig-dimensions).
 pub(crate) fn dimensions(s: &Summary) -> Result<Figure, ReportError> {
+    let l = s.lang;
     let d = dimensions_data(s);
     figure(
         "fig-dimensions",
-        dimensions_title(&d),
+        dimensions_title(&d, l),
         &d,
-        dimensions_svg,
-        dimensions_caption,
+        |d| dimensions_svg(d, l),
+        |d| dimensions_caption(d, l),
     )
 }
 
@@ -1097,11 +1355,37 @@ mod tests {
             largest: 0.5,
         };
         assert_eq!(
-            weights_caption(&d),
+            weights_caption(&d, Lang::En),
             "Weights of the 3 indicators (entropy method), grouped by dimension; each bar is \
              labelled with its weight. Dimension totals: Economy 0.700, Society 0.300. Largest \
              weight: GDP (0.500); smallest: Wage (0.200). The weights shown sum to 1.000."
         );
+    }
+
+    #[test]
+    fn percentiles_are_numpys_linear_ones() {
+        // numpy.percentile([1, 2, 3, 4, 10], q) for q = 10, 25, 50, 90:
+        // 1.4, 2.0, 3.0, 7.6 (NaN left out first).
+        let v = vec![4.0, f64::NAN, 1.0, 10.0, 3.0, 2.0];
+        for (q, want) in [
+            (10.0, 1.4),
+            (25.0, 2.0),
+            (50.0, 3.0),
+            (90.0, 7.6),
+            (100.0, 10.0),
+        ] {
+            let got = percentile(&mut v.clone(), q);
+            assert!((got - want).abs() < 1e-12, "q {q}: {got}");
+        }
+        assert!(percentile(&mut vec![f64::NAN], 50.0).is_nan());
+    }
+
+    #[test]
+    fn composite_modes_switch_at_15_and_60_regions() {
+        assert_eq!(CompositeMode::for_regions(15), CompositeMode::Every);
+        assert_eq!(CompositeMode::for_regions(16), CompositeMode::Highlight);
+        assert_eq!(CompositeMode::for_regions(60), CompositeMode::Highlight);
+        assert_eq!(CompositeMode::for_regions(61), CompositeMode::Bands);
     }
 
     #[test]
@@ -1115,7 +1399,7 @@ mod tests {
             // (0.2 + 0.4) / 2 and (0.5 + 0.3) / 2
             mean: vec![0.3, 0.4],
         };
-        let c = composite_caption(&d);
+        let c = composite_caption(&d, Lang::En);
         assert!(c.contains("each of the 2 regions from 2010 to 2020"), "{c}");
         assert!(
             c.contains("The mean went from 0.300 in 2010 to 0.400 in 2020 (+0.100)."),
@@ -1134,15 +1418,16 @@ mod tests {
         let regions = names(&["A", "B"]);
         let scores = vec![vec![0.1, f64::NAN], vec![0.9, 0.4]];
         let d = HeatmapData {
-            regions: &regions,
+            regions: std::borrow::Cow::Borrowed(&regions),
             years: &[2001, 2002],
-            scores: &scores,
+            scores: std::borrow::Cow::Owned(scores.clone()),
+            binned: None,
             order: vec![1, 0],
             lo: 0.1,
             hi: 0.9,
             show_values: false,
         };
-        let c = heatmap_caption(&d);
+        let c = heatmap_caption(&d, Lang::En);
         assert!(c.contains("on a scale from 0.100 to 0.900. "), "{c}");
         assert!(
             c.contains("Highest: B in 2001 (0.900); lowest: A in 2001 (0.100)."),
@@ -1167,8 +1452,9 @@ mod tests {
             composite: vec![0.4, 0.2],
             totals: vec![0.4, 0.2],
             order: vec![0, 1],
+            left_out: 0,
         };
-        let c = dimensions_caption(&d);
+        let c = dimensions_caption(&d, Lang::En);
         // Mean total 0.3; Econ mean 0.2 (66.7 %), Soc mean 0.1 (33.3 %).
         assert!(c.starts_with("Scores of the 2 dimensions in 2020"), "{c}");
         assert!(c.contains("Econ 0.200 (66.7%), Soc 0.100 (33.3%)."), "{c}");

@@ -12,6 +12,18 @@ pub(crate) use index::{composite, dimensions, heatmap, weights};
 pub(crate) use relations::leaf_order;
 pub(crate) use relations::{beta, beta_intercept, beta_points, dendrogram, grey};
 
+/// Above this many regions the charts with one mark per region aggregate:
+/// the composite chart draws percentile bands instead of one line per region,
+/// the heatmap bins regions by rank, the dimension chart shows the top and
+/// bottom regions, the dendrogram is truncated (SciPy's `lastp`) and the
+/// per-region tables list the top and bottom regions only.
+pub(crate) const MANY_REGIONS: usize = 60;
+/// Above this many regions the composite chart draws the regions as thin
+/// grey lines and highlights the top and bottom [`EXTREMES`].
+pub(crate) const HIGHLIGHT_REGIONS: usize = 15;
+/// Regions highlighted at each end of the composite chart.
+pub(crate) const EXTREMES: usize = 5;
+
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 

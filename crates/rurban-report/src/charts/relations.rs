@@ -11,6 +11,7 @@ use crate::draw::{
     padded, render, text, text_width, tier_colour,
 };
 use crate::fmt::{decimals_for, fx, pval};
+use crate::i18n::Lang;
 use crate::model::{Beta, Cluster, ClusterLabel, Grey, Merge, Summary};
 
 const WIDTH: u32 = 920;
@@ -86,12 +87,16 @@ pub(crate) fn beta_data<'a>(s: &'a Summary, beta: &'a Beta) -> Option<BetaData<'
 }
 
 /// The caption of the beta chart; `unlabelled` dots had no room for their name.
-pub(crate) fn beta_caption(d: &BetaData, unlabelled: usize) -> String {
+pub(crate) fn beta_caption(d: &BetaData, unlabelled: usize, l: Lang) -> String {
     let (t0, t1, b, beta) = (d.t0, d.t1, d.stats.b, d.stats);
-    let mut caption = format!(
-        "Each dot is a region: x = ln of its composite score in {t0}, y = mean annual log growth g = ln(x{t1} / x{t0}) / {}. The line is the OLS fit g = a + b·ln x0 with b = {}",
-        t1 - t0,
-        fx(b, 4)
+    let mut caption = l.fill(
+        "beta.cap",
+        &[
+            ("t0", &t0),
+            ("t1", &t1),
+            ("span", &(t1 - t0)),
+            ("b", &fx(b, 4)),
+        ],
     );
     let mut stats = Vec::new();
     if let Some(se) = beta.se {
@@ -106,44 +111,34 @@ pub(crate) fn beta_caption(d: &BetaData, unlabelled: usize) -> String {
     if !stats.is_empty() {
         caption.push_str(&format!(" ({})", stats.join(", ")));
     }
-    caption.push_str(&format!(
-        " and a = {}{}",
-        fx(d.a, 4),
-        if d.a_computed {
-            " (computed from the points as mean(g) − b·mean(ln x0))"
-        } else {
-            ""
-        }
-    ));
-    if let Some(r2) = beta.r2 {
-        caption.push_str(&format!(", R² = {}", fx(r2, 3)));
+    caption.push_str(&l.fill("beta.cap.a", &[("a", &fx(d.a, 4))]));
+    if d.a_computed {
+        caption.push_str(l.t("beta.cap.a_computed"));
     }
-    caption.push_str(&format!(", n = {}", beta.n.unwrap_or(d.points.len())));
-    caption.push_str(". ");
+    let comma = l.t("sep.comma");
+    if let Some(r2) = beta.r2 {
+        caption.push_str(&format!("{comma}R² = {}", fx(r2, 3)));
+    }
+    caption.push_str(&format!("{comma}n = {}", beta.n.unwrap_or(d.points.len())));
+    caption.push_str(l.t("sep.sentence"));
     match (beta.lambda, beta.half_life) {
-        (Some(l), Some(h)) if b < 0.0 => caption.push_str(&format!(
-            "b < 0: regions that started lower grew faster (absolute β convergence), at a speed λ = {} per year, half-life {} years.",
-            fx(l, 4),
-            fx(h, 1)
+        (Some(lambda), Some(h)) if b < 0.0 => caption.push_str(&l.fill(
+            "beta.cap.converge_speed",
+            &[("lambda", &fx(lambda, 4)), ("half", &fx(h, 1))],
         )),
-        _ if b < 0.0 => caption.push_str("b < 0: regions that started lower grew faster (absolute β convergence)."),
-        _ => caption.push_str("b ≥ 0: no absolute β convergence (no speed or half-life)."),
+        _ if b < 0.0 => caption.push_str(l.t("beta.cap.converge")),
+        _ => caption.push_str(l.t("beta.cap.none")),
     }
     match unlabelled {
         0 => {}
-        k => caption.push_str(&format!(
-            " {k} of the {} dots are not named because their label would overlap another label or dot.",
-            d.points.len()
-        )),
+        k => caption.push_str(&l.fill("beta.cap.unlabelled", &[("k", &k), ("n", &d.points.len())])),
     }
     caption
 }
 
-const BETA_TITLE: &str = "Absolute beta convergence";
-
 /// The beta chart as SVG, with the number of dots left unnamed for lack of
 /// room.
-pub(crate) fn beta_svg(d: &BetaData) -> Result<(String, usize), ReportError> {
+pub(crate) fn beta_svg(d: &BetaData, l: Lang) -> Result<(String, usize), ReportError> {
     let (a, b, t0, t1) = (d.a, d.stats.b, d.t0, d.t1);
     let pts = &d.points;
     let (xlo, xhi) = padded(pts.iter().map(|p| p.1), 0.08);
@@ -159,8 +154,8 @@ pub(crate) fn beta_svg(d: &BetaData) -> Result<(String, usize), ReportError> {
     let xfmt = move |v: &f64| fx(*v, xdec);
     let yfmt = move |v: &f64| fx(*v, ydec);
     let unlabelled = std::cell::Cell::new(0usize);
-    let svg = render("fig-beta", BETA_TITLE, (WIDTH, 460), |root| {
-        legend(root, &beta_legend(a, b), (80, 10), WIDTH as i32 - 100)?;
+    let svg = render("fig-beta", l.t("beta.title"), (WIDTH, 460), |root| {
+        legend(root, &beta_legend(a, b, l), (80, 10), WIDTH as i32 - 100)?;
         let mut chart = ChartBuilder::on(root)
             .margin_top(40)
             .margin_right(36)
@@ -169,13 +164,13 @@ pub(crate) fn beta_svg(d: &BetaData) -> Result<(String, usize), ReportError> {
             .y_label_area_size(74)
             .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
         let x = Axis {
-            desc: format!("ln composite score in {t0}"),
+            desc: l.fill("axis.beta_x", &[("t0", &t0)]),
             labels: 9,
             grid: true,
             fmt: &xfmt,
         };
         let y = Axis {
-            desc: format!("Mean annual log growth {t0}–{t1}"),
+            desc: l.fill("axis.beta_y", &[("t0", &t0), ("t1", &t1)]),
             labels: 7,
             grid: true,
             fmt: &yfmt,
@@ -200,19 +195,25 @@ pub(crate) fn beta_svg(d: &BetaData) -> Result<(String, usize), ReportError> {
 }
 
 /// The legend of the beta chart: the dots and the fitted line.
-fn beta_legend(a: f64, b: f64) -> [LegendItem; 2] {
+fn beta_legend(a: f64, b: f64, l: Lang) -> [LegendItem; 2] {
     [
         LegendItem {
-            label: "region".into(),
+            label: l.t("beta.legend_region").into(),
             colour: category_colour(0),
             line: false,
         },
         LegendItem {
-            label: format!(
-                "fit: g = {} {} {}·ln x0",
-                fx(a, 4),
-                if b < 0.0 { "−" } else { "+" },
-                fx(b.abs(), 4)
+            label: l.fill(
+                "beta.legend_fit",
+                &[(
+                    "eq",
+                    &format!(
+                        "g = {} {} {}·ln x0",
+                        fx(a, 4),
+                        if b < 0.0 { "−" } else { "+" },
+                        fx(b.abs(), 4)
+                    ),
+                )],
             ),
             colour: category_colour(5),
             line: true,
@@ -268,15 +269,16 @@ fn beta_labels(
 /// Initial level against growth with the fitted line (fig-beta). None when
 /// fewer than 2 regions have a positive score in both end years.
 pub(crate) fn beta(s: &Summary, beta: &Beta) -> Result<Option<Figure>, ReportError> {
+    let l = s.lang;
     let Some(d) = beta_data(s, beta) else {
         return Ok(None);
     };
-    let (svg, unlabelled) = beta_svg(&d)?;
+    let (svg, unlabelled) = beta_svg(&d, l)?;
     Ok(Some(Figure {
         id: "fig-beta",
-        title: BETA_TITLE.into(),
+        title: l.t("beta.title").into(),
         svg,
-        caption: beta_caption(&d, unlabelled),
+        caption: beta_caption(&d, unlabelled, l),
     }))
 }
 
@@ -382,24 +384,27 @@ pub(crate) fn grey_data<'a>(s: &'a Summary, g: &'a Grey) -> GreyData<'a> {
 }
 
 /// The caption of the grey chart.
-pub(crate) fn grey_caption(d: &GreyData) -> String {
-    let mut caption = format!(
-        "Grey relational grade of each dimension's yearly mean score with the yearly mean composite ({} normalisation, ρ = {}), ranked: rank 1 moves most closely with the composite. ",
-        d.normalization,
-        d.rho.map(|r| fx(r, 2)).unwrap_or_else(|| "0.5".into())
+pub(crate) fn grey_caption(d: &GreyData, l: Lang) -> String {
+    let mut caption = l.fill(
+        "grey.cap",
+        &[
+            ("norm", &l.method_name(&d.normalization)),
+            (
+                "rho",
+                &d.rho.map(|r| fx(r, 2)).unwrap_or_else(|| "0.5".into()),
+            ),
+        ],
     );
     caption.push_str(
         &d.rows
             .iter()
             .map(|r| format!("{}. {} {}", r.rank, r.name, fx(r.grade, 3)))
             .collect::<Vec<_>>()
-            .join("; "),
+            .join(l.t("sep.clause")),
     );
-    caption.push('.');
+    caption.push_str(l.t("figure.stop"));
     caption
 }
-
-const GREY_TITLE: &str = "Grey relational grades of the dimensions";
 
 /// The label of a grey bar: rank and name.
 fn grey_label(r: &GreyRow) -> String {
@@ -407,7 +412,7 @@ fn grey_label(r: &GreyRow) -> String {
 }
 
 /// The grey chart as SVG.
-pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
+pub(crate) fn grey_svg(d: &GreyData, l: Lang) -> Result<String, ReportError> {
     let rows = &d.rows;
     let n = rows.len();
     let lab_px = 12.0;
@@ -419,7 +424,7 @@ pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
         .ceil() as u32;
     let height = n as u32 * 34 + 18 + 52;
     let xfmt = |v: &f64| fx(*v, 1);
-    render("fig-grey", GREY_TITLE, (WIDTH, height), |root| {
+    render("fig-grey", l.t("grey.title"), (WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin_top(18)
             .margin_right(40)
@@ -428,7 +433,7 @@ pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
             .y_label_area_size(left)
             .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))?;
         let x = Axis {
-            desc: "Grey relational grade (0–1, higher = closer to the composite)".into(),
+            desc: l.t("axis.grey").into(),
             labels: 11,
             grid: true,
             fmt: &xfmt,
@@ -474,12 +479,13 @@ pub(crate) fn grey_svg(d: &GreyData) -> Result<String, ReportError> {
 
 /// Grey relational grades of the dimensions, ranked (fig-grey).
 pub(crate) fn grey(s: &Summary, g: &Grey) -> Result<Figure, ReportError> {
+    let l = s.lang;
     figure(
         "fig-grey",
-        GREY_TITLE,
+        l.t("grey.title"),
         &grey_data(s, g),
-        grey_svg,
-        grey_caption,
+        |d| grey_svg(d, l),
+        |d| grey_caption(d, l),
     )
 }
 
@@ -516,8 +522,14 @@ pub(crate) struct DendrogramData<'a> {
     pub merges: &'a [Merge],
     /// Linkage method.
     pub method: String,
-    /// Leaves from the top.
+    /// Leaves from the top: node ids (regions, or with a truncated tree
+    /// also merged clusters drawn as one leaf).
     pub order: Vec<usize>,
+    /// Merges before this index are contracted into the leaves (0: the
+    /// whole tree); see [`truncated_leaves`].
+    pub first_merge: usize,
+    /// Number of regions under every node.
+    pub size: Vec<usize>,
     /// Vertical position of every node (leaves, then merges).
     pub pos: Vec<f64>,
     /// Merge height of every node (0 for leaves).
@@ -539,8 +551,15 @@ pub(crate) fn dendrogram_data<'a>(s: &Summary, c: &'a Cluster) -> Option<Dendrog
     let merges = c.merges.as_ref().filter(|m| !m.is_empty())?;
     let labels: &[ClusterLabel] = &c.labels;
     let n = labels.len();
-    let order = leaf_order(merges, n);
-    let (pos, height, tier) = node_positions(labels, merges, &order);
+    let (order, first_merge) = if n > super::MANY_REGIONS && merges.len() + 1 == n {
+        (
+            truncated_leaves(merges, n, DENDROGRAM_LEAVES),
+            n - DENDROGRAM_LEAVES,
+        )
+    } else {
+        (leaf_order(merges, n), 0)
+    };
+    let (pos, height, tier, size) = node_positions(labels, merges, &order, first_merge);
     let hmax = merges
         .iter()
         .map(|m| m.height)
@@ -557,6 +576,8 @@ pub(crate) fn dendrogram_data<'a>(s: &Summary, c: &'a Cluster) -> Option<Dendrog
         merges,
         method: c.method.clone().unwrap_or_else(|| "hierarchical".into()),
         order,
+        first_merge,
+        size,
         pos,
         height,
         tier,
@@ -567,31 +588,66 @@ pub(crate) fn dendrogram_data<'a>(s: &Summary, c: &'a Cluster) -> Option<Dendrog
     })
 }
 
-/// Position, height and tier of every node of the tree: leaves evenly
-/// spaced in `order` from the top, each merge midway between its children.
+/// Leaves of a dendrogram of many regions: the last `p` clusters formed,
+/// as SciPy's `dendrogram(..., truncate_mode="lastp", p=p)` draws them
+/// (from the root, `a` before `b`; a merge among the last `p - 1` is
+/// opened, any other node is a leaf).
+pub(crate) fn truncated_leaves(merges: &[Merge], n: usize, p: usize) -> Vec<usize> {
+    if p >= n || merges.len() + 1 != n {
+        return leaf_order(merges, n);
+    }
+    let opened = n + (n - p); // node ids from here on are opened
+    let mut out = Vec::with_capacity(p);
+    let mut stack = vec![n + merges.len() - 1];
+    while let Some(node) = stack.pop() {
+        if node >= opened {
+            let m = merges[node - n];
+            stack.push(m.b);
+            stack.push(m.a);
+        } else {
+            out.push(node);
+        }
+    }
+    out
+}
+
+/// Leaves of the truncated dendrogram of more than
+/// [`MANY_REGIONS`](super::MANY_REGIONS) regions.
+pub(crate) const DENDROGRAM_LEAVES: usize = 30;
+
+/// Position, height, tier and size of every node of the tree: leaves evenly
+/// spaced in `order` from the top (a contracted cluster among them drawn at
+/// height 0, as SciPy draws it), each drawn merge midway between its children.
+#[allow(clippy::type_complexity)]
 fn node_positions(
     labels: &[ClusterLabel],
     merges: &[Merge],
     order: &[usize],
-) -> (Vec<f64>, Vec<f64>, Vec<Option<i64>>) {
+    first_merge: usize,
+) -> (Vec<f64>, Vec<f64>, Vec<Option<i64>>, Vec<usize>) {
     let n = labels.len();
+    let rows = order.len();
     let mut pos = vec![0.0; n + merges.len()];
     for (k, &leaf) in order.iter().enumerate() {
-        pos[leaf] = (n - 1 - k) as f64;
+        pos[leaf] = (rows - 1 - k) as f64;
     }
     let mut height = vec![0.0; n + merges.len()];
+    let mut size = vec![1usize; n + merges.len()];
     let mut tier: Vec<Option<i64>> = labels.iter().map(|l| Some(l.tier)).collect();
     tier.resize(n + merges.len(), None);
     for (i, m) in merges.iter().enumerate() {
         let id = n + i;
-        pos[id] = (pos[m.a] + pos[m.b]) / 2.0;
-        height[id] = m.height;
+        size[id] = size[m.a] + size[m.b];
+        if i >= first_merge {
+            pos[id] = (pos[m.a] + pos[m.b]) / 2.0;
+            height[id] = m.height;
+        }
         tier[id] = match (tier[m.a], tier[m.b]) {
             (Some(x), Some(y)) if x == y => Some(x),
             _ => None,
         };
     }
-    (pos, height, tier)
+    (pos, height, tier, size)
 }
 
 /// A cut between the (k-1)-th and k-th highest merges; none when every row
@@ -627,99 +683,115 @@ fn tier_means(s: &Summary, labels: &[ClusterLabel]) -> Vec<(i64, usize, f64)> {
 }
 
 /// The caption of the dendrogram.
-pub(crate) fn dendrogram_caption(d: &DendrogramData) -> String {
-    let (method, n, k) = (&d.method, d.labels.len(), d.k);
-    let mut caption = format!(
-        "Hierarchical clustering ({method} linkage) of the {n} regions on their composite scores over the years (one feature per year); the leaves, coloured squares and the links inside one tier carry the tier colour (tier 1 = highest mean composite), links that join several tiers are grey. "
-    );
-    if let Some(cut) = d.cut {
-        caption.push_str(&format!(
-            "The dashed line at height {} cuts the tree into {k} clusters. ",
-            fx(cut, 3)
+pub(crate) fn dendrogram_caption(d: &DendrogramData, l: Lang) -> String {
+    let (n, k) = (d.labels.len(), d.k);
+    let method = l.method_name(&d.method);
+    let mut caption = l.fill("dendrogram.cap", &[("method", &method), ("n", &n)]);
+    if d.first_merge > 0 {
+        caption.push_str(&l.fill(
+            "dendrogram.cap.truncated",
+            &[("p", &d.order.len()), ("n", &n)],
         ));
+    }
+    if let Some(cut) = d.cut {
+        caption.push_str(&l.fill("dendrogram.cap.cut", &[("cut", &fx(cut, 3)), ("k", &k)]));
     }
     let parts: Vec<String> = d
         .tiers
         .iter()
         .map(|&(t, members, m)| {
-            format!("tier {t}: {members} region(s), mean composite {}", fx(m, 3))
+            l.fill(
+                "dendrogram.cap.tier",
+                &[("t", &t), ("members", &members), ("mean", &fx(m, 3))],
+            )
         })
         .collect();
-    caption.push_str(&parts.join("; "));
-    caption.push_str(&format!(
-        ". The tallest merge is at height {}.",
-        fx(d.hmax, 3)
-    ));
+    caption.push_str(&parts.join(l.t("sep.clause")));
+    caption.push_str(&l.fill("dendrogram.cap.tallest", &[("h", &fx(d.hmax, 3))]));
     caption
 }
 
-const DENDROGRAM_TITLE: &str = "Cluster dendrogram";
+/// The text of a leaf: the region, or the size of a contracted cluster.
+fn leaf_text(d: &DendrogramData, node: usize) -> String {
+    match d.labels.get(node) {
+        Some(l) => l.label.clone(),
+        None => format!("({})", d.size[node]),
+    }
+}
 
 /// The dendrogram as SVG.
-pub(crate) fn dendrogram_svg(d: &DendrogramData) -> Result<String, ReportError> {
-    let n = d.labels.len();
+pub(crate) fn dendrogram_svg(d: &DendrogramData, l: Lang) -> Result<String, ReportError> {
+    let n = d.order.len();
     let lab_px = if n > 40 { 10.0 } else { 12.0 };
     let row_h: u32 = if n > 40 { 14 } else { 20 };
     let left = (d
-        .labels
+        .order
         .iter()
-        .map(|l| text_width(&l.label, lab_px))
+        .map(|&node| text_width(&leaf_text(d, node), lab_px))
         .fold(40.0, f64::max)
         + 36.0)
         .ceil() as u32;
     let h_px = n as u32 * row_h + 40 + 52;
     let xdec = decimals_for(d.hmax);
     let xfmt = move |v: &f64| fx(*v, xdec);
-    render("fig-dendrogram", DENDROGRAM_TITLE, (WIDTH, h_px), |root| {
-        legend(
-            root,
-            &tier_legend(d),
-            (left as i32, 10),
-            WIDTH as i32 - left as i32 - 20,
-        )?;
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(30)
-            .margin_left(0)
-            .x_label_area_size(48)
-            .y_label_area_size(left)
-            .build_cartesian_2d(0.0..d.hmax * 1.04, -0.6..(n as f64 - 0.4))?;
-        let x = Axis {
-            desc: format!("Merge height ({} linkage distance)", d.method),
-            labels: 9,
-            grid: true,
-            fmt: &xfmt,
-        };
-        let y = Axis::hidden();
-        mesh(root, &mut chart, &x, &y)?;
-        dendrogram_links(root, &mut chart, d)?;
-        if let Some(cut) = d.cut {
-            begin(root, "cut")?;
-            chart.draw_series(DashedLineSeries::new(
-                vec![(cut, -0.5), (cut, n as f64 - 0.5)],
-                6,
-                4,
-                INK.mix(0.7).stroke_width(1),
-            ))?;
-            end(root)?;
-        }
-        dendrogram_leaves(root, &chart, d, lab_px)
-    })
+    render(
+        "fig-dendrogram",
+        l.t("dendrogram.title"),
+        (WIDTH, h_px),
+        |root| {
+            legend(
+                root,
+                &tier_legend(d, l),
+                (left as i32, 10),
+                WIDTH as i32 - left as i32 - 20,
+            )?;
+            let mut chart = ChartBuilder::on(root)
+                .margin_top(40)
+                .margin_right(30)
+                .margin_left(0)
+                .x_label_area_size(48)
+                .y_label_area_size(left)
+                .build_cartesian_2d(0.0..d.hmax * 1.04, -0.6..(n as f64 - 0.4))?;
+            let x = Axis {
+                desc: l.fill(
+                    "axis.merge_height",
+                    &[("method", &l.method_name(&d.method))],
+                ),
+                labels: 9,
+                grid: true,
+                fmt: &xfmt,
+            };
+            let y = Axis::hidden();
+            mesh(root, &mut chart, &x, &y)?;
+            dendrogram_links(root, &mut chart, d)?;
+            if let Some(cut) = d.cut {
+                begin(root, "cut")?;
+                chart.draw_series(DashedLineSeries::new(
+                    vec![(cut, -0.5), (cut, n as f64 - 0.5)],
+                    6,
+                    4,
+                    INK.mix(0.7).stroke_width(1),
+                ))?;
+                end(root)?;
+            }
+            dendrogram_leaves(root, &chart, d, lab_px)
+        },
+    )
 }
 
 /// The legend: one line per tier and grey for links across tiers.
-fn tier_legend(d: &DendrogramData) -> Vec<LegendItem> {
+fn tier_legend(d: &DendrogramData, l: Lang) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = d
         .tiers
         .iter()
         .map(|&(t, ..)| LegendItem {
-            label: format!("Tier {t}"),
+            label: l.fill("tier.name", &[("t", &t)]),
             colour: tier_colour(t),
             line: true,
         })
         .collect();
     items.push(LegendItem {
-        label: "joins several tiers".into(),
+        label: l.t("dendrogram.legend_mixed").into(),
         colour: NEUTRAL,
         line: true,
     });
@@ -731,7 +803,7 @@ fn dendrogram_links(root: &Area, chart: &mut Chart, d: &DendrogramData) -> DrawR
     let n = d.labels.len();
     let (pos, height) = (&d.pos, &d.height);
     begin(root, "links")?;
-    for (i, m) in d.merges.iter().enumerate() {
+    for (i, m) in d.merges.iter().enumerate().skip(d.first_merge) {
         let colour = d.tier[n + i].map(tier_colour).unwrap_or(NEUTRAL);
         let style = colour.stroke_width(2);
         let h = m.height;
@@ -753,15 +825,14 @@ fn dendrogram_leaves(root: &Area, chart: &Chart, d: &DendrogramData, lab_px: f64
     let (xr, _) = chart.plotting_area().get_pixel_range();
     for &leaf in &d.order {
         let (_, py) = chart.backend_coord(&(0.0, d.pos[leaf]));
-        let l = &d.labels[leaf];
-        let col = tier_colour(l.tier);
+        let col = d.tier[leaf].map(tier_colour).unwrap_or(NEUTRAL);
         root.draw(&Rectangle::new(
             [(xr.start - 16, py - 5), (xr.start - 6, py + 5)],
             col.filled(),
         ))?;
         text(
             root,
-            &l.label,
+            &leaf_text(d, leaf),
             (xr.start - 22, py),
             &font(lab_px),
             HPos::Right,
@@ -774,14 +845,15 @@ fn dendrogram_leaves(root: &Area, chart: &Chart, d: &DendrogramData, lab_px: f64
 /// The cluster dendrogram with tiers coloured (fig-dendrogram); None for
 /// k-means (no merges).
 pub(crate) fn dendrogram(s: &Summary, c: &Cluster) -> Result<Option<Figure>, ReportError> {
+    let l = s.lang;
     dendrogram_data(s, c)
         .map(|d| {
             figure(
                 "fig-dendrogram",
-                DENDROGRAM_TITLE,
+                l.t("dendrogram.title"),
                 &d,
-                dendrogram_svg,
-                dendrogram_caption,
+                |d| dendrogram_svg(d, l),
+                |d| dendrogram_caption(d, l),
             )
         })
         .transpose()
@@ -793,6 +865,48 @@ mod tests {
 
     fn m(a: usize, b: usize, h: f64) -> Merge {
         Merge { a, b, height: h }
+    }
+
+    #[test]
+    fn truncated_leaves_follow_scipy_lastp() {
+        // tests/fixtures/lastp.py: scipy's dendrogram(truncate_mode="lastp")
+        // of a Ward linkage of 40 points, for p = 2, 5, 12, 30.
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/lastp.json")).unwrap();
+        let n = v["n"].as_u64().unwrap() as usize;
+        let rows = v["merges"].as_array().unwrap();
+        let merges: Vec<Merge> = rows
+            .iter()
+            .map(|r| Merge {
+                a: r[0].as_f64().unwrap() as usize,
+                b: r[1].as_f64().unwrap() as usize,
+                height: r[2].as_f64().unwrap(),
+            })
+            .collect();
+        let mut size = vec![1usize; n + merges.len()];
+        for (i, m) in merges.iter().enumerate() {
+            size[n + i] = size[m.a] + size[m.b];
+        }
+        for (p, want) in v["lastp"].as_object().unwrap() {
+            let p: usize = p.parse().unwrap();
+            let got: Vec<String> = truncated_leaves(&merges, n, p)
+                .into_iter()
+                .map(|node| {
+                    if node < n {
+                        node.to_string()
+                    } else {
+                        format!("({})", size[node])
+                    }
+                })
+                .collect();
+            let want: Vec<String> = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(got, want, "p = {p}");
+        }
     }
 
     #[test]
@@ -862,7 +976,7 @@ mod tests {
             rho: None,
         };
         assert_eq!(
-            grey_caption(&d),
+            grey_caption(&d, Lang::En),
             "Grey relational grade of each dimension's yearly mean score with the yearly mean \
              composite (initial normalisation, ρ = 0.5), ranked: rank 1 moves most closely with \
              the composite. 1. Econ 0.812; 2. Soc 0.600."
@@ -890,7 +1004,7 @@ mod tests {
             a_computed: false,
             stats: &stats,
         };
-        let c = beta_caption(&d, 1);
+        let c = beta_caption(&d, 1, Lang::En);
         assert!(c.contains("g = ln(x2020 / x2010) / 10."), "{c}");
         assert!(
             c.contains("b = -0.0200 (se 0.0050, t -4.00) and a = 0.1000, n = 2. "),

@@ -183,6 +183,198 @@ fn check_in_browser(fixture_name: &str, shot_name: &str, regions_to_find: &[&str
     std::fs::write(artifacts.join(shot_name), &bytes).unwrap();
 }
 
+/// What the layout check measured in the browser.
+struct Layout {
+    /// Milliseconds from navigation start to the load event.
+    load_ms: f64,
+    /// Tables wider than their container (index and caption).
+    overflow: Vec<String>,
+    /// Tables checked.
+    tables: usize,
+}
+
+/// Loads `html` in Chromium at 1280 px with a measuring script appended (to
+/// a copy: the report itself has no script): the load time, and every
+/// table whose box is wider than its container or than the page's `main`.
+fn measure_layout(html: &str, dir: &Path) -> Layout {
+    const SCRIPT: &str = r#"<script>
+window.addEventListener('load', function () {
+  var nav = performance.getEntriesByType('navigation')[0];
+  var main = document.querySelector('main').getBoundingClientRect();
+  var over = [];
+  var tables = document.querySelectorAll('table');
+  tables.forEach(function (t, i) {
+    var box = t.parentElement;
+    var r = t.getBoundingClientRect();
+    var wide = r.right > main.right + 1 || r.left < main.left - 1;
+    if (box.classList.contains('table-wrap') && box.scrollWidth > box.clientWidth + 1) wide = true;
+    if (wide) {
+      var c = t.querySelector('caption');
+      over.push(i + ': ' + (c ? c.textContent : ''));
+    }
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'rurban-measure';
+  pre.textContent = JSON.stringify({load_ms: nav ? nav.loadEventStart : performance.now(), overflow: over, tables: tables.length});
+  document.body.appendChild(pre);
+});
+</script>"#;
+    let page = dir.join("measure.html");
+    std::fs::write(&page, html.replace("</body>", &format!("{SCRIPT}</body>"))).unwrap();
+    let (dom, log) = chromium(
+        &page,
+        &[
+            "--dump-dom".into(),
+            "--window-size=1280,1000".into(),
+            "--virtual-time-budget=10000".into(),
+        ],
+    );
+    let at = dom
+        .find("<pre id=\"rurban-measure\">")
+        .unwrap_or_else(|| panic!("the measuring script did not run:\n{log}"));
+    let text = &dom[at + "<pre id=\"rurban-measure\">".len()..];
+    let text = &text[..text.find("</pre>").unwrap()];
+    let text = text.replace("&quot;", "\"").replace("&amp;", "&");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    Layout {
+        load_ms: v["load_ms"].as_f64().unwrap(),
+        overflow: v["overflow"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect(),
+        tables: v["tables"].as_u64().unwrap() as usize,
+    }
+}
+
+/// The page count of a PDF: the largest `/Count` of its page tree (every
+/// PDF Chromium writes has one), cross-checked with `pdfinfo` when it is
+/// installed.
+fn pdf_pages(pdf: &Path) -> usize {
+    let bytes = std::fs::read(pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let mut count = 0;
+    let needle = b"/Count ";
+    for i in 0..bytes.len().saturating_sub(needle.len()) {
+        if &bytes[i..i + needle.len()] == needle {
+            let digits: String = bytes[i + needle.len()..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .map(|&b| b as char)
+                .collect();
+            if let Ok(n) = digits.parse::<usize>() {
+                count = count.max(n);
+            }
+        }
+    }
+    if let Ok(out) = Command::new("pdfinfo").arg(pdf).output()
+        && out.status.success()
+    {
+        let info = String::from_utf8_lossy(&out.stdout);
+        if let Some(line) = info.lines().find(|l| l.starts_with("Pages:")) {
+            let n: usize = line["Pages:".len()..].trim().parse().unwrap();
+            if count > 0 {
+                assert_eq!(n, count, "pdfinfo and /Count disagree");
+            }
+            count = n;
+        }
+    }
+    count
+}
+
+/// Prints `html` to PDF with Chromium; returns (pages, bytes).
+fn print_pdf(html: &str, dir: &Path, name: &str) -> (usize, usize) {
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, html).unwrap();
+    let pdf = dir.join(format!("{name}.pdf"));
+    chromium(
+        &page,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+    );
+    let size = std::fs::metadata(&pdf)
+        .unwrap_or_else(|e| panic!("no PDF at {}: {e}", pdf.display()))
+        .len() as usize;
+    let pages = pdf_pages(&pdf);
+    std::fs::copy(&pdf, {
+        let a = target_dir().join("test-artifacts");
+        std::fs::create_dir_all(&a).unwrap();
+        a.join(format!("{name}.pdf"))
+    })
+    .unwrap();
+    (pages, size)
+}
+
+/// Layout in the browser and in print: no table wider than the page, a
+/// sane number of A4 pages, and the county report's drawing time printed.
+fn check_layout_and_print() {
+    let dir = TempDir::new("layout");
+    for (name, lang) in [
+        ("summary_full.json", rurban_report::Lang::En),
+        ("summary_zh.json", rurban_report::Lang::Zh),
+    ] {
+        let summary = rurban_report::read_summary(&fixture(name)).unwrap();
+        let html = rurban_report::render_html_summary_in(&summary, lang).unwrap();
+        let layout = measure_layout(&html, &dir.0);
+        assert!(layout.tables >= 5, "{name}: {} tables", layout.tables);
+        assert!(
+            layout.overflow.is_empty(),
+            "{name}: tables wider than the page: {:?}",
+            layout.overflow
+        );
+        let stem = name.trim_end_matches(".json");
+        if lang == rurban_report::Lang::Zh {
+            // The report in Chinese, as a reader sees it.
+            let page = dir.0.join("zh-lang.html");
+            std::fs::write(&page, &html).unwrap();
+            let shot = dir.0.join("zh-lang.png");
+            chromium(
+                &page,
+                &[
+                    format!("--screenshot={}", shot.display()),
+                    "--window-size=1280,6000".into(),
+                ],
+            );
+            let bytes = std::fs::read(&shot).unwrap();
+            assert_eq!(png_size(&bytes), (1280, 6000));
+            let artifacts = target_dir().join("test-artifacts");
+            std::fs::create_dir_all(&artifacts).unwrap();
+            std::fs::write(artifacts.join("report-zh-lang.png"), &bytes).unwrap();
+        }
+        let (pages, bytes) = print_pdf(&html, &dir.0, stem);
+        eprintln!("{name}: {pages} PDF pages, {bytes} bytes");
+        assert!((4..=80).contains(&pages), "{name}: {pages} pages");
+        assert!(bytes > 50_000, "{name}: a {bytes}-byte PDF looks empty");
+    }
+    // A 20-year σ table (the case that was cut off) fits too.
+    let mut s = fixture("summary_full.json");
+    let sigma: Vec<serde_json::Value> = (0..20)
+        .map(|i| serde_json::json!({"year": 2001 + i, "cv": 0.5 - 0.01 * f64::from(i)}))
+        .collect();
+    s["analysis"]["convergence"]["sigma"] = serde_json::Value::Array(sigma);
+    let layout = measure_layout(&render_html(&s).unwrap(), &dir.0);
+    assert!(layout.overflow.is_empty(), "{:?}", layout.overflow);
+
+    // The county report: drawn and printed in reasonable time.
+    let county = crate::scale::big_summary(2851, 30);
+    let html = render_html(&county).unwrap();
+    let started = Instant::now();
+    let layout = measure_layout(&html, &dir.0);
+    let wall = started.elapsed().as_secs_f64();
+    eprintln!(
+        "county report ({} bytes): load event after {:.0} ms in Chromium ({:.1} s with browser start-up)",
+        html.len(),
+        layout.load_ms,
+        wall
+    );
+    assert!(layout.overflow.is_empty(), "{:?}", layout.overflow);
+    // A generous sanity bound (the target is under 3 s on a desktop).
+    assert!(layout.load_ms < 30_000.0, "{} ms", layout.load_ms);
+}
+
 #[test]
 fn report_renders_in_headless_chromium() {
     if !Path::new(CHROMIUM).exists() {
@@ -202,6 +394,7 @@ fn report_renders_in_headless_chromium() {
         "report-zh.png",
         &["北京", "新疆", "城乡融合发展指数"],
     );
+    check_layout_and_print();
 }
 
 /// The example's run (examples/heilongjiang, with [geo]): the maps are in

@@ -109,18 +109,60 @@ fn header_states_name_data_method_and_panel_size() {
 
 #[test]
 fn composite_chart_has_a_line_per_region_and_the_mean() {
-    for (s, html) in [full(), zh()] {
-        let svg = svg(figure(&html, "fig-composite").unwrap());
-        let series = count(group(svg, "series"), "polyline");
-        let mean = count(group(svg, "mean"), "polyline");
-        assert_eq!(series, n_regions(&s));
-        assert_eq!(series + mean, n_regions(&s) + 1);
-        // One dot per year on the mean, one end label per region plus "Mean".
-        assert_eq!(count(group(svg, "mean-points"), "circle"), n_years(&s));
-        let labels = texts(group(svg, "labels"));
-        assert_eq!(labels.len(), n_regions(&s) + 1);
-        assert!(labels.iter().any(|t| t.content == "Mean"));
+    // 13 regions: every region a coloured line with its label.
+    let (s, html) = full();
+    let svg = svg(figure(&html, "fig-composite").unwrap());
+    let series = count(group(svg, "series"), "polyline");
+    let mean = count(group(svg, "mean"), "polyline");
+    assert_eq!(series, n_regions(&s));
+    assert_eq!(series + mean, n_regions(&s) + 1);
+    // One dot per year on the mean, one end label per region plus "Mean".
+    assert_eq!(count(group(svg, "mean-points"), "circle"), n_years(&s));
+    let labels = texts(group(svg, "labels"));
+    assert_eq!(labels.len(), n_regions(&s) + 1);
+    assert!(labels.iter().any(|t| t.content == "Mean"));
+    assert!(groups(svg, "highlight").is_empty());
+}
+
+#[test]
+fn composite_chart_of_31_regions_highlights_the_top_and_bottom_five() {
+    // Above 15 regions: every region a thin grey line, the five highest and
+    // the five lowest of the last year coloured and labelled.
+    let (s, html) = zh();
+    let svg = svg(figure(&html, "fig-composite").unwrap());
+    assert_eq!(count(group(svg, "series"), "polyline"), n_regions(&s));
+    assert!(
+        group(svg, "series").contains("#DDDFE3"),
+        "grey context lines"
+    );
+    assert_eq!(count(group(svg, "highlight"), "polyline"), 10);
+    let labels = texts(group(svg, "labels"));
+    assert_eq!(labels.len(), 11);
+    // The labelled regions are the top and bottom five of the last year.
+    let last = s["years"].as_array().unwrap().last().unwrap().clone();
+    let mut last_scores: Vec<(String, f64)> = s["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["year"] == last)
+        .map(|r| {
+            (
+                r["region"].as_str().unwrap().to_string(),
+                r["composite"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    last_scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let named: Vec<&str> = labels.iter().map(|t| t.content.as_str()).collect();
+    for (r, _) in last_scores[..5].iter().chain(&last_scores[26..]) {
+        assert!(
+            named.contains(&r.as_str()),
+            "{r} is not labelled: {named:?}"
+        );
     }
+    assert!(
+        caption(figure(&html, "fig-composite").unwrap()).contains("the 5 highest and the 5 lowest")
+    );
 }
 
 #[test]
@@ -404,7 +446,7 @@ fn chinese_names_are_text_in_the_cjk_font_stack() {
     assert!(weights.contains(">\n农村居民恩格尔系数\n</text>"));
     assert!(html.contains("<h1>城乡融合发展指数（省级）</h1>"));
     // Every SVG text element uses the CJK-capable stack.
-    let stack = "font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, sans-serif\"";
+    let stack = "font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Source Han Sans SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, &quot;SimSun&quot;, sans-serif\"";
     for id in ALL_FIGURES {
         let svg = svg(figure(&html, id).unwrap());
         let n_text = count(svg, "text");
@@ -766,15 +808,30 @@ fn degenerate_panels_render() {
     ];
     for s in &cases {
         let html = render_html(s).unwrap();
+        let one_year = n_years(s) == 1;
         for id in [
             "fig-weights",
             "fig-composite",
             "fig-heatmap",
             "fig-dimensions",
         ] {
+            if one_year && (id == "fig-composite" || id == "fig-heatmap") {
+                // A single year has no charts over the years: the ranked
+                // cross-section stays, the rest is named with its reason.
+                assert!(figure(&html, id).is_none(), "{id} with one year");
+                continue;
+            }
             let svg = svg(figure(&html, id).unwrap_or_else(|| panic!("{id}")));
             let (w, h) = svg_size(svg);
             assert!(w > 0.0 && h > 0.0);
+        }
+        if one_year {
+            let notice = &html[html.find("id=\"not-run\"").unwrap()..];
+            assert!(
+                notice.contains("<strong>Charts over the years</strong>")
+                    && notice.contains("the panel has a single year (1991)"),
+                "{notice}"
+            );
         }
         rurban_report::render_xlsx(s).unwrap();
     }
@@ -830,4 +887,26 @@ fn many_regions_and_years_stay_readable() {
     }
     // Cells too narrow for numbers: no values are printed.
     assert!(groups(heat, "values").is_empty());
+}
+
+#[test]
+fn a_step_skipped_by_the_run_gives_its_own_reason() {
+    let mut s = synthetic(5, 1, |r, _| 0.1 * (r + 1) as f64);
+    s["analysis"] = json!({});
+    s["warnings"] = json!([
+        "convergence analysis skipped: the panel has a single year (1991); beta convergence needs a first and a last year"
+    ]);
+    let html = render_html(&s).unwrap();
+    let notice = &html[html.find("id=\"not-run\"").unwrap()..];
+    let notice = &notice[..notice.find("</aside>").unwrap()];
+    assert!(
+        notice.contains("Convergence (analysis.convergence)</strong> — not run: convergence analysis skipped: the panel has a single year (1991)"),
+        "{notice}"
+    );
+    // A step without a warning keeps the general reason.
+    assert!(
+        notice
+            .contains("Grey relational analysis (analysis.grey)</strong> — the section is absent"),
+        "{notice}"
+    );
 }

@@ -7,5 +7,7 @@ mod common;
 mod browser;
 mod errors;
 mod html;
+mod i18n;
 mod maps;
+mod scale;
 mod xlsx;

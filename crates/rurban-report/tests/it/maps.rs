@@ -504,7 +504,7 @@ fn labels_in_chinese_and_english_lie_inside_their_city() {
         }
         if key == "name" {
             assert!(labs.iter().any(|l| l.0 == "哈尔滨市"));
-            assert!(fig.svg.contains("font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, sans-serif\""));
+            assert!(fig.svg.contains("font-family=\"&quot;Noto Sans CJK SC&quot;, &quot;Source Han Sans SC&quot;, &quot;Microsoft YaHei&quot;, &quot;PingFang SC&quot;, &quot;SimSun&quot;, sans-serif\""));
         }
     }
 }

@@ -1,0 +1,260 @@
+//! The report in Chinese: every heading, caption, table header, note and
+//! chart text comes from the Chinese catalogue; what stays in Latin letters
+//! is names (regions, dimensions, indicators, methods named after people),
+//! symbols, units and file names.
+
+use crate::common;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use common::{figure, fixture};
+use rurban_report::{Lang, Maps, render_html_with_maps_in};
+
+/// The example's run (examples/heilongjiang, with [geo]) and its maps.
+fn example() -> (rurban_results::Summary, rurban_pipeline::RunOutput) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    let out = rurban_pipeline::run(
+        &spec,
+        &rurban_pipeline::RunOptions::default(),
+        &rurban_pipeline::Builtins,
+    )
+    .unwrap();
+    (rurban_pipeline::output::summary(&out), out)
+}
+
+/// Latin words (two letters or more) that may stay in a Chinese report:
+/// proper names of methods and people, symbols, and names of files, keys and
+/// sections of summary.json the notes point to.
+const ALLOWED: &[&str] = &[
+    "Moran",
+    "Geary",
+    "LISA",
+    "Dagum",
+    "Mann",
+    "Kendall",
+    "SciPy",
+    "truncate_mode",
+    "lastp",
+    "ddof",
+    "CRITIC",
+    "Ward",
+    "Silverman",
+    "Scott",
+    "Epanechnikov",
+    "ln",
+    "se",
+    "csv",
+    "json",
+    "xlsx",
+    "summary",
+    "scores",
+    "clusters",
+    "grey",
+    "kde",
+    "analysis",
+    "findings",
+    "geo",
+    "GeoJSON",
+    "rurban",
+    "SVG",
+    "mean",
+    "beta",
+    "convergence",
+    "disparity",
+    "cluster",
+    "spatial",
+    "p_sim",
+    "na",
+    "HH",
+    "LL",
+    "LH",
+    "HL",
+    "km",
+    "CV",
+    "mean",
+    "min",
+    "max",
+    "sigma",
+    "E[I]",
+    "x0",
+    "toml",
+];
+
+/// The visible text of an HTML fragment: tags removed, entities decoded
+/// enough for counting words.
+fn visible(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// Latin words of `text` not in `allowed`.
+fn leftover_english(text: &str, allowed: &HashSet<String>) -> Vec<String> {
+    let mut bad = Vec::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\'')) {
+        let w = word.trim_matches('\'');
+        let w = w.strip_suffix("'s").unwrap_or(w);
+        if w.len() < 2 || w.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if !w
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '\'')
+        {
+            continue;
+        }
+        if !allowed.contains(w) && !allowed.contains(&w.to_lowercase()) {
+            bad.push(w.to_string());
+        }
+    }
+    bad
+}
+
+/// The names a summary brings (they may be English).
+fn names(s: &rurban_results::Summary) -> HashSet<String> {
+    let mut set: HashSet<String> = ALLOWED.iter().map(|w| (*w).to_string()).collect();
+    let mut add = |t: &str| {
+        for w in t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\'')) {
+            set.insert(w.trim_matches('\'').to_string());
+        }
+    };
+    add(&s.name);
+    s.regions.iter().for_each(|r| add(r));
+    for d in &s.dimensions {
+        add(&d.id);
+        add(d.name.as_deref().unwrap_or(""));
+        for i in &d.indicators {
+            add(&i.id);
+            add(i.name.as_deref().unwrap_or(""));
+            add(i.unit.as_deref().unwrap_or(""));
+        }
+    }
+    if let Some(d) = &s.data {
+        add(d);
+    }
+    if let Some(d) = &s.spec {
+        add(d);
+    }
+    set
+}
+
+/// The page without the parts that are data, not words: the findings list
+/// (checked separately), code spans (paths) and the header's file names.
+fn words_part(html: &str) -> String {
+    let mut page = html.to_string();
+    for (open, close) in [
+        ("<ol class=\"findings\">", "</ol>"),
+        ("<ul class=\"spatial-findings\">", "</ul>"),
+        ("<code>", "</code>"),
+        ("<style>", "</style>"),
+        ("<title>", "</title>"),
+    ] {
+        while let Some(a) = page.find(open) {
+            let b = page[a..]
+                .find(close)
+                .map_or(page.len(), |b| a + b + close.len());
+            page.replace_range(a..b, " ");
+        }
+    }
+    page
+}
+
+#[test]
+fn the_chinese_report_of_the_example_has_no_leftover_english() {
+    let (summary, out) = example();
+    let maps = out.maps.as_ref().unwrap();
+    let html = render_html_with_maps_in(&summary, Some(Maps::Input(maps)), Lang::Zh).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    let mut allowed = names(&summary);
+    // The region groups of the example (data, like the region names).
+    let groups = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/heilongjiang/groups.csv"),
+    )
+    .unwrap();
+    for line in groups.lines() {
+        for w in line.split(',') {
+            allowed.insert(w.trim().to_string());
+        }
+    }
+    let text = visible(&words_part(&html));
+    let bad = leftover_english(&text, &allowed);
+    // Map legends and north arrows are drawn by the maps module in English
+    // symbols (N, km); anything else is a missing translation.
+    let context = bad
+        .first()
+        .and_then(|w| text.find(w.as_str()))
+        .map(|i| {
+            let a = text.floor_char_boundary(i.saturating_sub(200));
+            let b = text.ceil_char_boundary((i + 200).min(text.len()));
+            text[a..b].to_string()
+        })
+        .unwrap_or_default();
+    assert!(
+        bad.is_empty(),
+        "English left in the Chinese report: {bad:?}\n... {context} ..."
+    );
+    // The findings the catalogue knows are Chinese; only others (the
+    // spatial ones) may stay English.
+    let findings = &html[html.find("<ol class=\"findings\">").unwrap()..];
+    let findings = &findings[..findings.find("</ol>").unwrap()];
+    let items: Vec<&str> = findings.split("<li ").skip(1).collect();
+    let chinese = items
+        .iter()
+        .filter(|i| i.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .count();
+    assert!(
+        chinese >= 5,
+        "{chinese} of {} findings in Chinese",
+        items.len()
+    );
+    assert!(findings.contains("综合得分均值由"));
+    assert!(findings.contains("灰色关联分析表明"));
+    assert!(findings.contains("Dagum 基尼系数分解"));
+}
+
+#[test]
+fn the_english_report_is_unchanged_by_the_catalogue() {
+    // English findings are the summary's sentences, verbatim.
+    let (summary, _) = example();
+    let html = rurban_report::render_html_summary(&summary).unwrap();
+    for s in &summary.findings.as_ref().unwrap().sentences {
+        let escaped = s
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;");
+        assert!(html.contains(&escaped), "finding missing: {s}");
+    }
+}
+
+#[test]
+fn the_chinese_fixture_reports_render_every_figure() {
+    for name in ["summary_full.json", "summary_zh.json"] {
+        let s = rurban_report::read_summary(&fixture(name)).unwrap();
+        let html = rurban_report::render_html_summary_in(&s, Lang::Zh).unwrap();
+        for id in common::ALL_FIGURES {
+            let fig = figure(&html, id).unwrap_or_else(|| panic!("{name}: {id}"));
+            assert!(fig.contains("<strong>图 "), "{name}: {id} caption label");
+        }
+        assert!(html.contains("<h2>目录</h2>"));
+    }
+}
