@@ -5,6 +5,7 @@
 mod support;
 
 mod analysis_cli;
+mod asem_cli;
 mod chain_cli;
 mod construct_cli;
 mod data_cli;
