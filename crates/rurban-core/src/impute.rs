@@ -60,6 +60,12 @@ pub struct Coverage {
     pub extrapolated: usize,
     /// Cells filled by the year mean of the other regions (`year-mean`).
     pub year_mean: usize,
+    /// Cells left to the index construction's group-mean imputation
+    /// (`group-mean`).
+    pub group_mean: usize,
+    /// Cells left missing (`none` with given weights, whose aggregation
+    /// skips them).
+    pub missing: usize,
     /// The first year any region observes the indicator.
     pub first_year: Option<i64>,
     /// The last year any region observes the indicator.
@@ -81,8 +87,9 @@ pub struct Imputation {
 
 /// The coverage of every indicator of `panel` before imputation: observed
 /// cells, and the missing ones split into interpolated (inside a region's
-/// observed span) and extrapolated (outside it); `year_mean` counts every
-/// missing cell when `rule` is `year-mean`, else 0.
+/// observed span) and extrapolated (outside it) under `linear`; under
+/// `year-mean`, `group-mean` and `none` every missing cell is counted in
+/// `year_mean`, `group_mean` or `missing` instead.
 pub fn coverage(panel: &Panel, rule: Impute) -> Vec<Coverage> {
     coverage_in(panel, rule, None)
 }
@@ -109,6 +116,8 @@ pub fn coverage_in(panel: &Panel, rule: Impute, period: Option<(i64, i64)>) -> V
                 interpolated: 0,
                 extrapolated: 0,
                 year_mean: 0,
+                group_mean: 0,
+                missing: 0,
                 first_year: None,
                 last_year: None,
                 common: None,
@@ -139,8 +148,16 @@ pub fn coverage_in(panel: &Panel, rule: Impute, period: Option<(i64, i64)>) -> V
             if nr > 0 && lo <= hi {
                 c.common = Some((lo, hi));
             }
-            if rule == Impute::YearMean {
-                c.year_mean = c.interpolated + c.extrapolated;
+            // The interpolated / extrapolated split is linear imputation's;
+            // under the other rules every missing cell goes to its rule.
+            let gaps = c.interpolated + c.extrapolated;
+            match rule {
+                Impute::Linear => {}
+                Impute::YearMean => c.year_mean = gaps,
+                Impute::GroupMean => c.group_mean = gaps,
+                Impute::None => c.missing = gaps,
+            }
+            if rule != Impute::Linear {
                 c.interpolated = 0;
                 c.extrapolated = 0;
             }

@@ -142,6 +142,8 @@ pub fn summary(out: &RunOutput) -> Summary {
                 interpolated: c.interpolated,
                 extrapolated: c.extrapolated,
                 year_mean: c.year_mean,
+                group_mean: c.group_mean,
+                missing: c.missing,
                 first_year: c.first_year,
                 last_year: c.last_year,
             })

@@ -333,6 +333,12 @@ pub struct CoverageRecord {
     /// Missing cells filled by the year mean of the other regions.
     #[serde(default)]
     pub year_mean: usize,
+    /// Missing cells left to the construction's group-mean imputation.
+    #[serde(default)]
+    pub group_mean: usize,
+    /// Missing cells left missing (`impute = "none"` with given weights).
+    #[serde(default)]
+    pub missing: usize,
     /// First year any region observes the indicator.
     #[serde(default)]
     pub first_year: Option<i64>,

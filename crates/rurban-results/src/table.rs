@@ -122,7 +122,8 @@ pub fn weights(s: &Summary) -> Option<Table> {
 }
 
 /// `coverage`: `indicator, cells, observed, interpolated, extrapolated,
-/// year_mean, first_year, last_year`, one row per indicator read.
+/// year_mean, group_mean, missing, first_year, last_year`, one row per
+/// indicator read.
 pub fn coverage(s: &Summary) -> Table {
     let mut t = Table::new(
         "coverage",
@@ -133,6 +134,8 @@ pub fn coverage(s: &Summary) -> Table {
             "interpolated",
             "extrapolated",
             "year_mean",
+            "group_mean",
+            "missing",
             "first_year",
             "last_year",
         ],
@@ -146,6 +149,8 @@ pub fn coverage(s: &Summary) -> Table {
             c.interpolated.into(),
             c.extrapolated.into(),
             c.year_mean.into(),
+            c.group_mean.into(),
+            c.missing.into(),
             year(c.first_year),
             year(c.last_year),
         ]);

@@ -258,6 +258,8 @@ fn print_coverage(out: &RunOutput) -> Result<()> {
         "interpolated",
         "extrapolated",
         "year mean",
+        "group mean",
+        "missing",
     ]);
     let cell = |n: usize, of: usize| {
         if n == 0 {
@@ -279,6 +281,8 @@ fn print_coverage(out: &RunOutput) -> Result<()> {
             cell(c.interpolated, c.cells),
             cell(c.extrapolated, c.cells),
             cell(c.year_mean, c.cells),
+            cell(c.group_mean, c.cells),
+            cell(c.missing, c.cells),
         ]);
     }
     outln!("\nCoverage of the indicators:\n{t}")?;
@@ -290,16 +294,35 @@ fn print_weights(out: &RunOutput) -> Result<()> {
     let m = &out.model;
     if let Some(ws) = out.index.weight_sets.last() {
         let mut t = table(&["dimension", "indicator", "dir", "weight"]);
+        // A dimension's total is the weight of every indicator below it, at
+        // any depth of the tree (`parent`).
+        let parent: Vec<Option<usize>> = out
+            .spec
+            .dimension
+            .iter()
+            .map(|d| {
+                d.parent
+                    .as_deref()
+                    .and_then(|p| m.dimensions.iter().position(|x| x == p))
+            })
+            .collect();
+        let mut totals = vec![0.0; m.dimensions.len()];
+        for (j, &d) in m.dimension_of.iter().enumerate() {
+            let mut at = Some(d);
+            // a parent cycle is refused when the spec is read; the bound
+            // only guards this loop
+            for _ in 0..m.dimensions.len() {
+                let Some(k) = at else { break };
+                totals[k] += ws.weights[j];
+                at = parent.get(k).copied().flatten();
+            }
+        }
         for (d, dim) in m.dimensions.iter().enumerate() {
-            let total: f64 = (0..m.indicators.len())
-                .filter(|&j| m.dimension_of[j] == d)
-                .map(|j| ws.weights[j])
-                .sum();
             t.add_row(vec![
                 dim.clone(),
                 "(total)".into(),
                 String::new(),
-                fmt4(total),
+                fmt4(totals[d]),
             ]);
             for j in (0..m.indicators.len()).filter(|&j| m.dimension_of[j] == d) {
                 t.add_row(vec![

@@ -155,6 +155,27 @@ fn asem_example_stages_match_coinr() {
     // 63 empty indicator cells in the data, plus LAO's Elec and Gas, whose
     // denominator (Energy) is empty.
     assert_eq!(gaps, 65);
+    // The coverage table counts the data's own gaps as left to the
+    // group mean, not as interpolated or extrapolated.
+    let (h, rows) = read_csv(&out.join("coverage.csv"));
+    let at = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let conspeed = rows.iter().find(|r| r[0] == "ConSpeed").unwrap();
+    assert_eq!(
+        [
+            &conspeed[at("observed")],
+            &conspeed[at("interpolated")],
+            &conspeed[at("extrapolated")],
+            &conspeed[at("group_mean")],
+            &conspeed[at("missing")],
+        ],
+        ["43", "0", "0", "8", "0"]
+    );
+    let left: usize = rows
+        .iter()
+        .filter(|r| want_indicators.contains_key(&r[0]))
+        .map(|r| r[at("group_mean")].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(left, 63);
 }
 
 #[test]
@@ -188,4 +209,41 @@ fn asem_example_treats_the_indicators_coinr_treats() {
         treated += usize::from(t);
     }
     assert_eq!(treated, 15);
+}
+
+/// The terminal's weights table gives each dimension the total weight of
+/// every indicator below it, at any depth: the pillars hold their
+/// indicators, the sub-indices their pillars, the index everything.
+#[test]
+fn asem_weights_table_totals_nested_dimensions() {
+    let dir = TempDir::new("asem-weights");
+    let out = dir.join("out");
+    let o = support::rurban([
+        "run".as_ref(),
+        example().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--no-report".as_ref(),
+        "--no-xlsx".as_ref(),
+    ]);
+    o.ok();
+    let total = |dim: &str| -> f64 {
+        let line = o
+            .stdout
+            .lines()
+            .find(|l| {
+                let mut w = l.split_whitespace().filter(|w| *w != "│");
+                w.next() == Some(dim) && w.next() == Some("(total)")
+            })
+            .unwrap_or_else(|| panic!("no total row of {dim}:\n{}", o.stdout));
+        let w: Vec<&str> = line.split_whitespace().filter(|w| *w != "│").collect();
+        num(w[2])
+    };
+    // Given weights: Conn and Sust share the index equally, and each
+    // pillar shares its sub-index equally (5 pillars under Conn, 3 under Sust).
+    assert_eq!(total("Index"), 1.0);
+    assert_eq!(total("Conn"), 0.5);
+    assert_eq!(total("Sust"), 0.5);
+    assert_eq!(total("Physical"), 0.1);
+    assert_eq!(total("Environ"), 0.1667);
 }

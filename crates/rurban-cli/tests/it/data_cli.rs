@@ -168,6 +168,8 @@ fn coverage_of_the_china_panel_is_counted_and_printed() {
             "interpolated",
             "extrapolated",
             "year_mean",
+            "group_mean",
+            "missing",
             "first_year",
             "last_year"
         ]
@@ -180,6 +182,8 @@ fn coverage_of_the_china_panel_is_counted_and_printed() {
             "403",
             "0",
             "217",
+            "0",
+            "0",
             "0",
             "2005",
             "2017"
