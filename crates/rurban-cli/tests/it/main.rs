@@ -16,6 +16,7 @@ mod outdir_cli;
 mod overflow_cli;
 mod params_cli;
 mod plugins_cli;
+mod readme_cli;
 mod report_cli;
 mod robustness_cli;
 mod run_cli;

@@ -7,7 +7,7 @@ use crate::support;
 // The plugin crates are built once per test binary by the same helper the
 // host's tests use (a nested cargo into target/plugin-tests).
 #[path = "../../../rurban-host/tests/common/mod.rs"]
-mod plugin_build;
+pub(crate) mod plugin_build;
 
 use std::process::Command;
 
