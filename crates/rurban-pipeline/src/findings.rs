@@ -64,7 +64,11 @@ pub fn findings(out: &RunOutput, analysis: &Analysis) -> Findings {
         if let Some(last) = f.sentences.last_mut()
             && last.starts_with("Observed in the density")
         {
-            last.push_str(&peak_robustness(out, k));
+            let (sentence, checks) = peak_robustness(out, k);
+            last.push_str(&sentence);
+            if let Some(p) = &mut f.polarisation {
+                p.bandwidth_check = checks;
+            }
         }
         if year_scope && f.sentences.len() > before {
             year_scope_caveat(&mut f.sentences[before]);
@@ -279,6 +283,7 @@ fn polarisation_finding(k: &rurban_kde::KdeResult, f: &mut Findings) {
         spread_first: a.spread,
         spread_last: b.spread,
         peaks_mann_kendall_p: c.map(|c| c.mann_kendall.p),
+        bandwidth_check: Vec::new(),
     });
 }
 
@@ -518,11 +523,15 @@ pub const BANDWIDTH_MULTIPLES: [f64; 4] = [0.75, 1.0, 1.25, 1.5];
 /// year's bandwidth is scaled by 0.75 to 1.5: the density is re-estimated
 /// (same kernel and grid size) at each multiple of [`BANDWIDTH_MULTIPLES`],
 /// and the sentence says the range of multiples over which both counts are
-/// those at the chosen bandwidth, or that they do not survive.
-pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
+/// those at the chosen bandwidth, or that they do not survive; with the
+/// counts found at each multiple (for `findings.polarisation`).
+pub fn peak_robustness(
+    out: &RunOutput,
+    k: &rurban_kde::KdeResult,
+) -> (String, Vec<rurban_results::findings::PeakCheck>) {
     use rurban_kde::Fit;
     let (Some(a), Some(b)) = (k.groups.first(), k.groups.last()) else {
-        return String::new();
+        return (String::new(), Vec::new());
     };
     let spec = &out.spec.analysis.kde;
     let years = &out.panel.years;
@@ -544,18 +553,29 @@ pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
         r.groups.first().map(|x| x.peaks.len())
     };
     let want = (a.peaks.len(), b.peaks.len());
-    type Check = (f64, bool, Option<(usize, usize)>);
-    let holds: Vec<Check> = BANDWIDTH_MULTIPLES
+    let checks: Vec<rurban_results::findings::PeakCheck> = BANDWIDTH_MULTIPLES
         .iter()
-        .map(|&c| {
-            let got = peaks_at(a, c).zip(peaks_at(b, c));
-            (c, got == Some(want), got)
+        .map(|&c| rurban_results::findings::PeakCheck {
+            multiple: c,
+            first: peaks_at(a, c),
+            last: peaks_at(b, c),
+        })
+        .collect();
+    type Check = (f64, bool, Option<(usize, usize)>);
+    let holds: Vec<Check> = checks
+        .iter()
+        .map(|c| {
+            let got = c.first.zip(c.last);
+            (c.multiple, got == Some(want), got)
         })
         .collect();
     let held: Vec<f64> = holds.iter().filter(|h| h.1).map(|h| h.0).collect();
     if held.len() == holds.len() {
-        return " These peak counts hold at every bandwidth from 0.75 to 1.5 times the chosen one."
-            .to_string();
+        return (
+            " These peak counts hold at every bandwidth from 0.75 to 1.5 times the chosen one."
+                .to_string(),
+            checks,
+        );
     }
     let failed: Vec<String> = holds
         .iter()
@@ -565,7 +585,7 @@ pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
             None => format!("{:.2} times: not computable", h.0),
         })
         .collect();
-    if held.len() <= 1 {
+    let sentence = if held.len() <= 1 {
         format!(
             " These peak counts do not survive a change of bandwidth between 0.75 and 1.5 times the chosen one ({}): read them as an artefact of the bandwidth, not as polarisation.",
             failed.join("; ")
@@ -579,5 +599,6 @@ pub fn peak_robustness(out: &RunOutput, k: &rurban_kde::KdeResult) -> String {
                 .join(", "),
             failed.join("; ")
         )
-    }
+    };
+    (sentence, checks)
 }

@@ -46,12 +46,12 @@ pub(crate) fn mean_d(c: &CouplingSummary, years: &[i64]) -> Vec<f64> {
         .collect()
 }
 
-fn level_of(d: f64) -> usize {
+pub(crate) fn level_of(d: f64) -> usize {
     usize::from(rurban_index::coupling::level(d))
 }
 
 /// The name of level `k` (1-based) in the report's language.
-fn level_name(lang: Lang, k: usize) -> &'static str {
+pub(crate) fn level_name(lang: Lang, k: usize) -> &'static str {
     if lang.is_zh() {
         LEVEL_NAMES_ZH[k - 1]
     } else {

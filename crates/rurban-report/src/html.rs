@@ -149,16 +149,13 @@ fn robustness_section(
             true,
         ),
         None => (
-            missing.add(
-                "Robustness",
-                "the spec has no [uncertainty] table naming uncertain assumptions",
-            ),
+            missing.add(s.lang.t("robust.what"), s.lang.t("robust.missing")),
             false,
         ),
     };
     Ok(Section::new(
         "robustness",
-        "Robustness of the ranking",
+        s.lang.t("robust.sec"),
         body,
         run,
     ))

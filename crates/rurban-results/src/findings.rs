@@ -97,6 +97,32 @@ pub struct Polarisation {
     /// 3 years: none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peaks_mann_kendall_p: Option<f64>,
+    /// The peak counts of the first and last year re-estimated at each
+    /// multiple of the chosen bandwidths (0.75 to 1.5); empty when not
+    /// checked (older summaries).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bandwidth_check: Vec<PeakCheck>,
+}
+
+/// The peak counts of the first and last year at one multiple of the
+/// chosen bandwidths.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeakCheck {
+    /// The multiple of each year's chosen bandwidth.
+    pub multiple: f64,
+    /// Peaks in the first year at that bandwidth (`None`: not computable).
+    pub first: Option<usize>,
+    /// Peaks in the last year at that bandwidth (`None`: not computable).
+    pub last: Option<usize>,
+}
+
+impl Polarisation {
+    /// Whether the check at `c` found the peak counts of the chosen
+    /// bandwidth in both years.
+    pub fn holds(&self, c: &PeakCheck) -> bool {
+        c.first == Some(self.peaks_first) && c.last == Some(self.peaks_last)
+    }
 }
 
 /// One dimension's grey relational grade.

@@ -13,6 +13,7 @@ use crate::ReportError;
 use crate::draw::{Area, DrawResult, INK, MUTED, begin, end, font, render, series_colour, text};
 use crate::fmt::fx;
 use crate::html::esc;
+use crate::i18n::Lang;
 use crate::model::Summary;
 
 const WIDTH: u32 = 920;
@@ -38,7 +39,7 @@ pub(crate) fn rank_data(r: &RobustnessReport) -> Option<RankData> {
     Some(RankData { year, rows })
 }
 
-pub(crate) fn rank_caption(d: &RankData) -> String {
+pub(crate) fn rank_caption(d: &RankData, l: Lang) -> String {
     let n = d.rows.len();
     let widths: Vec<f64> = d.rows.iter().map(|r| r.4 - r.3).collect();
     let narrow = widths.iter().filter(|w| **w <= 2.0).count();
@@ -46,23 +47,21 @@ pub(crate) fn rank_caption(d: &RankData) -> String {
         .rows
         .iter()
         .max_by(|a, b| (a.4 - a.3).total_cmp(&(b.4 - b.3)));
-    let mut s = format!(
-        "Rank of each region in {} under the uncertain assumptions, regions in the order of their nominal rank (1 = highest): dot = median rank, bar = 5th to 95th percentile over the runs of A and B, ring = nominal rank. The 90 % interval spans at most 2 places for {narrow} of {n} regions",
-        d.year
+    let mut s = l.fill(
+        "robust.ranks.cap",
+        &[("year", &d.year), ("narrow", &narrow), ("n", &n)],
     );
     if let Some(w) = widest {
-        s.push_str(&format!(
-            "; the widest is {}'s, ranks {} to {}",
-            w.0,
-            fx(w.3, 1),
-            fx(w.4, 1)
+        s.push_str(&l.fill(
+            "robust.ranks.cap.widest",
+            &[("region", &w.0), ("lo", &fx(w.3, 1)), ("hi", &fx(w.4, 1))],
         ));
     }
-    s.push('.');
+    s.push_str(l.t("robust.stop"));
     s
 }
 
-pub(crate) fn rank_svg(d: &RankData) -> Result<String, ReportError> {
+pub(crate) fn rank_svg(d: &RankData, l: Lang) -> Result<String, ReportError> {
     let n = d.rows.len().max(1);
     let height = 380u32;
     let fmt_rank = |v: &f64| {
@@ -74,7 +73,7 @@ pub(crate) fn rank_svg(d: &RankData) -> Result<String, ReportError> {
     };
     render(
         "fig-robust-ranks",
-        "Rank uncertainty",
+        l.t("robust.ranks.title"),
         (WIDTH, height),
         |root| {
             // ranks increase downwards: y is the negated rank
@@ -86,7 +85,7 @@ pub(crate) fn rank_svg(d: &RankData) -> Result<String, ReportError> {
                 .build_cartesian_2d(-0.5..(n as f64 - 0.5), -(n as f64 + 0.5)..-0.5)?;
             let neg = |v: &f64| fmt_rank(&-*v);
             let y = Axis {
-                desc: "Rank (1 = highest)".into(),
+                desc: l.t("robust.ranks.axis").into(),
                 labels: n.min(12),
                 grid: true,
                 fmt: &neg,
@@ -170,26 +169,46 @@ pub(crate) fn sobol_data(r: &RobustnessReport) -> SobolData {
     }
 }
 
-pub(crate) fn sobol_caption(d: &SobolData) -> String {
+pub(crate) fn sobol_caption(d: &SobolData, l: Lang) -> String {
+    let null = l.t("robust.null");
     let parts: Vec<String> = d
         .rows
         .iter()
         .map(|(f, s, t)| {
-            format!(
-                "{f} {} / {}",
-                s.map_or("null".into(), |v| fx(v, 3)),
-                t.map_or("null".into(), |v| fx(v, 3))
+            l.fill(
+                "robust.sobol.cap.part",
+                &[
+                    ("factor", &factor_name(f, l)),
+                    ("s", &s.map_or(null.into(), |v| fx(v, 3))),
+                    ("t", &t.map_or(null.into(), |v| fx(v, 3))),
+                ],
             )
         })
         .collect();
-    format!(
-        "Sobol sensitivity of the mean rank shift y to each factor ({} runs): first-order index S (the share of the variance of y the factor explains alone, dark bar) and total-order index ST (with its interactions, light bar). First / total: {}.",
-        d.runs,
-        parts.join("; ")
+    l.fill(
+        "robust.sobol.cap",
+        &[("runs", &d.runs), ("parts", &parts.join(l.t("sep.clause")))],
     )
 }
 
-pub(crate) fn sobol_svg(d: &SobolData) -> Result<String, ReportError> {
+/// A factor's name as the report writes it (`weighting`: "赋权方法" in
+/// Chinese); an unknown factor keeps its name.
+pub(crate) fn factor_name(f: &str, l: Lang) -> String {
+    l.opt(&format!("robust.factor.{f}"))
+        .map_or_else(|| f.to_string(), str::to_string)
+}
+
+/// An alternative as the report writes it: for `exclude` the left-out
+/// indicator ("without x1"), else the method's name.
+pub(crate) fn alternative_name(factor: &str, alt: &str, l: Lang) -> String {
+    if factor == "exclude" {
+        l.fill("robust.without", &[("name", &alt)])
+    } else {
+        l.method_name(alt)
+    }
+}
+
+pub(crate) fn sobol_svg(d: &SobolData, l: Lang) -> Result<String, ReportError> {
     let n = d.rows.len().max(1);
     let height = n as u32 * 44 + 70;
     let xmax = d
@@ -203,7 +222,7 @@ pub(crate) fn sobol_svg(d: &SobolData) -> Result<String, ReportError> {
     let fmt = |v: &f64| fx(*v, 1);
     render(
         "fig-robust-sobol",
-        "Sensitivity indices",
+        l.t("robust.sobol.title"),
         (WIDTH, height),
         |root| {
             let mut chart = ChartBuilder::on(root)
@@ -213,7 +232,7 @@ pub(crate) fn sobol_svg(d: &SobolData) -> Result<String, ReportError> {
                 .y_label_area_size(130)
                 .build_cartesian_2d(0.0..xmax, -0.5..(n as f64 - 0.5))?;
             let x = Axis {
-                desc: "Sobol index".into(),
+                desc: l.t("robust.sobol.axis").into(),
                 labels: 8,
                 grid: true,
                 fmt: &fmt,
@@ -242,7 +261,7 @@ pub(crate) fn sobol_svg(d: &SobolData) -> Result<String, ReportError> {
                 let (px, py) = chart.backend_coord(&(0.0, (n - 1 - k) as f64));
                 text(
                     root,
-                    f,
+                    &factor_name(f, l),
                     (px - 8, py),
                     &font(12.0).color(&INK),
                     HPos::Right,
@@ -259,20 +278,19 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// The table of rank correlations of each alternative taken alone.
-pub(crate) fn schemes_table(r: &RobustnessReport) -> String {
-    let mut out = String::from(
-        "<table class=\"data\" id=\"robust-schemes\"><thead><tr><th>factor</th><th>alternative (taken alone)</th><th class=\"num\">Spearman ρ</th><th class=\"num\">Kendall τ</th></tr></thead><tbody>\n",
+pub(crate) fn schemes_table(r: &RobustnessReport, l: Lang) -> String {
+    let mut out = format!(
+        "<table class=\"data\" id=\"robust-schemes\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>\n",
+        l.t("robust.col.factor"),
+        l.t("robust.col.alternative"),
+        l.t("robust.col.spearman"),
+        l.t("robust.col.kendall"),
     );
     for s in &r.schemes {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            esc(&s.factor),
-            esc(if s.factor == "exclude" {
-                format!("without {}", s.alternative)
-            } else {
-                s.alternative.clone()
-            }
-            .as_str()),
+            esc(&factor_name(&s.factor, l)),
+            esc(&alternative_name(&s.factor, &s.alternative, l)),
             opt(s.spearman),
             opt(s.kendall)
         ));
@@ -283,6 +301,7 @@ pub(crate) fn schemes_table(r: &RobustnessReport) -> String {
 
 /// The section's figures and table, or `None` without `[uncertainty]`.
 pub(crate) fn parts(s: &Summary) -> Result<Option<(Vec<Figure>, String)>, ReportError> {
+    let l = s.lang;
     let Some(r) = &s.robustness else {
         return Ok(None);
     };
@@ -290,31 +309,37 @@ pub(crate) fn parts(s: &Summary) -> Result<Option<(Vec<Figure>, String)>, Report
     if let Some(d) = rank_data(r) {
         figs.push(figure(
             "fig-robust-ranks",
-            "Rank uncertainty",
+            l.t("robust.ranks.title"),
             &d,
-            rank_svg,
-            rank_caption,
+            |d| rank_svg(d, l),
+            |d| rank_caption(d, l),
         )?);
     }
     let d = sobol_data(r);
     figs.push(figure(
         "fig-robust-sobol",
-        "Sensitivity indices",
+        l.t("robust.sobol.title"),
         &d,
-        sobol_svg,
-        sobol_caption,
+        |d| sobol_svg(d, l),
+        |d| sobol_caption(d, l),
     )?);
+    let factors: Vec<String> = r.result.factors.iter().map(|f| factor_name(f, l)).collect();
     let intro = format!(
-        "<p>{} runs (N = {}, seed {}) of the index under the uncertain assumptions {}; mean rank shift y = {} (90 % of runs between {} and {}). The table gives, for each alternative taken alone (everything else nominal), the rank correlation of its ranking with the nominal one (mean over the years).</p>\n",
-        r.result.runs,
-        r.result.replications,
-        r.seed,
-        esc(&r.result.factors.join(", ")),
-        fx(r.result.y.mean, 3),
-        fx(r.result.y.q05, 3),
-        fx(r.result.y.q95, 3)
+        "<p>{}</p>\n",
+        esc(&l.fill(
+            "robust.intro",
+            &[
+                ("runs", &r.result.runs),
+                ("n", &r.result.replications),
+                ("seed", &r.seed),
+                ("factors", &factors.join(l.list_sep())),
+                ("y", &fx(r.result.y.mean, 3)),
+                ("lo", &fx(r.result.y.q05, 3)),
+                ("hi", &fx(r.result.y.q95, 3)),
+            ],
+        ))
     );
-    Ok(Some((figs, intro + &schemes_table(r))))
+    Ok(Some((figs, intro + &schemes_table(r, l))))
 }
 
 #[cfg(test)]
@@ -376,20 +401,46 @@ mod tests {
         let r = report();
         let d = rank_data(&r).unwrap();
         assert_eq!(d.rows.iter().map(|x| x.1).collect::<Vec<_>>(), [1, 2, 3]);
-        let c = rank_caption(&d);
+        let c = rank_caption(&d, Lang::En);
         assert!(c.contains("at most 2 places for 3 of 3 regions"), "{c}");
         assert!(c.contains("the widest is B's, ranks 1.0 to 3.0"), "{c}");
-        let c = sobol_caption(&sobol_data(&r));
+        let c = sobol_caption(&sobol_data(&r), Lang::En);
         assert!(
             c.contains("weighting 0.610 / 0.700; exclude null / null"),
             "{c}"
         );
-        let t = schemes_table(&r);
+        let c = sobol_caption(&sobol_data(&r), Lang::Zh);
+        assert!(
+            c.contains("赋权方法 0.610 / 0.700；剔除指标 无 / 无"),
+            "{c}"
+        );
+        let c = rank_caption(&d, Lang::Zh);
+        assert!(
+            c.contains("3 个地区中有 3 个地区")
+                && c.contains("最宽的是B，介于第 1.0 至第 3.0 位。"),
+            "{c}"
+        );
+        let t = schemes_table(&r, Lang::Zh);
+        assert!(
+            t.contains("<th>不确定性因素</th>")
+                && t.contains("<td>剔除指标</td><td>剔除 x1</td><td class=\"num\">0.900</td>"),
+            "{t}"
+        );
+        let t = schemes_table(&r, Lang::En);
         assert!(
             t.contains("<td>without x1</td><td class=\"num\">0.900</td><td class=\"num\">–</td>"),
             "{t}"
         );
-        assert!(rank_svg(&d).unwrap().contains("<svg"));
-        assert!(sobol_svg(&sobol_data(&r)).unwrap().contains("<svg"));
+        assert!(rank_svg(&d, Lang::En).unwrap().contains("<svg"));
+        assert!(
+            sobol_svg(&sobol_data(&r), Lang::Zh)
+                .unwrap()
+                .contains("剔除指标")
+        );
+        assert!(
+            sobol_svg(&sobol_data(&r), Lang::En)
+                .unwrap()
+                .contains("<svg")
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! The findings in the report's language. `summary.json` keeps its English
 //! sentences (part of the contract); in another language each sentence whose
-//! kind the catalogue knows (trend, disparity, sources of inequality,
-//! polarisation, grey order, tiers) is written anew from the typed part of
-//! the findings through the catalogue, and every other sentence (a kind
-//! added later, the spatial findings) is kept in English.
+//! kind the catalogue knows (trend, one-year cross-section, disparity,
+//! sources of inequality, polarisation with its bandwidth check, grey order,
+//! tiers, coupling coordination, main obstacles, robustness of the ranking)
+//! is written anew from the typed parts of the summary through the
+//! catalogue, and every other sentence (a kind added later, the spatial
+//! findings) is kept in English.
 
 use super::Lang;
 use crate::fmt::{fx, pval, signed};
@@ -25,6 +27,14 @@ pub(crate) enum Kind {
     Grey,
     /// The tiers of the clustering.
     Tiers,
+    /// A one-year panel: the year's range, mean and disparity.
+    CrossSection,
+    /// The mean coupling coordination degree over the years.
+    Coupling,
+    /// The three largest obstacles of each region in the last year.
+    Obstacles,
+    /// The robustness of the ranking to the uncertain assumptions.
+    Robustness,
 }
 
 /// The kind of an English sentence of the pipeline, by how it begins;
@@ -44,6 +54,14 @@ pub(crate) fn kind(sentence: &str) -> Option<Kind> {
         Some(Kind::Grey)
     } else if sentence.starts_with("Clustering the regions'") {
         Some(Kind::Tiers)
+    } else if sentence.starts_with("One year (") {
+        Some(Kind::CrossSection)
+    } else if sentence.starts_with("The mean coupling coordination degree D") {
+        Some(Kind::Coupling)
+    } else if sentence.starts_with("The three largest obstacles") {
+        Some(Kind::Obstacles)
+    } else if sentence.starts_with("Under the uncertain assumptions") {
+        Some(Kind::Robustness)
     } else {
         None
     }
@@ -84,6 +102,13 @@ fn verdict(l: Lang, direction: Option<&str>, p: Option<f64>) -> String {
 /// One finding of kind `k` in the report's language.
 fn write(s: &Summary, k: Kind) -> Option<String> {
     let l = s.lang;
+    match k {
+        Kind::CrossSection => return cross_section(s),
+        Kind::Coupling => return coupling(s),
+        Kind::Obstacles => return obstacles(s),
+        Kind::Robustness => return robustness(s),
+        _ => {}
+    }
     let f = s.typed_findings.as_ref()?;
     let (y0, y1) = (s.years[0], s.years[s.years.len() - 1]);
     match k {
@@ -180,7 +205,7 @@ fn write(s: &Summary, k: Kind) -> Option<String> {
                 (Some(pv), Some(d)) if pv <= 0.05 => verdict(l, Some(d), Some(pv)),
                 (pv, _) => verdict(l, None, pv),
             };
-            Some(l.fill(
+            let mut sentence = l.fill(
                 "finding.polarisation",
                 &[
                     ("y0", &y0),
@@ -195,7 +220,9 @@ fn write(s: &Summary, k: Kind) -> Option<String> {
                     ("p1", &p.peaks_last),
                     ("verdict", &verdict),
                 ],
-            ))
+            );
+            sentence.push_str(&bandwidth_check(l, p));
+            Some(sentence)
         }
         Kind::Grey => {
             let g = f.grey.as_ref()?;
@@ -264,7 +291,248 @@ fn write(s: &Summary, k: Kind) -> Option<String> {
                 ],
             ))
         }
+        Kind::CrossSection | Kind::Coupling | Kind::Obstacles | Kind::Robustness => None,
     }
+}
+
+/// Whether the peak counts hold at 0.75 to 1.5 times the chosen bandwidth
+/// (empty without the check).
+fn bandwidth_check(l: Lang, p: &typed::Polarisation) -> String {
+    let checks = &p.bandwidth_check;
+    if checks.is_empty() {
+        return String::new();
+    }
+    let held: Vec<String> = checks
+        .iter()
+        .filter(|c| p.holds(c))
+        .map(|c| format!("{:.2}", c.multiple))
+        .collect();
+    if held.len() == checks.len() {
+        return l.t("finding.peaks.hold").to_string();
+    }
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| !p.holds(c))
+        .map(|c| {
+            let m = format!("{:.2}", c.multiple);
+            match (c.first, c.last) {
+                (Some(a), Some(b)) => {
+                    l.fill("finding.peaks.failed", &[("c", &m), ("a", &a), ("b", &b)])
+                }
+                _ => l.fill("finding.peaks.failed_na", &[("c", &m)]),
+            }
+        })
+        .collect();
+    let failed = failed.join(l.t("sep.clause"));
+    if held.len() <= 1 {
+        l.fill("finding.peaks.artefact", &[("failed", &failed)])
+    } else {
+        l.fill(
+            "finding.peaks.only",
+            &[("held", &held.join(l.list_sep())), ("failed", &failed)],
+        )
+    }
+}
+
+/// A one-year panel: the composite's range, its leading and last regions,
+/// its mean and, when the disparity step ran, its CV and Gini.
+fn cross_section(s: &Summary) -> Option<String> {
+    let l = s.lang;
+    let stats = s.yearly.first()?;
+    let nr = s.regions.len();
+    let order = rurban_results::stats::ranking(nr, |r| s.composite[r][0]);
+    let (&top, &bottom) = (order.first()?, order.last()?);
+    let inequality = s
+        .analysis
+        .disparity_composite
+        .as_ref()
+        .and_then(|d| d.groups.first())
+        .map(|g| {
+            l.fill(
+                "finding.cross_section.inequality",
+                &[("cv", &fx(g.cv, 4)), ("g", &fx(g.gini, 4))],
+            )
+        })
+        .unwrap_or_default();
+    Some(l.fill(
+        "finding.cross_section",
+        &[
+            ("year", &stats.year),
+            ("min", &fx(stats.min, 4)),
+            ("bottom", &s.regions[bottom]),
+            ("max", &fx(stats.max, 4)),
+            ("top", &s.regions[top]),
+            ("n", &nr),
+            ("mean", &fx(stats.mean, 4)),
+            ("inequality", &inequality),
+        ],
+    ))
+}
+
+/// The mean coupling coordination degree D over the regions, first and
+/// last year with their levels, and its Mann-Kendall test (3 years or
+/// more).
+fn coupling(s: &Summary) -> Option<String> {
+    use crate::construction::{level_name, level_of};
+    let l = s.lang;
+    let c = s.coupling.as_ref()?;
+    let years = &s.years;
+    let (&y0, &y1) = (years.first()?, years.last()?);
+    let means: Vec<f64> = years
+        .iter()
+        .map(|&y| {
+            let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+            ds.iter().sum::<f64>() / ds.len().max(1) as f64
+        })
+        .collect();
+    let dims: Vec<&str> = c.dimensions.iter().map(|d| s.dim_name(d)).collect();
+    let dims = dims.join(l.list_sep());
+    let (d0, d1) = (means[0], means[means.len() - 1]);
+    if years.len() < 2 {
+        return Some(l.fill(
+            "finding.coupling1",
+            &[
+                ("dims", &dims),
+                ("y1", &y1),
+                ("d1", &fx(d1, 4)),
+                ("l1", &level_name(l, level_of(d1))),
+            ],
+        ));
+    }
+    let test = (years.len() >= 3)
+        .then(|| rurban_trend::yearly_change("coupling", years, &means, "rising", "falling").ok())
+        .flatten();
+    let verdict = match test {
+        Some(t) => {
+            let dir = match t.direction {
+                rurban_trend::Direction::Increasing => "increasing",
+                rurban_trend::Direction::Decreasing => "decreasing",
+                rurban_trend::Direction::NoTrend => "none",
+            };
+            verdict(l, Some(dir), Some(t.mann_kendall.p))
+        }
+        None => verdict(l, None, None),
+    };
+    Some(l.fill(
+        "finding.coupling",
+        &[
+            ("dims", &dims),
+            ("y0", &y0),
+            ("y1", &y1),
+            ("d0", &fx(d0, 4)),
+            ("d1", &fx(d1, 4)),
+            ("l0", &level_name(l, level_of(d0))),
+            ("l1", &level_name(l, level_of(d1))),
+            ("verdict", &verdict),
+        ],
+    ))
+}
+
+/// The three largest indicator obstacles of each region in the last year.
+fn obstacles(s: &Summary) -> Option<String> {
+    let l = s.lang;
+    let o = s.obstacle.as_ref()?;
+    let &year = s.years.last()?;
+    let parts: Vec<String> = s
+        .regions
+        .iter()
+        .filter_map(|region| {
+            let top = o.largest(region, year, 3);
+            if top.is_empty() {
+                return None;
+            }
+            let items: Vec<String> = top
+                .iter()
+                .map(|(i, v)| {
+                    l.fill(
+                        "finding.obstacles.item",
+                        &[
+                            ("name", &indicator_name(s, i)),
+                            ("p", &format!("{:.1}", 100.0 * v)),
+                        ],
+                    )
+                })
+                .collect();
+            Some(l.fill(
+                "finding.obstacles.part",
+                &[("region", region), ("items", &items.join(l.list_sep()))],
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Some(l.fill(
+        "finding.obstacles",
+        &[("year", &year), ("parts", &parts.join(l.t("sep.clause")))],
+    ))
+}
+
+/// An indicator's name (its id when it has none).
+fn indicator_name<'a>(s: &'a Summary, id: &'a str) -> &'a str {
+    s.dimensions
+        .iter()
+        .flat_map(|d| &d.indicators)
+        .find(|i| i.id == id && !i.name.is_empty())
+        .map_or(id, |i| i.name.as_str())
+}
+
+/// How robust the last year's ranking is: the width of the 90 % rank
+/// intervals, the mean rank shift and the factor with the largest
+/// first-order Sobol index.
+fn robustness(s: &Summary) -> Option<String> {
+    use crate::charts::robustness::factor_name;
+    let l = s.lang;
+    let res = &s.robustness.as_ref()?.result;
+    let last = res.ranks.iter().map(|x| x.year).max()?;
+    let rows: Vec<_> = res.ranks.iter().filter(|x| x.year == last).collect();
+    let narrow = rows.iter().filter(|x| x.q95 - x.q05 <= 2.0).count();
+    let widest = rows.iter().map(|x| x.q95 - x.q05).fold(0.0f64, f64::max);
+    let factors: Vec<String> = res.factors.iter().map(|f| factor_name(f, l)).collect();
+    let mut out = l.fill(
+        "finding.robust",
+        &[
+            ("factors", &factors.join(l.list_sep())),
+            ("runs", &res.runs),
+            ("year", &last),
+            ("narrow", &narrow),
+            ("n", &rows.len()),
+            ("widest", &format!("{widest:.1}")),
+            ("y", &fx(res.y.mean, 4)),
+            ("lo", &fx(res.y.q05, 4)),
+            ("hi", &fx(res.y.q95, 4)),
+        ],
+    );
+    let top = res
+        .sensitivity
+        .iter()
+        .filter_map(|x| x.first_order.map(|s1| (x, s1)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    match top {
+        Some((x, s1)) => {
+            let factor = match x.factor.as_str() {
+                "weights" => l.t("finding.robust.factor.weights").to_string(),
+                "exclude" => l.t("finding.robust.factor.exclude").to_string(),
+                other => l.fill(
+                    "finding.robust.factor.other",
+                    &[("name", &factor_name(other, l))],
+                ),
+            };
+            let st = x.total_order.unwrap_or(f64::NAN);
+            out.push_str(&l.fill(
+                "finding.robust.top",
+                &[
+                    ("factor", &factor),
+                    ("s1p", &format!("{:.0}", 100.0 * s1)),
+                    ("s1", &fx(s1, 4)),
+                    ("stp", &format!("{:.0}", 100.0 * st)),
+                    ("st", &fx(st, 4)),
+                ],
+            ));
+        }
+        None => out.push_str(l.t("finding.robust.none")),
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -297,7 +565,70 @@ mod tests {
             kind("Clustering the regions' composite series (ward, k = 3) gives ..."),
             Some(Kind::Tiers)
         );
+        assert_eq!(
+            kind("One year (2020), so nothing is said about change over time: ..."),
+            Some(Kind::CrossSection)
+        );
+        assert_eq!(
+            kind("The mean coupling coordination degree D of a, b went from ..."),
+            Some(Kind::Coupling)
+        );
+        assert_eq!(
+            kind("The three largest obstacles (obstacle degree) of each region in 2020: ..."),
+            Some(Kind::Obstacles)
+        );
+        assert_eq!(
+            kind("Under the uncertain assumptions (weighting; 40 runs), ..."),
+            Some(Kind::Robustness)
+        );
         assert_eq!(kind("Global Moran's I of the composite ..."), None);
         assert_eq!(kind("A finding of a kind added later."), None);
+    }
+
+    fn polarisation(checks: &[(f64, Option<usize>, Option<usize>)]) -> typed::Polarisation {
+        typed::Polarisation {
+            peaks_first: 1,
+            peaks_last: 2,
+            bandwidth_check: checks
+                .iter()
+                .map(|&(multiple, first, last)| typed::PeakCheck {
+                    multiple,
+                    first,
+                    last,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_bandwidth_check_reads_as_the_pipeline_writes_it() {
+        // Held at every multiple; at two; at one only; no check at all.
+        let all = polarisation(&[(0.75, Some(1), Some(2)), (1.5, Some(1), Some(2))]);
+        assert_eq!(
+            bandwidth_check(Lang::En, &all),
+            " These peak counts hold at every bandwidth from 0.75 to 1.5 times the chosen one."
+        );
+        let some = polarisation(&[
+            (0.75, Some(2), Some(2)),
+            (1.0, Some(1), Some(2)),
+            (1.25, Some(1), Some(2)),
+            (1.5, None, Some(1)),
+        ]);
+        assert_eq!(
+            bandwidth_check(Lang::En, &some),
+            " These peak counts hold only at 1.00, 1.25 times the chosen bandwidth (0.75 times: 2 and 2; 1.50 times: not computable)."
+        );
+        assert_eq!(
+            bandwidth_check(Lang::Zh, &some),
+            "上述波峰数仅在所选带宽的 1.00、1.25 倍时成立（0.75 倍时为 2 个和 2 个；1.50 倍时无法计算）。"
+        );
+        let one = polarisation(&[(0.75, Some(3), Some(2)), (1.0, Some(1), Some(2))]);
+        assert!(
+            bandwidth_check(Lang::Zh, &one).contains("应视为带宽选择的结果"),
+            "{}",
+            bandwidth_check(Lang::Zh, &one)
+        );
+        assert_eq!(bandwidth_check(Lang::Zh, &polarisation(&[])), "");
     }
 }

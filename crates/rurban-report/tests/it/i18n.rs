@@ -39,6 +39,9 @@ const ALLOWED: &[&str] = &[
     "lastp",
     "ddof",
     "CRITIC",
+    "TOPSIS",
+    "Sobol",
+    "ST",
     "Ward",
     "Silverman",
     "Scott",
@@ -257,4 +260,143 @@ fn the_chinese_fixture_reports_render_every_figure() {
         }
         assert!(html.contains("<h2>目录</h2>"));
     }
+}
+
+/// The numbers of a sentence, in order, without the p values (the
+/// catalogue writes them as `p = 8.30e-5` where the pipeline writes
+/// `p < 0.001`).
+fn numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    let words: Vec<&str> = text
+        .split(|c: char| {
+            !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '<' || c == '=')
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    for w in words {
+        if w == "p" {
+            skip = true;
+            continue;
+        }
+        if w == "=" || w == "<" {
+            continue;
+        }
+        let t = w.trim_matches(|c: char| c == '.' || c == '-');
+        if skip {
+            skip = false;
+            continue;
+        }
+        if !t.is_empty() && t.parse::<f64>().is_ok() {
+            out.push(t.to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The findings of a summary as the Chinese report writes them, beside the
+/// summary's English sentences.
+fn findings_zh(summary: &rurban_results::Summary) -> Vec<(String, String)> {
+    let html = rurban_report::render_html_summary_in(summary, Lang::Zh).unwrap();
+    let list = &html[html.find("<ol class=\"findings\">").unwrap()..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    let zh: Vec<String> = list
+        .split("<span class=\"text\">")
+        .skip(1)
+        .map(|x| visible(&x[..x.find("</span>").unwrap()]))
+        .collect();
+    let en = &summary.findings.as_ref().unwrap().sentences;
+    assert_eq!(zh.len(), en.len());
+    en.iter().cloned().zip(zh).collect()
+}
+
+#[test]
+fn the_new_findings_in_chinese_state_the_numbers_of_the_english_ones() {
+    let (summary, _) = example();
+    let pairs = findings_zh(&summary);
+    let find = |start: &str| {
+        pairs
+            .iter()
+            .find(|(en, _)| en.starts_with(start))
+            .unwrap_or_else(|| panic!("no finding {start}"))
+    };
+    // Robustness and coupling: the same numbers, in Chinese words.
+    let (en, zh) = find("Under the uncertain assumptions");
+    assert!(
+        zh.starts_with("在不确定性假设（权重扰动、赋权方法、标准化方法、集结方法、剔除指标；"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("一阶 Sobol 指数") && zh.contains("总效应指数"),
+        "{zh}"
+    );
+    assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
+    let (en, zh) = find("The mean coupling coordination degree D");
+    assert!(zh.contains("平均耦合协调度 D 由 2011 年的"), "{zh}");
+    assert!(
+        zh.contains("（勉强协调）") && zh.contains("（良好协调）"),
+        "{zh}"
+    );
+    assert!(zh.contains("呈显著上升趋势"), "{zh}");
+    assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
+    // Obstacles: the same shares, region by region.
+    let (en, zh) = find("The three largest obstacles");
+    assert!(
+        zh.starts_with("2020 年各地区障碍度最大的三个指标：Harbin："),
+        "{zh}"
+    );
+    let shares = |t: &str| -> Vec<String> {
+        t.split(['%'])
+            .filter_map(|x| {
+                let n: String = x
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                n.chars()
+                    .any(|c| c.is_ascii_digit())
+                    .then(|| n.chars().rev().collect())
+            })
+            .collect()
+    };
+    assert_eq!(shares(en), shares(zh));
+    assert_eq!(shares(en).len(), 3 * summary.regions.len());
+    // The bandwidth check after the density finding.
+    let (en, zh) = find("Observed in the density");
+    let tail_en = &en[en.find("These peak counts").unwrap()..];
+    let tail_zh = &zh[zh.find("上述波峰数仅在").unwrap()..];
+    assert_eq!(numbers(tail_en), numbers(tail_zh), "{tail_en}\n{tail_zh}");
+}
+
+#[test]
+fn a_one_year_run_has_its_cross_section_finding_in_chinese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    let options = rurban_pipeline::RunOptions {
+        years: Some("2020-2020".parse().unwrap()),
+        ..Default::default()
+    };
+    let out = rurban_pipeline::run(&spec, &options, &rurban_pipeline::Builtins).unwrap();
+    let summary = rurban_pipeline::output::summary(&out);
+    let pairs = findings_zh(&summary);
+    let (en, zh) = pairs
+        .iter()
+        .find(|(en, _)| en.starts_with("One year ("))
+        .expect("a cross-section finding");
+    assert!(zh.starts_with("数据仅有一年（2020 年）"), "{zh}");
+    assert!(
+        zh.contains("变异系数为") && zh.contains("基尼系数为"),
+        "{zh}"
+    );
+    assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
+    let (en, zh) = pairs
+        .iter()
+        .find(|(en, _)| en.starts_with("The mean coupling coordination degree D"))
+        .expect("a coupling finding");
+    assert!(
+        zh.starts_with("2020 年") && zh.contains("平均耦合协调度 D 为"),
+        "{zh}"
+    );
+    assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
 }
