@@ -489,14 +489,11 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     // Findings (English sentences come from summary.json; these are the
     // catalogue's wording of the same facts).
     ("finding.untested", "too few years for a trend test"),
-    ("finding.mk_up", "rising by the Mann-Kendall test (p = {p})"),
-    (
-        "finding.mk_down",
-        "falling by the Mann-Kendall test (p = {p})",
-    ),
+    ("finding.mk_up", "rising by the Mann-Kendall test ({p})"),
+    ("finding.mk_down", "falling by the Mann-Kendall test ({p})"),
     (
         "finding.mk_none",
-        "no significant change by the Mann-Kendall test (p = {p})",
+        "no significant change by the Mann-Kendall test ({p})",
     ),
     (
         "finding.trend",

@@ -8,7 +8,7 @@
 //! findings) is kept in English.
 
 use super::Lang;
-use crate::fmt::{fx, pval, signed};
+use crate::fmt::{fx, signed};
 use crate::model::{Findings, Summary};
 use rurban_results::findings as typed;
 
@@ -96,7 +96,8 @@ fn verdict(l: Lang, direction: Option<&str>, p: Option<f64>) -> String {
         Some("decreasing" | "falling") => "finding.mk_down",
         _ => "finding.mk_none",
     };
-    l.fill(key, &[("p", &pval(p))])
+    // as the English findings quote it: `p = 0.012` or `p < 0.001`
+    l.fill(key, &[("p", &rurban_trend::format_p(p))])
 }
 
 /// One finding of kind `k` in the report's language.

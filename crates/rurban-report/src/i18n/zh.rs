@@ -450,17 +450,14 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ("method.equal-interval", "等间距"),
     // 主要结论
     ("finding.untested", "年份过少，未做趋势检验"),
-    (
-        "finding.mk_up",
-        "经 Mann-Kendall 检验呈显著上升趋势（p = {p}）",
-    ),
+    ("finding.mk_up", "经 Mann-Kendall 检验呈显著上升趋势（{p}）"),
     (
         "finding.mk_down",
-        "经 Mann-Kendall 检验呈显著下降趋势（p = {p}）",
+        "经 Mann-Kendall 检验呈显著下降趋势（{p}）",
     ),
     (
         "finding.mk_none",
-        "经 Mann-Kendall 检验无显著变化趋势（p = {p}）",
+        "经 Mann-Kendall 检验无显著变化趋势（{p}）",
     ),
     (
         "finding.trend",
