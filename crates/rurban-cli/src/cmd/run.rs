@@ -130,7 +130,14 @@ pub fn run(args: RunArgs, resolver: &mut Resolver) -> Result<()> {
         },
         resolver,
         &|step| bar.step(step),
-    )?;
+    );
+    // A plugin normaliser or aggregator that failed inside the run left
+    // missing values behind: its error is the cause to report, whether or
+    // not the run went on.
+    if let Some(e) = resolver.registry.take_failures().into_iter().next() {
+        return Err(anyhow::Error::new(e));
+    }
+    let out = out?;
     bar.finish();
     bar.mark("tables and summary.json");
     // One typed summary: summary.json, the tables, the report and the

@@ -320,3 +320,66 @@ fn a_missing_plugin_file_is_an_error_naming_it() {
     let out = rurban(["--plugin".as_ref(), nowhere.as_os_str(), "plugins".as_ref()]);
     out.error(&["libnothing.so"]);
 }
+
+/// A spec whose normalisation and aggregation come from plugins: the
+/// composite of every region-year is the power mean (p = 0.5) of the
+/// logistic-normalised values `rurban run` wrote, with its weights.
+#[test]
+fn run_uses_a_plugin_normaliser_and_aggregator() {
+    let dir = TempDir::new("plstages");
+    dir.write("panel.csv", DATA);
+    let spec = format!(
+        "data = \"panel.csv\"\nplugins = [{:?}, {:?}]\n[method]\nnormalisation = \"logistic\"\naggregation = \"power-mean\"\n{DIMS}",
+        plugin_build::logistic().display().to_string(),
+        plugin_build::power_mean().display().to_string(),
+    );
+    let s = dir.write("spec.toml", &spec);
+    rurban([
+        "run".as_ref(),
+        s.as_os_str(),
+        "--out".as_ref(),
+        dir.join("out").as_os_str(),
+        "-q".as_ref(),
+        "--no-report".as_ref(),
+        "--no-xlsx".as_ref(),
+    ])
+    .ok();
+    let w = weights_of(&dir);
+    let (h, z) = read_csv(&dir.join("out/stages/normalised.csv"));
+    let (sh, scores) = read_csv(&dir.join("out/scores.csv"));
+    let (zx, zy) = (support::col(&h, "x"), support::col(&h, "y"));
+    let c = support::col(&sh, "composite");
+    assert_eq!(z.len(), 6);
+    for (zr, sr) in z.iter().zip(&scores) {
+        assert_eq!(zr[..2], sr[..2]);
+        let v = [support::num(&zr[zx]), support::num(&zr[zy])];
+        // logistic values lie strictly inside (0, 1)
+        assert!(v.iter().all(|x| *x > 0.0 && *x < 1.0), "{v:?}");
+        let m = ((w[0] * v[0].sqrt() + w[1] * v[1].sqrt()) / (w[0] + w[1])).powi(2);
+        support::assert_rel(support::num(&sr[c]), m, 1e-12, "power mean");
+    }
+}
+
+/// A plugin aggregator that fails inside the run ends it with one error
+/// line naming the plugin, and writes nothing.
+#[test]
+fn a_failing_plugin_aggregator_ends_the_run() {
+    let dir = TempDir::new("plbroken");
+    dir.write("panel.csv", DATA);
+    let spec = format!(
+        "data = \"panel.csv\"\nplugins = [{:?}]\n[method]\naggregation = \"broken-aggregator\"\n{DIMS}",
+        plugin_build::broken("broken_aggregator")
+            .display()
+            .to_string(),
+    );
+    let s = dir.write("spec.toml", &spec);
+    let o = rurban([
+        "run".as_ref(),
+        s.as_os_str(),
+        "--out".as_ref(),
+        dir.join("out").as_os_str(),
+        "-q".as_ref(),
+    ]);
+    o.error(&["broken-aggregator"]);
+    support::assert_no_outputs(&dir.join("out"));
+}
