@@ -110,6 +110,9 @@ pub struct IndexRuns {
     impute: Choices,
     /// `[impute]`: the [0, 1] min-max matrix, rows x m (for TOPSIS).
     z01: Vec<Arc<Vec<f64>>>,
+    /// `[impute][unit]`: the largest and the smallest value of each column
+    /// of `z01` over the unit's rows (TOPSIS's ideals before weighting).
+    extremes: Vec<Vec<Extremes>>,
     /// `[impute][normalisation]`: the normalised matrix, rows x m.
     norm: Vec<Vec<Arc<Vec<f64>>>>,
     /// `[impute][normalisation]`: `ln` of it, when geometric may run.
@@ -123,6 +126,27 @@ pub struct IndexRuns {
     /// are; with noise or a left-out indicator, as flat means with the
     /// realised effective weights.
     given_exact: bool,
+}
+
+/// The column maxima and minima of a unit's rows.
+#[derive(Debug, Clone)]
+struct Extremes {
+    max: Vec<f64>,
+    min: Vec<f64>,
+}
+
+impl Extremes {
+    fn of(z: &[f64], rows: &[usize], m: usize) -> Self {
+        let mut max = vec![f64::NEG_INFINITY; m];
+        let mut min = vec![f64::INFINITY; m];
+        for &r in rows {
+            for j in 0..m {
+                max[j] = max[j].max(z[r * m + j]);
+                min[j] = min[j].min(z[r * m + j]);
+            }
+        }
+        Extremes { max, min }
+    }
 }
 
 /// Everything the analysis needs: the checked factors, the region-years
@@ -324,6 +348,7 @@ pub fn prepare(
     let directions = &index_model.directions;
 
     let mut z01 = Vec::new();
+    let mut extremes = Vec::new();
     let mut norm = Vec::new();
     let mut ln = Vec::new();
     let mut weights = Vec::new();
@@ -406,6 +431,7 @@ pub fn prepare(
             ln_by_norm.push(needs_ln.then(|| matrix.iter().map(|x| x.ln()).collect()));
             by_norm.push(Arc::new(matrix));
         }
+        extremes.push(units.iter().map(|rows| Extremes::of(&z, rows, m)).collect());
         z01.push(Arc::new(z));
         norm.push(by_norm);
         ln.push(ln_by_norm);
@@ -423,6 +449,7 @@ pub fn prepare(
         aggregation,
         impute,
         z01,
+        extremes,
         norm,
         ln,
         weights,
@@ -657,7 +684,7 @@ impl IndexRuns {
                         scores[r] = sw / acc;
                     }
                 }
-                Agg::Topsis => topsis(&self.z01[i], &wv, rows, m, scores),
+                Agg::Topsis => topsis(&self.z01[i], &self.extremes[i][u], &wv, rows, scores),
             }
         }
         Ok(())
@@ -667,7 +694,67 @@ impl IndexRuns {
 /// TOPSIS closeness of `rows` of `z` (rows x m, the [0, 1] min-max) with
 /// weights `w`, as [`rurban_index::topsis`]: NaN where a row is at
 /// distance 0 from both ideals.
-fn topsis(z: &[f64], w: &[f64], rows: &[usize], m: usize, scores: &mut [f64]) {
+///
+/// The weights are >= 0, and rounding is monotone, so the ideal
+/// `max_r fl(w_j z_rj)` is exactly `fl(w_j max_r z_rj)`: the ideals come
+/// from the unit's precomputed column extremes (the same bits as taking
+/// the extremes of the weighted values). Rows run `LANES` at a time so
+/// that their square roots and divisions run side by side; each row's
+/// sums keep their order.
+fn topsis(z: &[f64], ext: &Extremes, w: &[f64], rows: &[usize], scores: &mut [f64]) {
+    let m = w.len();
+    let mut best = [0.0; MAX_TOPSIS_M];
+    let mut worst = [0.0; MAX_TOPSIS_M];
+    let (best, worst) = if m <= MAX_TOPSIS_M && w.iter().all(|&x| x >= 0.0) {
+        (&mut best[..m], &mut worst[..m])
+    } else {
+        return topsis_general(z, w, rows, scores);
+    };
+    for j in 0..m {
+        best[j] = w[j] * ext.max[j];
+        worst[j] = w[j] * ext.min[j];
+    }
+    let closeness = |dp: f64, dm: f64| {
+        let (dp, dm) = (dp.sqrt(), dm.sqrt());
+        if dp + dm > 0.0 {
+            dm / (dp + dm)
+        } else {
+            f64::NAN
+        }
+    };
+    let mut chunks = rows.chunks_exact(LANES);
+    for c in chunks.by_ref() {
+        let (mut dp, mut dm) = ([0.0f64; LANES], [0.0f64; LANES]);
+        let zs: [&[f64]; LANES] = std::array::from_fn(|k| &z[c[k] * m..(c[k] + 1) * m]);
+        for j in 0..m {
+            for k in 0..LANES {
+                let v = w[j] * zs[k][j];
+                dp[k] += (v - best[j]) * (v - best[j]);
+                dm[k] += (v - worst[j]) * (v - worst[j]);
+            }
+        }
+        for k in 0..LANES {
+            scores[c[k]] = closeness(dp[k], dm[k]);
+        }
+    }
+    for &r in chunks.remainder() {
+        let (mut dp, mut dm) = (0.0, 0.0);
+        for j in 0..m {
+            let v = w[j] * z[r * m + j];
+            dp += (v - best[j]) * (v - best[j]);
+            dm += (v - worst[j]) * (v - worst[j]);
+        }
+        scores[r] = closeness(dp, dm);
+    }
+}
+
+/// Up to this many indicators TOPSIS keeps its ideals on the stack.
+const MAX_TOPSIS_M: usize = 64;
+
+/// [`topsis`] for more than [`MAX_TOPSIS_M`] indicators or a negative
+/// weight: the ideals from the weighted values themselves.
+fn topsis_general(z: &[f64], w: &[f64], rows: &[usize], scores: &mut [f64]) {
+    let m = w.len();
     let mut best = vec![f64::NEG_INFINITY; m];
     let mut worst = vec![f64::INFINITY; m];
     for &r in rows {

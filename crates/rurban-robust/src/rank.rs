@@ -94,6 +94,8 @@ impl Layout {
 
 /// Up to this many region-years a year is ranked by counting, not sorting.
 const SMALL_GROUP: usize = 48;
+/// The unrolled width of the counting (divides [`SMALL_GROUP`]).
+const COUNT_WIDTH: usize = 8;
 
 /// Ranks `scores` within each year of `layout` into `ranks`: 1 = highest,
 /// ties (equal scores) share the smallest rank. `order` is scratch space
@@ -107,16 +109,16 @@ pub fn rank_within_years(
     for g in layout.groups() {
         if g.len() <= SMALL_GROUP {
             // 1 + the number of larger scores: no sort, and the same
-            // competition ranks (equal scores, -0.0 and 0.0 too, tie)
-            let mut buf = [0.0f64; SMALL_GROUP];
+            // competition ranks (equal scores, -0.0 and 0.0 too, tie).
+            // The buffer is padded with -inf (never larger than a finite
+            // score) to a multiple of the unrolled width, and the counts
+            // are added as 0.0 / 1.0 (a compare and a mask), so the loop
+            // vectorises with no conversion.
+            let mut buf = [f64::NEG_INFINITY; SMALL_GROUP];
             for (b, &i) in buf.iter_mut().zip(g) {
                 *b = scores[i];
             }
-            let vals = &buf[..g.len()];
-            for (&i, &s) in g.iter().zip(vals) {
-                let above: u32 = vals.iter().map(|&v| u32::from(v > s)).sum();
-                ranks[i] = above + 1;
-            }
+            count_ranks(&buf, g, ranks);
             continue;
         }
         order.clear();
@@ -135,6 +137,23 @@ pub fn rank_within_years(
     }
 }
 
+/// Competition ranks of the `g.len()` first values of `buf` (padded with
+/// -inf) into `ranks[g[..]]`, by counting larger values.
+fn count_ranks(buf: &[f64; SMALL_GROUP], g: &[usize], ranks: &mut [u32]) {
+    let width = g.len().div_ceil(COUNT_WIDTH) * COUNT_WIDTH;
+    let vals = &buf[..width];
+    for (&i, &s) in g.iter().zip(vals) {
+        let mut above = [0.0f64; COUNT_WIDTH];
+        for c in vals.chunks_exact(COUNT_WIDTH) {
+            for k in 0..COUNT_WIDTH {
+                above[k] += if c[k] > s { 1.0 } else { 0.0 };
+            }
+        }
+        // at most 48 ones: exact in f64
+        ranks[i] = above.iter().sum::<f64>() as u32 + 1;
+    }
+}
+
 /// `mean over region-years of |rank - nominal rank|` (exact: the sum is
 /// an integer).
 pub fn mean_abs_shift(ranks: &[u32], nominal: &[u32]) -> f64 {
@@ -144,4 +163,54 @@ pub fn mean_abs_shift(ranks: &[u32], nominal: &[u32]) -> f64 {
         .map(|(&a, &b)| u64::from(a.abs_diff(b)))
         .sum();
     s as f64 / ranks.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Competition ranks by definition: 1 + the number of larger scores.
+    fn by_definition(v: &[f64]) -> Vec<u32> {
+        v.iter()
+            .map(|&s| 1 + v.iter().filter(|&&x| x > s).count() as u32)
+            .collect()
+    }
+
+    #[test]
+    fn counting_and_sorting_give_competition_ranks_with_ties() {
+        // sizes on both sides of the counting limit and of the unrolled
+        // width; scores drawn from few values so that many tie, -0.0 and
+        // 0.0 among them
+        let pool = [0.5, -0.0, 0.0, 1.25, -3.0, 0.5, 7.0];
+        let mut state = 12345u64;
+        for n in [1, 2, 7, 8, 9, 31, 47, 48, 49, 64, 100] {
+            let scores: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pool[(state >> 33) as usize % pool.len()]
+                })
+                .collect();
+            let layout = Layout::full((0..n).map(|r| format!("r{r}")).collect(), vec![2020])
+                .expect("layout");
+            let mut ranks = vec![0; n];
+            rank_within_years(&layout, &scores, &mut Vec::new(), &mut ranks);
+            assert_eq!(ranks, by_definition(&scores), "n = {n}");
+        }
+        // a hand case: 3 > 2 = 2 > 1, and -0.0 ties 0.0
+        let layout = Layout::full(
+            ["a", "b", "c", "d", "e", "f"].map(String::from).to_vec(),
+            vec![2020],
+        )
+        .expect("layout");
+        let mut ranks = vec![0; 6];
+        rank_within_years(
+            &layout,
+            &[2.0, 3.0, 2.0, 1.0, -0.0, 0.0],
+            &mut Vec::new(),
+            &mut ranks,
+        );
+        assert_eq!(ranks, [2, 1, 2, 4, 5, 5]);
+    }
 }
