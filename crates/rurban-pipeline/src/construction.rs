@@ -482,6 +482,23 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
+/// The panel's values as the construction takes them: a (region-year) x
+/// indicator matrix, rows region by region, NaN where a cell is missing.
+pub fn stacked_values(panel: &Panel) -> Array2<f64> {
+    let (nr, ny, m) = panel.values.dim();
+    let mut values = Array2::<f64>::from_elem((nr * ny, m), f64::NAN);
+    for r in 0..nr {
+        for y in 0..ny {
+            for k in 0..m {
+                if panel.observed[[r, y, k]] || panel.values[[r, y, k]].is_finite() {
+                    values[[r * ny + y, k]] = panel.values[[r, y, k]];
+                }
+            }
+        }
+    }
+    values
+}
+
 /// Builds weights, scores, coupling and obstacles. `panel` holds the
 /// indicators in spec order (NaN = missing where the plan allows it);
 /// `scheme` is the objective weighting (None for given weights).
@@ -494,16 +511,7 @@ pub fn build(
     params: &str,
 ) -> Result<(IndexResult, Built), PipelineError> {
     let (nr, ny, m) = panel.values.dim();
-    let mut values = Array2::<f64>::from_elem((nr * ny, m), f64::NAN);
-    for r in 0..nr {
-        for y in 0..ny {
-            for k in 0..m {
-                if panel.observed[[r, y, k]] || panel.values[[r, y, k]].is_finite() {
-                    values[[r * ny + y, k]] = panel.values[[r, y, k]];
-                }
-            }
-        }
-    }
+    let values = stacked_values(panel);
     let directions: Vec<_> = spec.indicators().iter().map(|(_, i)| i.direction).collect();
     let data_err = |e: rurban_index::IndexError| PipelineError::Index {
         path: panel.source.clone(),

@@ -479,17 +479,7 @@ fn prepared_data(
 ) -> Result<(construct::Prepared, usize), PipelineError> {
     let ((_, panel, imputed, _, _), extras) =
         load_data(spec, opts, resolver, plan.allows_missing())?;
-    let (nr, ny, m) = panel.values.dim();
-    let mut values = ndarray::Array2::<f64>::from_elem((nr * ny, m), f64::NAN);
-    for r in 0..nr {
-        for y in 0..ny {
-            for k in 0..m {
-                if panel.observed[[r, y, k]] || panel.values[[r, y, k]].is_finite() {
-                    values[[r * ny + y, k]] = panel.values[[r, y, k]];
-                }
-            }
-        }
-    }
+    let values = construction::stacked_values(&panel);
     let directions: Vec<_> = spec.indicators().iter().map(|(_, i)| i.direction).collect();
     let p = construct::prepare(
         construct::Input {
