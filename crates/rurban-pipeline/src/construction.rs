@@ -811,12 +811,23 @@ pub fn findings(out: &crate::RunOutput) -> Vec<String> {
         }
     }
     if let Some(o) = &out.construction.obstacle {
+        // The last year's rows grouped by region in one pass (what
+        // `ObstacleSummary::largest` gives for each region, without a scan
+        // of every row per region: quadratic in the regions).
+        let mut by_region: std::collections::HashMap<&str, Vec<(&str, f64)>> =
+            std::collections::HashMap::new();
+        for r in o.rows.iter().filter(|r| r.year == last) {
+            if let (Some(i), Some(v)) = (r.indicator.as_deref(), r.obstacle) {
+                by_region.entry(r.region.as_str()).or_default().push((i, v));
+            }
+        }
         let mut parts = Vec::new();
         for region in &out.panel.regions {
-            let top = o.largest(region, last, 3);
-            if top.is_empty() {
+            let Some(mut top) = by_region.remove(region.as_str()) else {
                 continue;
-            }
+            };
+            top.sort_by(|a, b| b.1.total_cmp(&a.1));
+            top.truncate(3);
             let items: Vec<String> = top
                 .iter()
                 .map(|(i, v)| format!("{i} ({:.1}%)", 100.0 * v))

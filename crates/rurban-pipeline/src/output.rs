@@ -191,10 +191,13 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     let step_tables = crate::analysis::STEPS
         .iter()
         .flat_map(|step| step.tables(s));
-    for t in index_tables
-        .chain(construction_tables(s))
-        .chain(step_tables)
-    {
+    for t in index_tables.chain(construction_tables(s)) {
+        files.add(format!("{}.csv", t.name), table_csv(&t));
+    }
+    if let Some(o) = &s.obstacle {
+        files.add("obstacles.csv", obstacles_csv(o));
+    }
+    for t in step_tables {
         files.add(format!("{}.csv", t.name), table_csv(&t));
     }
     if let Some(c) = s.analysis.as_ref().and_then(|a| a.convergence.as_ref())
@@ -209,8 +212,8 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     Ok(files)
 }
 
-/// The tables of the construction: `stages/*`, `treatment`, `coupling`,
-/// `obstacles` (those that ran).
+/// The tables of the construction: `stages/*`, `treatment`, `coupling`
+/// (those that ran; `obstacles.csv` is written by [`obstacles_csv`]).
 fn construction_tables(s: &Summary) -> Vec<Table> {
     use rurban_results::construction as c;
     let mut out = Vec::new();
@@ -219,8 +222,33 @@ fn construction_tables(s: &Summary) -> Vec<Table> {
         out.extend(c::treatment(con));
     }
     out.extend(s.coupling.as_ref().map(c::coupling));
-    out.extend(s.obstacle.as_ref().map(c::obstacles));
     out
+}
+
+/// `obstacles.csv`, the bytes of `table_csv(&obstacles(o))` written
+/// straight from the rows: on the county panel it has 3.8 million rows,
+/// whose table of cells alone took about a gigabyte.
+fn obstacles_csv(o: &rurban_results::construction::ObstacleSummary) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut buf = String::new();
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(["region", "year", "indicator", "dimension", "obstacle"]);
+    for r in &o.rows {
+        let _ = w.write_field(&r.region);
+        buf.clear();
+        let _ = write!(buf, "{}", r.year);
+        let _ = w.write_field(&buf);
+        let _ = w.write_field(r.indicator.as_deref().unwrap_or(""));
+        let _ = w.write_field(&r.dimension);
+        buf.clear();
+        if let Some(x) = r.obstacle.filter(|x| x.is_finite()) {
+            let _ = write!(buf, "{x}");
+        }
+        let _ = w.write_field(&buf);
+        let _ = w.write_record(None::<&[u8]>);
+    }
+    w.into_inner().unwrap_or_default()
 }
 
 /// Every table file of a run (all but the report).

@@ -293,8 +293,20 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang
         esc(lang.t("construction.obstacles.second")),
         esc(lang.t("construction.obstacles.third")),
     );
+    // The last year's rows grouped by region in one pass: what
+    // `ObstacleSummary::largest` gives for each region, without scanning
+    // every row once per region (quadratic in the regions).
+    let mut by_region: std::collections::HashMap<&str, Vec<(&str, f64)>> =
+        std::collections::HashMap::new();
+    for r in o.rows.iter().filter(|r| r.year == last) {
+        if let (Some(i), Some(v)) = (r.indicator.as_deref(), r.obstacle) {
+            by_region.entry(r.region.as_str()).or_default().push((i, v));
+        }
+    }
     for region in regions {
-        let top = o.largest(region, last, 3);
+        let mut top = by_region.get(region.as_str()).cloned().unwrap_or_default();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1));
+        top.truncate(3);
         let _ = write!(out, "<tr><td>{}</td>", esc(region));
         for k in 0..3 {
             match top.get(k) {
