@@ -202,6 +202,15 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: L
             t - 8.0
         );
     }
+    // One lookup table instead of a scan of every row per cell.
+    let at: std::collections::HashMap<(&str, i64), &rurban_results::construction::CouplingRow> = c
+        .rows
+        .iter()
+        .map(|r| ((r.region.as_str(), r.year), r))
+        .collect();
+    if regions.len() > crate::charts::MANY_REGIONS {
+        return level_counts(&at, regions, years, lang);
+    }
     let mut counts = [0usize; 10];
     for (ri, region) in regions.iter().enumerate() {
         let yy = t + ch * ri as f64;
@@ -213,7 +222,7 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: L
             esc(region)
         );
         for (i, y) in years.iter().enumerate() {
-            let Some(row) = c.rows.iter().find(|r| &r.region == region && r.year == *y) else {
+            let Some(row) = at.get(&(region.as_str(), *y)) else {
                 continue;
             };
             let k = usize::from(row.level.clamp(1, 10)) - 1;
@@ -282,6 +291,75 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: L
     }
 }
 
+/// [`level_heatmap`] for many regions: a row per coupling level, a cell per
+/// year holding the number of regions at that level (shaded by it).
+fn level_counts(
+    at: &std::collections::HashMap<(&str, i64), &rurban_results::construction::CouplingRow>,
+    regions: &[String],
+    years: &[i64],
+    lang: Lang,
+) -> Figure {
+    let (cw, ch, l, t) = (52.0, 22.0, 230.0, 24.0);
+    let w = l + cw * years.len() as f64 + 20.0;
+    let h = t + ch * 10.0 + 10.0;
+    let mut svg = svg_open("fig-coupling-levels", w, h, "Coupling levels");
+    let mut grid = vec![[0usize; 10]; years.len()];
+    for (i, y) in years.iter().enumerate() {
+        for region in regions {
+            if let Some(row) = at.get(&(region.as_str(), *y)) {
+                grid[i][usize::from(row.level.clamp(1, 10)) - 1] += 1;
+            }
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{y}</text>",
+            l + cw * (i as f64 + 0.5),
+            t - 8.0
+        );
+    }
+    let most = grid.iter().flatten().copied().max().unwrap_or(0).max(1);
+    for k in 0..10 {
+        let yy = t + ch * k as f64;
+        let name = if lang.is_zh() {
+            LEVEL_NAMES_ZH[k].to_string()
+        } else {
+            LEVEL_NAMES[k].to_string()
+        };
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} {}</text>",
+            l - 6.0,
+            yy + ch * 0.7,
+            k + 1,
+            esc(&name)
+        );
+        for (i, y) in years.iter().enumerate() {
+            let n = grid[i][k];
+            let _ = writeln!(
+                svg,
+                "<g class=\"cell\"><rect x=\"{:.1}\" y=\"{yy:.1}\" width=\"{cw}\" height=\"{ch}\" fill=\"{}\" fill-opacity=\"{:.3}\" stroke=\"#fff\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{n}</text><title>{y}, level {}: {n}</title></g>",
+                l + cw * i as f64,
+                LEVEL_COLOURS[k],
+                if n == 0 {
+                    0.0
+                } else {
+                    0.15 + 0.85 * n as f64 / most as f64
+                },
+                l + cw * (i as f64 + 0.5),
+                yy + ch * 0.7,
+                k + 1,
+            );
+        }
+    }
+    svg.push_str("</svg>\n");
+    Figure {
+        id: "fig-coupling-levels",
+        title: lang.t("construction.fig_levels.title").into(),
+        svg,
+        caption: lang.fill("construction.fig_levels.binned", &[("n", &regions.len())]),
+    }
+}
+
 /// The three largest indicator obstacles of each region in the last year.
 fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang) -> String {
     let mut out = format!(
@@ -303,7 +381,9 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang
             by_region.entry(r.region.as_str()).or_default().push((i, v));
         }
     }
-    for region in regions {
+    // Many regions: the first ones only; the CSV holds them all.
+    let shown = regions.len().min(crate::charts::MANY_REGIONS);
+    for region in &regions[..shown] {
         let mut top = by_region.get(region.as_str()).cloned().unwrap_or_default();
         top.sort_by(|a, b| b.1.total_cmp(&a.1));
         top.truncate(3);
@@ -319,6 +399,16 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
+    if shown < regions.len() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{}</p>",
+            esc(&lang.fill(
+                "construction.obstacles.limited",
+                &[("shown", &shown), ("n", &regions.len())]
+            ))
+        );
+    }
     out
 }
 

@@ -590,6 +590,14 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
         "construction.obstacles.note",
         "Obstacle degree O<sub>j</sub> = w<sub>j</sub> (1 − z<sub>j</sub>) / ∑<sub>k</sub> w<sub>k</sub> (1 − z<sub>k</sub>): each indicator's share of the gap to the best value, in per cent.",
     ),
+    (
+        "construction.obstacles.limited",
+        "The first {shown} of {n} regions; obstacles.csv holds every region.",
+    ),
+    (
+        "construction.fig_levels.binned",
+        "{n} regions: each row is a coupling level, each cell the number of regions at that level in that year (darker: more regions).",
+    ),
     ("construction.obstacles.region", "Region"),
     ("construction.obstacles.first", "1st"),
     ("construction.obstacles.second", "2nd"),

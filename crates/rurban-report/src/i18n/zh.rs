@@ -542,6 +542,14 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
         "construction.obstacles.note",
         "障碍度 O<sub>j</sub> = w<sub>j</sub> (1 − z<sub>j</sub>) / ∑<sub>k</sub> w<sub>k</sub> (1 − z<sub>k</sub>)：各指标在与最优值差距中所占的百分比。",
     ),
+    (
+        "construction.obstacles.limited",
+        "仅列出前 {shown} 个地区（共 {n} 个）；全部地区见 obstacles.csv。",
+    ),
+    (
+        "construction.fig_levels.binned",
+        "共 {n} 个地区：每行为一个耦合协调等级，每格为该年处于该等级的地区数（颜色越深，地区越多）。",
+    ),
     ("construction.obstacles.region", "区域"),
     ("construction.obstacles.first", "第一"),
     ("construction.obstacles.second", "第二"),

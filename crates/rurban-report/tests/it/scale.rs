@@ -244,3 +244,72 @@ fn the_density_legend_of_30_years_has_no_overlapping_labels() {
     let cap = caption(figure(&html, "fig-kde").unwrap());
     assert!(cap.contains("reflected at 0 and 1"), "{cap}");
 }
+
+/// Adds coupling rows (D rising with the region's index, so the levels are
+/// known) and the last year's obstacle rows to a summary of `nr` regions.
+fn with_construction(mut s: Value, nr: usize, ny: usize) -> Value {
+    let regions: Vec<String> = (0..nr).map(|r| format!("R{:04}", r + 1)).collect();
+    let mut rows = Vec::new();
+    for (r, region) in regions.iter().enumerate() {
+        for y in 0..ny {
+            // D in [0, 1): level floor(10 D) + 1
+            let d = (r % 10) as f64 / 10.0 + 0.05;
+            rows.push(json!({"region": region, "year": 1991 + y as i64,
+                "C": 1.0, "T": d * d, "D": d, "level": (r % 10) + 1, "level_name": ""}));
+        }
+    }
+    s["coupling"] =
+        json!({"dimensions": ["economy", "society"], "alpha": [0.5, 0.5], "rows": rows});
+    let last = 1990 + ny as i64;
+    let obstacles: Vec<Value> = regions
+        .iter()
+        .flat_map(|region| {
+            (0..4).map(move |i| {
+                json!({"region": region, "year": last, "indicator": format!("economy_{i}"),
+                       "dimension": "economy", "obstacle": 0.1 * (i + 1) as f64})
+            })
+        })
+        .collect();
+    s["obstacle"] = json!({"rows": obstacles});
+    s
+}
+
+/// Above 60 regions the coupling heatmap counts regions per level and
+/// year (10 rows), and the obstacle table lists the first 60 regions with a
+/// note; at 60 regions both show every region.
+#[test]
+fn the_construction_section_aggregates_above_60_regions() {
+    for (n, aggregated) in [(MANY_REGIONS, false), (2851, true)] {
+        let s = with_construction(big_summary(n, 30), n, 30);
+        let html = rurban_report::render_html(&s).unwrap();
+        let heat = svg(figure(&html, "fig-coupling-levels").expect("the level heatmap"));
+        let cells = count(&heat, "rect");
+        if aggregated {
+            // 10 levels x 30 years; each region is at one level every year
+            assert_eq!(cells, 10 * 30, "{n}");
+            assert!(
+                caption(figure(&html, "fig-coupling-levels").unwrap())
+                    .contains(&format!("{n} regions: each row is a coupling level"))
+            );
+            // level 1 holds the regions r with r % 10 == 0
+            let want = n.div_ceil(10);
+            assert!(
+                heat.contains(&format!("<title>1991, level 1: {want}</title>")),
+                "{n}"
+            );
+            assert!(html.contains(&format!(
+                "The first 60 of {n} regions; obstacles.csv holds every region."
+            )));
+        } else {
+            // a cell per region and year, plus the legend's 10 swatches
+            assert_eq!(cells, n * 30 + 10, "{n}");
+            assert!(!html.contains("obstacles.csv holds every region"));
+        }
+        // the obstacle table: the largest first, as a percentage
+        assert!(
+            html.contains("<td>R0001</td><td>economy 3 (40.0%)</td>")
+                || html.contains("<td>R0001</td><td>economy_3 (40.0%)</td>"),
+            "{n}"
+        );
+    }
+}
