@@ -283,7 +283,7 @@ fn the_construction_section_aggregates_above_60_regions() {
         let s = with_construction(big_summary(n, 30), n, 30);
         let html = rurban_report::render_html(&s).unwrap();
         let heat = svg(figure(&html, "fig-coupling-levels").expect("the level heatmap"));
-        let cells = count(&heat, "rect");
+        let cells = count(heat, "rect");
         if aggregated {
             // 10 levels x 30 years; each region is at one level every year
             assert_eq!(cells, 10 * 30, "{n}");
