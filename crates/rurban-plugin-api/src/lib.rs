@@ -579,6 +579,55 @@ pub(crate) unsafe fn slice<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// The body the export macros share: checks of the plugin's texts at
+/// compile time, the instance, the C function calling `$glue`, and the
+/// entry symbol returning the declaration `$declaration` builds.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_plugin {
+    ($trait:ident, $ty:ty, $init:expr, $glue:ident, $input:ty, $output:ty, $declaration:ident) => {
+        const _: () = {
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::$trait>::NAME)
+                    && !<$ty as $crate::$trait>::NAME.is_empty(),
+                concat!(
+                    stringify!($trait),
+                    "::NAME must be non-empty and contain no NUL byte"
+                )
+            );
+            assert!(
+                $crate::__private::valid_text(<$ty as $crate::$trait>::VERSION)
+                    && $crate::__private::valid_text(<$ty as $crate::$trait>::DESCRIPTION),
+                concat!(
+                    stringify!($trait),
+                    "::VERSION and DESCRIPTION must contain no NUL byte"
+                )
+            );
+        };
+
+        fn __rurban_plugin_instance() -> &'static $ty {
+            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
+            INSTANCE.get_or_init(|| $init)
+        }
+
+        unsafe extern "C" fn __rurban_plugin_call(
+            input: *const $input,
+            output: *mut $output,
+        ) -> i32 {
+            // SAFETY: the host passes valid buffers, as the ABI requires.
+            unsafe { $crate::__private::$glue::<$ty>(__rurban_plugin_instance, input, output) }
+        }
+
+        /// The rurban plugin entry point.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
+            static DECLARATION: $crate::__private::DeclarationCell =
+                $crate::__private::DeclarationCell::new();
+            DECLARATION.get_or_init(|| $crate::__private::$declaration::<$ty>(__rurban_plugin_call))
+        }
+    };
+}
+
 /// Turns a [`WeightingPlugin`] into a plugin library: generates the entry
 /// symbol [`ENTRY_SYMBOL`] and the C functions behind it.
 ///
@@ -591,41 +640,15 @@ macro_rules! export_weighting {
         $crate::export_weighting!($ty, <$ty as ::core::default::Default>::default());
     };
     ($ty:ty, $init:expr) => {
-        const _: () = {
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::WeightingPlugin>::NAME)
-                    && !<$ty as $crate::WeightingPlugin>::NAME.is_empty(),
-                "WeightingPlugin::NAME must be non-empty and contain no NUL byte"
-            );
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::WeightingPlugin>::VERSION)
-                    && $crate::__private::valid_text(<$ty as $crate::WeightingPlugin>::DESCRIPTION),
-                "WeightingPlugin::VERSION and DESCRIPTION must contain no NUL byte"
-            );
-        };
-
-        fn __rurban_plugin_instance() -> &'static $ty {
-            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
-            INSTANCE.get_or_init(|| $init)
-        }
-
-        unsafe extern "C" fn __rurban_plugin_weigh(
-            input: *const $crate::FfiWeightingInput,
-            output: *mut $crate::FfiWeightingOutput,
-        ) -> i32 {
-            // SAFETY: the host passes valid buffers, as the ABI requires.
-            unsafe { $crate::__private::weigh::<$ty>(__rurban_plugin_instance, input, output) }
-        }
-
-        /// The rurban plugin entry point.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
-            static DECLARATION: $crate::__private::DeclarationCell =
-                $crate::__private::DeclarationCell::new();
-            DECLARATION.get_or_init(|| {
-                $crate::__private::weighting_declaration::<$ty>(__rurban_plugin_weigh)
-            })
-        }
+        $crate::__export_plugin!(
+            WeightingPlugin,
+            $ty,
+            $init,
+            weigh,
+            $crate::FfiWeightingInput,
+            $crate::FfiWeightingOutput,
+            weighting_declaration
+        );
     };
 }
 
@@ -641,41 +664,15 @@ macro_rules! export_indicator {
         $crate::export_indicator!($ty, <$ty as ::core::default::Default>::default());
     };
     ($ty:ty, $init:expr) => {
-        const _: () = {
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::IndicatorPlugin>::NAME)
-                    && !<$ty as $crate::IndicatorPlugin>::NAME.is_empty(),
-                "IndicatorPlugin::NAME must be non-empty and contain no NUL byte"
-            );
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::IndicatorPlugin>::VERSION)
-                    && $crate::__private::valid_text(<$ty as $crate::IndicatorPlugin>::DESCRIPTION),
-                "IndicatorPlugin::VERSION and DESCRIPTION must contain no NUL byte"
-            );
-        };
-
-        fn __rurban_plugin_instance() -> &'static $ty {
-            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
-            INSTANCE.get_or_init(|| $init)
-        }
-
-        unsafe extern "C" fn __rurban_plugin_compute(
-            input: *const $crate::FfiIndicatorInput,
-            output: *mut f64,
-        ) -> i32 {
-            // SAFETY: the host passes valid buffers, as the ABI requires.
-            unsafe { $crate::__private::compute::<$ty>(__rurban_plugin_instance, input, output) }
-        }
-
-        /// The rurban plugin entry point.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
-            static DECLARATION: $crate::__private::DeclarationCell =
-                $crate::__private::DeclarationCell::new();
-            DECLARATION.get_or_init(|| {
-                $crate::__private::indicator_declaration::<$ty>(__rurban_plugin_compute)
-            })
-        }
+        $crate::__export_plugin!(
+            IndicatorPlugin,
+            $ty,
+            $init,
+            compute,
+            $crate::FfiIndicatorInput,
+            f64,
+            indicator_declaration
+        );
     };
 }
 
@@ -691,43 +688,15 @@ macro_rules! export_normaliser {
         $crate::export_normaliser!($ty, <$ty as ::core::default::Default>::default());
     };
     ($ty:ty, $init:expr) => {
-        const _: () = {
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::NormaliserPlugin>::NAME)
-                    && !<$ty as $crate::NormaliserPlugin>::NAME.is_empty(),
-                "NormaliserPlugin::NAME must be non-empty and contain no NUL byte"
-            );
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::NormaliserPlugin>::VERSION)
-                    && $crate::__private::valid_text(
-                        <$ty as $crate::NormaliserPlugin>::DESCRIPTION
-                    ),
-                "NormaliserPlugin::VERSION and DESCRIPTION must contain no NUL byte"
-            );
-        };
-
-        fn __rurban_plugin_instance() -> &'static $ty {
-            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
-            INSTANCE.get_or_init(|| $init)
-        }
-
-        unsafe extern "C" fn __rurban_plugin_normalise(
-            input: *const $crate::FfiNormaliseInput,
-            output: *mut $crate::FfiNormaliseOutput,
-        ) -> i32 {
-            // SAFETY: the host passes valid buffers, as the ABI requires.
-            unsafe { $crate::__private::normalise::<$ty>(__rurban_plugin_instance, input, output) }
-        }
-
-        /// The rurban plugin entry point.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
-            static DECLARATION: $crate::__private::DeclarationCell =
-                $crate::__private::DeclarationCell::new();
-            DECLARATION.get_or_init(|| {
-                $crate::__private::normaliser_declaration::<$ty>(__rurban_plugin_normalise)
-            })
-        }
+        $crate::__export_plugin!(
+            NormaliserPlugin,
+            $ty,
+            $init,
+            normalise,
+            $crate::FfiNormaliseInput,
+            $crate::FfiNormaliseOutput,
+            normaliser_declaration
+        );
     };
 }
 
@@ -743,43 +712,15 @@ macro_rules! export_aggregator {
         $crate::export_aggregator!($ty, <$ty as ::core::default::Default>::default());
     };
     ($ty:ty, $init:expr) => {
-        const _: () = {
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::AggregatorPlugin>::NAME)
-                    && !<$ty as $crate::AggregatorPlugin>::NAME.is_empty(),
-                "AggregatorPlugin::NAME must be non-empty and contain no NUL byte"
-            );
-            assert!(
-                $crate::__private::valid_text(<$ty as $crate::AggregatorPlugin>::VERSION)
-                    && $crate::__private::valid_text(
-                        <$ty as $crate::AggregatorPlugin>::DESCRIPTION
-                    ),
-                "AggregatorPlugin::VERSION and DESCRIPTION must contain no NUL byte"
-            );
-        };
-
-        fn __rurban_plugin_instance() -> &'static $ty {
-            static INSTANCE: ::std::sync::OnceLock<$ty> = ::std::sync::OnceLock::new();
-            INSTANCE.get_or_init(|| $init)
-        }
-
-        unsafe extern "C" fn __rurban_plugin_aggregate(
-            input: *const $crate::FfiAggregateInput,
-            output: *mut $crate::FfiAggregateOutput,
-        ) -> i32 {
-            // SAFETY: the host passes valid buffers, as the ABI requires.
-            unsafe { $crate::__private::aggregate::<$ty>(__rurban_plugin_instance, input, output) }
-        }
-
-        /// The rurban plugin entry point.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn rurban_plugin_entry_v1() -> *const $crate::PluginDeclaration {
-            static DECLARATION: $crate::__private::DeclarationCell =
-                $crate::__private::DeclarationCell::new();
-            DECLARATION.get_or_init(|| {
-                $crate::__private::aggregator_declaration::<$ty>(__rurban_plugin_aggregate)
-            })
-        }
+        $crate::__export_plugin!(
+            AggregatorPlugin,
+            $ty,
+            $init,
+            aggregate,
+            $crate::FfiAggregateInput,
+            $crate::FfiAggregateOutput,
+            aggregator_declaration
+        );
     };
 }
 
