@@ -18,8 +18,20 @@ race.py and does what `rurban run` does on the race's specifications:
   (sorted values and prefix sums, the fast form);
 * sigma and absolute beta convergence of the composite (statsmodels OLS);
 * grey relational analysis of the yearly means and of every region;
-* write weights.csv, scores.csv, clusters.csv, kde.csv, disparity.csv,
-  grey.csv, convergence.json and summary.json.
+* coupling coordination of the dimensions (C, T, D, level) and the
+  obstacle degree of every indicator and dimension per region-year, both
+  on by default as in `rurban run`, vectorised over all region-years;
+* write what the default `rurban run` writes, report and workbook aside:
+  weights.csv, scores.csv, coverage.csv, stages/normalised.csv,
+  coupling.csv, obstacles.csv, clusters.csv, kde.csv, disparity.csv,
+  grey.csv, convergence.json and summary.json (with `imputed`, `coverage`,
+  `construction`, `coupling` and `obstacle` as rurban lays them out).
+
+The new tables are pandas DataFrames written with `DataFrame.to_csv`.
+summary.json is written compact (as rurban writes it) with the json
+module's C encoder; its three large record lists (scores, coupling,
+obstacle: 3.8 million rows on the county panel) go out in chunks of
+100,000 records, so the document is never one string in memory.
 
 Usage:
     pystack.py run SPEC.toml --out DIR
@@ -83,6 +95,12 @@ def read_spec(path):
         "ddof": int(analysis.get("disparity", {}).get("ddof", 1)),
         "grid_n": int(analysis.get("kde", {}).get("grid_n", 512)),
         "name": spec.get("name", ""),
+        "method": {"weighting": "entropy", "scope": "panel", "shift": float(method.get("shift", 0.0)),
+                   "impute": method.get("impute", "none")},
+        # on by default with 2+ (top-level) dimensions, as in rurban run
+        "coupling": analysis.get("coupling", {}).get("on", len(dims) >= 2),
+        "alpha": analysis.get("coupling", {}).get("alpha"),
+        "obstacle": analysis.get("obstacle", {}).get("on", True),
     }
 
 
@@ -101,10 +119,10 @@ def load(spec):
     years, ycode = np.unique(df["year"].to_numpy(), return_inverse=True)
     x = np.full((len(regions), len(years), len(spec["indicators"])), np.nan)
     x[rcode, ycode, :] = df[spec["indicators"]].to_numpy(dtype=float)
+    miss = np.isnan(x)
     if spec["impute"] == "year-mean":
         # the mean of the other regions' observed values that year
         fill = np.nanmean(x, axis=0)
-        miss = np.isnan(x)
         x = np.where(miss, fill[None, :, :], x)
     elif np.isnan(x).any():
         sys.exit("error: missing cells and no imputation rule")
@@ -113,7 +131,7 @@ def load(spec):
         g = pd.read_csv(spec["groups"], dtype=str)
         gmap = dict(zip(g["region"], g["group"]))
         groups = np.array([gmap[r] for r in regions])
-    return list(regions), [int(y) for y in years], x, groups
+    return list(regions), [int(y) for y in years], x, groups, miss
 
 
 # ---------------------------------------------------------------- kernels
@@ -337,6 +355,94 @@ def peaks(x, f):
     return [{"x": float(x[j]), "density": float(f[j])} for j in i[ok]]
 
 
+LEVEL_NAMES = ["extreme imbalance", "serious imbalance", "moderate imbalance", "mild imbalance",
+               "on the verge of imbalance", "barely coordinated", "primary coordination",
+               "intermediate coordination", "good coordination", "quality coordination"]
+
+
+def coupling(dims, w, dim_of, alpha=None):
+    """Coupling coordination of the dimensions, every region-year at once.
+
+    dims: (rows, n) dimension scores sum_{j in d} w_j z_j; U_d divides them by
+    the dimension's weight. C = geometric / arithmetic mean of the U_d (0 when
+    one is 0), T = sum alpha_d U_d, D = sqrt(C T), level floor(10 D) + 1 in 1..10.
+    """
+    n = dims.shape[1]
+    u = dims / np.bincount(dim_of, weights=w, minlength=n)
+    alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where((u == 0).any(axis=1), 0.0, np.prod(u, axis=1) ** (1.0 / n) / u.mean(axis=1))
+    t = u @ alpha
+    d = np.sqrt(c * t)
+    level = np.clip(np.floor(10 * d).astype(int) + 1, 1, 10)
+    return c, t, d, level, alpha
+
+
+def obstacles(z, w, dim_of, n_dims):
+    """Obstacle degrees (rows, m) of the indicators and (rows, n_dims) of the dimensions.
+
+    O_j = w_j (1 - z_j) / sum_k w_k (1 - z_k), NaN (null) when the denominator is 0;
+    a dimension's degree is the sum of its indicators'.
+    """
+    wi = w * (1.0 - z)
+    den = wi.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        o = np.where(den != 0, wi / den, np.nan)
+    od = o @ (dim_of[:, None] == np.arange(n_dims)[None, :]).astype(float)
+    return o, od
+
+
+def coverage(spec, years, miss):
+    """coverage.csv: the cells of each indicator, observed and imputed, before imputation."""
+    nr, ny, m = miss.shape
+    missing = miss.sum(axis=(0, 1))
+    seen = ~miss.all(axis=0)  # (years, indicators): some region observes it that year
+    yrs = np.asarray(years)
+    first = [int(yrs[seen[:, j]].min()) if seen[:, j].any() else None for j in range(m)]
+    last = [int(yrs[seen[:, j]].max()) if seen[:, j].any() else None for j in range(m)]
+    year_mean = spec["impute"] == "year-mean"
+    zeros = np.zeros(m, dtype=int)
+    return pd.DataFrame({
+        "indicator": spec["indicators"], "cells": nr * ny, "observed": nr * ny - missing,
+        "interpolated": zeros, "extrapolated": zeros,
+        "year_mean": missing if year_mean else zeros, "group_mean": zeros,
+        "missing": zeros if year_mean else missing,
+        "first_year": pd.array(first, dtype="Int64"), "last_year": pd.array(last, dtype="Int64"),
+    })
+
+
+class Records:
+    """A DataFrame to be written into a JSON document as an array of records."""
+
+    def __init__(self, df):
+        self.df = df
+
+
+def dump_json(obj, f, chunk=100_000):
+    """json.dumps (the C encoder, floats round-trip), compact; Records in chunks."""
+    if isinstance(obj, Records):
+        df = obj.df
+        f.write("[")
+        for s in range(0, len(df), chunk):
+            part = df.iloc[s : s + chunk]
+            if part.isna().to_numpy().any():
+                part = part.astype(object).where(part.notna(), None)
+            if s:
+                f.write(",")
+            f.write(json.dumps(part.to_dict("records"), allow_nan=False, separators=(",", ":"))[1:-1])
+        f.write("]")
+    elif isinstance(obj, dict):
+        f.write("{")
+        for i, (k, v) in enumerate(obj.items()):
+            if i:
+                f.write(",")
+            f.write(json.dumps(k) + ":")
+            dump_json(v, f, chunk)
+        f.write("}")
+    else:
+        f.write(json.dumps(obj, allow_nan=False, separators=(",", ":")))
+
+
 # ---------------------------------------------------------------- run
 
 
@@ -349,7 +455,7 @@ def write_csv(path, header, rows):
 
 def run(spec_path, out):
     spec = read_spec(spec_path)
-    regions, years, x, groups = load(spec)
+    regions, years, x, groups, miss = load(spec)
     nr, ny, m = x.shape
     nd = len(spec["dimensions"])
     w, e, z = entropy_weights(x.reshape(nr * ny, m), spec["negative"], spec["shift"])
@@ -380,6 +486,30 @@ def run(spec_path, out):
     mg, mr, mxi = grey(comp.mean(axis=0), dims.mean(axis=0).T, rho)
     rg, rr, rxi = grey(comp, dims.transpose(0, 2, 1), rho)
 
+    # coupling coordination and obstacle degree, every region-year at once
+    n_rows = nr * ny
+    dims_flat = dims.reshape(n_rows, nd)
+    region_col = np.repeat(np.array(regions, dtype=object), ny)
+    year_col = np.tile(np.array(years), nr)
+    coupling_df = obstacle_df = None
+    if spec["coupling"]:
+        c, t, d, level, alpha = coupling(dims_flat, w, spec["dim_of"], spec["alpha"])
+        coupling_df = pd.DataFrame({"region": region_col, "year": year_col, "C": c, "T": t, "D": d,
+                                    "level": level, "level_name": np.array(LEVEL_NAMES, dtype=object)[level - 1]})
+    if spec["obstacle"]:
+        o, od = obstacles(z, w, spec["dim_of"], nd)
+        # per region-year: one row per indicator (its dimension), then one per dimension
+        per = m + nd
+        ind_names = np.array(spec["indicators"] + [None] * nd, dtype=object)
+        dim_names = np.array([spec["dimensions"][k] for k in spec["dim_of"]] + spec["dimensions"], dtype=object)
+        obstacle_df = pd.DataFrame({"region": np.repeat(region_col, per), "year": np.repeat(year_col, per),
+                                    "indicator": np.tile(ind_names, n_rows), "dimension": np.tile(dim_names, n_rows),
+                                    "obstacle": np.concatenate([o, od], axis=1).ravel()})
+    cover = coverage(spec, years, miss)
+    normalised = pd.DataFrame(z, columns=spec["indicators"])
+    normalised.insert(0, "year", year_col)
+    normalised.insert(0, "region", region_col)
+
     os.makedirs(out, exist_ok=True)
     r = repr
     write_csv(os.path.join(out, "weights.csv"), ["dimension", "indicator", "direction", "weight", "entropy"],
@@ -388,6 +518,13 @@ def run(spec_path, out):
     write_csv(os.path.join(out, "scores.csv"), ["region", "year", "composite", *spec["dimensions"]],
               [[reg, y, r(float(comp[i, t])), *[r(float(v)) for v in dims[i, t]]]
                for i, reg in enumerate(regions) for t, y in enumerate(years)])
+    cover.to_csv(os.path.join(out, "coverage.csv"), index=False)
+    os.makedirs(os.path.join(out, "stages"), exist_ok=True)
+    normalised.to_csv(os.path.join(out, "stages", "normalised.csv"), index=False)
+    if coupling_df is not None:
+        coupling_df.to_csv(os.path.join(out, "coupling.csv"), index=False)
+    if obstacle_df is not None:
+        obstacle_df.to_csv(os.path.join(out, "obstacles.csv"), index=False)
     write_csv(os.path.join(out, "clusters.csv"), ["region", "cluster", "tier"],
               [[reg, int(c), int(t)] for reg, c, t in zip(regions, clusters, tier)])
     write_csv(os.path.join(out, "kde.csv"), ["year", "x", "density"],
@@ -404,14 +541,23 @@ def run(spec_path, out):
     with open(os.path.join(out, "convergence.json"), "w") as f:
         json.dump(conv, f, indent=2)
 
+    scores_df = pd.DataFrame(dims_flat, columns=spec["dimensions"])
+    scores_df.insert(0, "composite", comp.reshape(n_rows))
+    scores_df.insert(0, "year", year_col)
+    scores_df.insert(0, "region", region_col)
+    ri, ti, ji = np.nonzero(miss) if spec["impute"] == "year-mean" else (np.array([], dtype=int),) * 3
+    imputed_df = pd.DataFrame({"region": np.array(regions, dtype=object)[ri], "year": np.array(years)[ti],
+                               "indicator": np.array(spec["indicators"], dtype=object)[ji],
+                               "value": x[ri, ti, ji], "method": "year-mean"})
     summary = {
         "name": spec["name"], "spec": spec_path, "data": spec["data"],
         "regions": regions, "years": years,
+        "method": spec["method"],
         "weights": {"method": "entropy", "indicators": spec["indicators"], "weights": w.tolist(),
                     "entropy": e.tolist(), "n": nr * ny},
-        "scores": [{"region": reg, "year": y, "composite": float(comp[i, t]),
-                    **{d: float(dims[i, t, k]) for k, d in enumerate(spec["dimensions"])}}
-                   for i, reg in enumerate(regions) for t, y in enumerate(years)],
+        "scores": Records(scores_df),
+        "imputed": Records(imputed_df),
+        "coverage": Records(cover),
         "analysis": {
             "cluster": {"method": cl["method"], "k": int(cl["k"]),
                         "labels": [{"label": reg, "cluster": int(c), "tier": int(t)}
@@ -432,8 +578,19 @@ def run(spec_path, out):
                                   "coefficients": rxi[k].tolist()} for k, reg in enumerate(regions)]},
         },
     }
+    summary["construction"] = {
+        "stages": ["normalise"], "normalisation": "minmax", "aggregation": "arithmetic", "weighting": "entropy",
+        "indicators": spec["indicators"], "dimension_order": spec["dimensions"],
+        "parents": [[d, None] for d in spec["dimensions"]],
+        "trace": {"indicator": spec["indicators"][0], "stages": [["normalised", z[:, 0].tolist()]]},
+        "treatment": [], "group_imputed": [],
+    }
+    if coupling_df is not None:
+        summary["coupling"] = {"dimensions": spec["dimensions"], "alpha": alpha.tolist(), "rows": Records(coupling_df)}
+    if obstacle_df is not None:
+        summary["obstacle"] = {"rows": Records(obstacle_df)}
     with open(os.path.join(out, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+        dump_json(summary, f)
 
 
 # ---------------------------------------------------------------- kernels
@@ -460,7 +617,7 @@ def blas_info():
 
 def kernels(spec_path, reps, only, pairwise_reps):
     spec = read_spec(spec_path)
-    regions, years, x, groups = load(spec)
+    regions, years, x, groups, miss = load(spec)
     nr, ny, m = x.shape
     nd = len(spec["dimensions"])
     X = np.ascontiguousarray(x.reshape(nr * ny, m))
