@@ -34,7 +34,7 @@ obstacle: 3.8 million rows on the county panel) go out in chunks of
 100,000 records, so the document is never one string in memory.
 
 Usage:
-    pystack.py run SPEC.toml --out DIR
+    pystack.py run SPEC.toml --out DIR [--timings]
     pystack.py kernels SPEC.toml [--reps N] [--only k1,k2] [--pairwise-reps N]
 
 `kernels` times the hot kernels in-process (one warm-up, then N runs) and
@@ -50,6 +50,8 @@ import os
 import sys
 import time
 import tomllib
+
+IMPORTS_START = time.perf_counter()
 
 import numpy as np
 import pandas as pd
@@ -453,9 +455,18 @@ def write_csv(path, header, rows):
         w.writerows(rows)
 
 
-def run(spec_path, out):
+def run(spec_path, out, timings=False):
     spec = read_spec(spec_path)
+    marks, clock = [], [IMPORTS_START]
+
+    def lap(name):
+        now = time.perf_counter()
+        marks.append((name, now - clock[0]))
+        clock[0] = now
+
+    lap("importing the libraries, the spec")
     regions, years, x, groups, miss = load(spec)
+    lap("reading the panel")
     nr, ny, m = x.shape
     nd = len(spec["dimensions"])
     w, e, z = entropy_weights(x.reshape(nr * ny, m), spec["negative"], spec["shift"])
@@ -464,10 +475,13 @@ def run(spec_path, out):
     dims = dims.reshape(nr, ny, nd)
 
     cl = spec["cluster"]
+    lap("weights and scores")
     clusters, inertia, z_link = cluster(comp, cl["method"], int(cl["k"]), int(cl["seed"]))
     tier = tiers(comp, clusters)
 
+    lap("clustering regions")
     grid, hs, dens = kde_per_year([comp[:, t] for t in range(ny)], spec["grid_n"])
+    lap("kernel density")
 
     labels = groups
     series = [("composite", comp)] + [(d, dims[:, :, i]) for i, d in enumerate(spec["dimensions"])]
@@ -480,12 +494,14 @@ def run(spec_path, out):
         for t, y in enumerate(years):
             disp.append((name, y, disparity_row(s[:, t], labels, spec["ddof"])))
 
+    lap("disparity")
     conv = convergence(comp, years)
 
     rho = spec["rho"]
     mg, mr, mxi = grey(comp.mean(axis=0), dims.mean(axis=0).T, rho)
     rg, rr, rxi = grey(comp, dims.transpose(0, 2, 1), rho)
 
+    lap("convergence and grey relational analysis")
     # coupling coordination and obstacle degree, every region-year at once
     n_rows = nr * ny
     dims_flat = dims.reshape(n_rows, nd)
@@ -510,6 +526,7 @@ def run(spec_path, out):
     normalised.insert(0, "year", year_col)
     normalised.insert(0, "region", region_col)
 
+    lap("coupling and obstacle degree")
     os.makedirs(out, exist_ok=True)
     r = repr
     write_csv(os.path.join(out, "weights.csv"), ["dimension", "indicator", "direction", "weight", "entropy"],
@@ -523,8 +540,10 @@ def run(spec_path, out):
     normalised.to_csv(os.path.join(out, "stages", "normalised.csv"), index=False)
     if coupling_df is not None:
         coupling_df.to_csv(os.path.join(out, "coupling.csv"), index=False)
+    lap("weights, scores, coverage, normalised, coupling.csv")
     if obstacle_df is not None:
         obstacle_df.to_csv(os.path.join(out, "obstacles.csv"), index=False)
+    lap("obstacles.csv")
     write_csv(os.path.join(out, "clusters.csv"), ["region", "cluster", "tier"],
               [[reg, int(c), int(t)] for reg, c, t in zip(regions, clusters, tier)])
     write_csv(os.path.join(out, "kde.csv"), ["year", "x", "density"],
@@ -541,6 +560,7 @@ def run(spec_path, out):
     with open(os.path.join(out, "convergence.json"), "w") as f:
         json.dump(conv, f, indent=2)
 
+    lap("other tables")
     scores_df = pd.DataFrame(dims_flat, columns=spec["dimensions"])
     scores_df.insert(0, "composite", comp.reshape(n_rows))
     scores_df.insert(0, "year", year_col)
@@ -591,6 +611,11 @@ def run(spec_path, out):
         summary["obstacle"] = {"rows": Records(obstacle_df)}
     with open(os.path.join(out, "summary.json"), "w") as f:
         dump_json(summary, f)
+    lap("summary.json")
+    if timings:
+        for name, t in marks:
+            print(f"  {name:<52} {t:7.3f} s", file=sys.stderr)
+        print(f"  {'total':<52} {sum(t for _, t in marks):7.3f} s", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- kernels
@@ -732,6 +757,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("spec")
     r.add_argument("--out", required=True)
+    r.add_argument("--timings", action="store_true", help="print the time of each step on stderr")
     k = sub.add_parser("kernels")
     k.add_argument("spec")
     k.add_argument("--reps", type=int, default=5)
@@ -739,7 +765,7 @@ def main():
     k.add_argument("--pairwise-reps", type=int, default=1)
     a = ap.parse_args()
     if a.cmd == "run":
-        run(a.spec, a.out)
+        run(a.spec, a.out, a.timings)
     else:
         kernels(a.spec, a.reps, set(a.only.split(",")) if a.only else None, a.pairwise_reps)
 
