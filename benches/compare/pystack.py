@@ -29,9 +29,11 @@ race.py and does what `rurban run` does on the race's specifications:
 
 The new tables are pandas DataFrames written with `DataFrame.to_csv`.
 summary.json is written compact (as rurban writes it) with the json
-module's C encoder; its three large record lists (scores, coupling,
-obstacle: 3.8 million rows on the county panel) go out in chunks of
-100,000 records, so the document is never one string in memory.
+module's C encoder; its record lists (scores, imputed, coverage, coupling,
+obstacle: 3.8 million rows on the county panel) with
+`DataFrame.to_json(orient="records", double_precision=15)` in chunks of
+100,000 rows, so the document is never one string in memory. Those floats
+carry 15 significant digits (pandas' limit), the CSVs full precision.
 
 Usage:
     pystack.py run SPEC.toml --out DIR [--timings]
@@ -421,17 +423,21 @@ class Records:
 
 
 def dump_json(obj, f, chunk=100_000):
-    """json.dumps (the C encoder, floats round-trip), compact; Records in chunks."""
+    """Compact JSON: json.dumps (the C encoder) for plain values, and
+    DataFrame.to_json(orient="records") for Records, 100,000 rows at a time.
+
+    to_json writes floats with 15 significant digits (pandas' most), not
+    the shortest round-trip form: a relative difference of about 1e-14 at most
+    from rurban's summary.json, for a sixth of the CPU time of to_dict +
+    json.dumps (0.6 s against 3.5 s per million obstacle rows).
+    """
     if isinstance(obj, Records):
         df = obj.df
         f.write("[")
         for s in range(0, len(df), chunk):
-            part = df.iloc[s : s + chunk]
-            if part.isna().to_numpy().any():
-                part = part.astype(object).where(part.notna(), None)
             if s:
                 f.write(",")
-            f.write(json.dumps(part.to_dict("records"), allow_nan=False, separators=(",", ":"))[1:-1])
+            f.write(df.iloc[s : s + chunk].to_json(orient="records", double_precision=15)[1:-1])
         f.write("]")
     elif isinstance(obj, dict):
         f.write("{")
@@ -570,9 +576,8 @@ def run(spec_path, out, timings=False):
                                "indicator": np.array(spec["indicators"], dtype=object)[ji],
                                "value": x[ri, ti, ji], "method": "year-mean"})
     summary = {
-        "name": spec["name"], "spec": spec_path, "data": spec["data"],
+        "name": spec["name"], "spec": spec_path, "data": spec["data"], "method": spec["method"],
         "regions": regions, "years": years,
-        "method": spec["method"],
         "weights": {"method": "entropy", "indicators": spec["indicators"], "weights": w.tolist(),
                     "entropy": e.tolist(), "n": nr * ny},
         "scores": Records(scores_df),
