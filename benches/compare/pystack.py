@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The rurban pipeline written with the Python scientific stack.
 
-numpy, scipy, scikit-learn, statsmodels (and pandas, which statsmodels
-brings, to read the CSV). It is the other side of the race run by
-race.py and does what `rurban run` does on the race's specifications:
+numpy, scipy, scikit-learn, statsmodels and pandas (to read the CSV and
+write the large tables). It is the other side of the races run by race.py
+and county_race.sh (check_pystack.py compares its outputs with rurban's)
+and does what `rurban run` does on the race's specifications:
 
 * read the wide panel and the region groups, fill missing cells with the
   mean of the other regions that year (`impute = "year-mean"`);
