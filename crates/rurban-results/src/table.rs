@@ -20,11 +20,25 @@ impl Cell {
     /// The cell as CSV text: floats with full round-trip precision, a
     /// non-finite float and a blank as the empty string.
     pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s);
+        s
+    }
+
+    /// Appends [`Cell::text`] to `out`, so that a writer of many cells
+    /// reuses one buffer instead of making a `String` per cell.
+    pub fn write_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
         match self {
-            Cell::Num(x) if x.is_finite() => format!("{x}"),
-            Cell::Num(_) | Cell::Blank => String::new(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Text(s) => s.clone(),
+            Cell::Num(x) if x.is_finite() => {
+                let _ = write!(out, "{x}");
+            }
+            Cell::Num(_) | Cell::Blank => {}
+            Cell::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Cell::Text(s) => out.push_str(s),
         }
     }
 }
