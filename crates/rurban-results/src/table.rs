@@ -439,3 +439,26 @@ pub fn spatial(s: &crate::spatial::SpatialAnalysis) -> Vec<Table> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_text_is_display_with_blanks() {
+        assert_eq!(Cell::Num(0.5).text(), "0.5");
+        assert_eq!(Cell::Num(-2.0).text(), "-2");
+        assert_eq!(Cell::Num(-0.0).text(), "-0");
+        assert_eq!(Cell::Num(2.5e-8).text(), "0.000000025");
+        assert_eq!(Cell::Num(0.1 + 0.2).text(), "0.30000000000000004");
+        assert_eq!(Cell::Num(f64::NAN).text(), "");
+        assert_eq!(Cell::Num(f64::NEG_INFINITY).text(), "");
+        assert_eq!(Cell::Int(-42).text(), "-42");
+        assert_eq!(Cell::Blank.text(), "");
+        assert_eq!(Cell::Text("a,b".into()).text(), "a,b");
+        // appended, not replaced
+        let mut s = String::from("x=");
+        Cell::Num(1e21).write_text(&mut s);
+        assert_eq!(s, "x=1000000000000000000000");
+    }
+}
