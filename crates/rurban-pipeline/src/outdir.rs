@@ -16,7 +16,8 @@
 //!    (`.rurban-staging-*`, created exclusively inside the output directory),
 //!    each created with `create_new` (never through a link), hashed and
 //!    fsynced on its own task of the rayon pool (a streamed file is also
-//!    generated on its task; the largest first), then, once all of them are
+//!    generated on its task; the largest first, a streamed file's size
+//!    taken from the previous manifest), then, once all of them are
 //!    durable, the new manifest ([`MANIFEST_FILE`]) and the plan of the
 //!    swap, written last;
 //! 5. swaps the files into place one by one: the version a name had (if any)
@@ -342,7 +343,7 @@ impl OutputSet {
         };
         let remove = self.previous_files(dir, opts, &old, &mut kept, &mut done.warnings);
         let staging = create_staging(dir)?;
-        let plan = self.stage(&staging, kept, remove)?;
+        let plan = self.stage(&staging, kept, remove, &old)?;
         swap(dir, &staging, &plan, opts)?;
         let _ = sync_dir(dir);
         if let Err(e) = std::fs::remove_dir_all(&staging) {
@@ -433,20 +434,31 @@ impl OutputSet {
     /// Writes this set's files into `staging`, each created, written (a
     /// stream generated), hashed and fsynced on its own task; returns their
     /// manifest entries in the order of the set. The tasks run on the rayon
-    /// pool, each worker taking the next file not yet taken, streamed files
-    /// (`summary.json`) first and then the largest, so that the big files
-    /// start at once and the small ones fill in. After the first failure
+    /// pool, each worker taking the next file not yet taken, the largest
+    /// first, so that the big files start at once and the small ones fill
+    /// in: a file in memory by its length, a streamed one by the size the
+    /// previous manifest (`old`) records for its name, or, when it has
+    /// none, before all others, the last added first (`summary.json`, the
+    /// largest, is added last). After the first failure
     /// no further file is started; the error returned is the first in the
     /// order of the set.
-    fn write_staged(&self, staging: &Path) -> std::io::Result<Vec<ManifestEntry>> {
+    fn write_staged(&self, staging: &Path, old: &Manifest) -> std::io::Result<Vec<ManifestEntry>> {
+        use std::cmp::Reverse;
         use std::sync::Mutex;
         use std::sync::atomic::{AtomicBool, AtomicUsize};
         let n = self.files.len();
+        let size = |i: usize| -> (u64, usize) {
+            let (name, content) = &self.files[i];
+            match content {
+                Content::Bytes(b) => (b.len() as u64, 0),
+                Content::Stream(_) => match old.files.iter().find(|e| e.name == *name) {
+                    Some(e) => (e.size, 0),
+                    None => (u64::MAX, i),
+                },
+            }
+        };
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&i| match &self.files[i].1 {
-            Content::Stream(_) => (0, 0),
-            Content::Bytes(b) => (1, usize::MAX - b.len()),
-        });
+        order.sort_by_key(|&i| Reverse(size(i)));
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
         let done: Mutex<Vec<Option<Written>>> = Mutex::new((0..n).map(|_| None).collect());
@@ -505,6 +517,7 @@ impl OutputSet {
         staging: &Path,
         kept: Manifest,
         remove: Vec<ManifestEntry>,
+        old: &Manifest,
     ) -> Result<Plan, PipelineError> {
         let staged = (|| -> std::io::Result<Plan> {
             std::fs::create_dir(staging.join(OLD_DIR))?;
@@ -514,7 +527,7 @@ impl OutputSet {
             }
             let mut manifest = Manifest {
                 version: MANIFEST_VERSION,
-                files: self.write_staged(staging)?,
+                files: self.write_staged(staging, old)?,
             };
             let mut write: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
             manifest.files.extend(kept.files);
