@@ -14,8 +14,11 @@
 //!    canonical path, or same device and inode), or a directory;
 //! 4. writes every file into a fresh staging directory
 //!    (`.rurban-staging-*`, created exclusively inside the output directory),
-//!    each created with `create_new` (never through a link) and fsynced,
-//!    together with the new manifest ([`MANIFEST_FILE`]) and the plan of the
+//!    each created with `create_new` (never through a link), hashed and
+//!    fsynced on its own task of the rayon pool (a streamed file is also
+//!    generated on its task; the largest first, a streamed file's size
+//!    taken from the previous manifest), then, once all of them are
+//!    durable, the new manifest ([`MANIFEST_FILE`]) and the plan of the
 //!    swap, written last;
 //! 5. swaps the files into place one by one: the version a name had (if any)
 //!    is first kept in the staging directory (a hard link, or moved when
@@ -33,6 +36,14 @@
 //! it: one with a complete plan is carried through (the directory ends with
 //! that commit's complete set), one without is deleted (nothing was swapped
 //! yet). See "Output directory guarantees" in `docs/ARCHITECTURE.md`.
+//!
+//! The manifest's hash only tells whether a file the previous commit wrote
+//! is still as it was (so that removing it loses nothing), so it need not
+//! be cryptographic: new manifests (version 2) record the XXH3-128 of each
+//! file (`xxh3`, 32 hex digits), about 20 times cheaper than SHA-256.
+//! Manifests written before (version 1) record SHA-256 (`sha256`); their
+//! entries are still checked with SHA-256, and kept as they are when a
+//! commit keeps the file ([`Previous::Keep`]).
 
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
@@ -43,6 +54,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::PipelineError;
 
@@ -52,7 +64,8 @@ use crate::PipelineError;
 pub const LOCK_FILE: &str = ".rurban.lock";
 
 /// The manifest inside an output directory: the files the last commit
-/// wrote, with their sizes and SHA-256 hashes.
+/// wrote, with their sizes and hashes (XXH3-128; SHA-256 in manifests of
+/// version 1).
 pub const MANIFEST_FILE: &str = ".rurban-manifest.json";
 
 /// Prefix of the staging directories inside an output directory.
@@ -60,6 +73,11 @@ pub const STAGING_PREFIX: &str = ".rurban-staging-";
 
 /// How long [`CommitOptions::default`] waits for another run's lock.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The buffer between a streamed file's writer and the file (1 MiB). A
+/// stream that buffers itself and writes blocks at least this large passes
+/// it by without a copy.
+pub const STREAM_BUFFER: usize = 1 << 20;
 
 /// The plan of a swap, inside the staging directory; written last, so a
 /// staging directory without it never started swapping.
@@ -94,11 +112,13 @@ impl std::fmt::Debug for Content {
     }
 }
 
-/// A writer that passes everything on and keeps the SHA-256 and the
-/// length of what it passed, for the manifest of a streamed file.
+/// A writer that passes everything on and keeps the XXH3-128 and the
+/// length of what it passed, for the manifest of a streamed file. It sits
+/// under the streamed file's buffer, so it hashes each buffer-full as it
+/// goes to the file, while it is still in the cache; it copies nothing.
 struct Digesting<W> {
     inner: W,
-    hasher: Sha256,
+    hasher: Xxh3,
     len: u64,
 }
 
@@ -190,21 +210,30 @@ pub struct Committed {
     pub warnings: Vec<String>,
 }
 
-/// One file of a manifest.
+/// One file of a manifest: its name, size and one hash (an entry with
+/// neither hash never counts as unchanged, so its file is never removed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestEntry {
     /// The file name inside the output directory.
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
-    /// Its SHA-256, lower-case hex.
-    pub sha256: String,
+    /// Its XXH3-128, 32 lower-case hex digits (manifests of version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xxh3: Option<String>,
+    /// Its SHA-256, lower-case hex (manifests of version 1, still honoured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
+
+/// The version of the manifests this build writes: 2, with `xxh3` hashes
+/// (version 1 had `sha256`).
+pub const MANIFEST_VERSION: u32 = 2;
 
 /// The files a commit wrote ([`MANIFEST_FILE`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// Format version, 1.
+    /// Format version: [`MANIFEST_VERSION`] when written by this build.
     pub version: u32,
     /// The files, in the order written.
     pub files: Vec<ManifestEntry>,
@@ -230,7 +259,8 @@ impl OutputSet {
     /// Adds (or replaces) a file that is written only when the set is
     /// committed: `write` is called once per commit with a buffered writer
     /// of the staged file, so a large file (`summary.json`) is serialised
-    /// straight into it and never held in memory. Its size and SHA-256
+    /// straight into it and never held in memory. `write` runs on a thread
+    /// of the rayon pool, beside the other files' writes. Its size and hash
     /// for the manifest are taken from what `write` wrote; an error from
     /// `write` fails the commit as a failed write does.
     pub fn add_stream(
@@ -259,6 +289,20 @@ impl OutputSet {
                 Content::Bytes(b) => Some(b.as_slice()),
                 Content::Stream(_) => None,
             })
+    }
+
+    /// The content of a file: the bytes of one added with
+    /// [`OutputSet::add`], or what the stream of one added with
+    /// [`OutputSet::add_stream`] writes, rendered into memory.
+    pub fn render(&self, name: &str) -> Option<std::io::Result<Vec<u8>>> {
+        let (_, c) = self.files.iter().find(|(n, _)| n == name)?;
+        Some(match c {
+            Content::Bytes(b) => Ok(b.clone()),
+            Content::Stream(f) => {
+                let mut out = Vec::new();
+                f(&mut out).map(|()| out)
+            }
+        })
     }
 
     /// Writes every file into `dir` (created if needed) with the default
@@ -294,12 +338,12 @@ impl OutputSet {
         // the previous files kept; this commit's own entries come first,
         // once staging has written them and knows their sizes and digests
         let mut kept = Manifest {
-            version: 1,
+            version: MANIFEST_VERSION,
             files: Vec::new(),
         };
         let remove = self.previous_files(dir, opts, &old, &mut kept, &mut done.warnings);
         let staging = create_staging(dir)?;
-        let plan = self.stage(&staging, kept, remove)?;
+        let plan = self.stage(&staging, kept, remove, &old)?;
         swap(dir, &staging, &plan, opts)?;
         let _ = sync_dir(dir);
         if let Err(e) = std::fs::remove_dir_all(&staging) {
@@ -387,6 +431,85 @@ impl OutputSet {
         remove
     }
 
+    /// Writes this set's files into `staging`, each created, written (a
+    /// stream generated), hashed and fsynced on its own task; returns their
+    /// manifest entries in the order of the set. The tasks run on the rayon
+    /// pool, each worker taking the next file not yet taken, the largest
+    /// first, so that the big files start at once and the small ones fill
+    /// in: a file in memory by its length, a streamed one by the size the
+    /// previous manifest (`old`) records for its name, or, when it has
+    /// none, before all others, the last added first (`summary.json`, the
+    /// largest, is added last). After the first failure
+    /// no further file is started; the error returned is the first in the
+    /// order of the set.
+    fn write_staged(&self, staging: &Path, old: &Manifest) -> std::io::Result<Vec<ManifestEntry>> {
+        use std::cmp::Reverse;
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        let n = self.files.len();
+        let size = |i: usize| -> (u64, usize) {
+            let (name, content) = &self.files[i];
+            match content {
+                Content::Bytes(b) => (b.len() as u64, 0),
+                Content::Stream(_) => match old.files.iter().find(|e| e.name == *name) {
+                    Some(e) => (e.size, 0),
+                    None => (u64::MAX, i),
+                },
+            }
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| Reverse(size(i)));
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let done: Mutex<Vec<Option<Written>>> = Mutex::new((0..n).map(|_| None).collect());
+        let work = || {
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= n || failed.load(Ordering::Relaxed) {
+                    return;
+                }
+                let i = order[k];
+                let (name, content) = &self.files[i];
+                let path = staging.join(name);
+                let r = match content {
+                    Content::Bytes(bytes) => write_bytes(&path, bytes),
+                    Content::Stream(f) => write_stream(&path, f.as_ref()),
+                };
+                if r.is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                if let Ok(mut d) = done.lock() {
+                    d[i] = Some(r);
+                }
+            }
+        };
+        let workers = rayon::current_num_threads().clamp(1, n.max(1));
+        rayon::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| work());
+            }
+        });
+        let done = done
+            .into_inner()
+            .map_err(|_| std::io::Error::other("a file's writer panicked"))?;
+        let mut entries = Vec::with_capacity(n);
+        for ((name, _), r) in self.files.iter().zip(done) {
+            // None: not started after another file failed
+            let Some(r) = r else { continue };
+            let (size, xxh3) = r?;
+            entries.push(ManifestEntry {
+                name: name.clone(),
+                size,
+                xxh3: Some(xxh3),
+                sha256: None,
+            });
+        }
+        if entries.len() < n {
+            return Err(std::io::Error::other("a file was not written"));
+        }
+        Ok(entries)
+    }
+
     /// Writes the files, the manifest and last the plan into `staging`;
     /// removes `staging` again when that fails.
     fn stage(
@@ -394,6 +517,7 @@ impl OutputSet {
         staging: &Path,
         kept: Manifest,
         remove: Vec<ManifestEntry>,
+        old: &Manifest,
     ) -> Result<Plan, PipelineError> {
         let staged = (|| -> std::io::Result<Plan> {
             std::fs::create_dir(staging.join(OLD_DIR))?;
@@ -401,33 +525,20 @@ impl OutputSet {
                 std::fs::create_dir(staging.join(sub))?;
                 std::fs::create_dir(staging.join(OLD_DIR).join(sub))?;
             }
-            let mut write = Vec::new();
             let mut manifest = Manifest {
-                version: 1,
-                files: Vec::with_capacity(self.files.len() + kept.files.len()),
+                version: MANIFEST_VERSION,
+                files: self.write_staged(staging, old)?,
             };
-            for (name, content) in &self.files {
-                let path = staging.join(name);
-                let (size, sha256) = match content {
-                    Content::Bytes(bytes) => {
-                        write_new(&path, bytes)?;
-                        (bytes.len() as u64, sha256_hex(bytes))
-                    }
-                    Content::Stream(f) => write_stream(&path, f.as_ref())?,
-                };
-                manifest.files.push(ManifestEntry {
-                    name: name.clone(),
-                    size,
-                    sha256,
-                });
-                write.push(name.clone());
-            }
+            let mut write: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
             manifest.files.extend(kept.files);
             let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
             write_new(&staging.join(MANIFEST_FILE), &text)?;
             write.push(MANIFEST_FILE.to_string());
             let plan = Plan { write, remove };
             let text = serde_json::to_vec_pretty(&plan).map_err(std::io::Error::other)?;
+            for sub in SUBDIRS {
+                sync_dir(&staging.join(sub))?;
+            }
             sync_dir(staging)?;
             write_new(&staging.join(PLAN_FILE), &text)?;
             sync_dir(staging)?;
@@ -568,20 +679,65 @@ fn fail(what: &str, p: &Path, e: std::io::Error) -> PipelineError {
     other(format!("{}: cannot {what}: {e}", p.display()))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The XXH3-128 of bytes, as the manifest records it.
+pub fn xxh3_hex(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
-/// True when `path` is a regular file (not a link) with the recorded size and hash.
+/// The SHA-256 of bytes, lower-case hex, as manifests of version 1 record it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// True when `path` is a regular file (not a link) with the recorded size
+/// and hash: the XXH3-128 if the entry has one, else the SHA-256 of a
+/// version 1 manifest; an entry with neither is never unchanged. The file
+/// is read through a buffer, never whole into memory.
 fn unchanged(path: &Path, e: &ManifestEntry) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == e.size => {
-            read_nofollow(path).is_ok_and(|b| sha256_hex(&b) == e.sha256)
+            if let Some(want) = &e.xxh3 {
+                let mut h = Xxh3::new();
+                read_chunks(path, |b| h.update(b)).is_ok()
+                    && format!("{:032x}", h.digest128()) == *want
+            } else if let Some(want) = &e.sha256 {
+                let mut h = Sha256::new();
+                read_chunks(path, |b| h.update(b)).is_ok() && hex(&h.finalize()) == *want
+            } else {
+                false
+            }
         }
         _ => false,
+    }
+}
+
+/// Reads a regular file (opened without following a final link) through a
+/// 1 MiB buffer, handing each piece to `f`.
+fn read_chunks(path: &Path, mut f: impl FnMut(&[u8])) -> std::io::Result<()> {
+    let mut o = OpenOptions::new();
+    o.read(true);
+    nofollow(&mut o);
+    let mut file = o.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(k) => f(&buf[..k]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -641,15 +797,25 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// A staged file's size and XXH3-128 (hex), or why it could not be written.
+type Written = std::io::Result<(u64, String)>;
+
+/// [`write_new`] for a file of the set held in memory; returns its size
+/// and XXH3-128 (hex).
+fn write_bytes(path: &Path, bytes: &[u8]) -> Written {
+    write_new(path, bytes)?;
+    Ok((bytes.len() as u64, xxh3_hex(bytes)))
+}
+
 /// [`write_new`] for a streamed file: the content goes through a 1 MiB
-/// buffer into the new file; returns its size and SHA-256 (hex).
-fn write_stream(path: &Path, write: &StreamFn) -> std::io::Result<(u64, String)> {
+/// buffer into the new file; returns its size and XXH3-128 (hex).
+fn write_stream(path: &Path, write: &StreamFn) -> Written {
     let f = OpenOptions::new().write(true).create_new(true).open(path)?;
     let mut w = std::io::BufWriter::with_capacity(
-        1 << 20,
+        STREAM_BUFFER,
         Digesting {
             inner: f,
-            hasher: Sha256::new(),
+            hasher: Xxh3::new(),
             len: 0,
         },
     );
@@ -658,13 +824,7 @@ fn write_stream(path: &Path, write: &StreamFn) -> std::io::Result<(u64, String)>
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)?;
     d.inner.sync_all()?;
-    let hex = d
-        .hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((d.len, hex))
+    Ok((d.len, format!("{:032x}", d.hasher.digest128())))
 }
 
 #[cfg(unix)]

@@ -4,6 +4,8 @@
 //! Files are rendered in memory into an [`OutputSet`], which
 //! [`crate::outdir`] commits into the output directory, all or nothing.
 
+use std::io::Write as _;
+
 use serde_json::{Value, json};
 
 pub use crate::outdir::OutputSet;
@@ -39,10 +41,44 @@ pub fn num(x: f64) -> String {
 /// A table as CSV: its columns as the header, floats with full round-trip
 /// precision, non-finite floats and blanks empty.
 pub fn table_csv(t: &Table) -> Vec<u8> {
-    csv_bytes(
-        &t.columns,
-        t.rows.iter().map(|r| r.iter().map(Cell::text).collect()),
-    )
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_table_csv(&mut out, t);
+    out
+}
+
+/// Writes [`table_csv`]'s bytes into `w`: each row is gathered into one
+/// reused record (numbers formatted into one reused buffer, text cells
+/// copied as they are), so no `String` is made per cell. The quoting is
+/// the csv writer's, as for [`csv_bytes`]. A row shorter or longer than
+/// the header is written as it is (rows are as long as the columns; should
+/// one not be, a ragged line is better than no results at all).
+pub fn write_table_csv<W: std::io::Write>(w: W, t: &Table) -> std::io::Result<()> {
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(w);
+    out.write_record(&t.columns)?;
+    let mut record = csv::ByteRecord::new();
+    let mut buf = String::new();
+    for row in &t.rows {
+        record.clear();
+        for cell in row {
+            match cell {
+                Cell::Text(s) => record.push_field(s.as_bytes()),
+                _ => {
+                    buf.clear();
+                    cell.write_text(&mut buf);
+                    record.push_field(buf.as_bytes());
+                }
+            }
+        }
+        out.write_byte_record(&record)?;
+    }
+    out.flush()
+}
+
+/// Adds a table's CSV file (`NAME.csv`), written only when the set is
+/// committed, on its own task ([`OutputSet::add_stream`]).
+fn add_table(files: &mut OutputSet, t: Table) {
+    files.add_stream(format!("{}.csv", t.name), move |w| write_table_csv(w, &t));
 }
 
 fn text_of<T: serde::Serialize>(x: &T) -> Option<String> {
@@ -179,26 +215,35 @@ pub fn convergence_json(c: &ConvergenceReport) -> Option<Vec<u8>> {
 }
 
 /// Every table file of a summary (all but the report): one CSV per result
-/// table and `convergence.json` in memory, and `summary.json`, which is
-/// serialised straight into its file when the set is committed
-/// ([`OutputSet::add_stream`]; it is the largest file, 35 MB on the county
-/// panel, and is never held in memory).
+/// table, `convergence.json`, and `summary.json`. `summary.json` (the
+/// largest file, 480 MB on the county panel) and the generic tables' CSV
+/// files are written straight into their files when the set is committed
+/// ([`OutputSet::add_stream`], each on its own task), never held in memory
+/// as bytes; `scores.csv`'s table is even made only then.
 pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
-    let index_tables = table::weights(s)
-        .into_iter()
-        .chain([table::scores(s), table::coverage(s)]);
-    let step_tables = crate::analysis::STEPS
-        .iter()
-        .flat_map(|step| step.tables(s));
-    for t in index_tables.chain(construction_tables(s)) {
-        files.add(format!("{}.csv", t.name), table_csv(&t));
+    if let Some(t) = table::weights(s) {
+        add_table(&mut files, t);
+    }
+    // The largest generic table (a row per region and year) is made only
+    // when it is written, so its cells are never all held at once beside
+    // the rest.
+    let shared = std::sync::Arc::clone(s);
+    files.add_stream("scores.csv", move |w| {
+        write_table_csv(w, &table::scores(&shared))
+    });
+    add_table(&mut files, table::coverage(s));
+    for t in construction_tables(s) {
+        add_table(&mut files, t);
     }
     if let Some(o) = &s.obstacle {
         files.add("obstacles.csv", obstacles_csv(o));
     }
-    for t in step_tables {
-        files.add(format!("{}.csv", t.name), table_csv(&t));
+    for t in crate::analysis::STEPS
+        .iter()
+        .flat_map(|step| step.tables(s))
+    {
+        add_table(&mut files, t);
     }
     if let Some(c) = s.analysis.as_ref().and_then(|a| a.convergence.as_ref())
         && let Some(b) = convergence_json(c)
@@ -207,7 +252,13 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     }
     let shared = std::sync::Arc::clone(s);
     files.add_stream("summary.json", move |w| {
-        serde_json::to_writer(w, &*shared).map_err(std::io::Error::other)
+        // serde_json writes token by token: into a buffer of a concrete
+        // type those writes are inlined copies, where `w` would cost a
+        // dynamic call each. Its flushes (all but the last) are larger than
+        // the committing writer's buffer, so they pass it by without a copy.
+        let mut w = std::io::BufWriter::with_capacity(2 * crate::outdir::STREAM_BUFFER, w);
+        serde_json::to_writer(&mut w, &*shared).map_err(std::io::Error::other)?;
+        w.flush()
     });
     Ok(files)
 }

@@ -20,11 +20,25 @@ impl Cell {
     /// The cell as CSV text: floats with full round-trip precision, a
     /// non-finite float and a blank as the empty string.
     pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s);
+        s
+    }
+
+    /// Appends [`Cell::text`] to `out`, so that a writer of many cells
+    /// reuses one buffer instead of making a `String` per cell.
+    pub fn write_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
         match self {
-            Cell::Num(x) if x.is_finite() => format!("{x}"),
-            Cell::Num(_) | Cell::Blank => String::new(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Text(s) => s.clone(),
+            Cell::Num(x) if x.is_finite() => {
+                let _ = write!(out, "{x}");
+            }
+            Cell::Num(_) | Cell::Blank => {}
+            Cell::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Cell::Text(s) => out.push_str(s),
         }
     }
 }
@@ -424,4 +438,27 @@ pub fn spatial(s: &crate::spatial::SpatialAnalysis) -> Vec<Table> {
         out.push(markov(m));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_text_is_display_with_blanks() {
+        assert_eq!(Cell::Num(0.5).text(), "0.5");
+        assert_eq!(Cell::Num(-2.0).text(), "-2");
+        assert_eq!(Cell::Num(-0.0).text(), "-0");
+        assert_eq!(Cell::Num(2.5e-8).text(), "0.000000025");
+        assert_eq!(Cell::Num(0.1 + 0.2).text(), "0.30000000000000004");
+        assert_eq!(Cell::Num(f64::NAN).text(), "");
+        assert_eq!(Cell::Num(f64::NEG_INFINITY).text(), "");
+        assert_eq!(Cell::Int(-42).text(), "-42");
+        assert_eq!(Cell::Blank.text(), "");
+        assert_eq!(Cell::Text("a,b".into()).text(), "a,b");
+        // appended, not replaced
+        let mut s = String::from("x=");
+        Cell::Num(1e21).write_text(&mut s);
+        assert_eq!(s, "x=1000000000000000000000");
+    }
 }

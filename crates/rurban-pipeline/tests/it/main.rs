@@ -5,3 +5,4 @@ mod construction;
 mod outdir;
 mod robustness;
 mod spatial;
+mod table_csv;

@@ -481,14 +481,15 @@ fn streamed_file_is_written_and_listed_with_its_digest() {
     let m = read_manifest_of(&dir);
     let e = m.files.iter().find(|e| e.name == "summary.json").unwrap();
     assert_eq!(e.size, body.len() as u64);
-    // the digest is the one of the bytes on disk: an unchanged file is
-    // recognised, so a later run without it removes it
-    use sha2::Digest;
-    let hex: String = sha2::Sha256::digest(&body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(e.sha256, hex);
+    // the digest is the one of the bytes on disk (XXH3-128 recorded by
+    // tests/fixtures/xxh3.py): an unchanged file is recognised, so a later
+    // run without it removes it
+    assert_eq!(
+        e.xxh3.as_deref(),
+        Some(fixture("stream_body_3e6_mod_251").as_str())
+    );
+    assert_eq!(e.sha256, None);
+    assert_eq!(m.version, 2);
     let later = set("b", &["weights.csv"]);
     later
         .commit_with(
@@ -517,4 +518,210 @@ fn a_failing_stream_leaves_the_previous_files() {
     let err = second.commit(&dir).unwrap_err().to_string();
     assert!(err.contains("serialisation failed"), "{err}");
     assert_holds(&dir, &first, &[]);
+}
+
+/// A value of tests/fixtures/xxh3.json (made by tests/fixtures/xxh3.py).
+fn fixture(key: &str) -> String {
+    let text = include_str!("../fixtures/xxh3.json");
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    v[key].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_manifest_hash_is_xxh3_128() {
+    use rurban_pipeline::outdir::xxh3_hex;
+    assert_eq!(xxh3_hex(b""), fixture("empty"));
+    assert_eq!(xxh3_hex(b"abc"), fixture("abc"));
+}
+
+/// Rewrites a directory's manifest as rurban wrote it before version 2:
+/// `"version": 1` and a `sha256` per file.
+fn downgrade_manifest(dir: &Path) {
+    use sha2::Digest;
+    let m = read_manifest_of(dir);
+    let files: Vec<serde_json::Value> = m
+        .files
+        .iter()
+        .map(|e| {
+            let bytes = std::fs::read(dir.join(&e.name)).unwrap();
+            let hex: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            serde_json::json!({"name": e.name, "size": e.size, "sha256": hex})
+        })
+        .collect();
+    let text =
+        serde_json::to_vec_pretty(&serde_json::json!({"version": 1, "files": files})).unwrap();
+    std::fs::write(dir.join(MANIFEST_FILE), text).unwrap();
+}
+
+#[test]
+fn a_version_1_manifest_still_protects_changed_files() {
+    let tmp = Scratch::new("v1");
+    let dir = tmp.path().join("out");
+    let first = set("a", &FULL);
+    first.commit(&dir).unwrap();
+    downgrade_manifest(&dir);
+    assert_eq!(read_manifest_of(&dir).version, 1);
+    // the user edits report.html, keeping its size: only the hash tells
+    let mut edited = std::fs::read(dir.join("report.html")).unwrap();
+    edited[0] = b'Z';
+    std::fs::write(dir.join("report.html"), &edited).unwrap();
+    let second = set("b", &["weights.csv", "scores.csv"]);
+    let done = second.commit_with(&dir, &remove_opts()).unwrap();
+    // summary.json is as the old manifest's SHA-256 says: removed;
+    // report.html changed: left, with a warning naming it
+    assert!(!dir.join("summary.json").exists());
+    assert_eq!(std::fs::read(dir.join("report.html")).unwrap(), edited);
+    assert_eq!(done.removed, [dir.join("summary.json")]);
+    assert!(
+        done.warnings
+            .iter()
+            .any(|w| w.contains("report.html") && w.contains("changed since")),
+        "{:?}",
+        done.warnings
+    );
+    // the new manifest is version 2 and lists only this commit's files
+    let m = read_manifest_of(&dir);
+    assert_eq!(m.version, 2);
+    let names: Vec<&str> = m.files.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["weights.csv", "scores.csv"]);
+    assert!(
+        m.files
+            .iter()
+            .all(|e| e.xxh3.is_some() && e.sha256.is_none())
+    );
+}
+
+#[test]
+fn keeping_a_version_1_entry_keeps_its_sha256() {
+    let tmp = Scratch::new("v1-keep");
+    let dir = tmp.path().join("out");
+    set("a", &FULL).commit(&dir).unwrap();
+    downgrade_manifest(&dir);
+    let old = read_manifest_of(&dir);
+    set("b", &["report.html"]).commit(&dir).unwrap();
+    let m = read_manifest_of(&dir);
+    assert_eq!(m.files.len(), FULL.len());
+    assert_eq!(m.files[0].name, "report.html");
+    assert!(m.files[0].xxh3.is_some());
+    // the others as the old manifest had them, SHA-256 and all, so a later
+    // run that replaces the set still removes them
+    for e in &m.files[1..] {
+        let was = old.files.iter().find(|o| o.name == e.name).unwrap();
+        assert_eq!(e, was);
+        assert!(e.sha256.is_some());
+    }
+    let last = set("c", &["report.html"]);
+    let done = last.commit_with(&dir, &remove_opts()).unwrap();
+    assert_eq!(done.removed.len(), 3, "{done:?}");
+    assert_holds(&dir, &last, &[]);
+}
+
+#[test]
+fn an_entry_without_a_hash_is_never_removed() {
+    let tmp = Scratch::new("nohash");
+    let dir = tmp.path().join("out");
+    set("a", &FULL).commit(&dir).unwrap();
+    let size = std::fs::metadata(dir.join("summary.json")).unwrap().len();
+    let text =
+        format!(r#"{{"version": 2, "files": [{{"name": "summary.json", "size": {size}}}]}}"#);
+    std::fs::write(dir.join(MANIFEST_FILE), text).unwrap();
+    let done = set("b", &BARE).commit_with(&dir, &remove_opts()).unwrap();
+    assert!(done.removed.is_empty());
+    assert!(dir.join("summary.json").exists());
+}
+
+/// Many files, in memory and streamed, of many sizes (a stream written in
+/// small pieces, one in a single large write).
+fn mixed_set(tag: &str) -> (OutputSet, Vec<(String, Vec<u8>)>) {
+    let mut s = OutputSet::default();
+    let mut want = Vec::new();
+    for i in 0..24usize {
+        let name = if i % 5 == 0 {
+            format!("stages/s{i}.csv")
+        } else {
+            format!("f{i}.csv")
+        };
+        let body: Vec<u8> = format!("{tag}:{i};")
+            .repeat(1 + (i * 7919) % 300_000)
+            .into_bytes();
+        if i % 3 == 0 {
+            let b = body.clone();
+            s.add_stream(name.clone(), move |w| {
+                for piece in b.chunks(1 + i * 13) {
+                    w.write_all(piece)?;
+                }
+                Ok(())
+            });
+        } else if i % 3 == 1 {
+            let b = body.clone();
+            s.add_stream(name.clone(), move |w| w.write_all(&b));
+        } else {
+            s.add(name.clone(), body.clone());
+        }
+        want.push((name, body));
+    }
+    (s, want)
+}
+
+#[test]
+fn parallel_writing_gives_the_files_and_manifest_of_a_serial_one() {
+    use rurban_pipeline::outdir::xxh3_hex;
+    let tmp = Scratch::new("parallel");
+    let (files, want) = mixed_set("p");
+    let mut listings = Vec::new();
+    for threads in [1, 2, 5] {
+        let dir = tmp.path().join(format!("out{threads}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let done = pool.install(|| files.commit(&dir)).unwrap();
+        assert_eq!(done.len(), want.len());
+        for (name, body) in &want {
+            assert_eq!(&std::fs::read(dir.join(name)).unwrap(), body, "{name}");
+        }
+        // the manifest lists the files in the order of the set
+        let m = read_manifest_of(&dir);
+        assert_eq!(m.files.len(), want.len());
+        for (e, (name, body)) in m.files.iter().zip(&want) {
+            assert_eq!(&e.name, name);
+            assert_eq!(e.size, body.len() as u64);
+            assert_eq!(e.xxh3.as_deref(), Some(xxh3_hex(body).as_str()));
+        }
+        let mut l = listing(&dir);
+        for (name, bytes) in listing(&dir.join("stages")) {
+            l.insert(format!("stages/{name}"), bytes);
+        }
+        listings.push(l);
+    }
+    assert_eq!(listings[0], listings[1]);
+    assert_eq!(listings[0], listings[2]);
+}
+
+#[test]
+fn a_stream_failing_among_many_leaves_the_previous_files() {
+    let tmp = Scratch::new("parallel-fail");
+    let dir = tmp.path().join("out");
+    let first = set("a", &FULL);
+    first.commit(&dir).unwrap();
+    let (mut second, _) = mixed_set("b");
+    second.add_stream("broken.json", |w| {
+        w.write_all(b"{\"partial\":")?;
+        Err(std::io::Error::other("serialisation failed"))
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let err = pool
+        .install(|| second.commit_with(&dir, &remove_opts()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("serialisation failed"), "{err}");
+    // (the subdirectory is made before anything else, and stays, empty)
+    assert_holds(&dir, &first, &["stages"]);
+    assert_eq!(std::fs::read_dir(dir.join("stages")).unwrap().count(), 0);
 }

@@ -545,7 +545,8 @@ fn workbook_of_a_run_equals_its_csv_files() {
     wb.assert_tables();
 
     let csv = |name: &str| -> Vec<Vec<String>> {
-        let text = std::str::from_utf8(files.get(name).unwrap()).unwrap();
+        let bytes = files.render(name).unwrap().unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
         text.lines()
             .map(|l| l.split(',').map(str::to_string).collect())
             .collect()
