@@ -119,6 +119,18 @@ pub enum Maps<'a> {
 /// without a `spatial` object; an error (as text, for the report's note)
 /// when the file cannot be read or no longer holds the regions.
 pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput, String>> {
+    summary.spatial.as_ref()?;
+    match model::Summary::check(summary) {
+        Ok(c) => reopen_maps_checked(summary, &c),
+        Err(e) => Some(Err(e.to_string())),
+    }
+}
+
+/// [`reopen_maps`] with the summary already checked (its composite grid).
+fn reopen_maps_checked(
+    summary: &rurban_results::Summary,
+    checked: &model::Summary,
+) -> Option<Result<MapsInput, String>> {
     let sp = summary.spatial.as_ref()?;
     let file = std::path::Path::new(&sp.geometry.file);
     // The absolute path the run read, when it is still there; else the
@@ -140,10 +152,6 @@ pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput
             .and_then(|p| std::path::Path::new(p).parent())
             .unwrap_or(std::path::Path::new(""));
         base.join(file)
-    };
-    let checked = match model::Summary::check(summary) {
-        Ok(c) => c,
-        Err(e) => return Some(Err(e.to_string())),
     };
     let geography =
         match rurban_geo::Geography::open(&path, Some(&sp.geometry.key), &summary.regions) {
@@ -219,6 +227,74 @@ pub fn render_html_with_maps_in(
 /// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).
 pub fn render_xlsx_summary(summary: &rurban_results::Summary) -> Result<Vec<u8>, ReportError> {
     xlsx::workbook(&model::Summary::check(summary)?, summary)
+}
+
+/// The report and the workbook of one summary, as [`render_both`] returns
+/// them: each present when asked for, each with its own result.
+#[derive(Debug)]
+pub struct Renderings {
+    /// `report.html` ([`render_html_with_maps_in`]), when asked for.
+    pub html: Option<Result<String, ReportError>>,
+    /// `results.xlsx` ([`render_xlsx_summary`]), when asked for.
+    pub xlsx: Option<Result<Vec<u8>, ReportError>>,
+}
+
+/// Renders the report (when `html`) and the workbook (when `xlsx`) of one
+/// typed summary, the same documents as [`render_html_with_maps_in`] and
+/// [`render_xlsx_summary`], from one check of the summary (on a large panel
+/// the check copies much of it), the two side by side on two threads. The
+/// maps are drawn from `maps` when given, else reopened from the GeoJSON
+/// the summary names (as [`render_html_summary_in`] does). An error of the
+/// check, which both share, is the outer error.
+pub fn render_both(
+    summary: &rurban_results::Summary,
+    maps: Option<&MapsInput>,
+    lang: Lang,
+    html: bool,
+    xlsx: bool,
+) -> Result<Renderings, ReportError> {
+    if !html && !xlsx {
+        return Ok(Renderings {
+            html: None,
+            xlsx: None,
+        });
+    }
+    let mut checked = model::Summary::check(summary)?;
+    checked.lang = lang;
+    let checked = &checked;
+    let page = || -> Result<String, ReportError> {
+        match maps {
+            Some(m) => html::page(checked, Some(Maps::Input(m))),
+            None => match reopen_maps_checked(summary, checked) {
+                None => html::page(checked, None),
+                Some(Ok(input)) => html::page(checked, Some(Maps::Input(&input))),
+                Some(Err(e)) => {
+                    let note = lang.fill("missing.maps_error", &[("error", &e)]);
+                    html::page(checked, Some(Maps::Unavailable(&note)))
+                }
+            },
+        }
+    };
+    let book = || xlsx::workbook(checked, summary);
+    Ok(match (html, xlsx) {
+        (true, true) => std::thread::scope(|scope| {
+            let book = scope.spawn(book);
+            let page = page();
+            let book = book.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            Renderings {
+                html: Some(page),
+                xlsx: Some(book),
+            }
+        }),
+        (true, false) => Renderings {
+            html: Some(page()),
+            xlsx: None,
+        },
+        _ => Renderings {
+            html: None,
+            xlsx: Some(book()),
+        },
+    })
 }
 
 /// Renders a run's `summary.json` as one self-contained HTML document.
