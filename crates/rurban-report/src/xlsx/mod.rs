@@ -199,15 +199,11 @@ pub(crate) fn ranks_by_year(years: &[i64], values: &[f64]) -> Vec<u32> {
 fn tiers_table(s: &Summary) -> Option<Table> {
     let labels = s.tiers()?;
     let means = s.region_mean();
+    let index = crate::charts::region_index(&s.regions);
     let rows: Vec<Vec<Cell>> = labels
         .iter()
         .map(|l| {
-            let m = s
-                .regions
-                .iter()
-                .position(|r| r == &l.label)
-                .map(|r| means[r])
-                .unwrap_or(f64::NAN);
+            let m = index.get(l.label.as_str()).map_or(f64::NAN, |&r| means[r]);
             vec![
                 text(&l.label),
                 Cell::Int(l.cluster),
