@@ -259,11 +259,33 @@ pub fn render_both(
             xlsx: None,
         });
     }
-    let mut checked = model::Summary::check(summary)?;
-    checked.lang = lang;
-    let checked = &checked;
-    let page = || -> Result<String, ReportError> {
-        match maps {
+    // The workbook's first sheets need only the typed summary: they are
+    // written on the second thread while this one checks the summary.
+    let slot: std::sync::OnceLock<model::Summary> = std::sync::OnceLock::new();
+    let (ready, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let book = xlsx.then(|| {
+            let slot = &slot;
+            scope.spawn(move || {
+                xlsx::workbook_when_checked(summary, || {
+                    wait.recv().ok()?;
+                    slot.get()
+                })
+            })
+        });
+        let mut checked = match model::Summary::check(summary) {
+            Ok(c) => c,
+            Err(e) => {
+                // The workbook's thread stops at the check.
+                drop(ready);
+                return Err(e);
+            }
+        };
+        checked.lang = lang;
+        let checked = slot.get_or_init(|| checked);
+        // The receiver is gone only if the thread is, which join reports.
+        let _ = ready.send(());
+        let page = html.then(|| match maps {
             Some(m) => html::page(checked, Some(Maps::Input(m))),
             None => match reopen_maps_checked(summary, checked) {
                 None => html::page(checked, None),
@@ -273,27 +295,18 @@ pub fn render_both(
                     html::page(checked, Some(Maps::Unavailable(&note)))
                 }
             },
-        }
-    };
-    let book = || xlsx::workbook(checked, summary);
-    Ok(match (html, xlsx) {
-        (true, true) => std::thread::scope(|scope| {
-            let book = scope.spawn(book);
-            let page = page();
-            let book = book.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            Renderings {
-                html: Some(page),
-                xlsx: Some(book),
-            }
-        }),
-        (true, false) => Renderings {
-            html: Some(page()),
-            xlsx: None,
-        },
-        _ => Renderings {
-            html: None,
-            xlsx: Some(book()),
-        },
+        });
+        let book = book.map(|h| {
+            h.join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .and_then(|b| {
+                    b.ok_or_else(|| ReportError::Xlsx("the summary was not checked".into()))
+                })
+        });
+        Ok(Renderings {
+            html: page,
+            xlsx: book,
+        })
     })
 }
 
