@@ -1163,20 +1163,15 @@ fn grey_regions_table(s: &Summary, regions: &[(String, crate::model::Grey)]) -> 
     // Many regions: the top and bottom by mean composite only.
     let shown: Vec<&(String, crate::model::Grey)> = if regions.len() > charts::MANY_REGIONS {
         let means = s.region_mean();
-        let mean_of = |name: &str| {
-            s.regions
-                .iter()
-                .position(|r| r == name)
-                .map_or(f64::NAN, |r| means[r])
-        };
-        let mut sorted: Vec<&(String, crate::model::Grey)> = regions.iter().collect();
-        sorted.sort_by(|a, b| {
-            let (x, y) = (mean_of(&a.0), mean_of(&b.0));
-            y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
-        });
+        let index = charts::region_index(&s.regions);
+        let mean_of = |name: &str| index.get(name).map_or(f64::NAN, |&r| means[r]);
+        // Each region's mean looked up once, then the same stable sort.
+        let mut sorted: Vec<(f64, &(String, crate::model::Grey))> =
+            regions.iter().map(|r| (mean_of(&r.0), r)).collect();
+        sorted.sort_by(|(x, _), (y, _)| y.partial_cmp(x).unwrap_or(std::cmp::Ordering::Equal));
         let k = TABLE_ENDS;
-        let mut v = sorted[..k].to_vec();
-        v.extend_from_slice(&sorted[sorted.len() - k..]);
+        let mut v: Vec<&(String, crate::model::Grey)> = sorted[..k].iter().map(|p| p.1).collect();
+        v.extend(sorted[sorted.len() - k..].iter().map(|p| p.1));
         v
     } else {
         regions.iter().collect()
@@ -1237,7 +1232,8 @@ fn tier_table(s: &Summary, labels: &[crate::model::ClusterLabel]) -> String {
     tiers.dedup();
     let means = s.region_mean();
     let ny = s.years.len();
-    let idx = |name: &str| s.regions.iter().position(|r| r == name);
+    let index = charts::region_index(&s.regions);
+    let idx = |name: &str| index.get(name).copied();
     let mut out = format!(
         "<div class=\"table-wrap\"><table class=\"tiers\">\n<caption>{}</caption>\n",
         l.t("cap.tiers")
@@ -1253,13 +1249,14 @@ fn tier_table(s: &Summary, labels: &[crate::model::ClusterLabel]) -> String {
     ]));
     out.push_str("<tbody>\n");
     for t in tiers {
-        let mut members: Vec<&crate::model::ClusterLabel> =
-            labels.iter().filter(|l| l.tier == t).collect();
-        members.sort_by(|a, b| {
-            let ma = idx(&a.label).map(|r| means[r]).unwrap_or(f64::NAN);
-            let mb = idx(&b.label).map(|r| means[r]).unwrap_or(f64::NAN);
-            mb.total_cmp(&ma)
-        });
+        // Each member's mean looked up once, then the same stable sort.
+        let mut keyed: Vec<(f64, &crate::model::ClusterLabel)> = labels
+            .iter()
+            .filter(|l| l.tier == t)
+            .map(|l| (idx(&l.label).map(|r| means[r]).unwrap_or(f64::NAN), l))
+            .collect();
+        keyed.sort_by(|(ma, _), (mb, _)| mb.total_cmp(ma));
+        let members: Vec<&crate::model::ClusterLabel> = keyed.into_iter().map(|p| p.1).collect();
         let mut clusters: Vec<i64> = members.iter().map(|l| l.cluster).collect();
         clusters.sort();
         clusters.dedup();

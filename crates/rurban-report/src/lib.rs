@@ -119,6 +119,18 @@ pub enum Maps<'a> {
 /// without a `spatial` object; an error (as text, for the report's note)
 /// when the file cannot be read or no longer holds the regions.
 pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput, String>> {
+    summary.spatial.as_ref()?;
+    match model::Summary::check(summary) {
+        Ok(c) => reopen_maps_checked(summary, &c),
+        Err(e) => Some(Err(e.to_string())),
+    }
+}
+
+/// [`reopen_maps`] with the summary already checked (its composite grid).
+fn reopen_maps_checked(
+    summary: &rurban_results::Summary,
+    checked: &model::Summary,
+) -> Option<Result<MapsInput, String>> {
     let sp = summary.spatial.as_ref()?;
     let file = std::path::Path::new(&sp.geometry.file);
     // The absolute path the run read, when it is still there; else the
@@ -140,10 +152,6 @@ pub fn reopen_maps(summary: &rurban_results::Summary) -> Option<Result<MapsInput
             .and_then(|p| std::path::Path::new(p).parent())
             .unwrap_or(std::path::Path::new(""));
         base.join(file)
-    };
-    let checked = match model::Summary::check(summary) {
-        Ok(c) => c,
-        Err(e) => return Some(Err(e.to_string())),
     };
     let geography =
         match rurban_geo::Geography::open(&path, Some(&sp.geometry.key), &summary.regions) {
@@ -219,6 +227,87 @@ pub fn render_html_with_maps_in(
 /// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).
 pub fn render_xlsx_summary(summary: &rurban_results::Summary) -> Result<Vec<u8>, ReportError> {
     xlsx::workbook(&model::Summary::check(summary)?, summary)
+}
+
+/// The report and the workbook of one summary, as [`render_both`] returns
+/// them: each present when asked for, each with its own result.
+#[derive(Debug)]
+pub struct Renderings {
+    /// `report.html` ([`render_html_with_maps_in`]), when asked for.
+    pub html: Option<Result<String, ReportError>>,
+    /// `results.xlsx` ([`render_xlsx_summary`]), when asked for.
+    pub xlsx: Option<Result<Vec<u8>, ReportError>>,
+}
+
+/// Renders the report (when `html`) and the workbook (when `xlsx`) of one
+/// typed summary, the same documents as [`render_html_with_maps_in`] and
+/// [`render_xlsx_summary`], from one check of the summary (on a large panel
+/// the check copies much of it), the two side by side on two threads. The
+/// maps are drawn from `maps` when given, else reopened from the GeoJSON
+/// the summary names (as [`render_html_summary_in`] does). An error of the
+/// check, which both share, is the outer error.
+pub fn render_both(
+    summary: &rurban_results::Summary,
+    maps: Option<&MapsInput>,
+    lang: Lang,
+    html: bool,
+    xlsx: bool,
+) -> Result<Renderings, ReportError> {
+    if !html && !xlsx {
+        return Ok(Renderings {
+            html: None,
+            xlsx: None,
+        });
+    }
+    // The workbook's first sheets need only the typed summary: they are
+    // written on the second thread while this one checks the summary.
+    let slot: std::sync::OnceLock<model::Summary> = std::sync::OnceLock::new();
+    let (ready, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let book = xlsx.then(|| {
+            let slot = &slot;
+            scope.spawn(move || {
+                xlsx::workbook_when_checked(summary, || {
+                    wait.recv().ok()?;
+                    slot.get()
+                })
+            })
+        });
+        let mut checked = match model::Summary::check(summary) {
+            Ok(c) => c,
+            Err(e) => {
+                // The workbook's thread stops at the check.
+                drop(ready);
+                return Err(e);
+            }
+        };
+        checked.lang = lang;
+        let checked = slot.get_or_init(|| checked);
+        // The receiver is gone only if the thread is, which join reports.
+        let _ = ready.send(());
+        let page = html.then(|| match maps {
+            Some(m) => html::page(checked, Some(Maps::Input(m))),
+            None => match reopen_maps_checked(summary, checked) {
+                None => html::page(checked, None),
+                Some(Ok(input)) => html::page(checked, Some(Maps::Input(&input))),
+                Some(Err(e)) => {
+                    let note = lang.fill("missing.maps_error", &[("error", &e)]);
+                    html::page(checked, Some(Maps::Unavailable(&note)))
+                }
+            },
+        });
+        let book = book.map(|h| {
+            h.join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .and_then(|b| {
+                    b.ok_or_else(|| ReportError::Xlsx("the summary was not checked".into()))
+                })
+        });
+        Ok(Renderings {
+            html: page,
+            xlsx: book,
+        })
+    })
 }
 
 /// Renders a run's `summary.json` as one self-contained HTML document.

@@ -53,22 +53,20 @@ pub fn add_renderings(
     xlsx: bool,
     lang: rurban_report::Lang,
 ) -> Result<()> {
-    if html {
-        let page = match maps {
-            Some(m) => rurban_report::render_html_with_maps_in(
-                summary,
-                Some(rurban_report::Maps::Input(m)),
-                lang,
-            ),
-            None => rurban_report::render_html_summary_in(summary, lang),
-        }
-        .context("cannot render report.html")?;
-        files.add("report.html", page.into_bytes());
+    // One check of the summary for both; the two render side by side.
+    let out = rurban_report::render_both(summary, maps, lang, html, xlsx).context(if html {
+        "cannot render report.html"
+    } else {
+        "cannot write results.xlsx"
+    })?;
+    if let Some(page) = out.html {
+        files.add(
+            "report.html",
+            page.context("cannot render report.html")?.into_bytes(),
+        );
     }
-    if xlsx {
-        let book =
-            rurban_report::render_xlsx_summary(summary).context("cannot write results.xlsx")?;
-        files.add("results.xlsx", book);
+    if let Some(book) = out.xlsx {
+        files.add("results.xlsx", book.context("cannot write results.xlsx")?);
     }
     Ok(())
 }

@@ -25,6 +25,16 @@ pub(crate) const HIGHLIGHT_REGIONS: usize = 15;
 /// Regions highlighted at each end of the composite chart.
 pub(crate) const EXTREMES: usize = 5;
 
+/// The index of each region name in `regions` (the first, were a name
+/// listed twice): one lookup instead of a scan of every region per name.
+pub(crate) fn region_index(regions: &[String]) -> std::collections::HashMap<&str, usize> {
+    let mut m = std::collections::HashMap::with_capacity(regions.len());
+    for (i, r) in regions.iter().enumerate() {
+        m.entry(r.as_str()).or_insert(i);
+    }
+    m
+}
+
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 

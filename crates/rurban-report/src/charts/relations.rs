@@ -666,7 +666,8 @@ fn tier_means(s: &Summary, labels: &[ClusterLabel]) -> Vec<(i64, usize, f64)> {
     tiers.sort();
     tiers.dedup();
     let means = s.region_mean();
-    let idx = |name: &str| s.regions.iter().position(|r| r == name);
+    let index = super::region_index(&s.regions);
+    let idx = |name: &str| index.get(name).copied();
     tiers
         .iter()
         .map(|&t| {

@@ -31,6 +31,17 @@ pub(crate) fn workbook(
     s: &Summary,
     typed: &rurban_results::Summary,
 ) -> Result<Vec<u8>, ReportError> {
+    workbook_when_checked(typed, || Some(s)).map(|b| b.expect("the checked view was given"))
+}
+
+/// The workbook's bytes, its first sheets (findings, index system,
+/// weights, scores: the typed summary alone) written before `checked` is
+/// asked for the checked view the others need, so that the check can run
+/// meanwhile on another thread. `None` when `checked` gives no view.
+pub(crate) fn workbook_when_checked<'s>(
+    typed: &rurban_results::Summary,
+    checked: impl FnOnce() -> Option<&'s Summary>,
+) -> Result<Option<Vec<u8>>, ReportError> {
     let mut book = Book::new();
     if let Some(f) = typed.findings.as_ref().filter(|f| !f.sentences.is_empty()) {
         book.add(numbered("findings", "finding", &f.sentences))?;
@@ -40,6 +51,9 @@ pub(crate) fn workbook(
         book.add(Sheet::from_table(t, &["weight", "entropy"]))?;
     }
     book.add(scores(typed))?;
+    let Some(s) = checked() else {
+        return Ok(None);
+    };
     if let Some(t) = tiers_table(s) {
         book.add(Sheet::from_table(t, &["mean_composite"]))?;
     }
@@ -74,7 +88,7 @@ pub(crate) fn workbook(
     if !warnings.is_empty() {
         book.add(numbered("warnings", "warning", &warnings))?;
     }
-    book.finish()
+    book.finish().map(Some)
 }
 
 /// A list of sentences, one a row: `no, <what>`.
@@ -199,15 +213,11 @@ pub(crate) fn ranks_by_year(years: &[i64], values: &[f64]) -> Vec<u32> {
 fn tiers_table(s: &Summary) -> Option<Table> {
     let labels = s.tiers()?;
     let means = s.region_mean();
+    let index = crate::charts::region_index(&s.regions);
     let rows: Vec<Vec<Cell>> = labels
         .iter()
         .map(|l| {
-            let m = s
-                .regions
-                .iter()
-                .position(|r| r == &l.label)
-                .map(|r| means[r])
-                .unwrap_or(f64::NAN);
+            let m = index.get(l.label.as_str()).map_or(f64::NAN, |&r| means[r]);
             vec![
                 text(&l.label),
                 Cell::Int(l.cluster),

@@ -159,6 +159,18 @@ impl Book {
             ws.write_string_with_format(0, c as u16, h, &self.header)
                 .map_err(xerr)?;
         }
+        // Whole-number and score columns carry their format as the column's
+        // style, which Excel applies to a cell written without one: the
+        // cells come out as before (`s="..."`) without looking each cell's
+        // `Format` up in the workbook's table of formats.
+        for (c, kind) in kinds.iter().enumerate() {
+            let format = match kind {
+                Kind::Int => &self.int,
+                Kind::Fixed4 => &self.fixed4,
+                Kind::Text | Kind::General | Kind::Key => continue,
+            };
+            ws.set_column_format(c as u16, format).map_err(xerr)?;
+        }
         let mut last = 0u32;
         let mut rows = sheet.rows;
         for row in rows.by_ref() {
@@ -224,9 +236,11 @@ fn write_cell(
             Kind::Text | Kind::General if whole => (Some(f.int), whole_width(v)),
             Kind::Text | Kind::General => (None, general_width(v)),
         };
+        // An Int or Fixed4 column's own format is its column style.
+        let own = matches!(kind, Kind::Int | Kind::Fixed4);
         match fmt {
-            Some(fmt) => ws.write_number_with_format(r, c, v, fmt),
-            None => ws.write_number(r, c, v),
+            Some(fmt) if !own => ws.write_number_with_format(r, c, v, fmt),
+            _ => ws.write_number(r, c, v),
         }
         .map_err(xerr)?;
         Ok(width)

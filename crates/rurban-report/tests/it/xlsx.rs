@@ -592,3 +592,79 @@ fn workbook_of_a_run_equals_its_csv_files() {
     assert_eq!(m[1][0], Data::Float(summary.years[0] as f64));
     assert_eq!(wb.format("moran", "A2"), "0");
 }
+
+/// `render_both` (one check for both documents, two threads) gives the
+/// very documents of `render_html_summary_in` and `render_xlsx_summary`,
+/// each only when asked for, and the check's error as its own.
+#[test]
+fn both_documents_at_once_are_the_documents_rendered_apart() {
+    use rurban_report::{Lang, read_summary, render_both, render_html_summary_in};
+    for name in ["summary_full.json", "summary_minimal.json"] {
+        let s = read_summary(&fixture(name)).unwrap();
+        for lang in [Lang::En, Lang::Zh] {
+            let both = render_both(&s, None, lang, true, true).unwrap();
+            let html = both.html.unwrap().unwrap();
+            assert_eq!(html, render_html_summary_in(&s, lang).unwrap(), "{name}");
+            let mut got = Book::new(both.xlsx.unwrap().unwrap());
+            let mut want = Book::new(render_xlsx_summary(&s).unwrap());
+            assert_eq!(got.names(), want.names(), "{name}");
+            for sheet in want.names() {
+                assert_eq!(got.rows(&sheet), want.rows(&sheet), "{name} {sheet}");
+                assert_eq!(got.xml(&sheet), want.xml(&sheet), "{name} {sheet}");
+            }
+        }
+        let only_book = render_both(&s, None, Lang::En, false, true).unwrap();
+        assert!(only_book.html.is_none());
+        let only_page = render_both(&s, None, Lang::En, true, false).unwrap();
+        assert!(only_page.xlsx.is_none());
+        assert_eq!(
+            only_page.html.unwrap().unwrap(),
+            render_html_summary_in(&s, Lang::En).unwrap()
+        );
+        let neither = render_both(&s, None, Lang::En, false, false).unwrap();
+        assert!(neither.html.is_none() && neither.xlsx.is_none());
+    }
+    // A score of a region the summary does not list: the check fails once,
+    // with the message of either renderer.
+    let mut v = fixture("summary_full.json");
+    v["scores"][5]["region"] = serde_json::json!("Shanghai");
+    let s = read_summary(&v).unwrap();
+    let e = render_both(&s, None, Lang::En, true, true).unwrap_err();
+    assert!(e.to_string().contains("Shanghai"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        render_xlsx_summary(&s).unwrap_err().to_string()
+    );
+}
+
+/// Whole-number and score columns carry their number format as the
+/// column's style, and their cells keep the same format.
+#[test]
+fn score_and_rank_columns_are_styled_as_their_cells() {
+    let wb = open(&fixture("summary_full.json"));
+    let xml = wb.xml("scores");
+    let cols = &xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()];
+    let style = |col: usize| -> Option<String> {
+        cols.split("<col ").skip(1).find_map(|tag| {
+            let tag = format!(" {tag}");
+            let (lo, hi): (usize, usize) = (
+                attr(&tag, "min").unwrap().parse().unwrap(),
+                attr(&tag, "max").unwrap().parse().unwrap(),
+            );
+            (lo..=hi)
+                .contains(&col)
+                .then(|| attr(&tag, "style"))
+                .flatten()
+        })
+    };
+    // region: text, no style; year: `0`; composite: `0.0000`.
+    assert_eq!(style(1), None);
+    let cell_style = |cell: &str| {
+        let at = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
+        attr(&xml[at..at + xml[at..].find('>').unwrap()], "s")
+    };
+    assert_eq!(style(2), cell_style("B2"));
+    assert_eq!(style(3), cell_style("C2"));
+    assert_eq!(wb.format("scores", "B2"), "0");
+    assert_eq!(wb.format("scores", "C2"), "0.0000");
+}
