@@ -631,14 +631,18 @@ pub fn coupling_of(
     let roots = p.hierarchy.roots();
     let n = p.values.nrows();
     let mut out = vec![None; n];
+    // one buffer for a row's z and one for its U_d, reused over the rows
+    let mut z = vec![0.0; p.values.ncols()];
+    let mut u = vec![0.0; roots.len()];
     for (unit, w) in p.units.iter().zip(w) {
         p.missing_in(unit, "coupling coordination")?;
         for (i, &row) in unit.rows.iter().enumerate() {
-            let z: Vec<f64> = unit.z01.z.row(i).to_vec();
-            let u: Vec<f64> = roots
-                .iter()
-                .map(|&d| dimension_u(&z, w, p.hierarchy.indicators_below(d)))
-                .collect();
+            for (a, b) in z.iter_mut().zip(unit.z01.z.row(i)) {
+                *a = *b;
+            }
+            for (u, &d) in u.iter_mut().zip(roots) {
+                *u = dimension_u(&z, w, p.hierarchy.indicators_below(d));
+            }
             out[row] = Some(coupling(&u, alpha));
         }
     }
