@@ -631,14 +631,18 @@ pub fn coupling_of(
     let roots = p.hierarchy.roots();
     let n = p.values.nrows();
     let mut out = vec![None; n];
+    // one buffer for a row's z and one for its U_d, reused over the rows
+    let mut z = vec![0.0; p.values.ncols()];
+    let mut u = vec![0.0; roots.len()];
     for (unit, w) in p.units.iter().zip(w) {
         p.missing_in(unit, "coupling coordination")?;
         for (i, &row) in unit.rows.iter().enumerate() {
-            let z: Vec<f64> = unit.z01.z.row(i).to_vec();
-            let u: Vec<f64> = roots
-                .iter()
-                .map(|&d| dimension_u(&z, w, p.hierarchy.indicators_below(d)))
-                .collect();
+            for (a, b) in z.iter_mut().zip(unit.z01.z.row(i)) {
+                *a = *b;
+            }
+            for (u, &d) in u.iter_mut().zip(roots) {
+                *u = dimension_u(&z, w, p.hierarchy.indicators_below(d));
+            }
             out[row] = Some(coupling(&u, alpha));
         }
     }
@@ -647,25 +651,65 @@ pub fn coupling_of(
         .collect()
 }
 
-/// The obstacle degree of each region-year (region-major): per indicator,
-/// then per dimension (spec order); `None` where it is null. A missing
-/// value is an error.
-pub type Obstacles = Vec<(Vec<Option<f64>>, Vec<Option<f64>>)>;
+/// The obstacle degree of each region-year (region-major) in one dense
+/// array: row `i` (of [`width`](Self::width) values) holds the obstacle of
+/// every indicator (spec order), then of every dimension in
+/// [`Hierarchy::order`] (every parent after its children: the rows of
+/// `obstacles.csv`); NaN where it is null.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Obstacles {
+    /// Values per region-year: indicators plus dimensions.
+    pub width: usize,
+    /// `region-years x width` values, row-major.
+    pub values: Vec<f64>,
+}
+
+impl Obstacles {
+    /// The values of region-year `i`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.values[i * self.width..(i + 1) * self.width]
+    }
+}
 
 /// See [`Obstacles`]: `w` one weight vector per unit, from [`unit_weights`].
+/// A missing value is an error. The arithmetic is
+/// [`obstacle`](crate::obstacle::obstacle)'s and
+/// [`dimension_obstacles`](crate::obstacle::dimension_obstacles)', written
+/// straight into the array.
 pub fn obstacles_of(p: &Prepared, w: &[Vec<f64>]) -> Result<Obstacles, IndexError> {
     let n = p.values.nrows();
-    let mut out = vec![(Vec::new(), Vec::new()); n];
+    let m = p.values.ncols();
+    let order = p.hierarchy.order();
+    let width = m + order.len();
+    let mut values = vec![f64::NAN; n * width];
+    let mut terms = vec![0.0; m];
     for (unit, w) in p.units.iter().zip(w) {
         p.missing_in(unit, "the obstacle degree")?;
         for (i, &row) in unit.rows.iter().enumerate() {
-            let z: Vec<f64> = unit.z01.z.row(i).to_vec();
-            let o = crate::obstacle::obstacle(&z, w);
-            let d = crate::obstacle::dimension_obstacles(&p.hierarchy, &o);
-            out[row] = (o, d);
+            let z = unit.z01.z.row(i);
+            for ((t, z), w) in terms.iter_mut().zip(z.iter()).zip(w) {
+                *t = w * (1.0 - z);
+            }
+            let total: f64 = terms.iter().sum();
+            let out = &mut values[row * width..(row + 1) * width];
+            if total == 0.0 || !total.is_finite() {
+                // every obstacle null, as the NaN the array starts with
+                continue;
+            }
+            for (o, t) in out.iter_mut().zip(&terms) {
+                *o = t / total;
+            }
+            let (inds, dims) = out.split_at_mut(m);
+            for (o, &d) in dims.iter_mut().zip(order) {
+                let mut s = 0.0;
+                for &j in p.hierarchy.indicators_below(d) {
+                    s += inds[j];
+                }
+                *o = s;
+            }
         }
     }
-    Ok(out)
+    Ok(Obstacles { width, values })
 }
 
 #[cfg(test)]
@@ -816,10 +860,12 @@ mod tests {
         let w = unit_weights(&prep, &Weights::Given).unwrap();
         assert_eq!(w[0], [0.25, 0.75]);
         let o = obstacles_of(&prep, &w).unwrap();
-        assert_eq!(o[0].0, [Some(1.0), Some(0.0)]);
-        assert_eq!(o[0].1, [Some(0.0), Some(1.0)]);
+        // indicators x, y, then the dimensions bottom-up (C, then P)
+        assert_eq!(o.width, 4);
+        assert_eq!(prep.hierarchy.order(), [0, 1]);
+        assert_eq!(o.row(0), [1.0, 0.0, 0.0, 1.0]);
         // b: I = (.5, 0): x 1, dims C 0, P 1; c: I = (0, 1): y 1
-        assert_eq!(o[2].0, [Some(0.0), Some(1.0)]);
+        assert_eq!(o.row(2), [0.0, 1.0, 1.0, 1.0]);
         // geometric over a zero: an error naming region, year and the hint
         let e = score(
             &prep,

@@ -14,8 +14,8 @@ use rurban_index::{
     Rank, Target, Treatment, Winmax, ZScore,
 };
 use rurban_results::construction::{
-    Construction, CouplingRow, CouplingSummary, GroupImputedRecord, ObstacleRow, ObstacleSummary,
-    StageValues, TreatmentRecord,
+    Construction, CouplingRowRef, CouplingSummary, GroupImputedRecord, ObstacleKind,
+    ObstacleSummary, StageValues, TreatmentRecord,
 };
 use rurban_spec::Spec;
 use rurban_weighting::Weighting;
@@ -422,29 +422,29 @@ pub fn extras(spec: &Spec, panel: &Panel, table: &Table) -> Result<Extras, Pipel
 /// What the construction of a run computed besides the scores.
 #[derive(Debug, Clone, Default)]
 pub struct Built {
-    /// `"construction"` of the summary.
-    pub construction: Construction,
+    /// `"construction"` of the summary (shared with it, never copied).
+    pub construction: Arc<Construction>,
     /// `"coupling"`, when it ran.
-    pub coupling: Option<CouplingSummary>,
+    pub coupling: Option<Arc<CouplingSummary>>,
     /// `"obstacle"`, when it ran.
-    pub obstacle: Option<ObstacleSummary>,
+    pub obstacle: Option<Arc<ObstacleSummary>>,
     /// Warnings of the construction.
     pub warnings: Vec<String>,
 }
 
-fn values_of(p: &Prepared, stage: &str, a: &Array2<f64>) -> StageValues {
-    let ny = p.years.len();
-    let n = a.nrows();
-    StageValues {
-        stage: stage.into(),
-        region: (0..n).map(|i| p.regions[i / ny].clone()).collect(),
-        year: (0..n).map(|i| p.years[i % ny]).collect(),
-        values: a
-            .rows()
-            .into_iter()
-            .map(|r| r.iter().map(|v| v.is_finite().then_some(*v)).collect())
-            .collect(),
-    }
+fn values_of(p: &Prepared, stage: &str, a: &Array2<f64>) -> Result<StageValues, PipelineError> {
+    StageValues::from_grid(
+        stage,
+        &p.regions,
+        &p.years,
+        a.ncols(),
+        a.iter().copied().collect(),
+    )
+    .map_err(PipelineError::Other)
+}
+
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// A weighting error about a cell, with the cell's file row filled in.
@@ -625,12 +625,12 @@ pub fn build(
     ] {
         if let Some(a) = a {
             c.stages.push(stage.into());
-            c.values.push(values_of(&prepared, name, a));
+            c.values.push(values_of(&prepared, name, a)?);
         }
     }
     c.stages.push("normalise".into());
     c.values
-        .push(values_of(&prepared, "normalised", &scores.normalised));
+        .push(values_of(&prepared, "normalised", &scores.normalised)?);
     c.treatment = prepared
         .treatment
         .iter()
@@ -665,7 +665,7 @@ pub fn build(
         ));
     }
     c.trace = c.trace_of();
-    built.construction = c;
+    built.construction = Arc::new(c);
     // A step on by default meeting a missing value is skipped with a
     // warning; switched on explicitly, it is an error naming the cell.
     fn skip<T>(
@@ -698,26 +698,23 @@ pub fn build(
         None => None,
     };
     if let (Some(alpha), Some(cs)) = (&plan.coupling, coupling) {
-        built.coupling = Some(CouplingSummary {
-            dimensions: h.roots().iter().map(|&d| dim_ids[d].clone()).collect(),
-            alpha: alpha.clone(),
-            rows: cs
-                .iter()
-                .enumerate()
-                .map(|(row, c)| {
-                    let (region, year) = prepared.cell(row);
-                    CouplingRow {
-                        region: region.to_string(),
-                        year,
-                        c: c.c,
-                        t: c.t,
-                        d: c.d,
-                        level: c.level,
-                        level_name: c.level_name.to_string(),
-                    }
-                })
-                .collect(),
-        });
+        let mut sum = CouplingSummary::new(
+            h.roots().iter().map(|&d| dim_ids[d].clone()).collect(),
+            alpha.clone(),
+        );
+        for (row, c) in cs.iter().enumerate() {
+            let (region, year) = prepared.cell(row);
+            sum.push(CouplingRowRef {
+                region,
+                year,
+                c: c.c,
+                t: c.t,
+                d: c.d,
+                level: c.level,
+                level_name: c.level_name,
+            });
+        }
+        built.coupling = Some(Arc::new(sum));
     }
     let obstacles = if plan.obstacle {
         skip(
@@ -731,30 +728,30 @@ pub fn build(
         None
     };
     if let Some(os) = obstacles {
+        // The rows of a region-year: each indicator with its own
+        // dimension, then every dimension bottom-up, as `obstacles_of`
+        // lays them out.
         let own = h.dimension_of();
-        let mut rows = Vec::new();
-        for (row, (oi, od)) in os.iter().enumerate() {
-            let (region, year) = prepared.cell(row);
-            for (j, o) in oi.iter().enumerate() {
-                rows.push(ObstacleRow {
-                    region: region.to_string(),
-                    year,
-                    indicator: Some(h.indicators()[j].clone()),
-                    dimension: dim_ids[own[j]].clone(),
-                    obstacle: *o,
-                });
-            }
-            for &d in h.order() {
-                rows.push(ObstacleRow {
-                    region: region.to_string(),
-                    year,
-                    indicator: None,
-                    dimension: dim_ids[d].clone(),
-                    obstacle: od[d],
-                });
-            }
-        }
-        built.obstacle = Some(ObstacleSummary { rows });
+        let kinds: Vec<ObstacleKind> = (0..m)
+            .map(|j| ObstacleKind {
+                indicator: Some(index_u32(j)),
+                dimension: index_u32(own[j]),
+            })
+            .chain(h.order().iter().map(|&d| ObstacleKind {
+                indicator: None,
+                dimension: index_u32(d),
+            }))
+            .collect();
+        let o = ObstacleSummary::from_grid(
+            prepared.regions.clone(),
+            &prepared.years,
+            h.indicators().to_vec(),
+            dim_ids.to_vec(),
+            kinds,
+            os.values,
+        )
+        .map_err(PipelineError::Other)?;
+        built.obstacle = Some(Arc::new(o));
     }
     Ok((index, built))
 }
@@ -772,7 +769,7 @@ pub fn findings(out: &crate::RunOutput) -> Vec<String> {
         let means: Vec<f64> = years
             .iter()
             .map(|&y| {
-                let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+                let ds: Vec<f64> = c.rows().filter(|r| r.year == y).map(|r| r.d).collect();
                 ds.iter().sum::<f64>() / ds.len().max(1) as f64
             })
             .collect();
@@ -811,23 +808,12 @@ pub fn findings(out: &crate::RunOutput) -> Vec<String> {
         }
     }
     if let Some(o) = &out.construction.obstacle {
-        // The last year's rows grouped by region in one pass (what
-        // `ObstacleSummary::largest` gives for each region, without a scan
-        // of every row per region: quadratic in the regions).
-        let mut by_region: std::collections::HashMap<&str, Vec<(&str, f64)>> =
-            std::collections::HashMap::new();
-        for r in o.rows.iter().filter(|r| r.year == last) {
-            if let (Some(i), Some(v)) = (r.indicator.as_deref(), r.obstacle) {
-                by_region.entry(r.region.as_str()).or_default().push((i, v));
-            }
-        }
+        let mut by_region = o.largest_in_year(last, 3);
         let mut parts = Vec::new();
         for region in &out.panel.regions {
-            let Some(mut top) = by_region.remove(region.as_str()) else {
+            let Some(top) = by_region.remove(region.as_str()) else {
                 continue;
             };
-            top.sort_by(|a, b| b.1.total_cmp(&a.1));
-            top.truncate(3);
             let items: Vec<String> = top
                 .iter()
                 .map(|(i, v)| format!("{i} ({:.1}%)", 100.0 * v))

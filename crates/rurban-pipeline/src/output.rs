@@ -5,6 +5,7 @@
 //! [`crate::outdir`] commits into the output directory, all or nothing.
 
 use std::io::Write as _;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -188,7 +189,9 @@ pub fn summary(out: &RunOutput) -> Summary {
         analysis: Some(out.analysis.clone()),
         findings: Some(out.findings.clone()),
         spatial: out.analysis.spatial.clone(),
-        construction: Some(out.construction.construction.clone()),
+        // Shared with the run's output, not copied: the obstacles alone
+        // are 3.8 million rows on the county panel.
+        construction: Some(Arc::clone(&out.construction.construction)),
         coupling: out.construction.coupling.clone(),
         obstacle: out.construction.obstacle.clone(),
         robustness: out.robustness.clone(),
@@ -215,12 +218,14 @@ pub fn convergence_json(c: &ConvergenceReport) -> Option<Vec<u8>> {
 }
 
 /// Every table file of a summary (all but the report): one CSV per result
-/// table, `convergence.json`, and `summary.json`. `summary.json` (the
-/// largest file, 480 MB on the county panel) and the generic tables' CSV
-/// files are written straight into their files when the set is committed
-/// ([`OutputSet::add_stream`], each on its own task), never held in memory
-/// as bytes; `scores.csv`'s table is even made only then.
-pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineError> {
+/// table and `convergence.json`; `summary.json`, `obstacles.csv`,
+/// `coupling.csv`, `stages/*.csv` (written from the summary's columns) and
+/// the generic tables' CSV files are written straight into their files when
+/// the set is committed ([`OutputSet::add_stream`], each on its own task),
+/// never held in memory as bytes (on the county panel summary.json,
+/// obstacles.csv and stages/normalised.csv are 480, 205 and 66 MB);
+/// `scores.csv`'s table is even made only then.
+pub fn summary_files(s: &Arc<Summary>) -> Result<OutputSet, PipelineError> {
     let mut files = OutputSet::default();
     if let Some(t) = table::weights(s) {
         add_table(&mut files, t);
@@ -228,16 +233,29 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     // The largest generic table (a row per region and year) is made only
     // when it is written, so its cells are never all held at once beside
     // the rest.
-    let shared = std::sync::Arc::clone(s);
+    let shared = Arc::clone(s);
     files.add_stream("scores.csv", move |w| {
         write_table_csv(w, &table::scores(&shared))
     });
     add_table(&mut files, table::coverage(s));
-    for t in construction_tables(s) {
-        add_table(&mut files, t);
+    if let Some(con) = &s.construction {
+        for k in 0..con.values.len() {
+            let con = Arc::clone(con);
+            files.add_stream(format!("stages/{}.csv", con.values[k].stage), move |w| {
+                stage_csv(&con, k, w)
+            });
+        }
+        if let Some(t) = rurban_results::construction::treatment(con) {
+            add_table(&mut files, t);
+        }
+    }
+    if let Some(c) = &s.coupling {
+        let c = Arc::clone(c);
+        files.add_stream("coupling.csv", move |w| coupling_csv(&c, w));
     }
     if let Some(o) = &s.obstacle {
-        files.add("obstacles.csv", obstacles_csv(o));
+        let o = Arc::clone(o);
+        files.add_stream("obstacles.csv", move |w| obstacles_csv(&o, w));
     }
     for t in crate::analysis::STEPS
         .iter()
@@ -250,7 +268,7 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     {
         files.add("convergence.json", b);
     }
-    let shared = std::sync::Arc::clone(s);
+    let shared = Arc::clone(s);
     files.add_stream("summary.json", move |w| {
         // serde_json writes token by token: into a buffer of a concrete
         // type those writes are inlined copies, where `w` would cost a
@@ -263,46 +281,221 @@ pub fn summary_files(s: &std::sync::Arc<Summary>) -> Result<OutputSet, PipelineE
     Ok(files)
 }
 
-/// The tables of the construction: `stages/*`, `treatment`, `coupling`
-/// (those that ran; `obstacles.csv` is written by [`obstacles_csv`]).
-fn construction_tables(s: &Summary) -> Vec<Table> {
-    use rurban_results::construction as c;
-    let mut out = Vec::new();
-    if let Some(con) = &s.construction {
-        out.extend(c::stage_tables(con));
-        out.extend(c::treatment(con));
-    }
-    out.extend(s.coupling.as_ref().map(c::coupling));
-    out
+/// A CSV record built field by field in a reusable buffer, with the bytes
+/// of `table_csv` (the csv crate's quoting, floats as `{}`, non-finite
+/// floats empty, `\n` line ends).
+#[derive(Default)]
+struct Line {
+    buf: Vec<u8>,
+    fields: usize,
 }
 
-/// `obstacles.csv`, the bytes of `table_csv(&obstacles(o))` written
-/// straight from the rows: on the county panel it has 3.8 million rows,
-/// whose table of cells alone took about a gigabyte.
-fn obstacles_csv(o: &rurban_results::construction::ObstacleSummary) -> Vec<u8> {
-    use std::fmt::Write as _;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut buf = String::new();
-    // Writing into a Vec cannot fail.
-    let _ = w.write_record(["region", "year", "indicator", "dimension", "obstacle"]);
-    for r in &o.rows {
-        let _ = w.write_field(&r.region);
-        buf.clear();
-        let _ = write!(buf, "{}", r.year);
-        let _ = w.write_field(&buf);
-        let _ = w.write_field(r.indicator.as_deref().unwrap_or(""));
-        let _ = w.write_field(&r.dimension);
-        buf.clear();
-        if let Some(x) = r.obstacle.filter(|x| x.is_finite()) {
-            let _ = write!(buf, "{x}");
+impl Line {
+    fn sep(&mut self) {
+        if self.fields > 0 {
+            self.buf.push(b',');
         }
-        let _ = w.write_field(&buf);
-        let _ = w.write_record(None::<&[u8]>);
+        self.fields += 1;
     }
-    w.into_inner().unwrap_or_default()
+
+    /// A field already escaped by [`escaped`].
+    fn raw(&mut self, field: &[u8]) {
+        self.sep();
+        self.buf.extend_from_slice(field);
+    }
+
+    fn int(&mut self, i: i64) {
+        use std::io::Write as _;
+        self.sep();
+        let _ = write!(self.buf, "{i}");
+    }
+
+    fn num(&mut self, x: f64) {
+        use std::io::Write as _;
+        self.sep();
+        if x.is_finite() {
+            let _ = write!(self.buf, "{x}");
+        }
+    }
+
+    /// Ends the record and writes it.
+    fn end(&mut self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.buf.push(b'\n');
+        w.write_all(&self.buf)?;
+        self.buf.clear();
+        self.fields = 0;
+        Ok(())
+    }
+}
+
+/// A text field as the csv crate writes it (quoted when it must be), for
+/// names written once per row.
+fn escaped(field: &str) -> Vec<u8> {
+    // In a record of several fields an empty one is written as nothing
+    // (a record of one empty field would be `""`).
+    if field.is_empty() {
+        return Vec::new();
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record([field]);
+    let mut v = w.into_inner().unwrap_or_default();
+    v.pop(); // the record's `\n`
+    v
+}
+
+fn header(w: &mut dyn std::io::Write, columns: &[&str]) -> std::io::Result<()> {
+    let mut line = Line::default();
+    for c in columns {
+        line.raw(&escaped(c));
+    }
+    line.end(w)
+}
+
+/// `stages/<stage>.csv` of stage `k`: `region, year`, then the indicators.
+fn stage_csv(
+    c: &rurban_results::construction::Construction,
+    k: usize,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let s = &c.values[k];
+    let mut cols = vec!["region", "year"];
+    cols.extend(c.indicators.iter().map(String::as_str));
+    header(w, &cols)?;
+    let mut line = Line::default();
+    let mut region: (&str, Vec<u8>) = ("", Vec::new());
+    for i in 0..s.len() {
+        let (r, y) = s.cell(i);
+        if i == 0 || region.0 != r {
+            region = (r, escaped(r));
+        }
+        line.raw(&region.1);
+        line.int(y);
+        for &x in s.row(i) {
+            line.num(x);
+        }
+        line.end(w)?;
+    }
+    Ok(())
+}
+
+/// `coupling.csv`: `region, year, C, T, D, level, level_name`.
+fn coupling_csv(
+    c: &rurban_results::construction::CouplingSummary,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    header(w, &["region", "year", "C", "T", "D", "level", "level_name"])?;
+    let mut line = Line::default();
+    for r in c.rows() {
+        line.raw(&escaped(r.region));
+        line.int(r.year);
+        line.num(r.c);
+        line.num(r.t);
+        line.num(r.d);
+        line.int(i64::from(r.level));
+        line.raw(&escaped(r.level_name));
+        line.end(w)?;
+    }
+    Ok(())
+}
+
+/// `obstacles.csv`: `region, year, indicator, dimension, obstacle`, one
+/// line per row of the columns (3.8 million on the county panel), every
+/// name escaped once.
+fn obstacles_csv(
+    o: &rurban_results::construction::ObstacleSummary,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    header(w, &["region", "year", "indicator", "dimension", "obstacle"])?;
+    let regions: Vec<Vec<u8>> = o.regions().iter().map(|r| escaped(r)).collect();
+    let indicators: Vec<Vec<u8>> = o.indicators().iter().map(|r| escaped(r)).collect();
+    let dimensions: Vec<Vec<u8>> = o.dimensions().iter().map(|r| escaped(r)).collect();
+    let mut line = Line::default();
+    for b in 0..o.blocks() {
+        let (region, year, rows) = o.block(b);
+        for i in rows {
+            let k = o.kind(i);
+            line.raw(&regions[region]);
+            line.int(year);
+            line.raw(k.indicator.map_or(&[][..], |j| &indicators[j as usize]));
+            line.raw(&dimensions[k.dimension as usize]);
+            line.num(o.obstacle(i).unwrap_or(f64::NAN));
+            line.end(w)?;
+        }
+    }
+    Ok(())
 }
 
 /// Every table file of a run (all but the report).
 pub fn run_files(out: &RunOutput) -> Result<OutputSet, PipelineError> {
-    summary_files(&std::sync::Arc::new(summary(out)))
+    summary_files(&Arc::new(summary(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rurban_results::construction::{
+        self as c, Construction, CouplingRow, CouplingSummary, ObstacleRow, ObstacleSummary,
+        StageValues,
+    };
+
+    fn bytes(f: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>) -> Vec<u8> {
+        let mut v = Vec::new();
+        f(&mut v).unwrap();
+        v
+    }
+
+    /// The streamed files have the bytes of the tables of cells written by
+    /// `table_csv`: names that need quotes, blanks, floats as `{}`.
+    #[test]
+    fn streamed_tables_are_table_csv() {
+        let names = ["a", "b, \"q\"", "line\nbreak", ""];
+        let o = ObstacleSummary::from_rows((0..24).map(|i| ObstacleRow {
+            region: names[i % 4].into(),
+            year: 2000 + (i / 8) as i64,
+            indicator: (i % 3 != 0).then(|| names[(i + 1) % 4].to_string()),
+            dimension: names[(i + 2) % 4].into(),
+            obstacle: (i % 5 != 0).then_some(0.1 * i as f64 + 1e-9),
+        }));
+        let want = table_csv(&c::obstacles(&o));
+        assert_eq!(bytes(|w| obstacles_csv(&o, w)), want);
+        assert!(
+            String::from_utf8(want)
+                .unwrap()
+                .contains("\"b, \"\"q\"\"\"")
+        );
+        let mut cs = CouplingSummary::new(vec!["u".into()], vec![1.0]);
+        cs.extend((0..6).map(|i| CouplingRow {
+            region: names[i % 4].into(),
+            year: 2000,
+            c: 1.0 / (i as f64 + 1.0),
+            t: 0.5,
+            d: 0.25 * i as f64,
+            level: 3,
+            level_name: "moderate imbalance".into(),
+        }));
+        assert_eq!(
+            bytes(|w| coupling_csv(&cs, w)),
+            table_csv(&c::coupling(&cs))
+        );
+        let stage = StageValues::from_grid(
+            "treated",
+            &["r, 1".into(), "s".into()],
+            &[2000, 2001],
+            3,
+            (0..12)
+                .map(|i| if i == 4 { f64::NAN } else { 1.0 / f64::from(i) })
+                .collect(),
+        )
+        .unwrap();
+        let con = Construction {
+            indicators: vec!["x".into(), "y, z".into(), "w".into()],
+            values: vec![stage],
+            ..Construction::default()
+        };
+        assert_eq!(
+            bytes(|w| stage_csv(&con, 0, w)),
+            table_csv(&c::stage_tables(&con)[0])
+        );
+    }
 }

@@ -8,7 +8,9 @@
 use std::fmt::Write as _;
 
 use rurban_index::{LEVEL_NAMES, LEVEL_NAMES_ZH};
-use rurban_results::construction::{Construction, CouplingSummary, ObstacleSummary};
+use rurban_results::construction::{
+    Construction, CouplingRowRef, CouplingSummary, ObstacleSummary,
+};
 
 use crate::charts::Figure;
 use crate::draw::FONT_STACK;
@@ -36,7 +38,7 @@ pub(crate) fn mean_d(c: &CouplingSummary, years: &[i64]) -> Vec<f64> {
     years
         .iter()
         .map(|&y| {
-            let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+            let ds: Vec<f64> = c.rows().filter(|r| r.year == y).map(|r| r.d).collect();
             if ds.is_empty() {
                 f64::NAN
             } else {
@@ -67,8 +69,7 @@ fn coupling_chart(c: &CouplingSummary, years: &[i64], lang: Lang) -> Figure {
     let ext: Vec<(f64, f64)> = years
         .iter()
         .map(|&y| {
-            c.rows
-                .iter()
+            c.rows()
                 .filter(|r| r.year == y)
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
                     (a.min(r.d), b.max(r.d))
@@ -203,11 +204,8 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: L
         );
     }
     // One lookup table instead of a scan of every row per cell.
-    let at: std::collections::HashMap<(&str, i64), &rurban_results::construction::CouplingRow> = c
-        .rows
-        .iter()
-        .map(|r| ((r.region.as_str(), r.year), r))
-        .collect();
+    let at: std::collections::HashMap<(&str, i64), CouplingRowRef> =
+        c.rows().map(|r| ((r.region, r.year), r)).collect();
     if regions.len() > crate::charts::MANY_REGIONS {
         return level_counts(&at, regions, years, lang);
     }
@@ -294,7 +292,7 @@ fn level_heatmap(c: &CouplingSummary, regions: &[String], years: &[i64], lang: L
 /// [`level_heatmap`] for many regions: a row per coupling level, a cell per
 /// year holding the number of regions at that level (shaded by it).
 fn level_counts(
-    at: &std::collections::HashMap<(&str, i64), &rurban_results::construction::CouplingRow>,
+    at: &std::collections::HashMap<(&str, i64), CouplingRowRef>,
     regions: &[String],
     years: &[i64],
     lang: Lang,
@@ -371,22 +369,13 @@ fn obstacle_table(o: &ObstacleSummary, regions: &[String], last: i64, lang: Lang
         esc(lang.t("construction.obstacles.second")),
         esc(lang.t("construction.obstacles.third")),
     );
-    // The last year's rows grouped by region in one pass: what
-    // `ObstacleSummary::largest` gives for each region, without scanning
-    // every row once per region (quadratic in the regions).
-    let mut by_region: std::collections::HashMap<&str, Vec<(&str, f64)>> =
-        std::collections::HashMap::new();
-    for r in o.rows.iter().filter(|r| r.year == last) {
-        if let (Some(i), Some(v)) = (r.indicator.as_deref(), r.obstacle) {
-            by_region.entry(r.region.as_str()).or_default().push((i, v));
-        }
-    }
+    // The last year's three largest of every region, in one pass over the
+    // region-years (not over the rows once per region).
+    let by_region = o.largest_in_year(last, 3);
     // Many regions: the first ones only; the CSV holds them all.
     let shown = regions.len().min(crate::charts::MANY_REGIONS);
     for region in &regions[..shown] {
-        let mut top = by_region.get(region.as_str()).cloned().unwrap_or_default();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1));
-        top.truncate(3);
+        let top = by_region.get(region.as_str()).cloned().unwrap_or_default();
         let _ = write!(out, "<tr><td>{}</td>", esc(region));
         for k in 0..3 {
             match top.get(k) {
@@ -570,15 +559,12 @@ mod tests {
 
     #[test]
     fn mean_d_and_levels_by_hand() {
-        let c = CouplingSummary {
-            dimensions: vec!["a".into(), "b".into()],
-            alpha: vec![0.5, 0.5],
-            rows: vec![
-                row("r1", 2000, 0.25),
-                row("r2", 2000, 0.45),
-                row("r1", 2001, 0.95),
-            ],
-        };
+        let mut c = CouplingSummary::new(vec!["a".into(), "b".into()], vec![0.5, 0.5]);
+        c.extend([
+            row("r1", 2000, 0.25),
+            row("r2", 2000, 0.45),
+            row("r1", 2001, 0.95),
+        ]);
         assert_eq!(mean_d(&c, &[2000, 2001]), [0.35, 0.95]);
         let f = level_heatmap(&c, &["r1".into(), "r2".into()], &[2000, 2001], Lang::En);
         // levels 3, 5 and 10, each cell titled with both names
@@ -603,11 +589,14 @@ mod tests {
 
     #[test]
     fn the_traced_indicator_is_the_treated_one() {
-        let stage = |name: &str, b: f64| StageValues {
-            stage: name.into(),
-            region: vec!["r".into(), "s".into()],
-            year: vec![2000, 2000],
-            values: vec![vec![Some(1.0), Some(2.0)], vec![Some(3.0), Some(b)]],
+        let stage = |name: &str, b: f64| {
+            StageValues::from_rows(
+                name,
+                [
+                    ("r", 2000, &[Some(1.0), Some(2.0)][..]),
+                    ("s", 2000, &[Some(3.0), Some(b)][..]),
+                ],
+            )
         };
         let mut c = Construction {
             indicators: vec!["a".into(), "b".into()],

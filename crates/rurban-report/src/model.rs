@@ -217,11 +217,11 @@ pub(crate) struct Summary {
     /// The spatial findings' sentences.
     pub spatial_sentences: Vec<String>,
     /// The construction: stages, treatment (absent in older summaries).
-    pub construction: Option<res::construction::Construction>,
+    pub construction: Option<std::sync::Arc<res::construction::Construction>>,
     /// Coupling coordination.
-    pub coupling: Option<res::construction::CouplingSummary>,
+    pub coupling: Option<std::sync::Arc<res::construction::CouplingSummary>>,
     /// Obstacle degree.
-    pub obstacle: Option<res::construction::ObstacleSummary>,
+    pub obstacle: Option<std::sync::Arc<res::construction::ObstacleSummary>>,
     /// The typed findings (for the findings in another language).
     pub typed_findings: Option<rurban_results::findings::Findings>,
     /// The language of the report.

@@ -97,13 +97,13 @@ pub struct Summary {
     pub spatial: Option<SpatialAnalysis>,
     /// How the index was built (stages, treatment, dimension order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub construction: Option<construction::Construction>,
+    pub construction: Option<std::sync::Arc<construction::Construction>>,
     /// Coupling coordination of the top-level dimensions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupling: Option<construction::CouplingSummary>,
+    pub coupling: Option<std::sync::Arc<construction::CouplingSummary>>,
     /// Obstacle degree of the indicators and dimensions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub obstacle: Option<construction::ObstacleSummary>,
+    pub obstacle: Option<std::sync::Arc<construction::ObstacleSummary>>,
     /// The uncertainty and sensitivity analysis of the ranking, with an
     /// `[uncertainty]` table in the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]

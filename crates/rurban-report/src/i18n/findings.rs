@@ -382,7 +382,7 @@ fn coupling(s: &Summary) -> Option<String> {
     let means: Vec<f64> = years
         .iter()
         .map(|&y| {
-            let ds: Vec<f64> = c.rows.iter().filter(|r| r.year == y).map(|r| r.d).collect();
+            let ds: Vec<f64> = c.rows().filter(|r| r.year == y).map(|r| r.d).collect();
             ds.iter().sum::<f64>() / ds.len().max(1) as f64
         })
         .collect();
@@ -434,11 +434,12 @@ fn obstacles(s: &Summary) -> Option<String> {
     let l = s.lang;
     let o = s.obstacle.as_ref()?;
     let &year = s.years.last()?;
+    let mut largest = o.largest_in_year(year, 3);
     let parts: Vec<String> = s
         .regions
         .iter()
         .filter_map(|region| {
-            let top = o.largest(region, year, 3);
+            let top = largest.remove(region.as_str()).unwrap_or_default();
             if top.is_empty() {
                 return None;
             }
