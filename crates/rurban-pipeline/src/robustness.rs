@@ -646,7 +646,7 @@ impl IndexRuns {
                     // the same bits)
                     let cols = &self.norm_cols[i][n][u];
                     self.unit_scores(u, rows, scores, |out, start| {
-                        weighted_sum(cols, rows.len(), start, &wv, out);
+                        weighted_sum(cols, rows.len(), start, wv, out);
                     });
                     for &r in rows {
                         let total = scores[r];
@@ -697,10 +697,10 @@ impl IndexRuns {
                         let cols = &self.z01_cols[i][u];
                         let ext = &self.extremes[i][u];
                         self.unit_scores(u, rows, scores, |out, start| {
-                            topsis(cols, rows.len(), start, ext, &wv, out);
+                            topsis(cols, rows.len(), start, ext, wv, out);
                         });
                     } else {
-                        topsis_general(&self.z01[i], &wv, rows, scores);
+                        topsis_general(&self.z01[i], wv, rows, scores);
                     }
                 }
             }
