@@ -496,4 +496,57 @@ mod tests {
             }
         }
     }
+
+    /// The rank statistics read block by block equal those of each
+    /// region-year's ranks sorted on their own, over several blocks
+    /// (600 region-years, ranks up to 600) and in two years.
+    #[test]
+    fn rank_statistics_by_blocks_equal_the_sorted_ranks() {
+        use crate::factors::UncertaintyOptions;
+        let opts = UncertaintyOptions {
+            replications: Some(25),
+            exclude: Some(true),
+            ..Default::default()
+        };
+        let inds = vec!["x1".to_string(), "x2".to_string()];
+        let factors = Factors::new(&opts, &inds).expect("factors");
+        let (n, nr, ny) = (25, 300, 2);
+        let layout = Layout::full((0..nr).map(|r| format!("r{r}")).collect(), vec![2020, 2021])
+            .expect("layout");
+        let r_len = nr * ny;
+        let mut state = 5u64;
+        let mut next = |k: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % k
+        };
+        let nominal: Vec<u32> = (0..r_len).map(|_| 1 + next(nr as u64) as u32).collect();
+        let ranks: Vec<u32> = (0..2 * n * r_len)
+            .map(|_| 1 + next(nr as u64) as u32)
+            .collect();
+        let y: Vec<f64> = (0..factors.runs()).map(|_| next(1000) as f64).collect();
+        let runs = Runs {
+            nominal: nominal.clone(),
+            y,
+            ranks: ranks.clone(),
+            weights: None,
+        };
+        let got = analyse(&factors, &layout, &runs);
+        assert_eq!(got.ranks.len(), r_len);
+        for (i, row) in got.ranks.iter().enumerate() {
+            let mut v: Vec<f64> = (0..2 * n)
+                .map(|k| f64::from(ranks[k * r_len + i]))
+                .collect();
+            let shift: f64 = v.iter().map(|&r| (r - f64::from(nominal[i])).abs()).sum();
+            v.sort_by(f64::total_cmp);
+            assert_eq!(row.nominal, nominal[i]);
+            assert_eq!(row.median, quantile_sorted(&v, 0.5), "cell {i}");
+            assert_eq!(row.q05, quantile_sorted(&v, 0.05), "cell {i}");
+            assert_eq!(row.q95, quantile_sorted(&v, 0.95), "cell {i}");
+            assert_eq!(row.mean_abs_shift, shift / (2 * n) as f64, "cell {i}");
+            assert_eq!(row.region, layout.region(i));
+            assert_eq!(row.year, layout.year(i));
+        }
+    }
 }
