@@ -20,18 +20,18 @@ topsis], impute [linear, year-mean], exclude.
 
 Steps:
 1. builds target/release/rurban (unless --no-build);
-2. times `rurban robustness SPEC --out DIR -q` (whole process: wall, and
-   CPU = user + system of the child from os.wait4) --reps times, medians; RAYON_NUM_THREADS is left to rurban (all
-   cores);
-3. runs it once more with --samples-out and reads the design's A and B
-   uniforms from the samples file;
-4. times the numpy implementation on that same design (everything after
-   reading the panel: imputation, normalisation, weights, every run,
-   ranking, statistics; wall, and CPU by time.process_time, which counts
-   every BLAS thread) --reps times, medians;
-5. checks that numpy's y of every run equals rurban's, and its Sobol
+2. runs `rurban robustness SPEC --out DIR -q --samples-out FILE` once
+   and reads the design's A and B uniforms from the samples file;
+3. --reps times, alternating which side goes first: times `rurban
+   robustness SPEC --out DIR -q` (whole process: wall, and CPU = user +
+   system of the child from os.wait4; RAYON_NUM_THREADS is left to
+   rurban, all cores) and the numpy implementation on that same design
+   (everything after reading the panel: imputation, normalisation,
+   weights, every run, ranking, statistics; wall, and CPU by
+   time.process_time, which counts every BLAS thread); medians;
+4. checks that numpy's y of every run equals rurban's, and its Sobol
    indices and rank percentiles agree (rtol 1e-9);
-6. prints both ratios (on a shared, loaded machine the CPU ratio is the
+5. prints both ratios (on a shared, loaded machine the CPU ratio is the
    steadier one) and writes target/race/robust/WORKLOAD.json.
 
 The numpy model vectorises over runs: weights of all runs at once, one
@@ -108,6 +108,10 @@ def county_spec(n):
     text = text.split("\n[uncertainty]")[0]
     if "impute" not in text:
         text = text.replace("[method]\n", '[method]\nimpute = "linear"\n', 1)
+    # linear imputation copies each region's nearest observed value outside
+    # its observed years, as numpy's `interp` does below
+    if "extrapolate" not in text:
+        text = text.replace("[method]\n", '[method]\nextrapolate = "constant"\n', 1)
     with open(spec, "w") as fh:
         fh.write(text + UNCERTAINTY.format(n=n))
     return spec
@@ -346,19 +350,36 @@ def main():
     spec_path = province_spec(n) if a.workload == "province" else county_spec(n)
     spec, inds, data = read_spec(spec_path)
     out = os.path.join(WORK, a.workload + "-out")
-    t_rurban, ts_rurban, c_rurban, cs_rurban = time_rurban(spec_path, out, a.reps)
     samples = os.path.join(WORK, a.workload + "-samples.csv")
     sh([RURBAN, "robustness", spec_path, "--out", out, "-q", "--samples-out", samples])
     m = len(inds)
     A, B, y_rurban = design_from_samples(samples, n, m)
     regions, years, x = load_panel(data, inds)
-    ts_np, cs_np = [], []
-    for _ in range(a.reps):
+    ts_rurban, cs_rurban, ts_np, cs_np = [], [], [], []
+
+    def numpy_once():
         t, c = time.perf_counter(), time.process_time()
-        y, ranks_ab, nominal = model(spec, inds, x, A, B)
-        s1, st, q = statistics_of(y, ranks_ab, n, 6)
+        res = model(spec, inds, x, A, B)
+        s1, st, q = statistics_of(res[0], res[1], n, 6)
         ts_np.append(time.perf_counter() - t)
         cs_np.append(time.process_time() - c)
+        return res, s1, st, q
+
+    def rurban_once():
+        _, ts, _, cs = time_rurban(spec_path, out, 1)
+        ts_rurban.extend(ts)
+        cs_rurban.extend(cs)
+
+    # the two sides alternate, each going first in every other repetition,
+    # so that both meet the same load
+    for rep in range(a.reps):
+        if rep % 2 == 0:
+            rurban_once()
+            (y, ranks_ab, nominal), s1, st, q = numpy_once()
+        else:
+            (y, ranks_ab, nominal), s1, st, q = numpy_once()
+            rurban_once()
+    t_rurban, c_rurban = statistics.median(ts_rurban), statistics.median(cs_rurban)
     t_np, c_np = statistics.median(ts_np), statistics.median(cs_np)
     # agreement
     same_y = float(np.mean(y == y_rurban))

@@ -33,9 +33,6 @@ use rurban_spec::Spec;
 
 use crate::{PipelineError, Resolve, RunOptions, construction, load_data, model_of};
 
-/// Rows aggregated side by side.
-const LANES: usize = 8;
-
 /// The normalisations the model supports.
 pub const MODEL_NORMALISATIONS: [&str; 5] = ["minmax", "zscore", "rank", "goalposts", "target"];
 /// The aggregations the model supports.
@@ -115,6 +112,14 @@ pub struct IndexRuns {
     extremes: Vec<Vec<Extremes>>,
     /// `[impute][normalisation]`: the normalised matrix, rows x m.
     norm: Vec<Vec<Arc<Vec<f64>>>>,
+    /// `[impute][normalisation][unit]`: the unit's rows of `norm`, column
+    /// by column (indicator-major), for the weighted sum.
+    norm_cols: Vec<Vec<Vec<Vec<f64>>>>,
+    /// `[impute][unit]`: the unit's rows of `z01`, column by column.
+    z01_cols: Vec<Vec<Vec<f64>>>,
+    /// `[unit]`: the first row when the unit's rows are consecutive (scope
+    /// = panel), so a run writes its scores in place.
+    contiguous: Vec<Option<usize>>,
     /// `[impute][normalisation]`: `ln` of it, when geometric may run.
     ln: Vec<Vec<Option<Vec<f64>>>>,
     /// `[impute][weighting][unit]`: the weights.
@@ -348,6 +353,8 @@ pub fn prepare(
     let directions = &index_model.directions;
 
     let mut z01 = Vec::new();
+    let mut z01_cols = Vec::new();
+    let mut norm_cols = Vec::new();
     let mut extremes = Vec::new();
     let mut norm = Vec::new();
     let mut ln = Vec::new();
@@ -432,6 +439,13 @@ pub fn prepare(
             by_norm.push(Arc::new(matrix));
         }
         extremes.push(units.iter().map(|rows| Extremes::of(&z, rows, m)).collect());
+        norm_cols.push(
+            by_norm
+                .iter()
+                .map(|zn| units.iter().map(|rows| columns_of(zn, rows, m)).collect())
+                .collect(),
+        );
+        z01_cols.push(units.iter().map(|rows| columns_of(&z, rows, m)).collect());
         z01.push(Arc::new(z));
         norm.push(by_norm);
         ln.push(ln_by_norm);
@@ -439,6 +453,16 @@ pub fn prepare(
     }
 
     let given_exact = factors.factor(FactorKind::Weights).is_none();
+    let contiguous = units
+        .iter()
+        .map(|rows| {
+            let first = *rows.first()?;
+            rows.iter()
+                .enumerate()
+                .all(|(k, &r)| r == first + k)
+                .then_some(first)
+        })
+        .collect();
     let model = IndexRuns {
         m,
         units,
@@ -449,8 +473,11 @@ pub fn prepare(
         aggregation,
         impute,
         z01,
+        z01_cols,
         extremes,
         norm,
+        norm_cols,
+        contiguous,
         ln,
         weights,
         hierarchy: plan.hierarchy.clone(),
@@ -571,12 +598,19 @@ impl IndexRuns {
             .choice(FactorKind::Aggregation)
             .unwrap_or(self.agg_nominal);
         let m = self.m;
-        let mut wv = vec![0.0; m];
+        let mut wv_stack = [0.0; MAX_TOPSIS_M];
+        let mut wv_heap = Vec::new();
+        let wv: &mut [f64] = if m <= MAX_TOPSIS_M {
+            &mut wv_stack[..m]
+        } else {
+            wv_heap.resize(m, 0.0);
+            &mut wv_heap
+        };
         for (u, rows) in self.units.iter().enumerate() {
             wv.copy_from_slice(&self.weights[i][w][u]);
-            run.apply_weights(&mut wv)?;
+            run.apply_weights(wv)?;
             if !self.scope_year {
-                out.record_weights(&wv)?;
+                out.record_weights(wv)?;
             }
             let scores = out.scores();
             let mean = match self.aggregation[a] {
@@ -606,30 +640,14 @@ impl IndexRuns {
             match self.aggregation[a] {
                 Agg::Arithmetic => {
                     let z = &self.norm[i][n];
-                    // term by term as rurban_index::WeightedSum, eight rows
-                    // at a time so that their sums run side by side (each
-                    // row's sum keeps its order: the same bits)
-                    let mut chunks = rows.chunks_exact(LANES);
-                    for c in chunks.by_ref() {
-                        let mut t = [-0.0f64; LANES];
-                        let zs: [&[f64]; LANES] =
-                            std::array::from_fn(|k| &z[c[k] * m..(c[k] + 1) * m]);
-                        for (j, wj) in wv.iter().enumerate() {
-                            for k in 0..LANES {
-                                t[k] += wj * zs[k][j];
-                            }
-                        }
-                        for k in 0..LANES {
-                            scores[c[k]] = t[k];
-                        }
-                    }
-                    for &r in chunks.remainder() {
-                        let mut total = -0.0;
-                        for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
-                            total += wj * zj;
-                        }
-                        scores[r] = total;
-                    }
+                    // term by term as rurban_index::WeightedSum, column by
+                    // column over the unit's rows so that the rows' sums
+                    // run side by side (each row's sum keeps its order:
+                    // the same bits)
+                    let cols = &self.norm_cols[i][n][u];
+                    self.unit_scores(u, rows, scores, |out, start| {
+                        weighted_sum(cols, rows.len(), start, wv, out);
+                    });
                     for &r in rows {
                         let total = scores[r];
                         scores[r] = if total.is_nan() {
@@ -674,67 +692,185 @@ impl IndexRuns {
                         scores[r] = sw / acc;
                     }
                 }
-                Agg::Topsis => topsis(&self.z01[i], &self.extremes[i][u], &wv, rows, scores),
+                Agg::Topsis => {
+                    if wv.len() <= MAX_TOPSIS_M && wv.iter().all(|&x| x >= 0.0) {
+                        let cols = &self.z01_cols[i][u];
+                        let ext = &self.extremes[i][u];
+                        self.unit_scores(u, rows, scores, |out, start| {
+                            topsis(cols, rows.len(), start, ext, wv, out);
+                        });
+                    } else {
+                        topsis_general(&self.z01[i], wv, rows, scores);
+                    }
+                }
             }
         }
         Ok(())
     }
 }
 
-/// TOPSIS closeness of `rows` of `z` (rows x m, the [0, 1] min-max) with
-/// weights `w`, as [`rurban_index::topsis`]: NaN where a row is at
-/// distance 0 from both ideals.
+/// Rows of a unit scored together: their partial sums stay in L1.
+const BLOCK: usize = 256;
+
+/// The rows `rows` of `z` (rows x m) column by column: `m` runs of
+/// `rows.len()` values.
+fn columns_of(z: &[f64], rows: &[usize], m: usize) -> Vec<f64> {
+    let len = rows.len();
+    let mut cols = vec![0.0; len * m];
+    for (k, &r) in rows.iter().enumerate() {
+        for j in 0..m {
+            cols[j * len + k] = z[r * m + j];
+        }
+    }
+    cols
+}
+
+impl IndexRuns {
+    /// Scores the rows of unit `u` block by block: `f(out, start)` fills
+    /// `out` with the scores of the unit's rows `start..start +
+    /// out.len()`, in place when the unit's rows are consecutive, else
+    /// through a buffer scattered to `rows`.
+    fn unit_scores(
+        &self,
+        u: usize,
+        rows: &[usize],
+        scores: &mut [f64],
+        f: impl Fn(&mut [f64], usize),
+    ) {
+        let mut buf = [0.0; BLOCK];
+        for start in (0..rows.len()).step_by(BLOCK) {
+            let len = BLOCK.min(rows.len() - start);
+            match self.contiguous[u] {
+                Some(first) => f(&mut scores[first + start..first + start + len], start),
+                None => {
+                    f(&mut buf[..len], start);
+                    for (&r, &v) in rows[start..start + len].iter().zip(&buf[..len]) {
+                        scores[r] = v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The weighted sums `-0.0 + w_0 z_0 + w_1 z_1 + ...` (term by term, as
+/// [`rurban_index::WeightedSum`]) of the unit rows `start..start +
+/// out.len()`, from the unit's columns `cols` (each `len` long), into
+/// `out`. Compiled for AVX-512 or AVX2 when the processor has them (no
+/// fused multiply-add: the same bits).
+fn weighted_sum(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { weighted_sum_avx512(cols, len, start, w, out) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { weighted_sum_avx2(cols, len, start, w, out) };
+            return;
+        }
+    }
+    weighted_sum_portable(cols, len, start, w, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn weighted_sum_avx512(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
+    weighted_sum_portable(cols, len, start, w, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn weighted_sum_avx2(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
+    weighted_sum_portable(cols, len, start, w, out);
+}
+
+#[inline(always)]
+fn weighted_sum_portable(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
+    out.fill(-0.0);
+    let nb = out.len();
+    for (j, &wj) in w.iter().enumerate() {
+        let c = &cols[j * len + start..j * len + start + nb];
+        for (o, &z) in out.iter_mut().zip(c) {
+            *o += wj * z;
+        }
+    }
+}
+
+/// TOPSIS closeness (as [`rurban_index::topsis`]: NaN where a row is at
+/// distance 0 from both ideals) of the unit rows `start..start +
+/// out.len()`, from the unit's columns `cols` of the [0, 1] min-max
+/// (each `len` long) with weights `w` (all >= 0, at most
+/// [`MAX_TOPSIS_M`]), into `out`.
 ///
 /// The weights are >= 0, and rounding is monotone, so the ideal
 /// `max_r fl(w_j z_rj)` is exactly `fl(w_j max_r z_rj)`: the ideals come
 /// from the unit's precomputed column extremes (the same bits as taking
-/// the extremes of the weighted values). Rows run `LANES` at a time so
-/// that their square roots and divisions run side by side; each row's
-/// sums keep their order.
-fn topsis(z: &[f64], ext: &Extremes, w: &[f64], rows: &[usize], scores: &mut [f64]) {
-    let m = w.len();
-    let mut best = [0.0; MAX_TOPSIS_M];
-    let mut worst = [0.0; MAX_TOPSIS_M];
-    let (best, worst) = if m <= MAX_TOPSIS_M && w.iter().all(|&x| x >= 0.0) {
-        (&mut best[..m], &mut worst[..m])
-    } else {
-        return topsis_general(z, w, rows, scores);
-    };
-    for j in 0..m {
-        best[j] = w[j] * ext.max[j];
-        worst[j] = w[j] * ext.min[j];
-    }
-    let closeness = |dp: f64, dm: f64| {
-        let (dp, dm) = (dp.sqrt(), dm.sqrt());
-        if dp + dm > 0.0 {
-            dm / (dp + dm)
-        } else {
-            f64::NAN
+/// the extremes of the weighted values). Each row's sums keep their
+/// order (indicator by indicator from 0.0). Compiled for AVX-512 or AVX2
+/// when the processor has them (the same bits).
+fn topsis(cols: &[f64], len: usize, start: usize, ext: &Extremes, w: &[f64], out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { topsis_avx512(cols, len, start, ext, w, out) };
+            return;
         }
-    };
-    let mut chunks = rows.chunks_exact(LANES);
-    for c in chunks.by_ref() {
-        let (mut dp, mut dm) = ([0.0f64; LANES], [0.0f64; LANES]);
-        let zs: [&[f64]; LANES] = std::array::from_fn(|k| &z[c[k] * m..(c[k] + 1) * m]);
-        for j in 0..m {
-            for k in 0..LANES {
-                let v = w[j] * zs[k][j];
-                dp[k] += (v - best[j]) * (v - best[j]);
-                dm[k] += (v - worst[j]) * (v - worst[j]);
-            }
-        }
-        for k in 0..LANES {
-            scores[c[k]] = closeness(dp[k], dm[k]);
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { topsis_avx2(cols, len, start, ext, w, out) };
+            return;
         }
     }
-    for &r in chunks.remainder() {
-        let (mut dp, mut dm) = (0.0, 0.0);
-        for j in 0..m {
-            let v = w[j] * z[r * m + j];
-            dp += (v - best[j]) * (v - best[j]);
-            dm += (v - worst[j]) * (v - worst[j]);
+    topsis_portable(cols, len, start, ext, w, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn topsis_avx512(
+    cols: &[f64],
+    len: usize,
+    start: usize,
+    ext: &Extremes,
+    w: &[f64],
+    out: &mut [f64],
+) {
+    topsis_portable(cols, len, start, ext, w, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn topsis_avx2(cols: &[f64], len: usize, start: usize, ext: &Extremes, w: &[f64], out: &mut [f64]) {
+    topsis_portable(cols, len, start, ext, w, out);
+}
+
+#[inline(always)]
+fn topsis_portable(
+    cols: &[f64],
+    len: usize,
+    start: usize,
+    ext: &Extremes,
+    w: &[f64],
+    out: &mut [f64],
+) {
+    let nb = out.len().min(BLOCK);
+    let (mut dp, mut dm) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
+    let (dp, dm) = (&mut dp[..nb], &mut dm[..nb]);
+    for (j, &wj) in w.iter().enumerate() {
+        let (best, worst) = (wj * ext.max[j], wj * ext.min[j]);
+        let c = &cols[j * len + start..j * len + start + nb];
+        for ((p, q), &z) in dp.iter_mut().zip(dm.iter_mut()).zip(c) {
+            let v = wj * z;
+            *p += (v - best) * (v - best);
+            *q += (v - worst) * (v - worst);
         }
-        scores[r] = closeness(dp, dm);
+    }
+    for ((o, &p), &q) in out.iter_mut().zip(&*dp).zip(&*dm) {
+        let (p, q) = (p.sqrt(), q.sqrt());
+        *o = if p + q > 0.0 { q / (p + q) } else { f64::NAN };
     }
 }
 
@@ -835,4 +971,79 @@ pub fn report(
         },
         warnings,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random values in [0, 1) with exact zeros and ones among them.
+    fn values(n: usize, seed: &mut u64) -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                *seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match *seed >> 60 {
+                    0 => 0.0,
+                    1 => 1.0,
+                    _ => (*seed >> 11) as f64 / (1u64 << 53) as f64,
+                }
+            })
+            .collect()
+    }
+
+    /// The column kernels, through the dispatch and portable, give the
+    /// same bits as the row-by-row weighted sum and TOPSIS (row order
+    /// scrambled, units longer than a block, zero weights).
+    #[test]
+    fn column_kernels_equal_row_by_row_sums_bit_for_bit() {
+        let mut seed = 7u64;
+        for (nrows, m) in [(1, 1), (7, 3), (31, 6), (300, 5), (620, 6), (513, 40)] {
+            let z = values(nrows * m, &mut seed);
+            let mut w = values(m, &mut seed);
+            if m > 2 {
+                w[1] = 0.0;
+            }
+            let sum: f64 = w.iter().sum();
+            w.iter_mut().for_each(|x| *x /= sum);
+            // a unit of every other row, backwards
+            let rows: Vec<usize> = (0..nrows).rev().step_by(2).collect();
+            let len = rows.len();
+            let cols = columns_of(&z, &rows, m);
+            let ext = Extremes::of(&z, &rows, m);
+            // row by row, as rurban_index
+            let mut want_sum = Vec::new();
+            let mut want_topsis = Vec::new();
+            let mut general = vec![0.0; nrows];
+            topsis_general(&z, &w, &rows, &mut general);
+            for &r in &rows {
+                let mut t = -0.0;
+                for j in 0..m {
+                    t += w[j] * z[r * m + j];
+                }
+                want_sum.push(t.to_bits());
+                want_topsis.push(general[r].to_bits());
+            }
+            for start in (0..len).step_by(BLOCK) {
+                let nb = BLOCK.min(len - start);
+                let mut a = vec![0.0; nb];
+                let mut b = vec![0.0; nb];
+                weighted_sum(&cols, len, start, &w, &mut a);
+                weighted_sum_portable(&cols, len, start, &w, &mut b);
+                let a: Vec<u64> = a.iter().map(|x| x.to_bits()).collect();
+                let b: Vec<u64> = b.iter().map(|x| x.to_bits()).collect();
+                assert_eq!(a, want_sum[start..start + nb], "sum {nrows} x {m}");
+                assert_eq!(b, want_sum[start..start + nb], "sum {nrows} x {m}");
+                let mut a = vec![0.0; nb];
+                let mut b = vec![0.0; nb];
+                topsis(&cols, len, start, &ext, &w, &mut a);
+                topsis_portable(&cols, len, start, &ext, &w, &mut b);
+                let a: Vec<u64> = a.iter().map(|x| x.to_bits()).collect();
+                let b: Vec<u64> = b.iter().map(|x| x.to_bits()).collect();
+                assert_eq!(a, want_topsis[start..start + nb], "topsis {nrows} x {m}");
+                assert_eq!(b, want_topsis[start..start + nb], "topsis {nrows} x {m}");
+            }
+        }
+    }
 }

@@ -129,10 +129,13 @@ fn evaluate_into<M: Model + ?Sized>(
     Ok(())
 }
 
+/// Runs of the design that one rayon task evaluates in a row.
+const CHUNK: usize = 16;
+
 /// Runs the nominal model, then every run of the design, in parallel on
 /// the current rayon pool. `keep_weights` keeps each run's recorded
 /// weights (for the samples file). `progress(done, total)` is called
-/// after every run, from the worker threads (the counts may arrive
+/// after every chunk of runs, from the worker threads (the counts may arrive
 /// slightly out of order; a progress bar should keep the largest).
 ///
 /// Deterministic: the uniforms come from the design, each run writes
@@ -209,22 +212,38 @@ pub fn run_design<M: Model + ?Sized>(
                 }
             }
         }
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
     };
 
+    // Runs go to the threads CHUNK at a time (one task, one progress
+    // call per chunk); each still writes only its own slots.
     let (y_ab, y_rest) = y.split_at_mut(2 * n);
     let (w_ab, w_rest) = weights.split_at_mut(2 * n * wc);
+    let chunk_done = |len: usize| progress(done.fetch_add(len, Ordering::Relaxed) + len, total);
     ranks
-        .par_chunks_mut(r_len)
-        .zip(y_ab.par_iter_mut())
-        .zip(w_ab.par_chunks_mut(wc))
+        .par_chunks_mut(r_len * CHUNK)
+        .zip(y_ab.par_chunks_mut(CHUNK))
+        .zip(w_ab.par_chunks_mut(wc * CHUNK))
         .enumerate()
-        .for_each_init(init, |s, (i, ((rk, yi), w))| one(s, i, yi, w, Some(rk)));
+        .for_each_init(init, |s, (c, ((rk, ys), ws))| {
+            let runs = rk
+                .chunks_mut(r_len)
+                .zip(ys.iter_mut())
+                .zip(ws.chunks_mut(wc));
+            for (k, ((rk, yi), w)) in runs.enumerate() {
+                one(s, c * CHUNK + k, yi, w, Some(rk));
+            }
+            chunk_done(ys.len());
+        });
     y_rest
-        .par_iter_mut()
-        .zip(w_rest.par_chunks_mut(wc))
+        .par_chunks_mut(CHUNK)
+        .zip(w_rest.par_chunks_mut(wc * CHUNK))
         .enumerate()
-        .for_each_init(init, |s, (i, (yi, w))| one(s, 2 * n + i, yi, w, None));
+        .for_each_init(init, |s, (c, (ys, ws))| {
+            for (k, (yi, w)) in ys.iter_mut().zip(ws.chunks_mut(wc)).enumerate() {
+                one(s, 2 * n + c * CHUNK + k, yi, w, None);
+            }
+            chunk_done(ys.len());
+        });
 
     if let Some((_, e)) = failure
         .into_inner()

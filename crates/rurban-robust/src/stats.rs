@@ -32,11 +32,18 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// [`quantile_sorted`] at each of `qs` (ascending) of `n` integer values
+/// Bytes of rank counts a block of region-years keeps in cache.
+const COUNTS_CACHE: usize = 1 << 16;
+
+/// At most this many quantiles from one count table.
+const MAX_QUANTILES: usize = 8;
+
+/// [`quantile_sorted`] at each of `qs` (ascending, at most
+/// [`MAX_QUANTILES`]) of `n` integer values
 /// given by their counts (`counts[v]` = how many equal `v`): the same
 /// interpolation between the same order statistics, in one pass over the
 /// counts.
-fn quantiles_counts<const K: usize>(counts: &[usize], n: usize, qs: [f64; K]) -> [f64; K] {
+fn quantiles_counts<const K: usize>(counts: &[u32], n: usize, qs: [f64; K]) -> [f64; K] {
     if n == 0 {
         return [f64::NAN; K];
     }
@@ -51,13 +58,16 @@ fn quantiles_counts<const K: usize>(counts: &[usize], n: usize, qs: [f64; K]) ->
     }
     let mut value = [[f64::NAN; 2]; K];
     let (mut seen, mut next) = (0usize, 0usize);
-    let flat: Vec<(usize, usize, usize)> = (0..K)
-        .flat_map(|k| [(need[k][0], k, 0), (need[k][1], k, 1)])
-        .collect();
-    let mut order = flat.clone();
+    // (order statistic, quantile, side), ascending
+    let mut order = [(0usize, 0usize, 0usize); MAX_QUANTILES * 2];
+    let order = &mut order[..2 * K];
+    for k in 0..K {
+        order[2 * k] = (need[k][0], k, 0);
+        order[2 * k + 1] = (need[k][1], k, 1);
+    }
     order.sort_unstable();
     for (v, &c) in counts.iter().enumerate() {
-        seen += c;
+        seen += c as usize;
         while next < order.len() && order[next].0 < seen {
             let (_, k, side) = order[next];
             value[k][side] = v as f64;
@@ -223,33 +233,47 @@ pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
     let r_len = layout.len();
     let runs_ab = 2 * n;
     // Ranks are small integers: their order statistics come from counts.
+    // The rank matrix is read run by run (row-major) for a block of
+    // region-years at a time, whose counts stay in cache.
     let top = runs.ranks.iter().copied().max().unwrap_or(0) as usize;
-    let ranks: Vec<RankSummary> = (0..r_len)
+    let block = (COUNTS_CACHE / (4 * (top + 1))).clamp(16, 256);
+    let mut ranks: Vec<RankSummary> = Vec::with_capacity(r_len);
+    let blocks: Vec<Vec<RankSummary>> = (0..r_len.div_ceil(block))
         .into_par_iter()
-        .map_init(
-            || vec![0usize; top + 1],
-            |counts: &mut Vec<usize>, i| {
-                counts.fill(0);
-                let mut shift = 0u64;
-                let nom = runs.nominal[i];
-                for run in 0..runs_ab {
-                    let r = runs.ranks[run * r_len + i];
-                    shift += u64::from(r.abs_diff(nom));
-                    counts[r as usize] += 1;
+        .map(|b| {
+            let (c0, c1) = (b * block, ((b + 1) * block).min(r_len));
+            let width = c1 - c0;
+            let mut counts = vec![0u32; width * (top + 1)];
+            let mut shift = vec![0u64; width];
+            let nominal = &runs.nominal[c0..c1];
+            for run in 0..runs_ab {
+                let row = &runs.ranks[run * r_len + c0..run * r_len + c1];
+                for (k, (&r, &nom)) in row.iter().zip(nominal).enumerate() {
+                    shift[k] += u64::from(r.abs_diff(nom));
+                    counts[k * (top + 1) + r as usize] += 1;
                 }
-                let [q05, median, q95] = quantiles_counts(counts, runs_ab, [0.05, 0.5, 0.95]);
-                RankSummary {
-                    region: layout.region(i).to_string(),
-                    year: layout.year(i),
-                    nominal: nom,
-                    median,
-                    q05,
-                    q95,
-                    mean_abs_shift: shift as f64 / runs_ab as f64,
-                }
-            },
-        )
+            }
+            (0..width)
+                .map(|k| {
+                    let i = c0 + k;
+                    let c = &counts[k * (top + 1)..(k + 1) * (top + 1)];
+                    let [q05, median, q95] = quantiles_counts(c, runs_ab, [0.05, 0.5, 0.95]);
+                    RankSummary {
+                        region: layout.region(i).to_string(),
+                        year: layout.year(i),
+                        nominal: nominal[k],
+                        median,
+                        q05,
+                        q95,
+                        mean_abs_shift: shift[k] as f64 / runs_ab as f64,
+                    }
+                })
+                .collect()
+        })
         .collect();
+    for b in blocks {
+        ranks.extend(b);
+    }
 
     let (y_a, rest) = runs.y.split_at(n);
     let (y_b, y_abs) = rest.split_at(n);
@@ -454,7 +478,7 @@ mod tests {
         // integer ranks 1..=7 in a fixed scrambled order, n = 1 .. 60
         let all: Vec<u32> = (0..60u32).map(|i| (i * 37 + 11) % 7 + 1).collect();
         for n in 1..=all.len() {
-            let mut counts = vec![0usize; 8];
+            let mut counts = vec![0u32; 8];
             let mut sorted: Vec<f64> = Vec::new();
             for &r in &all[..n] {
                 counts[r as usize] += 1;
@@ -470,6 +494,59 @@ mod tests {
                     "n {n} q {q}"
                 );
             }
+        }
+    }
+
+    /// The rank statistics read block by block equal those of each
+    /// region-year's ranks sorted on their own, over several blocks
+    /// (600 region-years, ranks up to 600) and in two years.
+    #[test]
+    fn rank_statistics_by_blocks_equal_the_sorted_ranks() {
+        use crate::factors::UncertaintyOptions;
+        let opts = UncertaintyOptions {
+            replications: Some(25),
+            exclude: Some(true),
+            ..Default::default()
+        };
+        let inds = vec!["x1".to_string(), "x2".to_string()];
+        let factors = Factors::new(&opts, &inds).expect("factors");
+        let (n, nr, ny) = (25, 300, 2);
+        let layout = Layout::full((0..nr).map(|r| format!("r{r}")).collect(), vec![2020, 2021])
+            .expect("layout");
+        let r_len = nr * ny;
+        let mut state = 5u64;
+        let mut next = |k: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % k
+        };
+        let nominal: Vec<u32> = (0..r_len).map(|_| 1 + next(nr as u64) as u32).collect();
+        let ranks: Vec<u32> = (0..2 * n * r_len)
+            .map(|_| 1 + next(nr as u64) as u32)
+            .collect();
+        let y: Vec<f64> = (0..factors.runs()).map(|_| next(1000) as f64).collect();
+        let runs = Runs {
+            nominal: nominal.clone(),
+            y,
+            ranks: ranks.clone(),
+            weights: None,
+        };
+        let got = analyse(&factors, &layout, &runs);
+        assert_eq!(got.ranks.len(), r_len);
+        for (i, row) in got.ranks.iter().enumerate() {
+            let mut v: Vec<f64> = (0..2 * n)
+                .map(|k| f64::from(ranks[k * r_len + i]))
+                .collect();
+            let shift: f64 = v.iter().map(|&r| (r - f64::from(nominal[i])).abs()).sum();
+            v.sort_by(f64::total_cmp);
+            assert_eq!(row.nominal, nominal[i]);
+            assert_eq!(row.median, quantile_sorted(&v, 0.5), "cell {i}");
+            assert_eq!(row.q05, quantile_sorted(&v, 0.05), "cell {i}");
+            assert_eq!(row.q95, quantile_sorted(&v, 0.95), "cell {i}");
+            assert_eq!(row.mean_abs_shift, shift / (2 * n) as f64, "cell {i}");
+            assert_eq!(row.region, layout.region(i));
+            assert_eq!(row.year, layout.year(i));
         }
     }
 }
