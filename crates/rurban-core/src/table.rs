@@ -819,13 +819,13 @@ fn clean_headers<'a>(
 }
 
 /// Text parsed in pieces of about this many bytes, in parallel, when it is
-/// larger than two of them (128 MiB).
+/// larger than two of them (8 MiB).
 ///
-/// Smaller files are parsed in one piece: the county panel (27 MB) parses
-/// in about 50 ms of CPU on one thread, and parsed on rayon's threads its
-/// records sit in the workers' malloc arenas, which the rest of the run
-/// does not reuse: 38 MB more peak memory for the whole run, measured, for
-/// a few tens of milliseconds.
+/// The county panel (27 MB) is cut into 7 pieces. Its records parsed on
+/// rayon's threads sit in the workers' malloc arenas, which the rest of
+/// the run does not reuse (the run's peak memory rose by about 38 MB when
+/// this was first measured); the parse is the part of the reading step
+/// that does not otherwise run on both cores, so it is cut.
 const PARALLEL_CHUNK_BYTES: usize = 4 << 20;
 
 /// Byte offsets that cut `bytes` into pieces of about `piece` bytes, each
