@@ -735,7 +735,10 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                if let Some(&y) = self.date_years.get(&(i, col)) {
+                // (a CSV table has no date cells: no lookup per row)
+                if !self.date_years.is_empty()
+                    && let Some(&y) = self.date_years.get(&(i, col))
+                {
                     return Ok(y);
                 }
                 let c = r[col].trim();
