@@ -242,39 +242,42 @@ fn from_wide(table: &Table, keys: Keys, icols: Vec<usize>) -> Result<Panel, Core
         indicators.len(),
     )?;
     let (mut values, mut observed, mut rows) = keys.cubes(indicators.len());
-    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    // The file row of each (region, year), in the cube's order: a second
+    // row for the same pair is the error it has always been.
+    let ny = keys.years.len();
+    let mut row_of = vec![usize::MAX; keys.regions.len() * ny];
     for (i, &(r, y)) in keys.cell_of.iter().enumerate() {
-        rows.slice_mut(ndarray::s![r, y, ..])
-            .fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        if let Some(prev) = seen.insert((r, y), i + 1) {
+        let prev = row_of[r * ny + y];
+        if prev != usize::MAX {
             return Err(CoreError::at(
                 Location::file(&table.path).row(i + 1),
                 format!(
-                    "duplicate (region, year) ({}, {}): also on row {prev}",
+                    "duplicate (region, year) ({}, {}): also on row {}",
                     crate::clip(&keys.region_keys[i]),
-                    keys.year_keys[i]
+                    keys.year_keys[i],
+                    prev + 1
                 ),
             ));
         }
+        row_of[r * ny + y] = i;
     }
-    // Columns parse independently, so they parse in parallel, a few at a
-    // time to keep memory flat; the first error in column order is the one
-    // reported, whatever the threads.
-    use rayon::prelude::*;
-    let batch = 2 * rayon::current_num_threads().max(1);
-    for (b, chunk) in icols.chunks(batch).enumerate() {
-        let parsed: Vec<Result<Vec<Option<f64>>, CoreError>> =
-            chunk.par_iter().map(|&c| table.numbers(c)).collect();
-        for (j, col) in parsed.into_iter().enumerate() {
-            let k = b * batch + j;
-            for (i, v) in col?.into_iter().enumerate() {
-                if let Some(v) = v {
-                    let (r, y) = keys.cell_of[i];
-                    values[[r, y, k]] = v;
-                    observed[[r, y, k]] = true;
-                }
-            }
+    if !fill_wide(
+        table,
+        &icols,
+        &row_of,
+        &mut values,
+        &mut observed,
+        &mut rows,
+    ) {
+        // Some cell is not a number: the first error in column order is
+        // the one reported, as `Table::numbers` words it.
+        for &c in &icols {
+            table.numbers(c)?;
         }
+        return Err(CoreError::at(
+            Location::file(&table.path),
+            "a cell could not be read as a number",
+        ));
     }
     Ok(Panel {
         source: table.path.clone(),
@@ -285,6 +288,57 @@ fn from_wide(table: &Table, keys: Keys, icols: Vec<usize>) -> Result<Panel, Core
         observed,
         rows,
     })
+}
+
+/// Fills the cubes of a wide table in one parallel pass over the
+/// region-years: the slot of each (region, year) reads its file row's
+/// indicator cells with [`crate::table::parse_number`] (the same numbers and
+/// missing cells as [`Table::numbers`]) straight into its place. False,
+/// with the cubes partly filled, when a cell is not a number.
+fn fill_wide(
+    table: &Table,
+    icols: &[usize],
+    row_of: &[usize],
+    values: &mut Array3<f64>,
+    observed: &mut Array3<bool>,
+    rows: &mut Array3<u32>,
+) -> bool {
+    use rayon::prelude::*;
+    let ni = icols.len();
+    let (Some(v), Some(o), Some(f)) = (
+        values.as_slice_mut(),
+        observed.as_slice_mut(),
+        rows.as_slice_mut(),
+    ) else {
+        return false;
+    };
+    if ni == 0 {
+        // no indicator: the cubes are empty
+        return true;
+    }
+    v.par_chunks_mut(ni)
+        .zip(o.par_chunks_mut(ni))
+        .zip(f.par_chunks_mut(ni))
+        .zip(row_of.par_iter())
+        .with_min_len(256)
+        .all(|(((v, o), f), &i)| {
+            let Some(rec) = table.rows.get(i) else {
+                // a region-year absent from the file
+                return true;
+            };
+            f.fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            for (k, &c) in icols.iter().enumerate() {
+                match crate::table::parse_number(&rec[c]) {
+                    Ok(Some(x)) => {
+                        v[k] = x;
+                        o[k] = true;
+                    }
+                    Ok(None) => {}
+                    Err(_) => return false,
+                }
+            }
+            true
+        })
 }
 
 impl Panel {
