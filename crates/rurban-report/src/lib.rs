@@ -101,6 +101,16 @@ pub fn read_summary(summary: &serde_json::Value) -> Result<rurban_results::Summa
     read::summary(summary)
 }
 
+pub use read::SummaryTextError;
+
+/// Reads a run's `summary.json` from its text into the typed summary without
+/// a `serde_json::Value` of the whole (a county's summary is mostly obstacle
+/// rows, streamed into columns). The errors are those of [`read_summary`]
+/// on the parsed text, or the JSON syntax error.
+pub fn read_summary_str(text: &str) -> Result<rurban_results::Summary, SummaryTextError> {
+    read::summary_text(text)
+}
+
 /// The maps of a report's spatial section: drawn from their input, or
 /// replaced by a note saying why they cannot be drawn.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,13 @@
 //! Reading `summary.json` into the typed summary, with errors that name the
 //! field: serde's error, its path (`serde_path_to_error`) and the value
 //! found there become a [`ReportError`].
+//!
+//! A summary's text is read straight into the typed summary (the obstacle
+//! and coupling rows stream into columns, with no `serde_json::Value` tree
+//! of a county's millions of rows); only when that fails is the text parsed
+//! again as a `Value`, so a bad summary gets the very message the `Value`
+//! path gives: a syntax error before any field error, the first field in
+//! document order, the value found described.
 
 use serde_json::Value;
 
@@ -32,6 +39,31 @@ pub(crate) fn summary(v: &Value) -> Result<rurban_results::Summary, ReportError>
         });
     }
     serde_path_to_error::deserialize(v).map_err(|e| error(v, e.path(), &e.inner().to_string()))
+}
+
+/// Why a summary's text could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SummaryTextError {
+    /// The text is not JSON (truncated, a syntax error, ...).
+    #[error("not a valid summary.json")]
+    Json(#[source] serde_json::Error),
+    /// The JSON is not a summary (a field missing or of the wrong type).
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// Reads a summary from its text: straight into the typed summary, and only
+/// on failure through a `Value` for the message [`summary`] gives.
+pub(crate) fn summary_text(text: &str) -> Result<rurban_results::Summary, SummaryTextError> {
+    // The typed summary would take an array for its fields in order; the
+    // `Value` path wants an object at the top level.
+    if text.trim_start().starts_with('{') {
+        if let Ok(s) = serde_json::from_str(text) {
+            return Ok(s);
+        }
+    }
+    let v: Value = serde_json::from_str(text).map_err(SummaryTextError::Json)?;
+    Ok(summary(&v)?)
 }
 
 /// `parent.key` (or `key` at the top level).
@@ -135,6 +167,33 @@ mod tests {
         let e = summary(&base(json!(2020.5))).unwrap_err().to_string();
         assert!(
             e.contains("`years[0]`") && e.contains("a whole number"),
+            "{e}"
+        );
+    }
+
+    /// The recorded summaries are read straight into the typed summary, not
+    /// through the `Value` taken only for the message of a bad one.
+    #[test]
+    fn recorded_summaries_take_the_direct_path() {
+        for name in [
+            "summary_full.json",
+            "summary_zh.json",
+            "summary_minimal.json",
+        ] {
+            let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let direct: rurban_results::Summary = serde_json::from_str(&text).unwrap();
+            let read = summary_text(&text).unwrap();
+            assert_eq!(
+                serde_json::to_value(&read).unwrap(),
+                serde_json::to_value(&direct).unwrap(),
+                "{name}"
+            );
+        }
+        // an array is not read as the fields in order
+        let e = summary_text("[[\"A\"], [2020], [], []]").unwrap_err();
+        assert!(
+            e.to_string().contains("`(top level)` should be an object"),
             "{e}"
         );
     }

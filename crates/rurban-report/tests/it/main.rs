@@ -10,4 +10,5 @@ mod html;
 mod i18n;
 mod maps;
 mod scale;
+mod text;
 mod xlsx;
