@@ -77,10 +77,19 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let bytes = rurban_core::table::read_input(&path, rurban_core::table::MAX_TABLE_BYTES)?;
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{}: cannot read the run's summary", path.display()))?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a valid summary.json", path.display()))?;
-    let summary =
-        rurban_report::read_summary(&summary).with_context(|| path.display().to_string())?;
+    // Straight into the typed summary (no JSON tree of a county's obstacle
+    // rows); the text is dropped before rendering.
+    let summary = match rurban_report::read_summary_str(&text) {
+        Ok(s) => s,
+        Err(rurban_report::SummaryTextError::Json(e)) => {
+            return Err(anyhow::Error::new(e)
+                .context(format!("{}: not a valid summary.json", path.display())));
+        }
+        Err(rurban_report::SummaryTextError::Report(e)) => {
+            return Err(anyhow::Error::new(e).context(path.display().to_string()));
+        }
+    };
+    drop(text);
     // --lang, else the spec's [report] lang when the spec is still there.
     let lang = args.lang.unwrap_or_else(|| {
         summary

@@ -120,6 +120,69 @@ fn a_missing_sheet_and_a_missing_summary_are_errors() {
     ]);
 }
 
+/// A summary.json that is cut short, not UTF-8, lacks a field or holds a
+/// value of the wrong type: an error naming the file and the cause, the
+/// field's path and what was found.
+#[test]
+fn a_bad_summary_is_an_error_naming_the_file_and_field() {
+    let dir = TempDir::new("badsummary");
+    let text = std::fs::read_to_string(no_report_out().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut no_scores = v.clone();
+    no_scores.as_object_mut().unwrap().remove("scores");
+    let mut bad_year = v.clone();
+    bad_year["years"][1] = serde_json::json!("later");
+    let mut not_utf8 = text.as_bytes().to_vec();
+    not_utf8.insert(text.find("\"regions\"").unwrap() + 1, 0xff);
+    let cases: [(&str, Vec<u8>, &[&str]); 5] = [
+        (
+            "cut",
+            text.as_bytes()[..text.len() / 2].to_vec(),
+            &[
+                "summary.json: not a valid summary.json",
+                "EOF while parsing",
+            ],
+        ),
+        (
+            "latin1",
+            not_utf8,
+            &["summary.json: cannot read the run's summary"],
+        ),
+        (
+            "array",
+            b"[1, 2]".to_vec(),
+            &[
+                "summary.json",
+                "`(top level)` should be an object, found an array of 2 item(s)",
+            ],
+        ),
+        (
+            "noscores",
+            no_scores.to_string().into_bytes(),
+            &["summary.json", "`scores` is missing"],
+        ),
+        (
+            "badyear",
+            bad_year.to_string().into_bytes(),
+            &[
+                "summary.json",
+                "`years[1]` should be a whole number, found the string \"later\"",
+            ],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, bytes, needles) in cases {
+        let out = dir.join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("summary.json"), bytes).unwrap();
+        failures.push(fails(&["report", out.to_str().unwrap()], needles));
+    }
+    check_failures(&failures);
+    for name in ["cut", "latin1", "array", "noscores", "badyear"] {
+        assert!(!dir.join(name).join("report.html").exists(), "{name}");
+    }
+}
+
 #[test]
 fn a_tiny_panel_with_as_many_regions_as_clusters_renders() {
     // 3 regions, k = 3 (the default): every region is its own tier and the
