@@ -57,10 +57,10 @@ pub enum SummaryTextError {
 pub(crate) fn summary_text(text: &str) -> Result<rurban_results::Summary, SummaryTextError> {
     // The typed summary would take an array for its fields in order; the
     // `Value` path wants an object at the top level.
-    if text.trim_start().starts_with('{') {
-        if let Ok(s) = serde_json::from_str(text) {
-            return Ok(s);
-        }
+    if text.trim_start().starts_with('{')
+        && let Ok(s) = serde_json::from_str(text)
+    {
+        return Ok(s);
     }
     let v: Value = serde_json::from_str(text).map_err(SummaryTextError::Json)?;
     Ok(summary(&v)?)
