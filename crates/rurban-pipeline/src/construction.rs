@@ -572,21 +572,34 @@ pub fn build(
         )));
     }
     let nd = plan.hierarchy.dimensions().len();
-    let mut z = Array3::<f64>::zeros((nr, ny, m));
+    let construct::Scores {
+        normalised,
+        composite: composite_rows,
+        dimensions,
+        warnings: score_warnings,
+    } = scores;
+    // Row `r * ny + y` of the normalised values is `[r, y, ..]` of `z`: the
+    // same floats in the same order, so `z` takes them without a copy.
+    let normalised = if normalised.is_standard_layout() {
+        normalised
+    } else {
+        normalised.as_standard_layout().into_owned()
+    };
+    let z = normalised
+        .into_shape_with_order((nr, ny, m))
+        .map_err(|e| PipelineError::Other(e.to_string()))?;
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
     for r in 0..nr {
         for y in 0..ny {
             let row = r * ny + y;
-            for k in 0..m {
-                z[[r, y, k]] = scores.normalised[[row, k]];
-            }
-            composite[[r, y]] = scores.composite[row];
+            composite[[r, y]] = composite_rows[row];
             for d in 0..nd {
-                dimension_scores[[r, y, d]] = scores.dimensions[[row, d]];
+                dimension_scores[[r, y, d]] = dimensions[[row, d]];
             }
         }
     }
+    drop((composite_rows, dimensions));
     let index = IndexResult {
         weight_sets,
         z,
@@ -601,7 +614,7 @@ pub fn build(
     // The default min-max is the weighting's own, which already warns of
     // constant columns.
     if plan.given || !(plan.normalisation == "minmax" && spec.method.range.is_none()) {
-        built.warnings.extend(scores.warnings.iter().cloned());
+        built.warnings.extend(score_warnings);
     }
     let unit_w = construct::unit_weights(&prepared, &weights).map_err(data_err)?;
     let h = &plan.hierarchy;
@@ -628,9 +641,9 @@ pub fn build(
             c.values.push(values_of(&prepared, name, a)?);
         }
     }
+    // The normalised stage's values (a copy of `z`) are made once the
+    // prepared units are dropped, below.
     c.stages.push("normalise".into());
-    c.values
-        .push(values_of(&prepared, "normalised", &scores.normalised)?);
     c.treatment = prepared
         .treatment
         .iter()
@@ -664,8 +677,6 @@ pub fn build(
             spec.method.impute_group.as_deref().unwrap_or_default()
         ));
     }
-    c.trace = c.trace_of();
-    built.construction = Arc::new(c);
     // A step on by default meeting a missing value is skipped with a
     // warning; switched on explicitly, it is an error naming the cell.
     fn skip<T>(
@@ -753,6 +764,27 @@ pub fn build(
         .map_err(PipelineError::Other)?;
         built.obstacle = Some(Arc::new(o));
     }
+    // The units' values and their [0, 1] min-max are dead from here on.
+    drop(unit_w);
+    let Prepared {
+        regions: stage_regions,
+        years: stage_years,
+        units,
+        ..
+    } = prepared;
+    drop(units);
+    c.values.push(
+        StageValues::from_grid(
+            "normalised",
+            &stage_regions,
+            &stage_years,
+            m,
+            index.z.iter().copied().collect(),
+        )
+        .map_err(PipelineError::Other)?,
+    );
+    c.trace = c.trace_of();
+    built.construction = Arc::new(c);
     Ok((index, built))
 }
 

@@ -301,7 +301,9 @@ pub fn load_data(
     // The period is checked before anything is imputed; observations
     // outside it still bound the interpolations inside it.
     let period = period(spec, opts);
-    select_period(&panel, spec, opts)?;
+    if period.is_some() {
+        select_period(&panel, spec, opts)?;
+    }
     let imputation = if allow_missing && spec.method.impute == rurban_core::Impute::None {
         // the construction fills, skips or names the missing cells
         rurban_core::impute::Imputation {
