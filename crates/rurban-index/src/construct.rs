@@ -786,6 +786,33 @@ mod tests {
         }
     }
 
+    /// The prepared values are held once, by the units: with scope = panel
+    /// the one unit holds every row as given, with scope = year each unit
+    /// its year's rows; `values()` puts the input back together in both.
+    #[test]
+    fn units_hold_the_values_once() {
+        let p = panel(4, 3, 2);
+        let dirs = [Direction::Positive, Direction::Negative];
+        let model = IndexModel {
+            indicators: p.indicators.clone(),
+            directions: dirs.to_vec(),
+            dimension_of: vec![0, 1],
+            dimensions: ["a", "b"].map(String::from).to_vec(),
+        };
+        let h = Hierarchy::flat(&model).unwrap();
+        let given = input(&p, &h, &dirs).values;
+        let prep = prepare(input(&p, &h, &dirs), &Stages::none(Scope::Panel)).unwrap();
+        assert_eq!(prep.shape, (12, 2));
+        assert_eq!(prep.units.len(), 1);
+        assert_eq!(prep.units[0].x, given);
+        assert_eq!(prep.values(), given);
+        let prep = prepare(input(&p, &h, &dirs), &Stages::none(Scope::Year)).unwrap();
+        assert_eq!(prep.units.len(), 3);
+        assert_eq!(prep.units[1].rows, [1, 4, 7, 10]);
+        assert_eq!(prep.units[1].x.row(2), given.row(7));
+        assert_eq!(prep.values(), given);
+    }
+
     /// Without stages, with objective weights and the arithmetic mean, the
     /// scores are `build`'s bit for bit, for both scopes.
     #[test]

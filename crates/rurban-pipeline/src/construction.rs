@@ -587,7 +587,8 @@ pub fn build(
     };
     let z = normalised
         .into_shape_with_order((nr, ny, m))
-        .map_err(|e| PipelineError::Other(e.to_string()))?;
+        .map_err(|e| PipelineError::Other(e.to_string()))?
+        .into_shared();
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
     for r in 0..nr {
@@ -641,7 +642,7 @@ pub fn build(
             c.values.push(values_of(&prepared, name, a)?);
         }
     }
-    // The normalised stage's values (a copy of `z`) are made once the
+    // The normalised stage's values (`z`'s, shared) are added once the
     // prepared units are dropped, below.
     c.stages.push("normalise".into());
     c.treatment = prepared
@@ -774,18 +775,28 @@ pub fn build(
     } = prepared;
     drop(units);
     c.values.push(
-        StageValues::from_grid(
+        StageValues::from_shared(
             "normalised",
             &stage_regions,
             &stage_years,
             m,
-            index.z.iter().copied().collect(),
+            Arc::new(SharedCube(index.z.clone())),
         )
         .map_err(PipelineError::Other)?,
     );
     c.trace = c.trace_of();
     built.construction = Arc::new(c);
     Ok((index, built))
+}
+
+/// The normalised values of a run, shared by `z` and the `normalised`
+/// stage (standard layout: their slice is the region-major rows).
+struct SharedCube(ndarray::ArcArray<f64, ndarray::Ix3>);
+
+impl AsRef<[f64]> for SharedCube {
+    fn as_ref(&self) -> &[f64] {
+        self.0.as_slice().unwrap_or(&[])
+    }
 }
 
 /// The findings of the construction: coupling coordination over the years
