@@ -499,19 +499,44 @@ pub fn stacked_values(panel: &Panel) -> Array2<f64> {
     values
 }
 
+/// [`stacked_values`] made from the panel's own values cube, without a
+/// copy: `[r, y, k]` is row `r * ny + y`, column `k` of the same floats.
+/// The panel's `values` are left `regions x years x 0`.
+fn take_stacked_values(panel: &mut Panel) -> Result<Array2<f64>, PipelineError> {
+    let (nr, ny, m) = panel.values.dim();
+    let cube = std::mem::replace(&mut panel.values, Array3::zeros((nr, ny, 0)));
+    let mut cube = if cube.is_standard_layout() {
+        cube
+    } else {
+        cube.as_standard_layout().into_owned()
+    };
+    ndarray::Zip::from(&mut cube)
+        .and(&panel.observed)
+        .for_each(|v, &observed| {
+            if !(observed || v.is_finite()) {
+                *v = f64::NAN;
+            }
+        });
+    cube.into_shape_with_order((nr * ny, m))
+        .map_err(|e| PipelineError::Other(e.to_string()))
+}
+
 /// Builds weights, scores, coupling and obstacles. `panel` holds the
-/// indicators in spec order (NaN = missing where the plan allows it);
-/// `scheme` is the objective weighting (None for given weights).
+/// indicators in spec order (NaN = missing where the plan allows it); the
+/// construction takes its values cube (left `regions x years x 0`), its
+/// labels and file rows stay. `scheme` is the objective weighting (None
+/// for given weights).
 pub fn build(
     spec: &Spec,
     plan: &Plan,
-    panel: &Panel,
+    panel: &mut Panel,
     extras: Extras,
     scheme: Option<&dyn Weighting>,
     params: &str,
 ) -> Result<(IndexResult, Built), PipelineError> {
     let (nr, ny, m) = panel.values.dim();
-    let values = stacked_values(panel);
+    let values = take_stacked_values(panel)?;
+    let panel: &Panel = panel;
     let directions: Vec<_> = spec.indicators().iter().map(|(_, i)| i.direction).collect();
     let data_err = |e: rurban_index::IndexError| PipelineError::Index {
         path: panel.source.clone(),

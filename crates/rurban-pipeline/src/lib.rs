@@ -507,9 +507,9 @@ pub fn run_with_progress(
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
     progress(Step::Index);
-    let (index, built) =
-        construction::build(spec, &plan, &panel, extras, scheme.as_deref(), &params)?;
     let mut panel = panel;
+    let (index, built) =
+        construction::build(spec, &plan, &mut panel, extras, scheme.as_deref(), &params)?;
     release_cubes(&mut panel);
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
