@@ -145,8 +145,10 @@ pub struct Prepared {
     pub imputed: Option<Array2<f64>>,
     /// After winsorisation, when it ran.
     pub treated: Option<Array2<f64>>,
-    /// The values entering normalisation (the last stage's).
-    pub values: Array2<f64>,
+    /// `(region-years, indicators)`: the shape of the values entering
+    /// normalisation. The values themselves are held once, by the units
+    /// ([`Unit::x`]; [`Prepared::values`] puts them back together).
+    pub shape: (usize, usize),
     /// The scope units (one for scope = panel, one per year).
     pub units: Vec<Unit>,
     /// Per unit and indicator, when treatment ran (unit-major).
@@ -205,6 +207,18 @@ pub struct Scores {
 }
 
 impl Prepared {
+    /// The values entering normalisation (the last stage's), `region-years
+    /// x indicators`, put together from the units' [`Unit::x`].
+    pub fn values(&self) -> Array2<f64> {
+        let mut out = Array2::from_elem(self.shape, f64::NAN);
+        for unit in &self.units {
+            for (i, &row) in unit.rows.iter().enumerate() {
+                out.row_mut(row).assign(&unit.x.row(i));
+            }
+        }
+        out
+    }
+
     /// Region and year of a region-major row.
     pub fn cell(&self, row: usize) -> (&str, i64) {
         let ny = self.years.len().max(1);
@@ -307,17 +321,18 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
         denominated: None,
         imputed: None,
         treated: None,
-        values: input.values,
+        shape: (nr * ny, m),
         units: Vec::new(),
         treatment: Vec::new(),
         group_cells: Vec::new(),
         warnings: Vec::new(),
     };
     let names: Vec<String> = p.hierarchy.indicators().to_vec();
+    let mut values = input.values;
     if stages.denominate {
         for (j, d) in input.denominators.iter().enumerate() {
             let Some((dname, dcol)) = d else { continue };
-            let col: Vec<f64> = p.values.column(j).to_vec();
+            let col: Vec<f64> = values.column(j).to_vec();
             let out = denominate(&col, dcol).map_err(|e| shape_err(e.to_string()))?;
             for &row in &out.zero_rows {
                 let (region, year) = p.cell(row);
@@ -326,13 +341,13 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                     names[j]
                 ));
             }
-            p.values
+            values
                 .column_mut(j)
                 .iter_mut()
                 .zip(out.values)
                 .for_each(|(v, o)| *v = o);
         }
-        p.denominated = Some(p.values.clone());
+        p.denominated = Some(values.clone());
     }
     let units = unit_rows(stages.scope, nr, ny, &p.years);
     if stages.group_mean {
@@ -350,7 +365,7 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
         for (year, rows) in &units {
             let g: Vec<Option<String>> = rows.iter().map(|&r| groups[r].clone()).collect();
             for (j, name) in names.iter().enumerate() {
-                let col: Vec<f64> = rows.iter().map(|&r| p.values[[r, j]]).collect();
+                let col: Vec<f64> = rows.iter().map(|&r| values[[r, j]]).collect();
                 let out = group_mean_impute(name, &col, &g, None)
                     .map_err(|e| shape_err(e.to_string()))?;
                 for c in &out.cells {
@@ -373,21 +388,21 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                     ));
                 }
                 for (&r, v) in rows.iter().zip(out.values) {
-                    p.values[[r, j]] = v;
+                    values[[r, j]] = v;
                 }
             }
         }
-        p.imputed = Some(p.values.clone());
+        p.imputed = Some(values.clone());
     }
     if let Some(t) = &stages.treatment {
         t.check()
             .map_err(|e| IndexError::Construction(e.to_string()))?;
         for (year, rows) in &units {
             for (j, name) in names.iter().enumerate() {
-                let col: Vec<f64> = rows.iter().map(|&r| p.values[[r, j]]).collect();
+                let col: Vec<f64> = rows.iter().map(|&r| values[[r, j]]).collect();
                 let out = winsorise(&col, t);
                 for (&r, v) in rows.iter().zip(out.values) {
-                    p.values[[r, j]] = v;
+                    values[[r, j]] = v;
                 }
                 p.treatment.push(TreatmentRow {
                     year: *year,
@@ -396,10 +411,21 @@ pub fn prepare(input: Input<'_>, stages: &Stages) -> Result<Prepared, IndexError
                 });
             }
         }
-        p.treated = Some(p.values.clone());
+        p.treated = Some(values.clone());
     }
+    // With scope = panel the one unit takes every row in order: it takes
+    // the values themselves rather than a copy.
+    let whole = units.len() == 1 && units[0].1.len() == nr * ny;
+    let mut values = Some(values);
     for (year, rows) in units {
-        let x = p.values.select(ndarray::Axis(0), &rows);
+        let x = if whole {
+            values.take().unwrap_or_default()
+        } else {
+            values
+                .as_ref()
+                .map(|v| v.select(ndarray::Axis(0), &rows))
+                .unwrap_or_default()
+        };
         let z01 = MinMaxRange::default().normalise(x.view(), &p.directions);
         p.units.push(Unit { year, rows, x, z01 });
     }
@@ -503,13 +529,16 @@ pub fn score(
     weights: &Weights,
 ) -> Result<Scores, IndexError> {
     let names = p.hierarchy.indicators();
-    let (n, m) = p.values.dim();
+    let (n, m) = p.shape;
     let nd = p.hierarchy.dimensions().len();
     let ws = unit_weights(p, weights)?;
     let given = matches!(weights, Weights::Given);
     let skips = given && matches!(aggregation, Aggregation::Mean(_));
+    // With one unit holding every row in order, its normalised values
+    // become the scores' as they are, without a copy.
+    let mut normalised: Option<Array2<f64>> = None;
     let mut out = Scores {
-        normalised: Array2::from_elem((n, m), f64::NAN),
+        normalised: Array2::zeros((0, m)),
         composite: vec![f64::NAN; n],
         dimensions: Array2::from_elem((n, nd), f64::NAN),
         warnings: Vec::new(),
@@ -543,9 +572,6 @@ pub fn score(
                 .into_iter()
                 .map(|s| format!("{ctx}{s}")),
         );
-        for (i, &row) in unit.rows.iter().enumerate() {
-            out.normalised.row_mut(row).assign(&norm.z.row(i));
-        }
         match aggregation {
             Aggregation::Topsis => {
                 let t = p
@@ -615,7 +641,19 @@ pub fn score(
                 }
             }
         }
+        let whole = p.units.len() == 1
+            && norm.z.dim() == (n, m)
+            && unit.rows.iter().enumerate().all(|(i, &row)| i == row);
+        if whole {
+            normalised = Some(norm.z);
+        } else {
+            let all = normalised.get_or_insert_with(|| Array2::from_elem((n, m), f64::NAN));
+            for (i, &row) in unit.rows.iter().enumerate() {
+                all.row_mut(row).assign(&norm.z.row(i));
+            }
+        }
     }
+    out.normalised = normalised.unwrap_or_else(|| Array2::from_elem((n, m), f64::NAN));
     Ok(out)
 }
 
@@ -629,10 +667,10 @@ pub fn coupling_of(
     alpha: &[f64],
 ) -> Result<Vec<Coupling>, IndexError> {
     let roots = p.hierarchy.roots();
-    let n = p.values.nrows();
+    let (n, m) = p.shape;
     let mut out = vec![None; n];
     // one buffer for a row's z and one for its U_d, reused over the rows
-    let mut z = vec![0.0; p.values.ncols()];
+    let mut z = vec![0.0; m];
     let mut u = vec![0.0; roots.len()];
     for (unit, w) in p.units.iter().zip(w) {
         p.missing_in(unit, "coupling coordination")?;
@@ -677,8 +715,7 @@ impl Obstacles {
 /// [`dimension_obstacles`](crate::obstacle::dimension_obstacles)', written
 /// straight into the array.
 pub fn obstacles_of(p: &Prepared, w: &[Vec<f64>]) -> Result<Obstacles, IndexError> {
-    let n = p.values.nrows();
-    let m = p.values.ncols();
+    let (n, m) = p.shape;
     let order = p.hierarchy.order();
     let width = m + order.len();
     let mut values = vec![f64::NAN; n * width];
@@ -747,6 +784,33 @@ mod tests {
             denominators: vec![None; m],
             groups: None,
         }
+    }
+
+    /// The prepared values are held once, by the units: with scope = panel
+    /// the one unit holds every row as given, with scope = year each unit
+    /// its year's rows; `values()` puts the input back together in both.
+    #[test]
+    fn units_hold_the_values_once() {
+        let p = panel(4, 3, 2);
+        let dirs = [Direction::Positive, Direction::Negative];
+        let model = IndexModel {
+            indicators: p.indicators.clone(),
+            directions: dirs.to_vec(),
+            dimension_of: vec![0, 1],
+            dimensions: ["a", "b"].map(String::from).to_vec(),
+        };
+        let h = Hierarchy::flat(&model).unwrap();
+        let given = input(&p, &h, &dirs).values;
+        let prep = prepare(input(&p, &h, &dirs), &Stages::none(Scope::Panel)).unwrap();
+        assert_eq!(prep.shape, (12, 2));
+        assert_eq!(prep.units.len(), 1);
+        assert_eq!(prep.units[0].x, given);
+        assert_eq!(prep.values(), given);
+        let prep = prepare(input(&p, &h, &dirs), &Stages::none(Scope::Year)).unwrap();
+        assert_eq!(prep.units.len(), 3);
+        assert_eq!(prep.units[1].rows, [1, 4, 7, 10]);
+        assert_eq!(prep.units[1].x.row(2), given.row(7));
+        assert_eq!(prep.values(), given);
     }
 
     /// Without stages, with objective weights and the arithmetic mean, the

@@ -19,7 +19,7 @@
 //! dimension [`hierarchy`] with effective weights and bottom-up scores,
 //! [`coupling`](mod@coupling) coordination and the [`obstacle`](mod@obstacle) degree.
 
-use ndarray::{Array2, Array3, Axis};
+use ndarray::{ArcArray, Array2, Array3, Axis, Ix3};
 use rurban_core::Scope;
 use rurban_core::{Direction, Panel};
 use rurban_weighting::{WeightError, Weighting};
@@ -81,8 +81,9 @@ pub struct WeightSet {
 pub struct IndexResult {
     /// One set for scope = panel, one per year for scope = year.
     pub weight_sets: Vec<WeightSet>,
-    /// Normalised values `[region, year, indicator]`.
-    pub z: Array3<f64>,
+    /// Normalised values `[region, year, indicator]`, in standard layout
+    /// (shared, not copied, by the `normalised` stage of a run).
+    pub z: ArcArray<f64, Ix3>,
     /// Composite score `[region, year]`.
     pub composite: Array2<f64>,
     /// Dimension scores `[region, year, dimension]`.
@@ -216,7 +217,7 @@ pub fn build_with(
     let (composite, dimension_scores) = aggregate(&z, &weight_sets, scope, model, aggregator);
     Ok(IndexResult {
         weight_sets,
-        z,
+        z: z.into_shared(),
         composite,
         dimension_scores,
     })

@@ -499,19 +499,44 @@ pub fn stacked_values(panel: &Panel) -> Array2<f64> {
     values
 }
 
+/// [`stacked_values`] made from the panel's own values cube, without a
+/// copy: `[r, y, k]` is row `r * ny + y`, column `k` of the same floats.
+/// The panel's `values` are left `regions x years x 0`.
+fn take_stacked_values(panel: &mut Panel) -> Result<Array2<f64>, PipelineError> {
+    let (nr, ny, m) = panel.values.dim();
+    let cube = std::mem::replace(&mut panel.values, Array3::zeros((nr, ny, 0)));
+    let mut cube = if cube.is_standard_layout() {
+        cube
+    } else {
+        cube.as_standard_layout().into_owned()
+    };
+    ndarray::Zip::from(&mut cube)
+        .and(&panel.observed)
+        .for_each(|v, &observed| {
+            if !(observed || v.is_finite()) {
+                *v = f64::NAN;
+            }
+        });
+    cube.into_shape_with_order((nr * ny, m))
+        .map_err(|e| PipelineError::Other(e.to_string()))
+}
+
 /// Builds weights, scores, coupling and obstacles. `panel` holds the
-/// indicators in spec order (NaN = missing where the plan allows it);
-/// `scheme` is the objective weighting (None for given weights).
+/// indicators in spec order (NaN = missing where the plan allows it); the
+/// construction takes its values cube (left `regions x years x 0`), its
+/// labels and file rows stay. `scheme` is the objective weighting (None
+/// for given weights).
 pub fn build(
     spec: &Spec,
     plan: &Plan,
-    panel: &Panel,
+    panel: &mut Panel,
     extras: Extras,
     scheme: Option<&dyn Weighting>,
     params: &str,
 ) -> Result<(IndexResult, Built), PipelineError> {
     let (nr, ny, m) = panel.values.dim();
-    let values = stacked_values(panel);
+    let values = take_stacked_values(panel)?;
+    let panel: &Panel = panel;
     let directions: Vec<_> = spec.indicators().iter().map(|(_, i)| i.direction).collect();
     let data_err = |e: rurban_index::IndexError| PipelineError::Index {
         path: panel.source.clone(),
@@ -572,21 +597,35 @@ pub fn build(
         )));
     }
     let nd = plan.hierarchy.dimensions().len();
-    let mut z = Array3::<f64>::zeros((nr, ny, m));
+    let construct::Scores {
+        normalised,
+        composite: composite_rows,
+        dimensions,
+        warnings: score_warnings,
+    } = scores;
+    // Row `r * ny + y` of the normalised values is `[r, y, ..]` of `z`: the
+    // same floats in the same order, so `z` takes them without a copy.
+    let normalised = if normalised.is_standard_layout() {
+        normalised
+    } else {
+        normalised.as_standard_layout().into_owned()
+    };
+    let z = normalised
+        .into_shape_with_order((nr, ny, m))
+        .map_err(|e| PipelineError::Other(e.to_string()))?
+        .into_shared();
     let mut composite = Array2::<f64>::zeros((nr, ny));
     let mut dimension_scores = Array3::<f64>::zeros((nr, ny, nd));
     for r in 0..nr {
         for y in 0..ny {
             let row = r * ny + y;
-            for k in 0..m {
-                z[[r, y, k]] = scores.normalised[[row, k]];
-            }
-            composite[[r, y]] = scores.composite[row];
+            composite[[r, y]] = composite_rows[row];
             for d in 0..nd {
-                dimension_scores[[r, y, d]] = scores.dimensions[[row, d]];
+                dimension_scores[[r, y, d]] = dimensions[[row, d]];
             }
         }
     }
+    drop((composite_rows, dimensions));
     let index = IndexResult {
         weight_sets,
         z,
@@ -601,7 +640,7 @@ pub fn build(
     // The default min-max is the weighting's own, which already warns of
     // constant columns.
     if plan.given || !(plan.normalisation == "minmax" && spec.method.range.is_none()) {
-        built.warnings.extend(scores.warnings.iter().cloned());
+        built.warnings.extend(score_warnings);
     }
     let unit_w = construct::unit_weights(&prepared, &weights).map_err(data_err)?;
     let h = &plan.hierarchy;
@@ -628,9 +667,9 @@ pub fn build(
             c.values.push(values_of(&prepared, name, a)?);
         }
     }
+    // The normalised stage's values (`z`'s, shared) are added once the
+    // prepared units are dropped, below.
     c.stages.push("normalise".into());
-    c.values
-        .push(values_of(&prepared, "normalised", &scores.normalised)?);
     c.treatment = prepared
         .treatment
         .iter()
@@ -664,8 +703,6 @@ pub fn build(
             spec.method.impute_group.as_deref().unwrap_or_default()
         ));
     }
-    c.trace = c.trace_of();
-    built.construction = Arc::new(c);
     // A step on by default meeting a missing value is skipped with a
     // warning; switched on explicitly, it is an error naming the cell.
     fn skip<T>(
@@ -753,7 +790,38 @@ pub fn build(
         .map_err(PipelineError::Other)?;
         built.obstacle = Some(Arc::new(o));
     }
+    // The units' values and their [0, 1] min-max are dead from here on.
+    drop(unit_w);
+    let Prepared {
+        regions: stage_regions,
+        years: stage_years,
+        units,
+        ..
+    } = prepared;
+    drop(units);
+    c.values.push(
+        StageValues::from_shared(
+            "normalised",
+            &stage_regions,
+            &stage_years,
+            m,
+            Arc::new(SharedCube(index.z.clone())),
+        )
+        .map_err(PipelineError::Other)?,
+    );
+    c.trace = c.trace_of();
+    built.construction = Arc::new(c);
     Ok((index, built))
+}
+
+/// The normalised values of a run, shared by `z` and the `normalised`
+/// stage (standard layout: their slice is the region-major rows).
+struct SharedCube(ndarray::ArcArray<f64, ndarray::Ix3>);
+
+impl AsRef<[f64]> for SharedCube {
+    fn as_ref(&self) -> &[f64] {
+        self.0.as_slice().unwrap_or(&[])
+    }
 }
 
 /// The findings of the construction: coupling coordination over the years

@@ -171,7 +171,12 @@ pub struct RunOutput {
     pub spec: Spec,
     /// The data file read.
     pub data_file: PathBuf,
-    /// The panel after imputation and derivation, indicators in spec order.
+    /// The panel after imputation and derivation, indicators in spec order:
+    /// its `source`, `regions`, `years` and `indicators`. Its cubes
+    /// (`values`, `observed`, `rows`) are released once the construction
+    /// has read them (they are `regions x years x 0`): the values the run
+    /// computed with are in [`RunOutput::construction`] and
+    /// [`RunOutput::index`].
     pub panel: Panel,
     /// Indicators, directions and dimensions.
     pub model: IndexModel,
@@ -301,7 +306,9 @@ pub fn load_data(
     // The period is checked before anything is imputed; observations
     // outside it still bound the interpolations inside it.
     let period = period(spec, opts);
-    select_period(&panel, spec, opts)?;
+    if period.is_some() {
+        select_period(&panel, spec, opts)?;
+    }
     let imputation = if allow_missing && spec.method.impute == rurban_core::Impute::None {
         // the construction fills, skips or names the missing cells
         rurban_core::impute::Imputation {
@@ -500,8 +507,10 @@ pub fn run_with_progress(
         .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "{}".into()))
         .unwrap_or_else(|| "{}".into());
     progress(Step::Index);
+    let mut panel = panel;
     let (index, built) =
-        construction::build(spec, &plan, &panel, extras, scheme.as_deref(), &params)?;
+        construction::build(spec, &plan, &mut panel, extras, scheme.as_deref(), &params)?;
+    release_cubes(&mut panel);
     for ws in &index.weight_sets {
         warnings.extend(ws.warnings.iter().cloned());
     }
@@ -553,6 +562,16 @@ pub fn run_with_progress(
     }
     out.warnings = warnings;
     Ok(out)
+}
+
+/// Frees the panel's cubes, which nothing reads after the construction
+/// (about 45 MB on a panel of 2,851 regions x 30 years x 40 indicators),
+/// keeping its labels.
+fn release_cubes(panel: &mut Panel) {
+    let (nr, ny, _) = panel.values.dim();
+    panel.values = ndarray::Array3::zeros((nr, ny, 0));
+    panel.observed = ndarray::Array3::from_elem((nr, ny, 0), false);
+    panel.rows = ndarray::Array3::zeros((nr, ny, 0));
 }
 
 /// The maps input of a run: the composite on the run's geometry, with the

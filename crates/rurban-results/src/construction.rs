@@ -3,6 +3,8 @@
 //! (`treatment.csv`), coupling coordination (`coupling.csv`) and the
 //! obstacle degree (`obstacles.csv`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::table::{Cell, Table};
@@ -58,7 +60,41 @@ pub struct StageValues {
     region: Vec<u32>,
     year: Vec<i64>,
     width: usize,
-    values: Vec<f64>,
+    values: Floats,
+}
+
+/// A buffer of floats shared with whoever made it (e.g. a run's normalised
+/// scores), read as a slice.
+pub type SharedFloats = Arc<dyn AsRef<[f64]> + Send + Sync>;
+
+/// The floats of a [`StageValues`]: its own, or a buffer it shares.
+#[derive(Clone)]
+enum Floats {
+    Own(Vec<f64>),
+    Shared(SharedFloats),
+}
+
+impl Default for Floats {
+    fn default() -> Self {
+        Floats::Own(Vec::new())
+    }
+}
+
+impl std::fmt::Debug for Floats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Floats")
+            .field("len", &self.as_slice().len())
+            .finish()
+    }
+}
+
+impl Floats {
+    fn as_slice(&self) -> &[f64] {
+        match self {
+            Floats::Own(v) => v,
+            Floats::Shared(s) => (**s).as_ref(),
+        }
+    }
 }
 
 impl StageValues {
@@ -87,15 +123,65 @@ impl StageValues {
                 *v = f64::NAN;
             }
         }
+        Ok(Self::grid(
+            stage,
+            regions,
+            years,
+            width,
+            Floats::Own(values),
+        ))
+    }
+
+    /// [`from_grid`](Self::from_grid) over a buffer shared with its maker,
+    /// without a copy when every value is finite or NaN (else the values
+    /// are copied, the non-finite ones made missing).
+    ///
+    /// # Errors
+    /// When `values` does not hold `regions x years x width` floats.
+    pub fn from_shared(
+        stage: &str,
+        regions: &[String],
+        years: &[i64],
+        width: usize,
+        values: SharedFloats,
+    ) -> Result<StageValues, String> {
+        let all = (*values).as_ref();
+        if all.iter().any(|v| v.is_infinite()) {
+            return Self::from_grid(stage, regions, years, width, all.to_vec());
+        }
+        let rows = regions.len() * years.len();
+        if all.len() != rows * width {
+            return Err(format!(
+                "stage '{stage}': {} values for {rows} rows of {width}",
+                all.len()
+            ));
+        }
+        Ok(Self::grid(
+            stage,
+            regions,
+            years,
+            width,
+            Floats::Shared(values),
+        ))
+    }
+
+    fn grid(
+        stage: &str,
+        regions: &[String],
+        years: &[i64],
+        width: usize,
+        values: Floats,
+    ) -> StageValues {
+        let rows = regions.len() * years.len();
         let ny = years.len();
-        Ok(StageValues {
+        StageValues {
             stage: stage.into(),
             regions: regions.to_vec(),
             region: (0..rows).map(|i| index_u32(i / ny.max(1))).collect(),
             year: (0..rows).map(|i| years[i % ny]).collect(),
             width,
             values,
-        })
+        }
     }
 
     /// The values row by row (`(region, year, values)`, `None` where
@@ -113,13 +199,14 @@ impl StageValues {
             width,
             ..StageValues::default()
         };
+        let mut values = Vec::new();
         for (r, y, v) in rows {
             s.region.push(names.get(r));
             s.year.push(y);
-            s.values
-                .extend((0..width).map(|j| v.get(j).copied().flatten().unwrap_or(f64::NAN)));
+            values.extend((0..width).map(|j| v.get(j).copied().flatten().unwrap_or(f64::NAN)));
         }
         s.regions = names.names;
+        s.values = Floats::Own(values);
         s
     }
 
@@ -145,7 +232,7 @@ impl StageValues {
 
     /// The values of row `i` (NaN where missing).
     pub fn row(&self, i: usize) -> &[f64] {
-        &self.values[i * self.width..(i + 1) * self.width]
+        &self.values.as_slice()[i * self.width..(i + 1) * self.width]
     }
 
     /// The value of row `i`, indicator `j` (`None` where missing).
@@ -153,7 +240,7 @@ impl StageValues {
         if j >= self.width {
             return None;
         }
-        let v = self.values[i * self.width + j];
+        let v = self.values.as_slice()[i * self.width + j];
         (!v.is_nan()).then_some(v)
     }
 
@@ -1247,5 +1334,36 @@ mod tests {
         assert_eq!(t.name, "stages/treated");
         assert_eq!(t.rows[1][2].text(), "");
         assert_eq!(t.rows[1][3].text(), "4");
+    }
+
+    /// A shared buffer is read in place: the stage holds the caller's
+    /// allocation (two owners of it, same address) and reads as
+    /// `from_grid` over a copy; an infinite value makes it copy, with the
+    /// value missing.
+    #[test]
+    fn shared_stage_values_are_not_copied_unless_infinite() {
+        let regions = vec!["a".to_string(), "b".to_string()];
+        let years = [2000, 2001];
+        let floats: Vec<f64> = vec![0.5, 1.0, f64::NAN, 0.25, 0.0, -0.0, 1.0, 0.75];
+        let buf: Arc<Vec<f64>> = Arc::new(floats.clone());
+        let shared: SharedFloats = buf.clone();
+        let s = StageValues::from_shared("normalised", &regions, &years, 2, shared).unwrap();
+        assert_eq!(Arc::strong_count(&buf), 2);
+        assert_eq!(s.row(0).as_ptr(), buf.as_ptr());
+        let own = StageValues::from_grid("normalised", &regions, &years, 2, floats).unwrap();
+        assert_eq!(s, own);
+        assert_eq!(s.cell(3), ("b", 2001));
+        assert_eq!(s.get(1, 0), None);
+        assert_eq!(s.get(3, 1), Some(0.75));
+        let inf: SharedFloats = Arc::new(vec![0.5, f64::INFINITY, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0]);
+        let s = StageValues::from_shared("normalised", &regions, &years, 2, inf.clone()).unwrap();
+        assert_eq!(Arc::strong_count(&inf), 1);
+        assert_eq!(s.row(0)[0], 0.5);
+        assert!(s.row(0)[1].is_nan());
+        let short: SharedFloats = Arc::new(vec![0.0; 7]);
+        assert_eq!(
+            StageValues::from_shared("normalised", &regions, &years, 2, short).unwrap_err(),
+            "stage 'normalised': 7 values for 4 rows of 2"
+        );
     }
 }
