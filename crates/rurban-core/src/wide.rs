@@ -12,9 +12,11 @@
 //!
 //! Anything else gives `None`, and the caller reads the file the general
 //! way ([`Table::read`] and [`Panel::from_table`]), which also words every
-//! error: a quote anywhere, a byte-order mark, a forced encoding, text that
-//! is not UTF-8, a carriage return not followed by a line feed, a blank
-//! line or blank record, a header whose last cell is empty, a ragged line,
+//! error: a quote anywhere, a byte-order mark other than UTF-8's, a forced
+//! encoding, text that is not UTF-8, a carriage return not followed by a
+//! line feed, a blank line or blank record, a value under a header's empty
+//! last cell (an empty last column is dropped, as the general path drops
+//! it, when every line has nothing there), a ragged line,
 //! an empty region, a year that is not an integer, a cell that is not a
 //! number, a repeated region-year, a long table, no indicator column, no
 //! data row, a workbook, or any error at all. So the panel and every
@@ -60,6 +62,18 @@ pub fn read_wide(
     from_bytes(&bytes, delimiter, path, cols, wanted)
 }
 
+/// What a column of a line is to the fast reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// Not read (the region and year are read in the first pass).
+    Skip,
+    /// The unnamed last column of a header ending in a delimiter: every
+    /// cell must be blank.
+    Blank,
+    /// The indicator of this index.
+    Indicator(usize),
+}
+
 /// Region and year of the lines of one piece of the text.
 struct PieceKeys<'a> {
     /// Start and end (carriage return excluded) of each line, in the text.
@@ -78,37 +92,53 @@ pub(crate) fn from_bytes(
     cols: &PanelColumns<'_>,
     wanted: Option<&[String]>,
 ) -> Option<(Table, Panel)> {
-    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+    // A UTF-8 byte-order mark is dropped, as `decode` drops it; the text
+    // after it is the text the general path parses. Other marks are left
+    // to it.
+    let from = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else if encoding_rs::Encoding::for_bom(bytes).is_some() {
         return None;
-    }
+    } else {
+        0
+    };
     // The header line.
-    let header_end = memchr::memchr(b'\n', bytes)?;
-    let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
+    let header_end = from + memchr::memchr(b'\n', &bytes[from..])?;
+    let header = std::str::from_utf8(&bytes[from..header_end]).ok()?;
     let header = header.strip_suffix('\r').unwrap_or(header);
     if header.contains(['"', '\r']) {
         return None;
     }
     let cells: Vec<&str> = header.split(char::from(delimiter)).collect();
-    if cells.iter().all(|c| c.trim().is_empty()) || cells.last()?.trim().is_empty() {
-        // a blank header is skipped, an empty last column may be dropped:
-        // the general path decides
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        // a blank header line is skipped: the general path finds the header
         return None;
     }
-    let headers = clean_headers(cells.into_iter(), path).ok()?;
+    let ncols = cells.len();
+    // Spreadsheets save a comma at the end of every line: a last column
+    // without a name is dropped when no line has a value there (each such
+    // cell is checked below; a value sends the file to the general path).
+    let drop_last = ncols > 1 && cells.last()?.trim().is_empty();
+    let mut headers = clean_headers(cells.into_iter(), path).ok()?;
+    if drop_last {
+        headers.pop();
+    }
     let table = Table::header_only(path, headers);
     let (rcol, ycol) = id_columns(&table, cols).ok()?;
     let Layout::Wide(icols) = layout(&table, (rcol, ycol), wanted).ok()? else {
         return None;
     };
-    let ncols = table.headers.len();
     let ni = icols.len();
-    // What each column of a line is: the indicator it fills, if any.
-    let mut action: Vec<Option<usize>> = vec![None; ncols];
+    // What each column of a line is.
+    let mut action: Vec<Cell> = vec![Cell::Skip; ncols];
+    if drop_last {
+        action[ncols - 1] = Cell::Blank;
+    }
     for (k, &c) in icols.iter().enumerate() {
-        if action[c].is_some() {
+        if action[c] != Cell::Skip {
             return None;
         }
-        action[c] = Some(k);
+        action[c] = Cell::Indicator(k);
     }
     if ni == 0 {
         return None;
@@ -303,19 +333,13 @@ fn piece_keys(
 /// for a missing cell); false when the line does not have exactly one cell
 /// per column or a cell is not a number.
 #[inline]
-fn parse_line(
-    line: &[u8],
-    delimiter: u8,
-    action: &[Option<usize>],
-    v: &mut [f64],
-    o: &mut [bool],
-) -> bool {
+fn parse_line(line: &[u8], delimiter: u8, action: &[Cell], v: &mut [f64], o: &mut [bool]) -> bool {
     let mut at = 0;
     let last = action.len() - 1;
     for (c, act) in action.iter().enumerate() {
         let rest = &line[at..];
         let len = match *act {
-            Some(k) => match fast_float2::parse_partial::<f64, _>(rest) {
+            Cell::Indicator(k) => match fast_float2::parse_partial::<f64, _>(rest) {
                 // the whole cell is a plain finite number: the bits of
                 // `fast_float2::parse` on the cell, so of `parse_number`
                 Ok((x, n)) if x.is_finite() && rest.get(n).is_none_or(|&b| b == delimiter) => {
@@ -339,7 +363,14 @@ fn parse_line(
                     n
                 }
             },
-            None => memchr::memchr(delimiter, rest).unwrap_or(rest.len()),
+            Cell::Skip => memchr::memchr(delimiter, rest).unwrap_or(rest.len()),
+            Cell::Blank => {
+                let n = memchr::memchr(delimiter, rest).unwrap_or(rest.len());
+                if !rest[..n].iter().all(u8::is_ascii_whitespace) {
+                    return false;
+                }
+                n
+            }
         };
         at += len;
         if c < last {
@@ -453,7 +484,10 @@ mod tests {
     fn anything_unusual_is_left_to_the_general_path() {
         for (text, why) in [
             ("region,year,a\nq,2011,\"1\"\n", "a quote"),
-            ("\u{feff}region,year,a\nq,2011,1\n", "a BOM"),
+            (
+                "\u{feff}\u{feff}region,year,a\nq,2011,1\n\r",
+                "a final lone CR after a BOM",
+            ),
             (
                 "region,year,a\nq,2011,1\rr,2011,2\n",
                 "a lone carriage return",
@@ -461,7 +495,14 @@ mod tests {
             ("region,year,a\nq,2011,1\r", "a final carriage return"),
             ("region,year,a\nq,2011,1\n\nr,2011,2\n", "a blank line"),
             ("region,year,a\nq,2011,1\n , ,\n", "a blank record"),
-            ("region,year,a,\nq,2011,1,\n", "an empty last header"),
+            (
+                "region,year,a,\nq,2011,1,2\n",
+                "a value under an empty last header",
+            ),
+            (
+                "region,year,a,\nq,2011,1\n",
+                "a short line under an empty last header",
+            ),
             ("region,year,a\nq,2011,1,2\n", "a long line"),
             ("region,year,a\nq,2011\n", "a short line"),
             ("region,year,a\n,2011,1\n", "an empty region"),
@@ -492,6 +533,33 @@ mod tests {
             None,
         );
         assert!(p.is_none(), "GB18030 text");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "region,year,a\nq,2011,1\n".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let p = from_bytes(
+            &utf16,
+            b',',
+            Path::new(PATH),
+            &PanelColumns::default(),
+            None,
+        );
+        assert!(p.is_none(), "UTF-16 with its mark");
+    }
+
+    #[test]
+    fn a_utf8_mark_and_an_empty_last_column_are_read_fast() {
+        for text in [
+            "\u{feff}地区,年份,a\n哈尔滨,2011,1\n",
+            "\u{feff}\u{feff}region,year,a\nq,2011,1\n",
+            "region,year,a,\nq,2011,1,\nr,2011,, \n",
+            "region,year,a, \r\nq,2011,1,\r\n",
+        ] {
+            assert!(check(text, b',', None), "{text:?}");
+        }
+        let p = fast("\u{feff}地区,年份,a,\n哈尔滨,2011,1,\n", b',', None).unwrap();
+        assert_eq!(p.regions, ["哈尔滨"]);
+        assert_eq!(p.indicators, ["a"]);
     }
 
     #[test]
