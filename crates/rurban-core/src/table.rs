@@ -262,7 +262,21 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, CoreError> {
         cause,
     };
     let file = std::fs::File::open(path).map_err(io)?;
+    // Room for the whole file (and the byte that shows it grew) at once:
+    // growing by doubling would copy a large file several times.
     let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(
+            usize::try_from(meta.len())
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
+        .map_err(|_| {
+            CoreError::at(
+                Location::file(path),
+                "not enough memory to read the file".to_string(),
+            )
+        })?;
     // The file may grow while it is read: never past the limit.
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {

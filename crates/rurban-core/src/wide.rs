@@ -329,6 +329,63 @@ fn piece_keys(
     (crs == crlf).then_some(keys)
 }
 
+/// A cell `[-]digits[.digits]` at the start of `rest`, ended by the
+/// delimiter or the end of `rest`, with at most 19 digits whose integer
+/// is below 2^53 and at most 22 after the point: the number and the
+/// length of the cell. Such a number is the integer divided by a power of
+/// ten, both exact doubles, so the one correctly rounded division gives
+/// the correctly rounded number, the bits `f64::from_str` gives
+/// (Clinger's fast path). `None` for anything else.
+#[inline]
+fn plain_decimal(rest: &[u8], delimiter: u8) -> Option<(f64, usize)> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let neg = rest.first() == Some(&b'-');
+    let mut i = usize::from(neg);
+    let mut m: u64 = 0;
+    let mut digits = 0usize;
+    let int_start = i;
+    while let Some(&b) = rest.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        digits += 1;
+        i += 1;
+    }
+    if i == int_start {
+        return None;
+    }
+    let mut frac = 0usize;
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(&b) = rest.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            digits += 1;
+            i += 1;
+        }
+        frac = i - frac_start;
+        if frac == 0 {
+            return None;
+        }
+    }
+    if digits > 19 || m >= 1 << 53 || frac > 22 {
+        return None;
+    }
+    if rest.get(i).is_some_and(|&b| b != delimiter) {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // m < 2^53: exact
+    let v = m as f64 / POW10[frac];
+    Some((if neg { -v } else { v }, i))
+}
+
 /// Parses the indicator cells of one line into `v` and `o` (NaN and false
 /// for a missing cell); false when the line does not have exactly one cell
 /// per column or a cell is not a number.
@@ -339,7 +396,10 @@ fn parse_line(line: &[u8], delimiter: u8, action: &[Cell], v: &mut [f64], o: &mu
     for (c, act) in action.iter().enumerate() {
         let rest = &line[at..];
         let len = match *act {
-            Cell::Indicator(k) => match fast_float2::parse_partial::<f64, _>(rest) {
+            Cell::Indicator(k) => match plain_decimal(rest, delimiter)
+                .map(Ok)
+                .unwrap_or_else(|| fast_float2::parse_partial::<f64, _>(rest))
+            {
                 // the whole cell is a plain finite number: the bits of
                 // `fast_float2::parse` on the cell, so of `parse_number`
                 Ok((x, n)) if x.is_finite() && rest.get(n).is_none_or(|&b| b == delimiter) => {
@@ -575,6 +635,73 @@ mod tests {
         }
         assert!(line_cuts(text.as_bytes(), 16, PIECE_BYTES).len() > 3);
         assert!(check(&text, b',', None));
+    }
+
+    #[test]
+    fn plain_decimals_are_from_str_numbers() {
+        let same = |s: &str| {
+            let want = s.parse::<f64>().unwrap();
+            let (got, n) = plain_decimal(s.as_bytes(), b',').unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(n, s.len(), "{s}");
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        };
+        for s in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.000",
+            "1",
+            "12.5",
+            "-3.25",
+            "0.1",
+            "0.3",
+            "2.675",
+            "9007199254740991",
+            "900719925474099.1",
+            "0.000000000000000001",
+            "4.35",
+            "14474.2187",
+            "0.999999999999999",
+        ] {
+            same(s);
+        }
+        for s in [
+            "",
+            "-",
+            ".5",
+            "1.",
+            "+1",
+            "1e5",
+            "1.5x",
+            "9007199254740993",
+            "12345678901234567890",
+            "0.00000000000000000000001",
+            "0.9999999999999999",
+        ] {
+            assert!(plain_decimal(s.as_bytes(), b',').is_none(), "{s}");
+        }
+        assert_eq!(plain_decimal(b"2.5,3", b','), Some((2.5, 3)));
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let m = state % (1 << 53);
+            let k = (state >> 56) as usize % 23;
+            let mut s = m.to_string();
+            if k > 0 {
+                while s.len() <= k {
+                    s.insert(0, '0');
+                }
+                s.insert(s.len() - k, '.');
+            }
+            if state & 1 == 1 {
+                s.insert(0, '-');
+            }
+            if s.trim_start_matches('-').len() - usize::from(k > 0) <= 19 {
+                same(&s);
+            }
+        }
     }
 
     fn cell() -> impl Strategy<Value = String> {
