@@ -78,8 +78,9 @@ enum Cell {
 struct PieceKeys<'a> {
     /// Start and end (carriage return excluded) of each line, in the text.
     lines: Vec<(usize, usize)>,
-    /// Trimmed region of each line.
-    regions: Vec<&'a str>,
+    /// Trimmed regions of the lines, each with the number of consecutive
+    /// lines that have it (compared here, while the line is in cache).
+    runs: Vec<(&'a str, usize)>,
     /// Year of each line.
     years: Vec<i64>,
 }
@@ -161,22 +162,16 @@ pub(crate) fn from_bytes(
     let mut rindex: HashMap<&str, usize> = HashMap::new();
     let mut years: Vec<i64> = Vec::new();
     let mut region_of: Vec<usize> = Vec::with_capacity(n_rows);
-    let mut prev: Option<(&str, usize)> = None;
     let mut prev_year = None;
     for p in &pieces {
-        for (&r, &y) in p.regions.iter().zip(&p.years) {
-            let ri = match prev {
-                Some((name, i)) if name == r => i,
-                _ => {
-                    let i = *rindex.entry(r).or_insert_with(|| {
-                        regions.push(r.to_string());
-                        regions.len() - 1
-                    });
-                    prev = Some((r, i));
-                    i
-                }
-            };
-            region_of.push(ri);
+        for &(r, n) in &p.runs {
+            let ri = *rindex.entry(r).or_insert_with(|| {
+                regions.push(r.to_string());
+                regions.len() - 1
+            });
+            region_of.extend(std::iter::repeat_n(ri, n));
+        }
+        for &y in &p.years {
             if prev_year != Some(y) {
                 if let Err(at) = years.binary_search(&y) {
                     years.insert(at, y);
@@ -289,7 +284,7 @@ fn piece_keys(
     let guess = piece.len() / 64 + 1;
     let mut keys = PieceKeys {
         lines: Vec::with_capacity(guess),
-        regions: Vec::with_capacity(guess),
+        runs: Vec::new(),
         years: Vec::with_capacity(guess),
     };
     let mut crlf = 0;
@@ -321,7 +316,10 @@ fn piece_keys(
             s = e + 1;
         }
         let region = region.filter(|r| !r.is_empty())?;
-        keys.regions.push(region);
+        match keys.runs.last_mut() {
+            Some((r, n)) if *r == region => *n += 1,
+            _ => keys.runs.push((region, 1)),
+        }
         keys.years.push(parse_year(year?)?);
         keys.lines.push((from + at, from + end));
         at = next;
