@@ -2,7 +2,9 @@
 //! (read, decode, cut into records), and that table turned into a `Panel`
 //! (keys, every indicator cell parsed as a number into the cube). The
 //! county file is the 27 MB panel compared with pandas' `read_csv` in
-//! `docs/performance.md`.
+//! `docs/performance.md`. "fast panel" is `wide::read_wide`, the reading
+//! `rurban run` uses for a plain wide CSV (checked first to give the same
+//! panel, bit for bit).
 
 // `criterion_main!` defines a `pub fn main` that cannot carry a doc comment.
 #![allow(missing_docs)]
@@ -13,7 +15,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Throughput, criterion_group, criterion_main};
 use rurban_benches::{PRESETS, write_workload};
-use rurban_core::{Panel, PanelColumns, ReadOptions, Table};
+use rurban_core::{Panel, PanelColumns, ReadOptions, Table, wide};
 
 fn bench(c: &mut criterion::Criterion) {
     let root = std::env::temp_dir().join(format!("rurban-bench-read-{}", std::process::id()));
@@ -26,6 +28,35 @@ fn bench(c: &mut criterion::Criterion) {
         let opts = ReadOptions::default();
         g.bench_function(BenchmarkId::new("table", p), |b| {
             b.iter(|| Table::read(black_box(&files.panel), &opts).expect("table"));
+        });
+        // the fast reading is checked against the general one first
+        let general = {
+            let t = Table::read(&files.panel, &opts).expect("table");
+            Panel::from_table(&t, &PanelColumns::default(), None).expect("panel")
+        };
+        let (_, fast) = wide::read_wide(&files.panel, &opts, &PanelColumns::default(), None)
+            .expect("the preset's file is read the fast way");
+        let bits = |p: &Panel| p.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert!(
+            fast.regions == general.regions
+                && fast.years == general.years
+                && fast.indicators == general.indicators
+                && bits(&fast) == bits(&general)
+                && fast.observed == general.observed
+                && fast.rows == general.rows,
+            "{p}: the fast panel differs from the general one"
+        );
+        drop((general, fast));
+        g.bench_function(BenchmarkId::new("fast panel", p), |b| {
+            b.iter(|| {
+                wide::read_wide(
+                    black_box(&files.panel),
+                    &opts,
+                    &PanelColumns::default(),
+                    None,
+                )
+                .expect("panel")
+            });
         });
         g.bench_function(BenchmarkId::new("table + panel", p), |b| {
             b.iter(|| {

@@ -5,6 +5,9 @@
 //!   missing-value tokens of the contract and the identifier-column aliases.
 //! * [`panel`] turns a table (long or wide form) into a [`Panel`]: regions x
 //!   years x indicators on `ndarray`, with an explicit missing mask.
+//! * [`wide`] reads the common wide CSV panel (plain UTF-8, no quotes) in
+//!   two parallel passes straight into a [`Panel`], without a [`Table`];
+//!   anything else is left to [`Table::read`] and [`Panel::from_table`].
 //! * [`terms`] is the shared vocabulary ([`Direction`], [`Scope`], [`Impute`],
 //!   [`Shift`]); the specification itself is the `rurban-spec` crate.
 //! * [`impute`] fills missing panel cells by the rules a spec may choose and
@@ -20,6 +23,7 @@ pub mod panel;
 pub mod suggest;
 pub mod table;
 pub mod terms;
+pub mod wide;
 
 pub use error::{CoreError, Location};
 pub use rurban_method::memory;

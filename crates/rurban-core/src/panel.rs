@@ -57,7 +57,7 @@ pub struct MissingCell {
 /// and row numbers: 13 bytes a cell) exceeds the memory available: a long
 /// table whose rows each bring a new region and a new year would otherwise
 /// ask for rows^2 cells.
-fn check_cube(table: &Table, nr: usize, ny: usize, ni: usize) -> Result<(), CoreError> {
+pub(crate) fn check_cube(table: &Table, nr: usize, ny: usize, ni: usize) -> Result<(), CoreError> {
     let cells = (nr as u128) * (ny as u128) * (ni as u128);
     crate::memory::ensure(
         crate::memory::bytes_for::<[u8; 13]>(cells),
@@ -68,7 +68,10 @@ fn check_cube(table: &Table, nr: usize, ny: usize, ni: usize) -> Result<(), Core
 }
 
 /// The region and year columns: named in `cols`, else found by alias.
-fn id_columns(table: &Table, cols: &PanelColumns<'_>) -> Result<(usize, usize), CoreError> {
+pub(crate) fn id_columns(
+    table: &Table,
+    cols: &PanelColumns<'_>,
+) -> Result<(usize, usize), CoreError> {
     let file = || Location::file(&table.path);
     let rcol = table.id_column(IdColumn::Region, cols.region)?.ok_or_else(|| {
         CoreError::at(
@@ -341,27 +344,32 @@ fn fill_wide(
         })
 }
 
-impl Panel {
-    /// Builds a panel from a table in long (`region, year, indicator, value`)
-    /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
-    /// requires) the indicators read; other columns are ignored.
-    pub fn from_table(
-        table: &Table,
-        cols: &PanelColumns<'_>,
-        wanted: Option<&[String]>,
-    ) -> Result<Panel, CoreError> {
-        let (rcol, ycol) = id_columns(table, cols)?;
-        let keys = Keys::read(table, rcol, ycol)?;
-        let lower: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
-        let others: Vec<usize> = (0..table.headers.len())
-            .filter(|&c| c != rcol && c != ycol)
-            .collect();
-        let is_long =
-            others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
-        if is_long {
-            return from_long(table, keys, (others[0], others[1]), wanted);
-        }
-        let icols: Vec<usize> = match wanted {
+/// How a table holds its indicators.
+pub(crate) enum Layout {
+    /// `region, year, indicator, value`: the indicator and value columns.
+    Long(usize, usize),
+    /// One column per indicator: the columns read, in the order wanted.
+    Wide(Vec<usize>),
+}
+
+/// The layout of a table with region column `rcol` and year column `ycol`;
+/// in a wide table, the columns of the `wanted` indicators (each must be a
+/// column), else every other column.
+pub(crate) fn layout(
+    table: &Table,
+    (rcol, ycol): (usize, usize),
+    wanted: Option<&[String]>,
+) -> Result<Layout, CoreError> {
+    let lower: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
+    let others: Vec<usize> = (0..table.headers.len())
+        .filter(|&c| c != rcol && c != ycol)
+        .collect();
+    let is_long =
+        others.len() == 2 && lower[others[0]] == "indicator" && lower[others[1]] == "value";
+    if is_long {
+        return Ok(Layout::Long(others[0], others[1]));
+    }
+    let icols: Vec<usize> = match wanted {
             Some(w) => w
                 .iter()
                 .map(|name| {
@@ -385,7 +393,24 @@ impl Panel {
                 .collect::<Result<_, _>>()?,
             None => others,
         };
-        from_wide(table, keys, icols)
+    Ok(Layout::Wide(icols))
+}
+
+impl Panel {
+    /// Builds a panel from a table in long (`region, year, indicator, value`)
+    /// or wide (`region, year, <indicators>`) form. `wanted` restricts (and
+    /// requires) the indicators read; other columns are ignored.
+    pub fn from_table(
+        table: &Table,
+        cols: &PanelColumns<'_>,
+        wanted: Option<&[String]>,
+    ) -> Result<Panel, CoreError> {
+        let (rcol, ycol) = id_columns(table, cols)?;
+        let keys = Keys::read(table, rcol, ycol)?;
+        match layout(table, (rcol, ycol), wanted)? {
+            Layout::Long(icol, vcol) => from_long(table, keys, (icol, vcol), wanted),
+            Layout::Wide(icols) => from_wide(table, keys, icols),
+        }
     }
 
     /// A panel from values (NaN = missing), not read from a file: every

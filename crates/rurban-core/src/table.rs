@@ -262,7 +262,21 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, CoreError> {
         cause,
     };
     let file = std::fs::File::open(path).map_err(io)?;
+    // Room for the whole file (and the byte that shows it grew) at once:
+    // growing by doubling would copy a large file several times.
     let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(
+            usize::try_from(meta.len())
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
+        .map_err(|_| {
+            CoreError::at(
+                Location::file(path),
+                "not enough memory to read the file".to_string(),
+            )
+        })?;
     // The file may grow while it is read: never past the limit.
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
@@ -742,21 +756,27 @@ impl Table {
                     return Ok(y);
                 }
                 let c = r[col].trim();
-                let err = || {
+                parse_year(c).ok_or_else(|| {
                     CoreError::at(
                         self.loc(Some(i + 1), Some(col)),
                         format!("year '{}' is not an integer", one_line(c)),
                     )
-                };
-                if let Ok(y) = c.parse::<i64>() {
-                    return Ok(y);
-                }
-                match c.parse::<f64>() {
-                    Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e9 => Ok(f as i64),
-                    _ => Err(err()),
-                }
+                })
             })
             .collect()
+    }
+
+    /// A table of the header only, without its rows: what the fast reading
+    /// of a wide panel ([`crate::wide`]) keeps of the file for the checks
+    /// that look at column names. [`Table::n_rows`] is 0, so it must not
+    /// be given to anything that reads cells.
+    pub fn header_only(path: &Path, headers: Vec<String>) -> Table {
+        Table {
+            path: path.to_path_buf(),
+            headers,
+            rows: Vec::new(),
+            date_years: std::collections::HashMap::new(),
+        }
     }
 
     /// The warning for a year column with cells formatted as dates (read
@@ -794,7 +814,21 @@ impl Table {
     }
 }
 
-fn clean_headers<'a>(
+/// A year cell, already trimmed: an integer, or a finite number with no
+/// fraction below 1e9 in absolute value (`2011.0`).
+pub(crate) fn parse_year(c: &str) -> Option<i64> {
+    if let Ok(y) = c.parse::<i64>() {
+        return Some(y);
+    }
+    match c.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e9 => Some(f as i64),
+        _ => None,
+    }
+}
+
+/// The column names of a header record: trimmed, a leading BOM character
+/// dropped, an empty name as `column_N`; a repeated name is an error.
+pub(crate) fn clean_headers<'a>(
     cells: impl Iterator<Item = &'a str>,
     path: &Path,
 ) -> Result<Vec<String>, CoreError> {

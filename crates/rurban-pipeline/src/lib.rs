@@ -272,13 +272,10 @@ pub fn load_data(
 ) -> Result<(Loaded, construction::Extras), PipelineError> {
     let path = data_path(spec, opts)?;
     let data = spec.data.clone().unwrap_or_default();
-    let table = Table::read(
-        &path,
-        &ReadOptions {
-            encoding: data.encoding.clone(),
-            sheet: data.sheet.clone(),
-        },
-    )?;
+    let read_opts = ReadOptions {
+        encoding: data.encoding.clone(),
+        sheet: data.sheet.clone(),
+    };
     let derived_ids: Vec<&str> = spec.derived.iter().map(|d| d.id.as_str()).collect();
     let mut wanted: Vec<String> = Vec::new();
     let mut push = |name: &str| {
@@ -297,12 +294,33 @@ pub fn load_data(
     for d in construction::denominator_columns(spec) {
         push(&d);
     }
-    construction::check_denominators(spec, &table)?;
     let cols = PanelColumns {
         region: data.region.as_deref(),
         year: data.year.as_deref(),
     };
-    let mut panel = Panel::from_table(&table, &cols, Some(&wanted))?;
+    // A plain wide CSV is read straight into the panel, keeping only the
+    // header: enough for everything below but the group column of
+    // impute = "group-mean", which needs the table's cells. Anything the
+    // fast reading leaves is read the general way, with its errors. The
+    // denominators are checked on the header either way (the fast reading
+    // only succeeds when the general one would).
+    let fast = if spec.method.impute == rurban_core::Impute::GroupMean {
+        None
+    } else {
+        rurban_core::wide::read_wide(&path, &read_opts, &cols, Some(&wanted))
+    };
+    let (table, mut panel) = match fast {
+        Some((table, panel)) => {
+            construction::check_denominators(spec, &table)?;
+            (table, panel)
+        }
+        None => {
+            let table = Table::read(&path, &read_opts)?;
+            construction::check_denominators(spec, &table)?;
+            let panel = Panel::from_table(&table, &cols, Some(&wanted))?;
+            (table, panel)
+        }
+    };
     // The period is checked before anything is imputed; observations
     // outside it still bound the interpolations inside it.
     let period = period(spec, opts);

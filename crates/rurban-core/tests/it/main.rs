@@ -3,3 +3,4 @@
 
 mod fuzz;
 mod hostile;
+mod wide;

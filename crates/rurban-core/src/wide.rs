@@ -1,0 +1,762 @@
+//! The fast reading of a wide panel from plain delimited text.
+//!
+//! The common panel file is UTF-8 text without quotes, lines ending in `\n`
+//! or `\r\n`, one row per region-year and number (or missing) cells in the
+//! indicator columns. Such a file is read here in two parallel passes over
+//! the bytes, without a [`Table`] of records: the first cuts the text at
+//! line feeds into pieces and reads the region and year of each line, the
+//! second parses each region-year's indicator cells straight into the
+//! panel's cubes. Numbers are parsed as [`crate::table::parse_number`]
+//! parses them (the same bits), keys and years as [`Table::keys`] and
+//! [`Table::years`] read them.
+//!
+//! Anything else gives `None`, and the caller reads the file the general
+//! way ([`Table::read`] and [`Panel::from_table`]), which also words every
+//! error: a quote anywhere, a byte-order mark other than UTF-8's, a forced
+//! encoding, text that is not UTF-8, a carriage return not followed by a
+//! line feed, a blank line or blank record, a value under a header's empty
+//! last cell (an empty last column is dropped, as the general path drops
+//! it, when every line has nothing there), a ragged line,
+//! an empty region, a year that is not an integer, a cell that is not a
+//! number, a repeated region-year, a long table, no indicator column, no
+//! data row, a workbook, or any error at all. So the panel and every
+//! message are those of the general path.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ndarray::Array3;
+use rayon::prelude::*;
+
+use crate::panel::{Layout, Panel, PanelColumns, check_cube, id_columns, layout};
+use crate::table::{MAX_TABLE_BYTES, ReadOptions, Table, clean_headers, parse_number, parse_year};
+
+/// The text is cut into pieces of about this size for the first pass.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Reads the wide panel of a CSV or TSV file the fast way: the header (as a
+/// table without rows, see [`Table::header_only`]) and the panel, or
+/// `None` when the file is not plain enough (see the module's notes) or
+/// anything goes wrong; [`Panel::from_table`] on [`Table::read`]'s table
+/// then gives the panel or the error.
+pub fn read_wide(
+    path: &Path,
+    opts: &ReadOptions,
+    cols: &PanelColumns<'_>,
+    wanted: Option<&[String]>,
+) -> Option<(Table, Panel)> {
+    if opts.encoding.is_some() || opts.sheet.is_some() {
+        return None;
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let delimiter = match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => return None,
+        "tsv" | "tab" => b'\t',
+        _ => b',',
+    };
+    let bytes = crate::table::read_input(path, MAX_TABLE_BYTES).ok()?;
+    from_bytes(&bytes, delimiter, path, cols, wanted)
+}
+
+/// What a column of a line is to the fast reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// Not read (the region and year are read in the first pass).
+    Skip,
+    /// The unnamed last column of a header ending in a delimiter: every
+    /// cell must be blank.
+    Blank,
+    /// The indicator of this index.
+    Indicator(usize),
+}
+
+/// Region and year of the lines of one piece of the text.
+struct PieceKeys<'a> {
+    /// Start and end (carriage return excluded) of each line, in the text.
+    lines: Vec<(usize, usize)>,
+    /// Trimmed regions of the lines, each with the number of consecutive
+    /// lines that have it (compared here, while the line is in cache).
+    runs: Vec<(&'a str, usize)>,
+    /// Year of each line.
+    years: Vec<i64>,
+}
+
+/// [`read_wide`] on bytes already read.
+pub(crate) fn from_bytes(
+    bytes: &[u8],
+    delimiter: u8,
+    path: &Path,
+    cols: &PanelColumns<'_>,
+    wanted: Option<&[String]>,
+) -> Option<(Table, Panel)> {
+    // A UTF-8 byte-order mark is dropped, as `decode` drops it; the text
+    // after it is the text the general path parses. Other marks are left
+    // to it.
+    let from = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return None;
+    } else {
+        0
+    };
+    // The header line.
+    let header_end = from + memchr::memchr(b'\n', &bytes[from..])?;
+    let header = std::str::from_utf8(&bytes[from..header_end]).ok()?;
+    let header = header.strip_suffix('\r').unwrap_or(header);
+    if header.contains(['"', '\r']) {
+        return None;
+    }
+    let cells: Vec<&str> = header.split(char::from(delimiter)).collect();
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        // a blank header line is skipped: the general path finds the header
+        return None;
+    }
+    let ncols = cells.len();
+    // Spreadsheets save a comma at the end of every line: a last column
+    // without a name is dropped when no line has a value there (each such
+    // cell is checked below; a value sends the file to the general path).
+    let drop_last = ncols > 1 && cells.last()?.trim().is_empty();
+    let mut headers = clean_headers(cells.into_iter(), path).ok()?;
+    if drop_last {
+        headers.pop();
+    }
+    let table = Table::header_only(path, headers);
+    let (rcol, ycol) = id_columns(&table, cols).ok()?;
+    let Layout::Wide(icols) = layout(&table, (rcol, ycol), wanted).ok()? else {
+        return None;
+    };
+    let ni = icols.len();
+    // What each column of a line is.
+    let mut action: Vec<Cell> = vec![Cell::Skip; ncols];
+    if drop_last {
+        action[ncols - 1] = Cell::Blank;
+    }
+    for (k, &c) in icols.iter().enumerate() {
+        if action[c] != Cell::Skip {
+            return None;
+        }
+        action[c] = Cell::Indicator(k);
+    }
+    if ni == 0 {
+        return None;
+    }
+
+    // First pass: the lines, their regions and years, piece by piece.
+    let body_start = header_end + 1;
+    if body_start >= bytes.len() {
+        return None;
+    }
+    let cuts = line_cuts(bytes, body_start, PIECE_BYTES);
+    let pieces: Vec<PieceKeys<'_>> = cuts
+        .par_windows(2)
+        .map(|w| piece_keys(bytes, w[0], w[1], delimiter, rcol, ycol))
+        .collect::<Option<_>>()?;
+    let n_rows: usize = pieces.iter().map(|p| p.lines.len()).sum();
+
+    // The axes: regions in order of first appearance, years ascending.
+    let mut regions: Vec<String> = Vec::new();
+    let mut rindex: HashMap<&str, usize> = HashMap::new();
+    let mut years: Vec<i64> = Vec::new();
+    let mut region_of: Vec<usize> = Vec::with_capacity(n_rows);
+    let mut prev_year = None;
+    for p in &pieces {
+        for &(r, n) in &p.runs {
+            let ri = *rindex.entry(r).or_insert_with(|| {
+                regions.push(r.to_string());
+                regions.len() - 1
+            });
+            region_of.extend(std::iter::repeat_n(ri, n));
+        }
+        for &y in &p.years {
+            if prev_year != Some(y) {
+                if let Err(at) = years.binary_search(&y) {
+                    years.insert(at, y);
+                }
+                prev_year = Some(y);
+            }
+        }
+    }
+    drop(rindex);
+    let (nr, ny) = (regions.len(), years.len());
+    check_cube(&table, nr, ny, ni).ok()?;
+    // The file row of each (region, year); a repeated pair is an error
+    // the general path words.
+    let mut row_of = vec![usize::MAX; nr * ny];
+    let mut lines: Vec<(usize, usize)> = Vec::with_capacity(n_rows);
+    let mut i = 0;
+    for p in &pieces {
+        for &y in &p.years {
+            let yi = years.binary_search(&y).ok()?;
+            let slot = &mut row_of[region_of[i] * ny + yi];
+            if *slot != usize::MAX {
+                return None;
+            }
+            *slot = i;
+            i += 1;
+        }
+        lines.extend_from_slice(&p.lines);
+    }
+    drop(pieces);
+
+    // Second pass: each region-year's cells into its place.
+    let shape = (nr, ny, ni);
+    let mut values = Array3::<f64>::zeros(shape);
+    let mut observed = Array3::from_elem(shape, false);
+    let mut rows = Array3::<u32>::zeros(shape);
+    {
+        let (v, o, f) = (
+            values.as_slice_mut()?,
+            observed.as_slice_mut()?,
+            rows.as_slice_mut()?,
+        );
+        let ok = v
+            .par_chunks_mut(ni)
+            .zip(o.par_chunks_mut(ni))
+            .zip(f.par_chunks_mut(ni))
+            .zip(row_of.par_iter())
+            .with_min_len(256)
+            .all(|(((v, o), f), &i)| {
+                if i == usize::MAX {
+                    // a region-year absent from the file
+                    v.fill(f64::NAN);
+                    return true;
+                }
+                f.fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                let (s, e) = lines[i];
+                parse_line(&bytes[s..e], delimiter, &action, v, o)
+            });
+        if !ok {
+            return None;
+        }
+    }
+    let indicators = icols.iter().map(|&c| table.headers[c].clone()).collect();
+    let panel = Panel {
+        source: path.to_path_buf(),
+        regions,
+        years,
+        indicators,
+        values,
+        observed,
+        rows,
+    };
+    Some((table, panel))
+}
+
+/// Offsets `[from, c_1, ..., len]` cutting `bytes[from..]` into pieces of
+/// about `piece` bytes, each `c_i` just after a line feed.
+fn line_cuts(bytes: &[u8], from: usize, piece: usize) -> Vec<usize> {
+    let mut cuts = vec![from];
+    let mut at = from + piece;
+    while at < bytes.len() {
+        match memchr::memchr(b'\n', &bytes[at..]) {
+            Some(i) if at + i + 1 < bytes.len() => {
+                cuts.push(at + i + 1);
+                at += i + 1 + piece;
+            }
+            _ => break,
+        }
+    }
+    cuts.push(bytes.len());
+    cuts
+}
+
+/// The lines of `bytes[from..to]` with their region and year; `None` when
+/// the piece is not valid UTF-8, holds a quote or a carriage return not
+/// before a line feed, or a line lacks its region or year.
+fn piece_keys(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    delimiter: u8,
+    rcol: usize,
+    ycol: usize,
+) -> Option<PieceKeys<'_>> {
+    let piece = &bytes[from..to];
+    let text = std::str::from_utf8(piece).ok()?;
+    if memchr::memchr(b'"', piece).is_some() {
+        return None;
+    }
+    let crs = memchr::memchr_iter(b'\r', piece).count();
+    let guess = piece.len() / 64 + 1;
+    let mut keys = PieceKeys {
+        lines: Vec::with_capacity(guess),
+        runs: Vec::new(),
+        years: Vec::with_capacity(guess),
+    };
+    let mut crlf = 0;
+    let mut at = 0;
+    let last = rcol.max(ycol);
+    while at < piece.len() {
+        let (mut end, next, lf) = match memchr::memchr(b'\n', &piece[at..]) {
+            Some(i) => (at + i, at + i + 1, true),
+            None => (piece.len(), piece.len(), false),
+        };
+        if lf && end > at && piece[end - 1] == b'\r' {
+            end -= 1;
+            crlf += 1;
+        }
+        // the fields up to the region and year columns
+        let (mut region, mut year) = (None, None);
+        let mut s = at;
+        for c in 0..=last {
+            if s > end {
+                return None;
+            }
+            let e = memchr::memchr(delimiter, &piece[s..end]).map_or(end, |i| s + i);
+            if c == rcol {
+                region = Some(text.get(s..e)?.trim());
+            }
+            if c == ycol {
+                year = Some(text.get(s..e)?.trim());
+            }
+            s = e + 1;
+        }
+        let region = region.filter(|r| !r.is_empty())?;
+        match keys.runs.last_mut() {
+            Some((r, n)) if *r == region => *n += 1,
+            _ => keys.runs.push((region, 1)),
+        }
+        keys.years.push(parse_year(year?)?);
+        keys.lines.push((from + at, from + end));
+        at = next;
+    }
+    (crs == crlf).then_some(keys)
+}
+
+/// A cell `[-]digits[.digits]` at the start of `rest`, ended by the
+/// delimiter or the end of `rest`, with at most 19 digits whose integer
+/// is below 2^53 and at most 22 after the point: the number and the
+/// length of the cell. Such a number is the integer divided by a power of
+/// ten, both exact doubles, so the one correctly rounded division gives
+/// the correctly rounded number, the bits `f64::from_str` gives
+/// (Clinger's fast path). `None` for anything else.
+#[inline]
+fn plain_decimal(rest: &[u8], delimiter: u8) -> Option<(f64, usize)> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let neg = rest.first() == Some(&b'-');
+    let mut i = usize::from(neg);
+    let mut m: u64 = 0;
+    let mut digits = 0usize;
+    let int_start = i;
+    while let Some(&b) = rest.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        digits += 1;
+        i += 1;
+    }
+    if i == int_start {
+        return None;
+    }
+    let mut frac = 0usize;
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(&b) = rest.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            digits += 1;
+            i += 1;
+        }
+        frac = i - frac_start;
+        if frac == 0 {
+            return None;
+        }
+    }
+    if digits > 19 || m >= 1 << 53 || frac > 22 {
+        return None;
+    }
+    if rest.get(i).is_some_and(|&b| b != delimiter) {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // m < 2^53: exact
+    let v = m as f64 / POW10[frac];
+    Some((if neg { -v } else { v }, i))
+}
+
+/// Parses the indicator cells of one line into `v` and `o` (NaN and false
+/// for a missing cell); false when the line does not have exactly one cell
+/// per column or a cell is not a number.
+#[inline]
+fn parse_line(line: &[u8], delimiter: u8, action: &[Cell], v: &mut [f64], o: &mut [bool]) -> bool {
+    let mut at = 0;
+    let last = action.len() - 1;
+    for (c, act) in action.iter().enumerate() {
+        let rest = &line[at..];
+        let len = match *act {
+            Cell::Indicator(k) => match plain_decimal(rest, delimiter)
+                .map(Ok)
+                .unwrap_or_else(|| fast_float2::parse_partial::<f64, _>(rest))
+            {
+                // the whole cell is a plain finite number: the bits of
+                // `fast_float2::parse` on the cell, so of `parse_number`
+                Ok((x, n)) if x.is_finite() && rest.get(n).is_none_or(|&b| b == delimiter) => {
+                    v[k] = x;
+                    o[k] = true;
+                    n
+                }
+                _ => {
+                    let n = memchr::memchr(delimiter, rest).unwrap_or(rest.len());
+                    let Ok(cell) = std::str::from_utf8(&rest[..n]) else {
+                        return false;
+                    };
+                    match parse_number(cell) {
+                        Ok(Some(x)) => {
+                            v[k] = x;
+                            o[k] = true;
+                        }
+                        Ok(None) => v[k] = f64::NAN,
+                        Err(_) => return false,
+                    }
+                    n
+                }
+            },
+            Cell::Skip => memchr::memchr(delimiter, rest).unwrap_or(rest.len()),
+            Cell::Blank => {
+                let n = memchr::memchr(delimiter, rest).unwrap_or(rest.len());
+                if !rest[..n].iter().all(u8::is_ascii_whitespace) {
+                    return false;
+                }
+                n
+            }
+        };
+        at += len;
+        if c < last {
+            if at >= line.len() {
+                // too few cells
+                return false;
+            }
+            // `line[at]` is the delimiter
+            at += 1;
+        } else if at != line.len() {
+            // too many cells
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PATH: &str = "w.csv";
+
+    /// The general path: the table of records, then the panel.
+    fn general(text: &str, delimiter: u8, wanted: Option<&[String]>) -> Result<Panel, String> {
+        let t =
+            Table::parse_delimited(text, delimiter, Path::new(PATH)).map_err(|e| e.to_string())?;
+        Panel::from_table(&t, &PanelColumns::default(), wanted).map_err(|e| e.to_string())
+    }
+
+    fn fast(text: &str, delimiter: u8, wanted: Option<&[String]>) -> Option<Panel> {
+        from_bytes(
+            text.as_bytes(),
+            delimiter,
+            Path::new(PATH),
+            &PanelColumns::default(),
+            wanted,
+        )
+        .map(|(t, p)| {
+            assert_eq!(t.path, Path::new(PATH));
+            assert!(t.rows.is_empty());
+            p
+        })
+    }
+
+    /// Two panels alike to the bit: axes, values (NaN included), observed
+    /// flags and file rows.
+    fn assert_same(a: &Panel, b: &Panel) {
+        assert_eq!(a.source, b.source);
+        assert_eq!(a.regions, b.regions);
+        assert_eq!(a.years, b.years);
+        assert_eq!(a.indicators, b.indicators);
+        assert_eq!(a.values.dim(), b.values.dim());
+        let bits = |p: &Panel| p.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(a), bits(b));
+        assert_eq!(a.observed, b.observed);
+        assert_eq!(a.rows, b.rows);
+    }
+
+    /// The fast path gives the general path's panel, or leaves the text to it.
+    fn check(text: &str, delimiter: u8, wanted: Option<&[String]>) -> bool {
+        match fast(text, delimiter, wanted) {
+            Some(p) => {
+                let g = general(text, delimiter, wanted)
+                    .unwrap_or_else(|e| panic!("{text:?}: fast read, general error {e}"));
+                assert_same(&p, &g);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn plain_files_are_read_fast_and_alike() {
+        let text = "region,year,a,b,c\nz,2012,1,2.5,\nz,2011,3,NA,-1e-3\ny,2011,5, 7 ,n/a\n";
+        assert!(check(text, b',', None));
+        let p = fast(text, b',', None).unwrap();
+        assert_eq!(p.regions, ["z", "y"]);
+        assert_eq!(p.years, [2011, 2012]);
+        assert_eq!(p.values[[0, 0, 2]], -1e-3);
+        assert_eq!(p.values[[1, 0, 1]], 7.0);
+        assert!(!p.observed[[1, 0, 2]] && p.values[[1, 0, 2]].is_nan());
+        assert!(!p.observed[[1, 1, 0]] && p.rows[[1, 1, 0]] == 0);
+        assert_eq!(p.rows[[0, 0, 1]], 2);
+        // CRLF, no final line end, ids not first, a column not read, TSV
+        let w = ["a".to_string()];
+        assert!(check(
+            "a,Year,x,City\r\n1,2011,q,r\r\n2,2012,s,r",
+            b',',
+            Some(&w)
+        ));
+        assert!(check(
+            "a,year,note,city\n1,2011, some text ,r\n",
+            b',',
+            Some(&w)
+        ));
+        assert!(check(
+            "city\tyear\tv\nr\t2011\t6,016.3\nr\t2012.0\t-\n",
+            b'\t',
+            None
+        ));
+        let p = fast("city\tyear\tv\nr\t2011\t6,016.3\n", b'\t', None).unwrap();
+        assert_eq!(p.values[[0, 0, 0]], 6016.3);
+        // wanted columns in their own order
+        let w = ["c".to_string(), "a".to_string()];
+        assert!(check(text, b',', Some(&w)));
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_general_path() {
+        for (text, why) in [
+            ("region,year,a\nq,2011,\"1\"\n", "a quote"),
+            (
+                "\u{feff}\u{feff}region,year,a\nq,2011,1\n\r",
+                "a final lone CR after a BOM",
+            ),
+            (
+                "region,year,a\nq,2011,1\rr,2011,2\n",
+                "a lone carriage return",
+            ),
+            ("region,year,a\nq,2011,1\r", "a final carriage return"),
+            ("region,year,a\nq,2011,1\n\nr,2011,2\n", "a blank line"),
+            ("region,year,a\nq,2011,1\n , ,\n", "a blank record"),
+            (
+                "region,year,a,\nq,2011,1,2\n",
+                "a value under an empty last header",
+            ),
+            (
+                "region,year,a,\nq,2011,1\n",
+                "a short line under an empty last header",
+            ),
+            ("region,year,a\nq,2011,1,2\n", "a long line"),
+            ("region,year,a\nq,2011\n", "a short line"),
+            ("region,year,a\n,2011,1\n", "an empty region"),
+            ("region,year,a\nq,2011.5,1\n", "a bad year"),
+            ("region,year,a\nq,2011,abc\n", "a bad number"),
+            ("region,year,a\nq,2011,inf\n", "an infinite number"),
+            (
+                "region,year,a\nq,2011,1\nq,2011,2\n",
+                "a repeated region-year",
+            ),
+            ("region,year,indicator,value\nq,2011,a,1\n", "a long table"),
+            ("region,year\nq,2011\n", "no indicator"),
+            ("region,year,a\n", "no data row"),
+            ("region,year,a", "no line end"),
+            ("region,a\nq,1\n", "no year column"),
+            ("region,year,a,a\nq,2011,1,2\n", "a repeated column"),
+        ] {
+            assert!(fast(text, b',', None).is_none(), "{why}: {text:?}");
+            // and the general path decides (a panel or an error)
+            let _ = general(text, b',', None);
+        }
+        let (bytes, _, _) = encoding_rs::GB18030.encode("地区,年份,a\n哈尔滨,2011,1\n");
+        let p = from_bytes(
+            &bytes,
+            b',',
+            Path::new(PATH),
+            &PanelColumns::default(),
+            None,
+        );
+        assert!(p.is_none(), "GB18030 text");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "region,year,a\nq,2011,1\n".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let p = from_bytes(
+            &utf16,
+            b',',
+            Path::new(PATH),
+            &PanelColumns::default(),
+            None,
+        );
+        assert!(p.is_none(), "UTF-16 with its mark");
+    }
+
+    #[test]
+    fn a_utf8_mark_and_an_empty_last_column_are_read_fast() {
+        for text in [
+            "\u{feff}地区,年份,a\n哈尔滨,2011,1\n",
+            "\u{feff}\u{feff}region,year,a\nq,2011,1\n",
+            "region,year,a,\nq,2011,1,\nr,2011,, \n",
+            "region,year,a, \r\nq,2011,1,\r\n",
+        ] {
+            assert!(check(text, b',', None), "{text:?}");
+        }
+        let p = fast("\u{feff}地区,年份,a,\n哈尔滨,2011,1,\n", b',', None).unwrap();
+        assert_eq!(p.regions, ["哈尔滨"]);
+        assert_eq!(p.indicators, ["a"]);
+    }
+
+    #[test]
+    fn many_pieces_are_one_text() {
+        // more than one piece of the first pass, rows out of order
+        let mut text = String::from("region,year,a,b\n");
+        let mut i = 0u64;
+        while text.len() < 3 * PIECE_BYTES {
+            i += 1;
+            let r = (i * 7919) % 1000;
+            let y = 2000 + i / 1000;
+            text.push_str(&format!("R{r},{y},{},{}\r\n", i as f64 / 7.0, i % 5));
+        }
+        assert!(line_cuts(text.as_bytes(), 16, PIECE_BYTES).len() > 3);
+        assert!(check(&text, b',', None));
+    }
+
+    #[test]
+    fn plain_decimals_are_from_str_numbers() {
+        let same = |s: &str| {
+            let want = s.parse::<f64>().unwrap();
+            let (got, n) = plain_decimal(s.as_bytes(), b',').unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(n, s.len(), "{s}");
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        };
+        for s in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.000",
+            "1",
+            "12.5",
+            "-3.25",
+            "0.1",
+            "0.3",
+            "2.675",
+            "9007199254740991",
+            "900719925474099.1",
+            "0.000000000000000001",
+            "4.35",
+            "14474.2187",
+            "0.999999999999999",
+        ] {
+            same(s);
+        }
+        for s in [
+            "",
+            "-",
+            ".5",
+            "1.",
+            "+1",
+            "1e5",
+            "1.5x",
+            "9007199254740993",
+            "12345678901234567890",
+            "0.00000000000000000000001",
+            "0.9999999999999999",
+        ] {
+            assert!(plain_decimal(s.as_bytes(), b',').is_none(), "{s}");
+        }
+        assert_eq!(plain_decimal(b"2.5,3", b','), Some((2.5, 3)));
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let m = state % (1 << 53);
+            let k = (state >> 56) as usize % 23;
+            let mut s = m.to_string();
+            if k > 0 {
+                while s.len() <= k {
+                    s.insert(0, '0');
+                }
+                s.insert(s.len() - k, '.');
+            }
+            if state & 1 == 1 {
+                s.insert(0, '-');
+            }
+            if s.trim_start_matches('-').len() - usize::from(k > 0) <= 19 {
+                same(&s);
+            }
+        }
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => any::<f64>().prop_filter("finite", |v| v.is_finite()).prop_map(|v| format!("{v}")),
+            2 => (-1_000_000i64..1_000_000, 0u32..6).prop_map(|(m, e)| format!("{}", m as f64 / 10f64.powi(e as i32))),
+            1 => any::<f64>().prop_map(|v| format!("{v:e}")),
+            1 => "[-+]?[0-9]{1,22}(\\.[0-9]{0,22})?([eE][-+]?[0-9]{1,2})?",
+            1 => prop::sample::select(vec![
+                "", " ", "NA", "na", "N/A", "NaN", "nan", "null", "NULL", "..", "-", " NA ",
+                " 1.5", "2 ", "+3", ".5", "1.", "1e5", "1,234",
+            ]).prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_plain_files_read_alike(
+            rows in prop::collection::vec((0usize..6, 2000i64..2006, prop::collection::vec(cell(), 3)), 1..30),
+            crlf in any::<bool>(),
+            tab in any::<bool>(),
+            end in any::<bool>(),
+        ) {
+            let d = if tab { '\t' } else { ',' };
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("region{d}year{d}a{d}b{d}c");
+            let mut seen = std::collections::HashSet::new();
+            for (r, y, cells) in &rows {
+                if !seen.insert((*r, *y)) {
+                    continue;
+                }
+                text.push_str(nl);
+                text.push_str(&format!("R{r}{d}{y}"));
+                for c in cells {
+                    // a comma inside a cell of a CSV would be another cell
+                    let c = if tab { c.clone() } else { c.replace(',', "") };
+                    text.push(d);
+                    text.push_str(&c);
+                }
+            }
+            if end {
+                text.push_str(nl);
+            }
+            let read = check(&text, d as u8, None);
+            // every cell above is a number or a missing token, and the
+            // region-years are distinct: all are read the fast way
+            prop_assert!(read, "{:?} left to the general path", text);
+        }
+
+        #[test]
+        fn random_texts_read_alike_or_fall_back(
+            text in "[Rr0-9,.\\-\n\r \"a]{0,60}",
+        ) {
+            let text = format!("region,year,a\n{text}");
+            check(&text, b',', None);
+        }
+    }
+}
