@@ -61,6 +61,35 @@ fn placeholder_names(m: usize) -> Vec<String> {
     (1..=m).map(|j| format!("#{j}")).collect()
 }
 
+/// The methods every stage plugin handle has alike: its description, a
+/// copy with other parameters, and the error for a result it got wrong.
+macro_rules! stage_plugin_common {
+    ($t:ident) => {
+        impl $t {
+            /// One line describing it (the plugin's own).
+            pub fn description(&self) -> &str {
+                &self.description
+            }
+
+            /// The same plugin called with `params` (a JSON object text) instead of `{}`.
+            pub fn with_params(&self, params: &str) -> $t {
+                $t {
+                    params: params.to_string(),
+                    ..self.clone()
+                }
+            }
+
+            fn invalid(&self, reason: String) -> HostError {
+                HostError::InvalidResult {
+                    plugin: self.name.clone(),
+                    file: self.file.clone(),
+                    reason,
+                }
+            }
+        }
+    };
+}
+
 /// A normaliser plugin as a [`Normaliser`].
 #[derive(Debug, Clone)]
 pub struct PluginNormaliser {
@@ -73,28 +102,9 @@ pub struct PluginNormaliser {
     pub(crate) failures: Failures,
 }
 
+stage_plugin_common!(PluginNormaliser);
+
 impl PluginNormaliser {
-    /// One line describing it (the plugin's own).
-    pub fn description(&self) -> &str {
-        &self.description
-    }
-
-    /// The same plugin called with `params` (a JSON object text) instead of `{}`.
-    pub fn with_params(&self, params: &str) -> PluginNormaliser {
-        PluginNormaliser {
-            params: params.to_string(),
-            ..self.clone()
-        }
-    }
-
-    fn invalid(&self, reason: String) -> HostError {
-        HostError::InvalidResult {
-            plugin: self.name.clone(),
-            file: self.file.clone(),
-            reason,
-        }
-    }
-
     /// Normalises `raw` (rows x indicators, NaN = missing) with one name and
     /// one direction per column, checking the plugin's result: every value
     /// finite where the raw value is, NaN where it is missing. The column
@@ -232,28 +242,9 @@ pub struct Aggregated {
     pub dimensions: Array2<f64>,
 }
 
+stage_plugin_common!(PluginAggregator);
+
 impl PluginAggregator {
-    /// One line describing it (the plugin's own).
-    pub fn description(&self) -> &str {
-        &self.description
-    }
-
-    /// The same plugin called with `params` (a JSON object text) instead of `{}`.
-    pub fn with_params(&self, params: &str) -> PluginAggregator {
-        PluginAggregator {
-            params: params.to_string(),
-            ..self.clone()
-        }
-    }
-
-    fn invalid(&self, reason: String) -> HostError {
-        HostError::InvalidResult {
-            plugin: self.name.clone(),
-            file: self.file.clone(),
-            reason,
-        }
-    }
-
     /// Aggregates every row of `z` (rows x indicators, NaN = missing) with
     /// one name, weight and dimension (`< dimensions`) per column, checking
     /// the plugin's result: every composite and dimension score finite or
