@@ -2,13 +2,15 @@
 //!
 //! The common panel file is UTF-8 text without quotes, lines ending in `\n`
 //! or `\r\n`, one row per region-year and number (or missing) cells in the
-//! indicator columns. Such a file is read here in two parallel passes over
-//! the bytes, without a [`Table`] of records: the first cuts the text at
-//! line feeds into pieces and reads the region and year of each line, the
-//! second parses each region-year's indicator cells straight into the
-//! panel's cubes. Numbers are parsed as [`crate::table::parse_number`]
-//! parses them (the same bits), keys and years as [`Table::keys`] and
-//! [`Table::years`] read them.
+//! indicator columns. Such a file is mapped into memory (not copied) and
+//! read here in two parallel passes over the bytes, without a [`Table`] of
+//! records: the first cuts the text at line feeds into pieces and reads the
+//! region and year of each line, the second finds each line's delimiters
+//! 64 bytes at a time (noting on the way any quote, stray carriage return
+//! or byte that is not ASCII) and parses each region-year's indicator cells
+//! straight into the panel's cubes, which are not zeroed first. Numbers are
+//! parsed as [`crate::table::parse_number`] parses them (the same bits),
+//! keys and years as [`Table::keys`] and [`Table::years`] read them.
 //!
 //! Anything else gives `None`, and the caller reads the file the general
 //! way ([`Table::read`] and [`Panel::from_table`]), which also words every
@@ -23,6 +25,7 @@
 //! message are those of the general path.
 
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 use std::path::Path;
 
 use ndarray::Array3;
@@ -58,8 +61,17 @@ pub fn read_wide(
         "tsv" | "tab" => b'\t',
         _ => b',',
     };
-    let bytes = crate::table::read_input(path, MAX_TABLE_BYTES).ok()?;
-    from_bytes(&bytes, delimiter, path, cols, wanted)
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 || meta.len() > MAX_TABLE_BYTES {
+        return None;
+    }
+    // SAFETY: the map is only read, and dropped before this returns. A
+    // file truncated by another process while it is read is the one risk
+    // of reading through a map (a bus error), as in every tool that maps
+    // its input; copying 30 MB first costs more than the parse of a line.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    from_bytes(&map, delimiter, path, cols, wanted)
 }
 
 /// What a column of a line is to the fast reading.
@@ -159,10 +171,8 @@ pub(crate) fn from_bytes(
 
     // The axes: regions in order of first appearance, years ascending.
     let mut regions: Vec<String> = Vec::new();
-    let mut rindex: HashMap<&str, usize> = HashMap::new();
-    let mut years: Vec<i64> = Vec::new();
+    let mut rindex: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
     let mut region_of: Vec<usize> = Vec::with_capacity(n_rows);
-    let mut prev_year = None;
     for p in &pieces {
         for &(r, n) in &p.runs {
             let ri = *rindex.entry(r).or_insert_with(|| {
@@ -171,17 +181,10 @@ pub(crate) fn from_bytes(
             });
             region_of.extend(std::iter::repeat_n(ri, n));
         }
-        for &y in &p.years {
-            if prev_year != Some(y) {
-                if let Err(at) = years.binary_search(&y) {
-                    years.insert(at, y);
-                }
-                prev_year = Some(y);
-            }
-        }
     }
     drop(rindex);
-    let (nr, ny) = (regions.len(), years.len());
+    let years = YearIndex::of(pieces.iter().flat_map(|p| p.years.iter().copied()));
+    let (nr, ny) = (regions.len(), years.years.len());
     check_cube(&table, nr, ny, ni).ok()?;
     // The file row of each (region, year); a repeated pair is an error
     // the general path words.
@@ -190,8 +193,7 @@ pub(crate) fn from_bytes(
     let mut i = 0;
     for p in &pieces {
         for &y in &p.years {
-            let yi = years.binary_search(&y).ok()?;
-            let slot = &mut row_of[region_of[i] * ny + yi];
+            let slot = &mut row_of[region_of[i] * ny + years.index(y)?];
             if *slot != usize::MAX {
                 return None;
             }
@@ -202,11 +204,13 @@ pub(crate) fn from_bytes(
     }
     drop(pieces);
 
-    // Second pass: each region-year's cells into its place.
+    // Second pass: each region-year's cells into its place. Every cell of
+    // the three cubes is written below (an absent region-year too), so
+    // they are not zeroed first.
     let shape = (nr, ny, ni);
-    let mut values = Array3::<f64>::zeros(shape);
-    let mut observed = Array3::from_elem(shape, false);
-    let mut rows = Array3::<u32>::zeros(shape);
+    let mut values = Array3::<f64>::uninit(shape);
+    let mut observed = Array3::<bool>::uninit(shape);
+    let mut rows = Array3::<u32>::uninit(shape);
     {
         let (v, o, f) = (
             values.as_slice_mut()?,
@@ -222,28 +226,102 @@ pub(crate) fn from_bytes(
             .all(|(((v, o), f), &i)| {
                 if i == usize::MAX {
                     // a region-year absent from the file
-                    v.fill(f64::NAN);
+                    v.fill(MaybeUninit::new(f64::NAN));
+                    o.fill(MaybeUninit::new(false));
+                    f.fill(MaybeUninit::new(0));
                     return true;
                 }
-                f.fill(u32::try_from(i + 1).unwrap_or(u32::MAX));
-                let (s, e) = lines[i];
-                parse_line(&bytes[s..e], delimiter, &action, v, o)
+                f.fill(MaybeUninit::new(u32::try_from(i + 1).unwrap_or(u32::MAX)));
+                parse_line(bytes, lines[i], delimiter, &action, v, o)
             });
         if !ok {
             return None;
         }
     }
+    // SAFETY: every cell was written above: an absent region-year's by the
+    // fills, a line's by `parse_line`, which writes `v` and `o` at every
+    // indicator (each indicator is the action of exactly one column) when
+    // it returns true.
+    let (values, observed, rows) = unsafe {
+        (
+            values.assume_init(),
+            observed.assume_init(),
+            rows.assume_init(),
+        )
+    };
     let indicators = icols.iter().map(|&c| table.headers[c].clone()).collect();
     let panel = Panel {
         source: path.to_path_buf(),
         regions,
-        years,
+        years: years.years,
         indicators,
         values,
         observed,
         rows,
     };
     Some((table, panel))
+}
+
+/// The years of a file, ascending, and the place of each: through a table
+/// over their range when it is short (the usual case), else by search.
+struct YearIndex {
+    years: Vec<i64>,
+    /// The first year of the range, and the place of each year in it
+    /// (`u32::MAX` for a year the file lacks); empty when searched.
+    first: i64,
+    place: Vec<u32>,
+}
+
+impl YearIndex {
+    /// Ranges up to this many years get a table.
+    const TABLE: i128 = 1 << 16;
+
+    fn of(all: impl Iterator<Item = i64> + Clone) -> Self {
+        let (lo, hi) = all
+            .clone()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        let span = i128::from(hi) - i128::from(lo);
+        if (0..Self::TABLE).contains(&span) {
+            let mut place = vec![u32::MAX; usize::try_from(span).unwrap_or(0) + 1];
+            let at = |y: i64| usize::try_from(y - lo).unwrap_or(0);
+            for y in all {
+                place[at(y)] = 0;
+            }
+            let mut years = Vec::new();
+            for (k, p) in place.iter_mut().enumerate() {
+                if *p == 0 {
+                    *p = u32::try_from(years.len()).unwrap_or(u32::MAX);
+                    years.push(lo + i64::try_from(k).unwrap_or(0));
+                }
+            }
+            YearIndex {
+                years,
+                first: lo,
+                place,
+            }
+        } else {
+            let mut years: Vec<i64> = all.collect();
+            years.sort_unstable();
+            years.dedup();
+            YearIndex {
+                years,
+                first: 0,
+                place: Vec::new(),
+            }
+        }
+    }
+
+    /// The place of year `y` (one of the years it was made of).
+    #[inline]
+    fn index(&self, y: i64) -> Option<usize> {
+        if self.place.is_empty() {
+            return self.years.binary_search(&y).ok();
+        }
+        let p = *self
+            .place
+            .get(usize::try_from(y.checked_sub(self.first)?).ok()?)?;
+        (p != u32::MAX).then_some(p as usize)
+    }
 }
 
 /// Offsets `[from, c_1, ..., len]` cutting `bytes[from..]` into pieces of
@@ -265,8 +343,9 @@ fn line_cuts(bytes: &[u8], from: usize, piece: usize) -> Vec<usize> {
 }
 
 /// The lines of `bytes[from..to]` with their region and year; `None` when
-/// the piece is not valid UTF-8, holds a quote or a carriage return not
-/// before a line feed, or a line lacks its region or year.
+/// a line lacks its region or year, or they are not UTF-8. The rest of
+/// each line (quotes, stray carriage returns, UTF-8) is checked by the
+/// second pass, which reads every byte of every line anyway.
 fn piece_keys(
     bytes: &[u8],
     from: usize,
@@ -276,20 +355,15 @@ fn piece_keys(
     ycol: usize,
 ) -> Option<PieceKeys<'_>> {
     let piece = &bytes[from..to];
-    let text = std::str::from_utf8(piece).ok()?;
-    if memchr::memchr(b'"', piece).is_some() {
-        return None;
-    }
-    let crs = memchr::memchr_iter(b'\r', piece).count();
     let guess = piece.len() / 64 + 1;
     let mut keys = PieceKeys {
         lines: Vec::with_capacity(guess),
         runs: Vec::new(),
         years: Vec::with_capacity(guess),
     };
-    let mut crlf = 0;
     let mut at = 0;
     let last = rcol.max(ycol);
+    let field = |s: usize, e: usize| std::str::from_utf8(&piece[s..e]).ok().map(str::trim);
     while at < piece.len() {
         let (mut end, next, lf) = match memchr::memchr(b'\n', &piece[at..]) {
             Some(i) => (at + i, at + i + 1, true),
@@ -297,7 +371,6 @@ fn piece_keys(
         };
         if lf && end > at && piece[end - 1] == b'\r' {
             end -= 1;
-            crlf += 1;
         }
         // the fields up to the region and year columns
         let (mut region, mut year) = (None, None);
@@ -308,10 +381,10 @@ fn piece_keys(
             }
             let e = memchr::memchr(delimiter, &piece[s..end]).map_or(end, |i| s + i);
             if c == rcol {
-                region = Some(text.get(s..e)?.trim());
+                region = Some(field(s, e)?);
             }
             if c == ycol {
-                year = Some(text.get(s..e)?.trim());
+                year = Some(field(s, e)?);
             }
             s = e + 1;
         }
@@ -324,126 +397,260 @@ fn piece_keys(
         keys.lines.push((from + at, from + end));
         at = next;
     }
-    (crs == crlf).then_some(keys)
+    Some(keys)
 }
 
-/// A cell `[-]digits[.digits]` at the start of `rest`, ended by the
-/// delimiter or the end of `rest`, with at most 19 digits whose integer
-/// is below 2^53 and at most 22 after the point: the number and the
-/// length of the cell. Such a number is the integer divided by a power of
-/// ten, both exact doubles, so the one correctly rounded division gives
-/// the correctly rounded number, the bits `f64::from_str` gives
-/// (Clinger's fast path). `None` for anything else.
+/// A whole cell `[-]digits[.digits]` with at most 19 digits whose
+/// integer is below 2^53 and at most 22 after the point: the number. Such
+/// a number is the integer divided by a power of ten, both exact doubles,
+/// so the one correctly rounded division gives the correctly rounded
+/// number, the bits `f64::from_str` gives (Clinger's fast path). `None`
+/// for anything else. One loop over the cell's bytes (its end is known),
+/// the point being the one rare branch.
 #[inline]
-fn plain_decimal(rest: &[u8], delimiter: u8) -> Option<(f64, usize)> {
+fn plain_decimal(cell: &[u8]) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
-    let neg = rest.first() == Some(&b'-');
-    let mut i = usize::from(neg);
+    let (neg, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
     let mut m: u64 = 0;
-    let mut digits = 0usize;
-    let int_start = i;
-    while let Some(&b) = rest.get(i) {
-        if !b.is_ascii_digit() {
-            break;
-        }
-        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-        digits += 1;
-        i += 1;
-    }
-    if i == int_start {
-        return None;
-    }
-    let mut frac = 0usize;
-    if rest.get(i) == Some(&b'.') {
-        i += 1;
-        let frac_start = i;
-        while let Some(&b) = rest.get(i) {
-            if !b.is_ascii_digit() {
-                break;
-            }
-            m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-            digits += 1;
-            i += 1;
-        }
-        frac = i - frac_start;
-        if frac == 0 {
+    let mut point = None;
+    for (i, &b) in digits.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
             return None;
         }
     }
-    if digits > 19 || m >= 1 << 53 || frac > 22 {
-        return None;
-    }
-    if rest.get(i).is_some_and(|&b| b != delimiter) {
+    let len = digits.len();
+    let (count, frac) = match point {
+        // a digit on each side of the point
+        Some(p) if p == 0 || p + 1 == len => return None,
+        Some(p) => (len - 1, len - p - 1),
+        None if len == 0 => return None,
+        None => (len, 0),
+    };
+    if count > 19 || m >= 1 << 53 || frac > 22 {
         return None;
     }
     #[allow(clippy::cast_precision_loss)] // m < 2^53: exact
     let v = m as f64 / POW10[frac];
-    Some((if neg { -v } else { v }, i))
+    Some(if neg { -v } else { v })
 }
 
-/// Parses the indicator cells of one line into `v` and `o` (NaN and false
-/// for a missing cell); false when the line does not have exactly one cell
-/// per column or a cell is not a number.
+/// The positions of the delimiter in the line `bytes[start..end]`, in
+/// order, found 64 bytes at a time: each block is turned into a bit set
+/// first, so that finding the next cell never waits for the parsing of the
+/// one before. The same look at each block notes the bytes the fast
+/// reading cannot take as they are (see [`LineScan::plain`]).
+struct LineScan<'a> {
+    bytes: &'a [u8],
+    end: usize,
+    delimiter: u8,
+    /// The block the bits are of (an offset in `bytes`).
+    base: usize,
+    /// The delimiters of the block not yet returned.
+    bits: u64,
+    /// Whether a block so far held a quote, a carriage return or a byte
+    /// that is not ASCII.
+    unusual: bool,
+}
+
+impl<'a> LineScan<'a> {
+    fn new(bytes: &'a [u8], (start, end): (usize, usize), delimiter: u8) -> Self {
+        let mut scan = LineScan {
+            bytes,
+            end,
+            delimiter,
+            base: start,
+            bits: 0,
+            unusual: false,
+        };
+        scan.load();
+        scan
+    }
+
+    /// The bits of the block at `base`, bytes past the line's end left out.
+    #[inline(always)]
+    fn load(&mut self) {
+        let len = self.end - self.base;
+        let (bits, unusual) = match self.bytes.get(self.base..self.base + 64) {
+            Some(block) => {
+                let (d, u) = block_bits(block.try_into().unwrap_or(&[0; 64]), self.delimiter);
+                let keep = if len >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << len) - 1
+                };
+                (d & keep, u & keep)
+            }
+            None => self.bytes[self.base..self.end].iter().enumerate().fold(
+                (0, 0),
+                |(d, u), (i, &b)| {
+                    (
+                        d | (u64::from(b == self.delimiter) << i),
+                        u | (u64::from(b == b'"' || b == b'\r' || !b.is_ascii()) << i),
+                    )
+                },
+            ),
+        };
+        self.bits = bits;
+        self.unusual |= unusual != 0;
+    }
+
+    /// Whether the line read so far holds only what the fast reading takes
+    /// as it is: no quote, no carriage return (one before the line feed is
+    /// not part of the line), ASCII (else the caller checks UTF-8).
+    fn plain(&self) -> bool {
+        !self.unusual
+    }
+}
+
+impl Iterator for LineScan<'_> {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            if self.base + 64 >= self.end {
+                return None;
+            }
+            self.base += 64;
+            self.load();
+        }
+        let at = self.base + self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(at)
+    }
+}
+
+/// The bit sets of a block of 64 bytes (bit i for byte i): the bytes equal
+/// to `d`, and the quotes, carriage returns and bytes that are not ASCII.
+/// SSE2 compares on x86_64 (part of every x86_64 processor), a byte loop
+/// elsewhere.
+#[inline(always)]
+fn block_bits(block: &[u8; 64], d: u8) -> (u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline, and each load reads
+        // 16 of the block's 64 bytes.
+        unsafe {
+            let dv = _mm_set1_epi8(d.cast_signed());
+            let quote = _mm_set1_epi8(b'"'.cast_signed());
+            let cr = _mm_set1_epi8(b'\r'.cast_signed());
+            let (mut bits, mut unusual) = (0u64, 0u64);
+            for k in 0..4 {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+                let m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, dv)).cast_unsigned();
+                let odd = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr));
+                // the high bit of a byte is set when it is not ASCII
+                let u = (_mm_movemask_epi8(odd) | _mm_movemask_epi8(v)).cast_unsigned();
+                bits |= u64::from(m & 0xFFFF) << (16 * k);
+                unusual |= u64::from(u & 0xFFFF) << (16 * k);
+            }
+            (bits, unusual)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block
+            .iter()
+            .enumerate()
+            .fold((0, 0), |(bits, unusual), (i, &b)| {
+                (
+                    bits | (u64::from(b == d) << i),
+                    unusual | (u64::from(b == b'"' || b == b'\r' || !b.is_ascii()) << i),
+                )
+            })
+    }
+}
+
+/// Parses the indicator cells of the line `bytes[start..end]` into `v` and
+/// `o` (NaN and false for a missing cell), writing every cell of both when
+/// it returns true; false when the line does not have exactly one cell per
+/// column, a cell is not a number, or the line holds a quote, a carriage
+/// return or text that is not UTF-8.
 #[inline]
-fn parse_line(line: &[u8], delimiter: u8, action: &[Cell], v: &mut [f64], o: &mut [bool]) -> bool {
-    let mut at = 0;
+fn parse_line(
+    bytes: &[u8],
+    (start, end): (usize, usize),
+    delimiter: u8,
+    action: &[Cell],
+    v: &mut [MaybeUninit<f64>],
+    o: &mut [MaybeUninit<bool>],
+) -> bool {
+    let line = &bytes[start..end];
+    let mut cuts = LineScan::new(bytes, (start, end), delimiter);
+    let mut at = start;
     let last = action.len() - 1;
     for (c, act) in action.iter().enumerate() {
-        let rest = &line[at..];
-        let len = match *act {
-            Cell::Indicator(k) => match plain_decimal(rest, delimiter)
-                .map(Ok)
-                .unwrap_or_else(|| fast_float2::parse_partial::<f64, _>(rest))
-            {
-                // the whole cell is a plain finite number: the bits of
+        let stop = if c < last {
+            match cuts.next() {
+                Some(p) => p,
+                // too few cells
+                None => return false,
+            }
+        } else if cuts.next().is_some() {
+            // too many cells
+            return false;
+        } else {
+            end
+        };
+        let cell = &bytes[at..stop];
+        match *act {
+            Cell::Indicator(k) => {
+                // the whole cell a plain finite number: the bits of
                 // `fast_float2::parse` on the cell, so of `parse_number`
-                Ok((x, n)) if x.is_finite() && rest.get(n).is_none_or(|&b| b == delimiter) => {
-                    v[k] = x;
-                    o[k] = true;
-                    n
-                }
-                _ => {
-                    let n = memchr::memchr(delimiter, rest).unwrap_or(rest.len());
-                    let Ok(cell) = std::str::from_utf8(&rest[..n]) else {
+                let fast = plain_decimal(cell).or_else(|| {
+                    match fast_float2::parse_partial::<f64, _>(cell) {
+                        Ok((x, n)) if n == cell.len() && x.is_finite() => Some(x),
+                        _ => None,
+                    }
+                });
+                if let Some(x) = fast {
+                    v[k].write(x);
+                    o[k].write(true);
+                } else {
+                    let Ok(cell) = std::str::from_utf8(cell) else {
                         return false;
                     };
                     match parse_number(cell) {
                         Ok(Some(x)) => {
-                            v[k] = x;
-                            o[k] = true;
+                            v[k].write(x);
+                            o[k].write(true);
                         }
-                        Ok(None) => v[k] = f64::NAN,
+                        Ok(None) => {
+                            v[k].write(f64::NAN);
+                            o[k].write(false);
+                        }
                         Err(_) => return false,
                     }
-                    n
                 }
-            },
-            Cell::Skip => memchr::memchr(delimiter, rest).unwrap_or(rest.len()),
+            }
+            Cell::Skip => {}
             Cell::Blank => {
-                let n = memchr::memchr(delimiter, rest).unwrap_or(rest.len());
-                if !rest[..n].iter().all(u8::is_ascii_whitespace) {
+                if !cell.iter().all(u8::is_ascii_whitespace) {
                     return false;
                 }
-                n
             }
-        };
-        at += len;
-        if c < last {
-            if at >= line.len() {
-                // too few cells
-                return false;
-            }
-            // `line[at]` is the delimiter
-            at += 1;
-        } else if at != line.len() {
-            // too many cells
-            return false;
         }
+        at = stop + 1;
     }
-    true
+    // every block of the line has been looked at: the last cell's search
+    // for a delimiter went to the end
+    cuts.plain()
+        || (!line.contains(&b'"') && !line.contains(&b'\r') && std::str::from_utf8(line).is_ok())
 }
 
 #[cfg(test)]
@@ -605,6 +812,47 @@ mod tests {
         assert!(p.is_none(), "UTF-16 with its mark");
     }
 
+    /// The second pass looks at every byte of a line, in every 64-byte
+    /// block: a quote, a stray carriage return or text that is not UTF-8
+    /// far into a long line, in a column that is not read, still sends the
+    /// file to the general path; UTF-8 text there is read fast.
+    #[test]
+    fn unusual_bytes_deep_in_a_line_are_noticed() {
+        let names: Vec<String> = (0..30).map(|k| format!("c{k}")).collect();
+        let line = |note: &[u8]| {
+            let mut text = format!("region,year,{},note\n", names.join(",")).into_bytes();
+            for (r, y) in [("q", 2011), ("r", 2011)] {
+                text.extend_from_slice(format!("{r},{y},").as_bytes());
+                text.extend_from_slice("12.5,".repeat(30).as_bytes());
+                text.extend_from_slice(note);
+                text.push(b'\n');
+            }
+            text
+        };
+        let read = |text: &[u8]| {
+            from_bytes(
+                text,
+                b',',
+                Path::new(PATH),
+                &PanelColumns::default(),
+                Some(&names),
+            )
+            .map(|(_, p)| p)
+        };
+        for (note, why) in [
+            (&b"say \"hi\""[..], "a quote"),
+            (b"a\rb", "a carriage return"),
+            (&encoding_rs::GB18030.encode("哈尔滨").0[..], "GB18030 text"),
+            (b"\xff", "a byte that is never UTF-8"),
+        ] {
+            assert!(read(&line(note)).is_none(), "{why}");
+        }
+        let text = String::from_utf8(line("哈尔滨 note".as_bytes())).unwrap();
+        let p = read(text.as_bytes()).expect("UTF-8 text in a column not read");
+        assert_same(&p, &general(&text, b',', Some(&names)).unwrap());
+        assert_eq!(p.values[[1, 0, 29]], 12.5);
+    }
+
     #[test]
     fn a_utf8_mark_and_an_empty_last_column_are_read_fast() {
         for text in [
@@ -639,8 +887,7 @@ mod tests {
     fn plain_decimals_are_from_str_numbers() {
         let same = |s: &str| {
             let want = s.parse::<f64>().unwrap();
-            let (got, n) = plain_decimal(s.as_bytes(), b',').unwrap_or_else(|| panic!("{s}"));
-            assert_eq!(n, s.len(), "{s}");
+            let got = plain_decimal(s.as_bytes()).unwrap_or_else(|| panic!("{s}"));
             assert_eq!(got.to_bits(), want.to_bits(), "{s}");
         };
         for s in [
@@ -671,14 +918,18 @@ mod tests {
             "+1",
             "1e5",
             "1.5x",
+            "1.2.3",
+            "--1",
+            "-",
+            "1,5",
+            " 1",
             "9007199254740993",
             "12345678901234567890",
             "0.00000000000000000000001",
             "0.9999999999999999",
         ] {
-            assert!(plain_decimal(s.as_bytes(), b',').is_none(), "{s}");
+            assert!(plain_decimal(s.as_bytes()).is_none(), "{s}");
         }
-        assert_eq!(plain_decimal(b"2.5,3", b','), Some((2.5, 3)));
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..200_000 {
             state ^= state << 13;
@@ -698,6 +949,21 @@ mod tests {
             }
             if s.trim_start_matches('-').len() - usize::from(k > 0) <= 19 {
                 same(&s);
+            }
+        }
+    }
+
+    /// The delimiters of lines of every length around the 64-byte blocks.
+    #[test]
+    fn delimiters_are_found_in_order() {
+        for len in [0, 1, 7, 63, 64, 65, 127, 128, 129, 300] {
+            for every in [1, 2, 3, 7, 64, 200] {
+                let line: Vec<u8> = (0..len)
+                    .map(|i| if i % every == 0 { b',' } else { b'7' })
+                    .collect();
+                let want: Vec<usize> = (0..len).filter(|i| i % every == 0).collect();
+                let got: Vec<usize> = LineScan::new(&line, (0, line.len()), b',').collect();
+                assert_eq!(got, want, "len {len}, every {every}");
             }
         }
     }
