@@ -217,6 +217,10 @@ pub(crate) fn from_bytes(
             observed.as_slice_mut()?,
             rows.as_slice_mut()?,
         );
+        #[cfg(target_arch = "x86_64")]
+        let simd = std::arch::is_x86_feature_detected!("ssse3");
+        #[cfg(not(target_arch = "x86_64"))]
+        let simd = false;
         let ok = v
             .par_chunks_mut(ni)
             .zip(o.par_chunks_mut(ni))
@@ -232,7 +236,7 @@ pub(crate) fn from_bytes(
                     return true;
                 }
                 f.fill(MaybeUninit::new(u32::try_from(i + 1).unwrap_or(u32::MAX)));
-                parse_line(bytes, lines[i], delimiter, &action, v, o)
+                parse_line(bytes, lines[i], delimiter, &action, v, o, simd)
             });
         if !ok {
             return None;
@@ -445,6 +449,102 @@ fn plain_decimal(cell: &[u8]) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
+/// For a cell of `len` bytes (0 to 16) with its point at `d` (16: none), the
+/// positions of its other bytes right-aligned in 16 lanes (0x80: a lane
+/// left zero), at `len * 17 + d`.
+#[cfg(target_arch = "x86_64")]
+static DIGIT_LANES: [[u8; 16]; 17 * 17] = digit_lanes();
+
+#[cfg(target_arch = "x86_64")]
+const fn digit_lanes() -> [[u8; 16]; 17 * 17] {
+    let mut t = [[0x80u8; 16]; 17 * 17];
+    let mut len = 0;
+    while len <= 16 {
+        let mut d = 0;
+        while d <= 16 {
+            let count = if d < len { len - 1 } else { len };
+            let (mut k, mut pos) = (0, 0);
+            while pos < len {
+                if pos != d {
+                    #[allow(clippy::cast_possible_truncation)] // pos < 16
+                    {
+                        t[len * 17 + d][16 - count + k] = pos as u8;
+                    }
+                    k += 1;
+                }
+                pos += 1;
+            }
+            d += 1;
+        }
+        len += 1;
+    }
+    t
+}
+
+/// [`plain_decimal`] sixteen bytes at a time (SSSE3): the cell of `len`
+/// bytes at `at` in `bytes`. Its bytes are checked to be digits but for a
+/// leading minus and one point, the digits are moved right-aligned into 16
+/// lanes (the point left out, the minus a leading zero), and three
+/// multiply-adds make the integer of the first and last eight digits. The
+/// same integer and the same division: the same bits. `None` for anything
+/// else, a cell longer than 16 bytes, an integer of 2^53 or more, or fewer
+/// than 16 bytes left in the text from `at`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn simd_decimal(bytes: &[u8], at: usize, len: usize) -> Option<f64> {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_madd_epi16,
+        _mm_maddubs_epi16, _mm_min_epu8, _mm_movemask_epi8, _mm_packs_epi32, _mm_set1_epi8,
+        _mm_set1_epi16, _mm_set1_epi32, _mm_shuffle_epi8, _mm_sub_epi8,
+    };
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if len == 0 || len > 16 {
+        return None;
+    }
+    let src: &[u8; 16] = bytes.get(at..at + 16)?.try_into().ok()?;
+    // SAFETY: `src` holds 16 bytes.
+    let raw = unsafe { _mm_loadu_si128(src.as_ptr().cast::<__m128i>()) };
+    let t = _mm_sub_epi8(raw, _mm_set1_epi8(b'0'.cast_signed()));
+    // lanes 0 to 9 after the subtraction are the digits
+    let is_digit = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)), t);
+    let within = (1u32 << len) - 1;
+    let digits = _mm_movemask_epi8(is_digit).cast_unsigned() & within;
+    let neg = src[0] == b'-';
+    if neg && len == 1 {
+        return None;
+    }
+    let others = !digits & within & !u32::from(neg);
+    let (point, frac) = if others == 0 {
+        (16, 0)
+    } else {
+        let d = others.trailing_zeros() as usize;
+        // one point, a digit on each side of it
+        if others & (others - 1) != 0 || src[d] != b'.' || d == usize::from(neg) || d + 1 == len {
+            return None;
+        }
+        (d, len - 1 - d)
+    };
+    // SAFETY: every entry of the table holds 16 bytes.
+    let lanes =
+        unsafe { _mm_loadu_si128(DIGIT_LANES[len * 17 + point].as_ptr().cast::<__m128i>()) };
+    let x = _mm_shuffle_epi8(_mm_and_si128(t, is_digit), lanes);
+    // pairs, quadruples, then the two halves of eight digits
+    let pairs = _mm_maddubs_epi16(x, _mm_set1_epi16(0x010A));
+    let quads = _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_0064));
+    let halves = _mm_madd_epi16(_mm_packs_epi32(quads, quads), _mm_set1_epi32(0x0001_2710));
+    let both = _mm_cvtsi128_si64(halves).cast_unsigned();
+    let m = (both & 0xFFFF_FFFF) * 100_000_000 + (both >> 32);
+    if m >= 1 << 53 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // m < 2^53: exact
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
 /// The positions of the delimiter in the line `bytes[start..end]`, in
 /// order, found 64 bytes at a time: each block is turned into a bit set
 /// first, so that finding the next cell never waits for the parsing of the
@@ -581,14 +681,56 @@ fn block_bits(block: &[u8; 64], d: u8) -> (u64, u64) {
 /// it returns true; false when the line does not have exactly one cell per
 /// column, a cell is not a number, or the line holds a quote, a carriage
 /// return or text that is not UTF-8.
+///
+/// `simd` (true only when the processor has SSSE3) parses the common cells
+/// with [`simd_decimal`].
 #[inline]
 fn parse_line(
+    bytes: &[u8],
+    span: (usize, usize),
+    delimiter: u8,
+    action: &[Cell],
+    v: &mut [MaybeUninit<f64>],
+    o: &mut [MaybeUninit<bool>],
+    simd: bool,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        // SAFETY: `simd` is true only when the processor has SSSE3.
+        return unsafe { parse_line_ssse3(bytes, span, delimiter, action, v, o) };
+    }
+    let _ = simd;
+    parse_line_with(bytes, span, delimiter, action, v, o, |_, _, _| None)
+}
+
+/// [`parse_line`] compiled with SSSE3, cells through [`simd_decimal`] first.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+fn parse_line_ssse3(
+    bytes: &[u8],
+    span: (usize, usize),
+    delimiter: u8,
+    action: &[Cell],
+    v: &mut [MaybeUninit<f64>],
+    o: &mut [MaybeUninit<bool>],
+) -> bool {
+    // the closure inherits this function's SSSE3
+    parse_line_with(bytes, span, delimiter, action, v, o, |b, at, len| {
+        simd_decimal(b, at, len)
+    })
+}
+
+/// [`parse_line`] with `first(bytes, at, len)` trying each indicator cell
+/// before the byte loop.
+#[inline(always)]
+fn parse_line_with(
     bytes: &[u8],
     (start, end): (usize, usize),
     delimiter: u8,
     action: &[Cell],
     v: &mut [MaybeUninit<f64>],
     o: &mut [MaybeUninit<bool>],
+    first: impl Fn(&[u8], usize, usize) -> Option<f64>,
 ) -> bool {
     let line = &bytes[start..end];
     let mut cuts = LineScan::new(bytes, (start, end), delimiter);
@@ -612,12 +754,12 @@ fn parse_line(
             Cell::Indicator(k) => {
                 // the whole cell a plain finite number: the bits of
                 // `fast_float2::parse` on the cell, so of `parse_number`
-                let fast = plain_decimal(cell).or_else(|| {
-                    match fast_float2::parse_partial::<f64, _>(cell) {
+                let fast = first(bytes, at, cell.len())
+                    .or_else(|| plain_decimal(cell))
+                    .or_else(|| match fast_float2::parse_partial::<f64, _>(cell) {
                         Ok((x, n)) if n == cell.len() && x.is_finite() => Some(x),
                         _ => None,
-                    }
-                });
+                    });
                 if let Some(x) = fast {
                     v[k].write(x);
                     o[k].write(true);
@@ -656,6 +798,16 @@ fn parse_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`simd_decimal`] from a test.
+    ///
+    /// # Safety
+    /// The processor must have SSSE3.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn simd_decimal_for_test(bytes: &[u8], at: usize, len: usize) -> Option<f64> {
+        // SAFETY: the caller checked SSSE3.
+        unsafe { simd_decimal(bytes, at, len) }
+    }
     use proptest::prelude::*;
 
     const PATH: &str = "w.csv";
@@ -950,6 +1102,102 @@ mod tests {
             if s.trim_start_matches('-').len() - usize::from(k > 0) <= 19 {
                 same(&s);
             }
+        }
+    }
+
+    /// The sixteen-bytes-at-a-time cells give the byte loop's bits, or are
+    /// left to it: random cells of every length up to 18 bytes, with and
+    /// without a minus and a point, among junk, at every distance from the
+    /// end of the text.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn simd_decimals_are_plain_decimals() {
+        if !std::arch::is_x86_feature_detected!("ssse3") {
+            return;
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pool = b"0123456789012345678901234567890123456789.-+e x";
+        let (mut fast, mut both) = (0, 0);
+        for round in 0..400_000 {
+            let r = next();
+            let len = (r % 19) as usize;
+            let mut cell: Vec<u8> = (0..len)
+                .map(|i| {
+                    let k = (next() >> (i % 8)) as usize;
+                    // mostly digits, sometimes anything of the pool
+                    if round % 3 == 0 {
+                        pool[k % pool.len()]
+                    } else {
+                        b'0' + (k % 10) as u8
+                    }
+                })
+                .collect();
+            if len > 2 && r >> 40 & 1 == 1 {
+                let at = 1 + (r >> 41) as usize % (len - 2);
+                cell[at] = b'.';
+            }
+            if len > 0 && r >> 50 & 3 == 0 {
+                cell[0] = b'-';
+            }
+            let pad = (r >> 56) as usize % 20;
+            let mut text = cell.clone();
+            text.extend(std::iter::repeat_n(b',', pad));
+            let want = plain_decimal(&cell);
+            // SAFETY: the processor has SSSE3 (checked above).
+            let got = unsafe { simd_decimal_for_test(&text, 0, cell.len()) };
+            match (got, want) {
+                (Some(g), Some(w)) => {
+                    fast += 1;
+                    assert_eq!(
+                        g.to_bits(),
+                        w.to_bits(),
+                        "{:?}",
+                        String::from_utf8_lossy(&cell)
+                    );
+                }
+                (Some(g), None) => panic!("{:?} read as {g}", String::from_utf8_lossy(&cell)),
+                (None, Some(_)) => {
+                    // left to the byte loop: long, large, or near the end
+                    let digits = cell.iter().filter(|b| b.is_ascii_digit()).count();
+                    assert!(
+                        cell.len() > 16 || digits >= 16 || text.len() < 16,
+                        "{:?}",
+                        String::from_utf8_lossy(&cell)
+                    );
+                    both += 1;
+                }
+                (None, None) => {}
+            }
+        }
+        assert!(fast > 100_000 && both > 1_000, "{fast} fast, {both} left");
+        // SAFETY: as above.
+        let read = |s: &str| unsafe {
+            simd_decimal_for_test(format!("{s},,,,,,,,,,,,,,,,").as_bytes(), 0, s.len())
+        };
+        assert_eq!(read("14474.2187"), Some(14474.2187));
+        assert_eq!(read("-0.5"), Some(-0.5));
+        assert_eq!(read("-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(read("9007199254740991"), Some(9_007_199_254_740_991.0));
+        for bad in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "-.5",
+            "1.2.3",
+            "1-2",
+            "+1",
+            "1e5",
+            " 1",
+            "9007199254740992",
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
         }
     }
 
