@@ -43,7 +43,7 @@ fn bench(c: &mut criterion::Criterion) {
                 && fast.indicators == general.indicators
                 && bits(&fast) == bits(&general)
                 && fast.observed == general.observed
-                && fast.rows == general.rows,
+                && fast.file_rows().eq(general.file_rows()),
             "{p}: the fast panel differs from the general one"
         );
         drop((general, fast));

@@ -30,6 +30,9 @@ pub struct Panel {
     /// `[region, year, indicator]`; the 1-based data row of the file the
     /// cell came from, 0 where it did not come from the file (absent
     /// region-year, derived indicator). Lets later errors name the file row.
+    /// A third axis of length 1 serves every indicator (a wide file, where
+    /// a region-year's cells share their row); read it through
+    /// [`Panel::file_row`].
     pub rows: Array3<u32>,
 }
 
@@ -437,10 +440,20 @@ impl Panel {
 
     /// The 1-based file data row of a cell, when it came from the file.
     pub fn file_row(&self, region: usize, year: usize, indicator: usize) -> Option<usize> {
-        match self.rows.get([region, year, indicator]) {
+        let k = if self.rows.dim().2 == 1 { 0 } else { indicator };
+        match self.rows.get([region, year, k]) {
             Some(&r) if r > 0 => Some(r as usize),
             _ => None,
         }
+    }
+
+    /// [`Panel::file_row`] of every cell, in region, year, indicator order
+    /// (the same sequence whether the panel keeps one row per cell or one
+    /// per region-year).
+    pub fn file_rows(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        ndarray::indices(self.values.dim())
+            .into_iter()
+            .map(|(r, y, k)| self.file_row(r, y, k))
     }
 
     /// Cells that are not observed, in region, year, indicator order.
@@ -519,6 +532,7 @@ impl Panel {
             }
         }
         let mut rows = Array3::<u32>::zeros((nr, ny, m + 1));
+        // (one row for every indicator is spread over the m columns)
         rows.slice_mut(ndarray::s![.., .., ..m]).assign(&self.rows);
         self.values = values;
         self.observed = observed;
@@ -551,7 +565,12 @@ impl Panel {
             .collect::<Result<_, _>>()?;
         let values = self.values.select(ndarray::Axis(2), &idx);
         let observed = self.observed.select(ndarray::Axis(2), &idx);
-        let rows = self.rows.select(ndarray::Axis(2), &idx);
+        let rows = if self.rows.dim().2 == 1 {
+            // one row for every indicator
+            self.rows.clone()
+        } else {
+            self.rows.select(ndarray::Axis(2), &idx)
+        };
         Ok(Panel {
             indicators: names.to_vec(),
             values,
@@ -686,6 +705,36 @@ mod tests {
                 .to_string();
             assert!(e.contains("column 'c7'"), "{e}");
         }
+    }
+
+    /// A panel keeping one file row per region-year (as the fast wide
+    /// reading makes it) answers every cell with its line's row, through
+    /// selection, a study period and a derived indicator alike.
+    #[test]
+    fn one_file_row_per_region_year_serves_every_indicator() {
+        let t = table("region,year,a,b,c\nq,2011,1,2,3\nq,2012,4,5,6\nr,2011,7,8,9\n");
+        let full = Panel::from_table(&t, &PanelColumns::default(), None).unwrap();
+        let mut shared = full.clone();
+        shared.rows = full.rows.slice(ndarray::s![.., .., ..1]).to_owned();
+        assert!(shared.file_rows().eq(full.file_rows()));
+        assert_eq!(shared.file_row(0, 1, 2), Some(2));
+        assert_eq!(shared.file_row(1, 1, 0), None, "r has no 2012 line");
+        let names = ["c".to_string(), "a".to_string()];
+        let (s, f) = (shared.select(&names).unwrap(), full.select(&names).unwrap());
+        assert!(s.file_rows().eq(f.file_rows()));
+        assert_eq!(s.file_row(1, 0, 1), Some(3));
+        let (s, f) = (
+            shared.select_years(2012, 2012).unwrap(),
+            full.select_years(2012, 2012).unwrap(),
+        );
+        assert!(s.file_rows().eq(f.file_rows()));
+        let derived = ndarray::Array2::from_elem((2, 2), 1.0);
+        let (mut s, mut f) = (shared.clone(), full.clone());
+        s.push_indicator("d", &derived);
+        f.push_indicator("d", &derived);
+        assert!(s.file_rows().eq(f.file_rows()));
+        assert_eq!(s.file_row(0, 0, 3), None, "a derived cell has no file row");
+        assert_eq!(s.file_row(0, 0, 2), Some(1));
     }
 
     #[test]
