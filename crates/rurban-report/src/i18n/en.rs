@@ -723,4 +723,90 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ),
     ("finding.peaks.failed", "{c} times: {a} and {b}"),
     ("finding.peaks.failed_na", "{c} times: not computable"),
+    // The spatial findings, as the pipeline words them.
+    (
+        "finding.moran.one",
+        "Moran's I of the composite in {y1} is {i1} ({p1}).",
+    ),
+    (
+        "finding.moran.span",
+        "from {i0} ({p0}) in {y0} to {i1} ({p1}) in {y1}",
+    ),
+    (
+        "finding.moran.up",
+        "Moran's I of the composite rose {span} (Mann-Kendall {mk}): similar levels cluster more and more.",
+    ),
+    (
+        "finding.moran.down",
+        "Moran's I of the composite fell {span} (Mann-Kendall {mk}): similar levels cluster less and less.",
+    ),
+    (
+        "finding.moran.none",
+        "Moran's I of the composite went {span}, no significant change (Mann-Kendall {mk}).",
+    ),
+    (
+        "finding.moran.untested",
+        "Moran's I of the composite went {span} (too few years for a trend test).",
+    ),
+    (
+        "finding.lisa",
+        "In {year} the LISA (alpha {alpha}) finds {hot}; {cold}.",
+    ),
+    (
+        "finding.lisa.hot",
+        "hot spots (HH, high among high) in {names}",
+    ),
+    (
+        "finding.lisa.no_hot",
+        "no significant hot spots (HH, high among high)",
+    ),
+    (
+        "finding.lisa.cold",
+        "cold spots (LL, low among low) in {names}",
+    ),
+    (
+        "finding.lisa.no_cold",
+        "no significant cold spots (LL, low among low)",
+    ),
+    ("finding.lisa.spot", "{region} ({p})"),
+    (
+        "finding.gravity",
+        "From {from} to {to} the centre of gravity of the composite moved {d} km towards the {towards} (bearing {b} degrees){coords}.",
+    ),
+    (
+        "finding.gravity.coords",
+        ", from ({lon0}, {lat0}) to ({lon1}, {lat1}) (lon, lat)",
+    ),
+    ("compass.north", "north"),
+    ("compass.north-east", "north-east"),
+    ("compass.east", "east"),
+    ("compass.south-east", "south-east"),
+    ("compass.south", "south"),
+    ("compass.south-west", "south-west"),
+    ("compass.west", "west"),
+    ("compass.north-west", "north-west"),
+    (
+        "finding.markov",
+        "Spatial Markov chain ({k} classes of the composite, {m} lag classes): a region whose neighbours are in the lowest lag class moved up a class with probability {low}, one whose neighbours are in the highest lag class with probability {high}{verdict}.",
+    ),
+    (
+        "finding.markov.p",
+        "{p} ({u} of {n} transitions from below the top class)",
+    ),
+    (
+        "finding.markov.no_p",
+        "no estimate (no transition from below the top class)",
+    ),
+    (
+        "finding.markov.rich_up",
+        ": prosperous neighbours go with moving up",
+    ),
+    (
+        "finding.markov.poor_up",
+        ": regions with poorer neighbours moved up more often",
+    ),
+    (
+        "finding.markov.same",
+        ": the neighbours' level makes no difference",
+    ),
 ];

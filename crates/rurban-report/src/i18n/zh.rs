@@ -675,4 +675,75 @@ pub(crate) const TEXTS: &[(&str, &str)] = &[
     ),
     ("finding.peaks.failed", "{c} 倍时为 {a} 个和 {b} 个"),
     ("finding.peaks.failed_na", "{c} 倍时无法计算"),
+    // 空间格局的结论
+    (
+        "finding.moran.one",
+        "{y1} 年综合得分的全局莫兰指数（Moran's I）为 {i1}（{p1}）。",
+    ),
+    (
+        "finding.moran.span",
+        "由 {y0} 年的 {i0}（{p0}）变为 {y1} 年的 {i1}（{p1}）",
+    ),
+    (
+        "finding.moran.up",
+        "综合得分的全局莫兰指数（Moran's I）{span}，经 Mann-Kendall 检验呈显著上升趋势（{mk}），相近水平地区的空间集聚不断增强。",
+    ),
+    (
+        "finding.moran.down",
+        "综合得分的全局莫兰指数（Moran's I）{span}，经 Mann-Kendall 检验呈显著下降趋势（{mk}），相近水平地区的空间集聚逐渐减弱。",
+    ),
+    (
+        "finding.moran.none",
+        "综合得分的全局莫兰指数（Moran's I）{span}，无显著变化（Mann-Kendall 检验 {mk}）。",
+    ),
+    (
+        "finding.moran.untested",
+        "综合得分的全局莫兰指数（Moran's I）{span}（年份过少，未做趋势检验）。",
+    ),
+    (
+        "finding.lisa",
+        "{year} 年局部空间自相关（LISA，显著性水平 {alpha}）分析显示：{hot}；{cold}。",
+    ),
+    ("finding.lisa.hot", "热点区（HH，高-高集聚）为 {names}"),
+    ("finding.lisa.no_hot", "无显著的热点区（HH，高-高集聚）"),
+    ("finding.lisa.cold", "冷点区（LL，低-低集聚）为 {names}"),
+    ("finding.lisa.no_cold", "无显著的冷点区（LL，低-低集聚）"),
+    ("finding.lisa.spot", "{region}（{p}）"),
+    (
+        "finding.gravity",
+        "{from}—{to} 年，综合得分的重心向{towards}方向移动了 {d} km（方位角 {b}°）{coords}。",
+    ),
+    (
+        "finding.gravity.coords",
+        "，由（经度 {lon0}，纬度 {lat0}）移至（经度 {lon1}，纬度 {lat1}）",
+    ),
+    ("compass.north", "正北"),
+    ("compass.north-east", "东北"),
+    ("compass.east", "正东"),
+    ("compass.south-east", "东南"),
+    ("compass.south", "正南"),
+    ("compass.south-west", "西南"),
+    ("compass.west", "正西"),
+    ("compass.north-west", "西北"),
+    (
+        "finding.markov",
+        "空间马尔可夫链（综合得分分为 {k} 种类型，空间滞后分为 {m} 种类型）显示：邻域处于最低滞后类型时，地区向上转移的概率{low}；邻域处于最高滞后类型时，该概率{high}{verdict}。",
+    ),
+    (
+        "finding.markov.p",
+        "为 {p}（自非最高类型出发的 {n} 次转移中有 {u} 次向上转移）",
+    ),
+    (
+        "finding.markov.no_p",
+        "无法估计（没有自非最高类型出发的转移）",
+    ),
+    (
+        "finding.markov.rich_up",
+        "，表明与高水平地区为邻有利于向上转移",
+    ),
+    (
+        "finding.markov.poor_up",
+        "，邻域水平较低的地区反而更常向上转移",
+    ),
+    ("finding.markov.same", "，邻域水平对向上转移没有影响"),
 ];
