@@ -165,7 +165,6 @@ fn words_part(html: &str) -> String {
     let mut page = html.to_string();
     for (open, close) in [
         ("<ol class=\"findings\">", "</ol>"),
-        ("<ul class=\"spatial-findings\">", "</ul>"),
         ("<code>", "</code>"),
         ("<style>", "</style>"),
         ("<title>", "</title>"),
@@ -214,8 +213,8 @@ fn the_chinese_report_of_the_example_has_no_leftover_english() {
         bad.is_empty(),
         "English left in the Chinese report: {bad:?}\n... {context} ..."
     );
-    // The findings the catalogue knows are Chinese; only others (the
-    // spatial ones) may stay English.
+    // Every finding of the example is of a kind the catalogue knows, the
+    // spatial ones included: all are Chinese.
     let findings = &html[html.find("<ol class=\"findings\">").unwrap()..];
     let findings = &findings[..findings.find("</ol>").unwrap()];
     let items: Vec<&str> = findings.split("<li ").skip(1).collect();
@@ -223,8 +222,9 @@ fn the_chinese_report_of_the_example_has_no_leftover_english() {
         .iter()
         .filter(|i| i.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
         .count();
-    assert!(
-        chinese >= 5,
+    assert_eq!(
+        chinese,
+        items.len(),
         "{chinese} of {} findings in Chinese",
         items.len()
     );
@@ -399,4 +399,67 @@ fn a_one_year_run_has_its_cross_section_finding_in_chinese() {
         "{zh}"
     );
     assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
+}
+
+/// The spatial section's findings of a report: their visible text.
+fn spatial_items(html: &str) -> Vec<String> {
+    let at = html
+        .find("<ul class=\"spatial-findings\">")
+        .expect("a list of spatial findings");
+    let list = &html[at..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    list.split("<li>")
+        .skip(1)
+        .map(|x| visible(&x[..x.find("</li>").unwrap()]).trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_spatial_findings_of_the_example_are_chinese_with_the_english_numbers() {
+    let (summary, out) = example();
+    let maps = out.maps.as_ref().unwrap();
+    let html = render_html_with_maps_in(&summary, Some(Maps::Input(maps)), Lang::Zh).unwrap();
+    let zh = spatial_items(&html);
+    let en = &summary
+        .findings
+        .as_ref()
+        .unwrap()
+        .spatial
+        .as_ref()
+        .unwrap()
+        .sentences;
+    assert_eq!(zh.len(), en.len());
+    assert_eq!(zh.len(), 4, "Moran's I, LISA, centre of gravity, Markov");
+    // No English sentence, no English word but names and symbols.
+    let allowed = names(&summary);
+    for (e, z) in en.iter().zip(&zh) {
+        assert_ne!(e, z);
+        let bad = leftover_english(z, &allowed);
+        assert!(bad.is_empty(), "English left: {bad:?} in {z}");
+        assert_eq!(numbers(e), numbers(z), "{e}\n{z}");
+    }
+    assert!(zh[0].contains("全局莫兰指数"), "{}", zh[0]);
+    // The example's Moran's I trend is one of the three verdicts.
+    assert!(
+        zh[0].contains("呈显著上升趋势")
+            || zh[0].contains("呈显著下降趋势")
+            || zh[0].contains("无显著变化"),
+        "{}",
+        zh[0]
+    );
+    assert!(
+        zh[1].contains("热点区（HH，高-高集聚）") && zh[1].contains("冷点区（LL，低-低集聚）"),
+        "{}",
+        zh[1]
+    );
+    assert!(
+        zh[2].contains("综合得分的重心向") && zh[2].contains(" km（方位角 "),
+        "{}",
+        zh[2]
+    );
+    assert!(zh[3].starts_with("空间马尔可夫链"), "{}", zh[3]);
+    // The English report keeps the summary's sentences.
+    let html_en = rurban_report::render_html_with_maps(&summary, Some(Maps::Input(maps))).unwrap();
+    let en_items = spatial_items(&html_en);
+    assert_eq!(&en_items, en);
 }
