@@ -12,7 +12,9 @@
 //!   findings, the index system, the weights, the scores with their ranks,
 //!   the analysis tables and the imputed cells, one table per worksheet
 //!   (bold frozen header row, autofilter, numbers stored as numbers and
-//!   formatted, widths that fit CJK text), in constant memory.
+//!   formatted, widths that fit CJK text), in constant memory;
+//!   [`render_xlsx_summary_in`] names its sheets and headers in the
+//!   report's language.
 //!
 //! Both tolerate a summary whose `analysis` or `findings` sections (or parts
 //! of them) are absent: what is there is rendered, and the report names the
@@ -265,8 +267,9 @@ pub struct Renderings {
 
 /// Renders the report (when `html`) and the workbook (when `xlsx`) of one
 /// typed summary, the same documents as [`render_html_with_maps_in`] and
-/// [`render_xlsx_summary_in`], both in `lang`, from one check of the summary (on a large panel
-/// the check copies much of it), the two side by side on two threads. The
+/// [`render_xlsx_summary_in`], both in `lang`, from one check of the
+/// summary (on a large panel the check copies much of it), the two side by
+/// side on two threads. The
 /// maps are drawn from `maps` when given, else reopened from the GeoJSON
 /// the summary names (as [`render_html_summary_in`] does). An error of the
 /// check, which both share, is the outer error.
@@ -283,8 +286,9 @@ pub fn render_both(
             xlsx: None,
         });
     }
-    // The workbook's first sheets need only the typed summary: they are
-    // written on the second thread while this one checks the summary.
+    // The English workbook's first sheets need only the typed summary: they
+    // are written on the second thread while this one checks the summary
+    // (another language waits for the check to rewrite the findings).
     let slot: std::sync::OnceLock<model::Summary> = std::sync::OnceLock::new();
     let (ready, wait) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
