@@ -10,9 +10,10 @@
 //!
 //! In another language than English the sheet names and header cells are
 //! the catalogue's (see [`sheet`]) and the findings are written as the
-//! report writes them; the data cells (region, dimension and indicator
-//! names and ids, codes such as `benefit` or `HH`, numbers) and the run's
-//! warnings stay as the summary has them.
+//! report writes them, and the labels of the beta statistics too; the data
+//! cells (region, dimension and indicator names and ids, codes such as
+//! `benefit` or `HH`, numbers) and the run's warnings stay as the summary
+//! has them.
 
 mod names;
 mod sheet;
@@ -398,18 +399,27 @@ fn convergence(
         .map(|b| (beta_intercept(b, &pts).0, b.b));
     if let Some(b) = &c.beta {
         let a = line.map_or(b.a.unwrap_or(f64::NAN), |l| l.0);
+        // The statistics' labels in the workbook's language (`xlsx.stat.*`).
+        let l = book.lang();
+        let label = |name: &str| {
+            Cell::Text(
+                l.opt(&format!("xlsx.stat.{name}"))
+                    .unwrap_or(name)
+                    .to_string(),
+            )
+        };
         let stats = vec![
-            vec![text("b"), Cell::Num(b.b)],
-            vec![text("a"), Cell::Num(a)],
-            vec![text("se"), opt(b.se)],
-            vec![text("t"), opt(b.t)],
-            vec![text("p"), opt(b.p)],
-            vec![text("r2"), opt(b.r2)],
-            vec![text("lambda"), opt(b.lambda)],
-            vec![text("half_life"), opt(b.half_life)],
-            vec![text("n"), b.n.map_or(Cell::Blank, |n| Cell::Int(n as i64))],
-            vec![text("first_year"), Cell::Int(t0)],
-            vec![text("last_year"), Cell::Int(t1)],
+            vec![label("b"), Cell::Num(b.b)],
+            vec![label("a"), Cell::Num(a)],
+            vec![label("se"), opt(b.se)],
+            vec![label("t"), opt(b.t)],
+            vec![label("p"), opt(b.p)],
+            vec![label("r2"), opt(b.r2)],
+            vec![label("lambda"), opt(b.lambda)],
+            vec![label("half_life"), opt(b.half_life)],
+            vec![label("n"), b.n.map_or(Cell::Blank, |n| Cell::Int(n as i64))],
+            vec![label("first_year"), Cell::Int(t0)],
+            vec![label("last_year"), Cell::Int(t1)],
         ];
         book.add(Sheet::new(
             "convergence_beta",

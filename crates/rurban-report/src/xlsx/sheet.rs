@@ -230,6 +230,11 @@ impl Book {
         Ok(name)
     }
 
+    /// The language of the workbook's names and labels.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// What had to be left out so far (sheets cut at Excel's row limit).
     pub(crate) fn notes(&self) -> &[String] {
         &self.notes
@@ -390,6 +395,7 @@ mod tests {
             let Some(rest) = k
                 .strip_prefix("xlsx.sheet.")
                 .or_else(|| k.strip_prefix("xlsx.col."))
+                .or_else(|| k.strip_prefix("xlsx.stat."))
             else {
                 continue;
             };
