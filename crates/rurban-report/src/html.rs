@@ -475,10 +475,10 @@ fn spatial_section(
         body.push_str(&moran_table(m, s.lang));
     }
     if !s.spatial_sentences.is_empty() {
-        // The spatial findings stay in the summary's English (the catalogue
-        // does not know them yet).
+        // In the report's language, from their typed parts (English when a
+        // part is missing).
         body.push_str("<ul class=\"spatial-findings\">\n");
-        for t in &s.spatial_sentences {
+        for t in &crate::i18n::findings::spatial_sentences(s) {
             let _ = writeln!(body, "<li>{}</li>", esc(t));
         }
         body.push_str("</ul>\n");

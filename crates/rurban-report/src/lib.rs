@@ -12,7 +12,9 @@
 //!   findings, the index system, the weights, the scores with their ranks,
 //!   the analysis tables and the imputed cells, one table per worksheet
 //!   (bold frozen header row, autofilter, numbers stored as numbers and
-//!   formatted, widths that fit CJK text), in constant memory.
+//!   formatted, widths that fit CJK text), in constant memory;
+//!   [`render_xlsx_summary_in`] names its sheets and headers in the
+//!   report's language.
 //!
 //! Both tolerate a summary whose `analysis` or `findings` sections (or parts
 //! of them) are absent: what is there is rendered, and the report names the
@@ -236,7 +238,21 @@ pub fn render_html_with_maps_in(
 
 /// Renders a typed summary as an XLSX workbook (see [`render_xlsx`]).
 pub fn render_xlsx_summary(summary: &rurban_results::Summary) -> Result<Vec<u8>, ReportError> {
-    xlsx::workbook(&model::Summary::check(summary)?, summary)
+    render_xlsx_summary_in(summary, Lang::En)
+}
+
+/// [`render_xlsx_summary`] in the language `lang`: the sheet names and
+/// header cells in that language and the findings as the report writes
+/// them; the data cells (names, ids, codes, numbers) and the run's warnings
+/// as the summary has them. English gives the very workbook of
+/// [`render_xlsx_summary`].
+pub fn render_xlsx_summary_in(
+    summary: &rurban_results::Summary,
+    lang: Lang,
+) -> Result<Vec<u8>, ReportError> {
+    let mut checked = model::Summary::check(summary)?;
+    checked.lang = lang;
+    xlsx::workbook(&checked, summary)
 }
 
 /// The report and the workbook of one summary, as [`render_both`] returns
@@ -245,14 +261,15 @@ pub fn render_xlsx_summary(summary: &rurban_results::Summary) -> Result<Vec<u8>,
 pub struct Renderings {
     /// `report.html` ([`render_html_with_maps_in`]), when asked for.
     pub html: Option<Result<String, ReportError>>,
-    /// `results.xlsx` ([`render_xlsx_summary`]), when asked for.
+    /// `results.xlsx` ([`render_xlsx_summary_in`]), when asked for.
     pub xlsx: Option<Result<Vec<u8>, ReportError>>,
 }
 
 /// Renders the report (when `html`) and the workbook (when `xlsx`) of one
 /// typed summary, the same documents as [`render_html_with_maps_in`] and
-/// [`render_xlsx_summary`], from one check of the summary (on a large panel
-/// the check copies much of it), the two side by side on two threads. The
+/// [`render_xlsx_summary_in`], both in `lang`, from one check of the
+/// summary (on a large panel the check copies much of it), the two side by
+/// side on two threads. The
 /// maps are drawn from `maps` when given, else reopened from the GeoJSON
 /// the summary names (as [`render_html_summary_in`] does). An error of the
 /// check, which both share, is the outer error.
@@ -269,15 +286,16 @@ pub fn render_both(
             xlsx: None,
         });
     }
-    // The workbook's first sheets need only the typed summary: they are
-    // written on the second thread while this one checks the summary.
+    // The English workbook's first sheets need only the typed summary: they
+    // are written on the second thread while this one checks the summary
+    // (another language waits for the check to rewrite the findings).
     let slot: std::sync::OnceLock<model::Summary> = std::sync::OnceLock::new();
     let (ready, wait) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         let book = xlsx.then(|| {
             let slot = &slot;
             scope.spawn(move || {
-                xlsx::workbook_when_checked(summary, || {
+                xlsx::workbook_when_checked(summary, lang, || {
                     wait.recv().ok()?;
                     slot.get()
                 })

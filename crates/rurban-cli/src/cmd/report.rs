@@ -16,8 +16,9 @@ pub struct ReportArgs {
     /// Do not write results.xlsx.
     #[arg(long)]
     pub no_xlsx: bool,
-    /// Language of report.html: `en` (English) or `zh` (Chinese). Default:
-    /// the `[report] lang` of the run's specification when it can still be
+    /// Language of report.html and of results.xlsx's sheet names, headers
+    /// and findings: `en` (English) or `zh` (Chinese). Default: the
+    /// `[report] lang` of the run's specification when it can still be
     /// read, else English.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<rurban_report::Lang>,

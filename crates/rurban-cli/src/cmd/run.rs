@@ -110,8 +110,9 @@ pub struct RunArgs {
     /// Print how long each step took, on stderr.
     #[arg(long)]
     pub timings: bool,
-    /// Language of report.html: `en` (English) or `zh` (Chinese); overrides
-    /// the spec's `[report] lang` (default English).
+    /// Language of report.html and of results.xlsx's sheet names, headers
+    /// and findings: `en` (English) or `zh` (Chinese); overrides the spec's
+    /// `[report] lang` (default English). summary.json stays English.
     #[arg(long, value_name = "LANG", value_parser = crate::cmd::report::parse_lang)]
     pub lang: Option<rurban_report::Lang>,
 }

@@ -337,6 +337,51 @@ fn lang_zh_writes_the_report_in_chinese_and_report_rerenders_it() {
     assert!(html.contains("<h2>Findings</h2>"));
 }
 
+/// The sheet names and the header row of one sheet of a results.xlsx.
+fn workbook_names(path: &Path, sheet: &str) -> (Vec<String>, Vec<String>) {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let names = wb.sheet_names();
+    let range = wb.worksheet_range(sheet).unwrap();
+    let header = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (names, header)
+}
+
+#[test]
+fn lang_zh_names_the_workbooks_sheets_and_headers_in_chinese() {
+    let dir = TempDir::new("langxlsx");
+    let out = dir.join("out");
+    run_ok(&example(), &out, &["--lang", "zh"]);
+    let (names, header) = workbook_names(&out.join("results.xlsx"), "重心迁移");
+    assert_eq!(
+        names[..4],
+        ["主要结论", "指标体系", "指标权重", "得分与排名"]
+    );
+    assert!(names.iter().any(|n| n == "全局莫兰指数"), "{names:?}");
+    assert_eq!(
+        header,
+        ["年份", "经度", "纬度", "移动距离（km）", "方位角（度）"]
+    );
+    // The spatial findings of the report are Chinese too.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("综合得分的全局莫兰指数"));
+    assert!(!html.contains("Spatial Markov chain ("));
+    // `rurban report --lang en` writes the English workbook again.
+    rurban(["report", out.to_str().unwrap(), "--lang", "en"]).ok();
+    let (names, header) = workbook_names(&out.join("results.xlsx"), "gravity");
+    assert_eq!(
+        names[..4],
+        ["findings", "index_system", "weights", "scores"]
+    );
+    assert_eq!(header, ["year", "lon", "lat", "distance_km", "bearing"]);
+}
+
 #[test]
 fn an_unknown_report_language_is_an_error() {
     let dir = TempDir::new("langbad");

@@ -2,10 +2,12 @@
 //! sentences (part of the contract); in another language each sentence whose
 //! kind the catalogue knows (trend, one-year cross-section, disparity,
 //! sources of inequality, polarisation with its bandwidth check, grey order,
-//! tiers, coupling coordination, main obstacles, robustness of the ranking)
-//! is written anew from the typed parts of the summary through the
-//! catalogue, and every other sentence (a kind added later, the spatial
-//! findings) is kept in English.
+//! tiers, coupling coordination, main obstacles, robustness of the ranking,
+//! and the spatial findings: Moran's I, LISA hot and cold spots, centre of
+//! gravity, spatial Markov chain) is written anew from the typed parts of
+//! the summary through the catalogue, and every other sentence (a kind
+//! added later, or a known kind whose typed part an older summary lacks)
+//! is kept in English.
 
 use super::Lang;
 use crate::fmt::{fx, signed};
@@ -35,6 +37,14 @@ pub(crate) enum Kind {
     Obstacles,
     /// The robustness of the ranking to the uncertain assumptions.
     Robustness,
+    /// Global Moran's I of the composite, first to last year.
+    Moran,
+    /// The LISA hot and cold spots of the last year.
+    Spots,
+    /// The move of the centre of gravity.
+    Gravity,
+    /// The spatial Markov chain: moving up by the neighbours' level.
+    Markov,
 }
 
 /// The kind of an English sentence of the pipeline, by how it begins;
@@ -62,6 +72,16 @@ pub(crate) fn kind(sentence: &str) -> Option<Kind> {
         Some(Kind::Obstacles)
     } else if sentence.starts_with("Under the uncertain assumptions") {
         Some(Kind::Robustness)
+    } else if sentence.starts_with("Moran's I of the composite") {
+        Some(Kind::Moran)
+    } else if sentence.starts_with("In ") && sentence.contains(" the LISA (alpha ") {
+        Some(Kind::Spots)
+    } else if sentence.starts_with("From ")
+        && sentence.contains(" the centre of gravity of the composite moved ")
+    {
+        Some(Kind::Gravity)
+    } else if sentence.starts_with("Spatial Markov chain (") {
+        Some(Kind::Markov)
     } else {
         None
     }
@@ -75,6 +95,22 @@ pub(crate) fn sentences(s: &Summary, f: &Findings) -> Vec<String> {
         return f.sentences.clone();
     }
     f.sentences
+        .iter()
+        .map(|sentence| {
+            kind(sentence)
+                .and_then(|k| write(s, k))
+                .unwrap_or_else(|| sentence.clone())
+        })
+        .collect()
+}
+
+/// The spatial findings of the report's spatial section (the summary's
+/// spatial sentences), rewritten as [`sentences`] rewrites the findings.
+pub(crate) fn spatial_sentences(s: &Summary) -> Vec<String> {
+    if s.lang == Lang::En {
+        return s.spatial_sentences.clone();
+    }
+    s.spatial_sentences
         .iter()
         .map(|sentence| {
             kind(sentence)
@@ -108,6 +144,7 @@ fn write(s: &Summary, k: Kind) -> Option<String> {
         Kind::Coupling => return coupling(s),
         Kind::Obstacles => return obstacles(s),
         Kind::Robustness => return robustness(s),
+        Kind::Moran | Kind::Spots | Kind::Gravity | Kind::Markov => return spatial(s, k),
         _ => {}
     }
     let f = s.typed_findings.as_ref()?;
@@ -292,7 +329,34 @@ fn write(s: &Summary, k: Kind) -> Option<String> {
                 ],
             ))
         }
-        Kind::CrossSection | Kind::Coupling | Kind::Obstacles | Kind::Robustness => None,
+        Kind::CrossSection
+        | Kind::Coupling
+        | Kind::Obstacles
+        | Kind::Robustness
+        | Kind::Moran
+        | Kind::Spots
+        | Kind::Gravity
+        | Kind::Markov => None,
+    }
+}
+
+/// A spatial finding of kind `k` from its typed part (`findings.spatial`)
+/// and the spatial object (the LISA's alpha, the centres of gravity, the
+/// Markov chain's classes); `None` when a part is missing.
+fn spatial(s: &Summary, k: Kind) -> Option<String> {
+    let l = s.lang;
+    let f = s.typed_findings.as_ref()?.spatial.as_ref()?;
+    let a = s.spatial.as_ref();
+    match k {
+        Kind::Moran => Some(super::spatial::moran(l, f.moran.as_ref()?)),
+        Kind::Spots => Some(super::spatial::spots(l, f.spots.as_ref()?, a?.alpha)),
+        Kind::Gravity => super::spatial::gravity(l, f.gravity.as_ref()?, a),
+        Kind::Markov => {
+            let sp = a?.markov.as_ref()?.spatial.as_ref()?;
+            let k = sp.counts.first()?.len();
+            Some(super::spatial::markov(l, f.markov.as_ref()?, k, sp.m))
+        }
+        _ => None,
     }
 }
 
@@ -583,8 +647,96 @@ mod tests {
             kind("Under the uncertain assumptions (weighting; 40 runs), ..."),
             Some(Kind::Robustness)
         );
+        assert_eq!(
+            kind("Moran's I of the composite rose from 0.1 (p = 0.2) in 2011 ..."),
+            Some(Kind::Moran)
+        );
+        assert_eq!(
+            kind("In 2020 the LISA (alpha 0.05) finds no significant hot spots ..."),
+            Some(Kind::Spots)
+        );
+        assert_eq!(
+            kind("From 2011 to 2020 the centre of gravity of the composite moved 3.2 km ..."),
+            Some(Kind::Gravity)
+        );
+        assert_eq!(
+            kind("Spatial Markov chain (4 classes of the composite, 4 lag classes): ..."),
+            Some(Kind::Markov)
+        );
         assert_eq!(kind("Global Moran's I of the composite ..."), None);
         assert_eq!(kind("A finding of a kind added later."), None);
+    }
+
+    /// The summary of the example's run (examples/heilongjiang, with [geo]).
+    fn example() -> Summary {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let spec =
+            rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+        let out = rurban_pipeline::run(
+            &spec,
+            &rurban_pipeline::RunOptions::default(),
+            &rurban_pipeline::Builtins,
+        )
+        .unwrap();
+        Summary::check(&rurban_pipeline::output::summary(&out)).unwrap()
+    }
+
+    #[test]
+    fn the_spatial_findings_are_rewritten_and_kept_when_their_parts_are_missing() {
+        let mut s = example();
+        let english = s.spatial_sentences.clone();
+        assert_eq!(english.len(), 4, "{english:#?}");
+        // The English catalogue writes the pipeline's very sentences from
+        // the typed parts (same numbers, same formats) ...
+        for sentence in &english {
+            let k = kind(sentence).unwrap_or_else(|| panic!("unknown: {sentence}"));
+            assert_eq!(write(&s, k).as_deref(), Some(sentence.as_str()));
+        }
+        // ... while the English report shows them verbatim.
+        assert_eq!(spatial_sentences(&s), english);
+        // In Chinese every one is rewritten, in the order of the summary.
+        s.lang = Lang::Zh;
+        let zh = spatial_sentences(&s);
+        assert_eq!(zh.len(), 4);
+        assert!(
+            zh[0].starts_with("综合得分的全局莫兰指数（Moran's I）由 2011 年的"),
+            "{}",
+            zh[0]
+        );
+        assert!(
+            zh[1].starts_with("2020 年局部空间自相关（LISA，显著性水平 0.05）"),
+            "{}",
+            zh[1]
+        );
+        assert!(
+            zh[2].starts_with("2011—2020 年，综合得分的重心向"),
+            "{}",
+            zh[2]
+        );
+        assert!(zh[2].contains("，由（经度 "), "{}", zh[2]);
+        assert!(
+            zh[3].starts_with("空间马尔可夫链（综合得分分为 4 种类型"),
+            "{}",
+            zh[3]
+        );
+        // The findings list holds the same sentences after the others.
+        let f = s.findings.clone().unwrap();
+        assert!(sentences(&s, &f).ends_with(&zh));
+        // An older summary without the typed parts keeps the English.
+        if let Some(t) = s.typed_findings.as_mut() {
+            t.spatial = None;
+        }
+        assert_eq!(spatial_sentences(&s), english);
+        // Without the spatial object, the parts that need it stay English
+        // (the LISA's alpha, the Markov chain's classes).
+        let mut s = example();
+        s.lang = Lang::Zh;
+        s.spatial = None;
+        let partly = spatial_sentences(&s);
+        assert!(partly[0].starts_with("综合得分的全局莫兰指数"));
+        assert_eq!(partly[1], english[1]);
+        assert!(partly[2].starts_with("2011—2020 年") && !partly[2].contains("经度"));
+        assert_eq!(partly[3], english[3]);
     }
 
     fn polarisation(checks: &[(f64, Option<usize>, Option<usize>)]) -> typed::Polarisation {

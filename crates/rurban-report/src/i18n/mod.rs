@@ -7,11 +7,14 @@
 //!
 //! The findings' sentences of `summary.json` stay English (they are part of
 //! the contract); in another language the report rewrites the findings it
-//! knows from their typed parts ([`findings`]) and keeps the English
-//! sentence of any other finding.
+//! knows, the spatial ones among them, from their typed parts ([`findings`],
+//! [`spatial`]) and keeps the English sentence of any other finding. The
+//! workbook takes its sheet names and header cells from the catalogue too
+//! (`xlsx.sheet.*`, `xlsx.col.*`).
 
 pub(crate) mod en;
 pub(crate) mod findings;
+pub(crate) mod spatial;
 pub(crate) mod zh;
 
 use std::fmt::Display;

@@ -7,6 +7,13 @@
 //! are rows of numbers, never `a; b; c` text. The `weights`, `scores`
 //! (its first columns), `grey` and spatial sheets are the very tables
 //! `rurban run` writes as CSV.
+//!
+//! In another language than English the sheet names and header cells are
+//! the catalogue's (see [`sheet`]) and the findings are written as the
+//! report writes them, and the labels of the beta statistics too; the data
+//! cells (region, dimension and indicator names and ids, codes such as
+//! `benefit` or `HH`, numbers) and the run's warnings stay as the summary
+//! has them.
 
 mod names;
 mod sheet;
@@ -15,6 +22,7 @@ use rurban_results::{Cell, Table, table};
 
 use crate::ReportError;
 use crate::charts::{beta_intercept, beta_points};
+use crate::i18n::Lang;
 use crate::model::{Disparity, Summary};
 use sheet::{Book, Kind, Sheet};
 
@@ -26,32 +34,51 @@ fn count(n: Option<usize>) -> Cell {
     n.map_or(Cell::Blank, Cell::from)
 }
 
-/// The workbook's bytes: `s` is the checked view of the typed summary `typed`.
+/// The workbook's bytes, in the language of `s`, the checked view of the
+/// typed summary `typed`.
 pub(crate) fn workbook(
     s: &Summary,
     typed: &rurban_results::Summary,
 ) -> Result<Vec<u8>, ReportError> {
-    workbook_when_checked(typed, || Some(s)).map(|b| b.expect("the checked view was given"))
+    workbook_when_checked(typed, s.lang, || Some(s))?
+        .ok_or_else(|| ReportError::Xlsx("the summary was not checked".into()))
 }
 
-/// The workbook's bytes, its first sheets (findings, index system,
-/// weights, scores: the typed summary alone) written before `checked` is
-/// asked for the checked view the others need, so that the check can run
-/// meanwhile on another thread. `None` when `checked` gives no view.
+/// The workbook's bytes in `lang`. In English its first sheets (findings,
+/// index system, weights, scores: the typed summary alone) are written
+/// before `checked` is asked for the checked view the others need, so that
+/// the check can run meanwhile on another thread; in another language the
+/// findings are rewritten from the checked view, which is asked for first.
+/// `None` when `checked` gives no view.
 pub(crate) fn workbook_when_checked<'s>(
     typed: &rurban_results::Summary,
+    lang: Lang,
     checked: impl FnOnce() -> Option<&'s Summary>,
 ) -> Result<Option<Vec<u8>>, ReportError> {
-    let mut book = Book::new();
+    let mut book = Book::new(lang);
+    let mut checked = Some(checked);
+    let mut view = None;
     if let Some(f) = typed.findings.as_ref().filter(|f| !f.sentences.is_empty()) {
-        book.add(numbered("findings", "finding", &f.sentences))?;
+        if lang == Lang::En {
+            book.add(numbered("findings", "finding", &f.sentences))?;
+        } else {
+            let Some(s) = checked.take().and_then(|c| c()) else {
+                return Ok(None);
+            };
+            view = Some(s);
+            let sentences = match &s.findings {
+                Some(f) => crate::i18n::findings::sentences(s, f),
+                None => f.sentences.clone(),
+            };
+            book.add(numbered("findings", "finding", &sentences))?;
+        }
     }
     book.add(index_system(typed))?;
     if let Some(t) = table::weights(typed) {
         book.add(Sheet::from_table(t, &["weight", "entropy"]))?;
     }
-    book.add(scores(typed))?;
-    let Some(s) = checked() else {
+    book.add(scores(typed, lang))?;
+    let Some(s) = view.or_else(|| checked.take().and_then(|c| c())) else {
         return Ok(None);
     };
     if let Some(t) = tiers_table(s) {
@@ -135,16 +162,20 @@ fn index_system(s: &rurban_results::Summary) -> Sheet<'_> {
 
 /// `scores`: the columns of `scores.csv` (`region, year, composite`, one
 /// per dimension), then the rank of the composite (`rank`) and of each
-/// dimension (`<id>_rank`) among the regions of the same year. Streamed
-/// from the score columns, row by row.
-fn scores(s: &rurban_results::Summary) -> Sheet<'_> {
+/// dimension (`<id>_rank`, in Chinese `<id>排名`) among the regions of the
+/// same year. The dimensions' columns are headed by their ids in any
+/// language. Streamed from the score columns, row by row.
+fn scores(s: &rurban_results::Summary, lang: Lang) -> Sheet<'_> {
     let sc = &s.scores;
     let dims: Vec<(&str, Option<&[f64]>)> = s
         .dimensions
         .iter()
         .map(|d| (d.id.as_str(), sc.dimension(&d.id)))
         .collect();
-    let rank_names: Vec<String> = dims.iter().map(|(id, _)| format!("{id}_rank")).collect();
+    let rank_names: Vec<String> = dims
+        .iter()
+        .map(|(id, _)| lang.fill("xlsx.col.dim_rank", &[("id", id)]))
+        .collect();
     let mut columns = vec![
         ("region", Kind::Text),
         ("year", Kind::Int),
@@ -158,6 +189,7 @@ fn scores(s: &rurban_results::Summary) -> Sheet<'_> {
         dims.iter()
             .map(|(_, c)| c.map(|c| ranks_by_year(&sc.year, c)).unwrap_or_default()),
     );
+    let nd = dims.len();
     let rows = (0..sc.len()).map(move |i| {
         let mut r = Vec::with_capacity(4 + 2 * dims.len());
         r.push(text(&sc.region[i]));
@@ -174,7 +206,8 @@ fn scores(s: &rurban_results::Summary) -> Sheet<'_> {
         }
         r
     });
-    Sheet::new("scores", &columns, rows)
+    // The ids and their rank columns: 3.. and 4 + nd..
+    Sheet::new("scores", &columns, rows).verbatim((3..3 + nd).chain(4 + nd..4 + 2 * nd))
 }
 
 /// The rank of each `values[i]` among the values of the same `years[i]`:
@@ -366,18 +399,27 @@ fn convergence(
         .map(|b| (beta_intercept(b, &pts).0, b.b));
     if let Some(b) = &c.beta {
         let a = line.map_or(b.a.unwrap_or(f64::NAN), |l| l.0);
+        // The statistics' labels in the workbook's language (`xlsx.stat.*`).
+        let l = book.lang();
+        let label = |name: &str| {
+            Cell::Text(
+                l.opt(&format!("xlsx.stat.{name}"))
+                    .unwrap_or(name)
+                    .to_string(),
+            )
+        };
         let stats = vec![
-            vec![text("b"), Cell::Num(b.b)],
-            vec![text("a"), Cell::Num(a)],
-            vec![text("se"), opt(b.se)],
-            vec![text("t"), opt(b.t)],
-            vec![text("p"), opt(b.p)],
-            vec![text("r2"), opt(b.r2)],
-            vec![text("lambda"), opt(b.lambda)],
-            vec![text("half_life"), opt(b.half_life)],
-            vec![text("n"), b.n.map_or(Cell::Blank, |n| Cell::Int(n as i64))],
-            vec![text("first_year"), Cell::Int(t0)],
-            vec![text("last_year"), Cell::Int(t1)],
+            vec![label("b"), Cell::Num(b.b)],
+            vec![label("a"), Cell::Num(a)],
+            vec![label("se"), opt(b.se)],
+            vec![label("t"), opt(b.t)],
+            vec![label("p"), opt(b.p)],
+            vec![label("r2"), opt(b.r2)],
+            vec![label("lambda"), opt(b.lambda)],
+            vec![label("half_life"), opt(b.half_life)],
+            vec![label("n"), b.n.map_or(Cell::Blank, |n| Cell::Int(n as i64))],
+            vec![label("first_year"), Cell::Int(t0)],
+            vec![label("last_year"), Cell::Int(t1)],
         ];
         book.add(Sheet::new(
             "convergence_beta",

@@ -9,6 +9,12 @@
 //! and the values as Excel shows them, counting the display width of text
 //! (a CJK character is 2 columns wide, by `unicode-width`).
 //!
+//! Sheet names, header cells and the notes of what was left out are in the
+//! workbook's language: each name is looked up in the catalogue
+//! (`xlsx.sheet.<name>`, `xlsx.col.<sheet>.<column>` then
+//! `xlsx.col.<column>`, whose English texts are the names themselves), and
+//! a name the catalogue does not know (a dimension's id) is kept.
+//!
 //! A new sheet from a typed list is one call:
 //!
 //! ```text
@@ -25,6 +31,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::names::SheetNames;
 use crate::ReportError;
+use crate::i18n::Lang;
 
 /// How a column's numbers are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +65,9 @@ const MAX_WIDTH: f64 = 80.0;
 pub(crate) struct Sheet<'a> {
     name: String,
     columns: Vec<(String, Kind)>,
+    /// Columns whose header is written as given, not looked up in the
+    /// catalogue (names from the data, such as dimension ids).
+    verbatim: Vec<usize>,
     rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
 }
 
@@ -72,8 +82,16 @@ impl<'a> Sheet<'a> {
         Sheet {
             name: name.to_string(),
             columns: columns.iter().map(|(c, k)| (c.to_string(), *k)).collect(),
+            verbatim: Vec::new(),
             rows: Box::new(rows),
         }
+    }
+
+    /// The same sheet with the headers of `columns` written as given (names
+    /// from the data, not words of the catalogue).
+    pub(crate) fn verbatim(mut self, columns: impl IntoIterator<Item = usize>) -> Sheet<'a> {
+        self.verbatim.extend(columns);
+        self
     }
 
     /// A result table as a sheet named after it. A column named `year`
@@ -106,6 +124,7 @@ impl<'a> Sheet<'a> {
         Sheet {
             name: t.name,
             columns,
+            verbatim: Vec::new(),
             rows: Box::new(t.rows.into_iter()),
         }
     }
@@ -118,6 +137,8 @@ fn xerr(e: XlsxError) -> ReportError {
 /// A workbook being written, sheet after sheet.
 pub(crate) struct Book {
     wb: Workbook,
+    /// The language of sheet names, headers and notes.
+    lang: Lang,
     names: SheetNames,
     /// Data rows a sheet may hold (Excel's limit but in tests).
     max_rows: u32,
@@ -129,10 +150,12 @@ pub(crate) struct Book {
 }
 
 impl Book {
-    /// An empty workbook.
-    pub(crate) fn new() -> Book {
+    /// An empty workbook whose sheet names, headers and notes are in
+    /// `lang`.
+    pub(crate) fn new(lang: Lang) -> Book {
         Book {
             wb: Workbook::new(),
+            lang,
             names: SheetNames::default(),
             max_rows: MAX_ROW,
             notes: Vec::new(),
@@ -143,9 +166,16 @@ impl Book {
     }
 
     /// Writes `sheet` as the next worksheet; returns the name it was given
-    /// (see [`SheetNames::claim`]).
-    pub(crate) fn add(&mut self, sheet: Sheet<'_>) -> Result<String, ReportError> {
-        let name = self.names.claim(&sheet.name);
+    /// (its name in the workbook's language, made valid and unique by
+    /// [`SheetNames::claim`]).
+    pub(crate) fn add(&mut self, mut sheet: Sheet<'_>) -> Result<String, ReportError> {
+        let l = self.lang;
+        for (c, (h, _)) in sheet.columns.iter_mut().enumerate() {
+            if !sheet.verbatim.contains(&c) {
+                *h = header(l, &sheet.name, h);
+            }
+        }
+        let name = self.names.claim(&sheet_name(l, &sheet.name));
         let ws = self.wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(&name).map_err(xerr)?;
         let kinds: Vec<Kind> = sheet.columns.iter().map(|c| c.1).collect();
@@ -176,9 +206,9 @@ impl Book {
         for row in rows.by_ref() {
             if last == self.max_rows {
                 let total = u64::from(last) + 1 + rows.count() as u64;
-                self.notes.push(format!(
-                    "sheet `{name}`: only the first {last} of {total} rows fit in an Excel \
-                     sheet; the full table is in the run's CSV files and summary.json"
+                self.notes.push(l.fill(
+                    "xlsx.note.cut",
+                    &[("name", &name), ("last", &last), ("total", &total)],
                 ));
                 break;
             }
@@ -200,6 +230,11 @@ impl Book {
         Ok(name)
     }
 
+    /// The language of the workbook's names and labels.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// What had to be left out so far (sheets cut at Excel's row limit).
     pub(crate) fn notes(&self) -> &[String] {
         &self.notes
@@ -213,6 +248,21 @@ impl Book {
         self.wb.set_zip_compression_level(ZIP_LEVEL);
         self.wb.save_to_buffer().map_err(xerr)
     }
+}
+
+/// A sheet's name in `l` (`xlsx.sheet.<name>`), else the name itself.
+pub(crate) fn sheet_name(l: Lang, name: &str) -> String {
+    l.opt(&format!("xlsx.sheet.{name}"))
+        .map_or_else(|| name.to_string(), str::to_string)
+}
+
+/// The header of `column` of sheet `sheet` in `l`
+/// (`xlsx.col.<sheet>.<column>`, else `xlsx.col.<column>`), else the
+/// column's name itself.
+pub(crate) fn header(l: Lang, sheet: &str, column: &str) -> String {
+    l.opt(&format!("xlsx.col.{sheet}.{column}"))
+        .or_else(|| l.opt(&format!("xlsx.col.{column}")))
+        .map_or_else(|| column.to_string(), str::to_string)
 }
 
 struct Formats<'a> {
@@ -308,7 +358,7 @@ mod tests {
 
     #[test]
     fn a_sheet_longer_than_excel_allows_is_cut_with_a_note() {
-        let mut book = Book::new();
+        let mut book = Book::new(Lang::En);
         book.max_rows = 3;
         let rows = (1..=5).map(|i: i64| vec![Cell::Int(i)]);
         let name = book
@@ -333,6 +383,69 @@ mod tests {
                 Data::Float(1.0),
                 Data::Float(2.0),
                 Data::Float(3.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn english_names_are_the_names_themselves() {
+        // An English workbook is the one written before the catalogue named
+        // its sheets and headers.
+        for (k, v) in crate::i18n::en::TEXTS {
+            let Some(rest) = k
+                .strip_prefix("xlsx.sheet.")
+                .or_else(|| k.strip_prefix("xlsx.col."))
+                .or_else(|| k.strip_prefix("xlsx.stat."))
+            else {
+                continue;
+            };
+            if rest == "dim_rank" {
+                assert_eq!(*v, "{id}_rank");
+                continue;
+            }
+            assert_eq!(*v, rest.rsplit('.').next().unwrap(), "{k}");
+        }
+        assert_eq!(sheet_name(Lang::En, "scores"), "scores");
+        assert_eq!(header(Lang::En, "scores", "rank"), "rank");
+        assert_eq!(header(Lang::En, "scores", "economy"), "economy");
+    }
+
+    #[test]
+    fn chinese_names_by_sheet_then_by_column() {
+        assert_eq!(sheet_name(Lang::Zh, "scores"), "得分与排名");
+        assert_eq!(header(Lang::Zh, "scores", "rank"), "综合得分排名");
+        assert_eq!(header(Lang::Zh, "grey", "rank"), "关联度排名");
+        assert_eq!(header(Lang::Zh, "lisa", "rank"), "排名");
+        assert_eq!(header(Lang::Zh, "moran", "I"), "莫兰指数 I");
+        assert_eq!(header(Lang::Zh, "lisa", "I"), "局部莫兰指数 I");
+        // A name the catalogue does not know stays (a sheet added later).
+        assert_eq!(sheet_name(Lang::Zh, "new_table"), "new_table");
+        assert_eq!(header(Lang::Zh, "new_table", "zeta"), "zeta");
+    }
+
+    #[test]
+    fn every_chinese_sheet_name_is_valid_and_unique() {
+        let mut names = SheetNames::default();
+        for (k, v) in crate::i18n::zh::TEXTS {
+            if k.starts_with("xlsx.sheet.") {
+                assert_eq!(names.claim(v), *v, "{k}: {v} changed by Excel's rules");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_sheet_is_noted_in_chinese() {
+        let mut book = Book::new(Lang::Zh);
+        book.max_rows = 2;
+        let rows = (1..=4).map(|i: i64| vec![Cell::Int(i)]);
+        let name = book
+            .add(Sheet::new("imputed", &[("value", Kind::Int)], rows))
+            .unwrap();
+        assert_eq!(name, "插补值");
+        assert_eq!(
+            book.notes(),
+            [
+                "工作表“插补值”：Excel 工作表只能容纳 4 行中的前 2 行；完整的表格见本次运行的 CSV 文件和 summary.json"
             ]
         );
     }

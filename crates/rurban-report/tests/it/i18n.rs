@@ -165,7 +165,6 @@ fn words_part(html: &str) -> String {
     let mut page = html.to_string();
     for (open, close) in [
         ("<ol class=\"findings\">", "</ol>"),
-        ("<ul class=\"spatial-findings\">", "</ul>"),
         ("<code>", "</code>"),
         ("<style>", "</style>"),
         ("<title>", "</title>"),
@@ -214,8 +213,8 @@ fn the_chinese_report_of_the_example_has_no_leftover_english() {
         bad.is_empty(),
         "English left in the Chinese report: {bad:?}\n... {context} ..."
     );
-    // The findings the catalogue knows are Chinese; only others (the
-    // spatial ones) may stay English.
+    // Every finding of the example is of a kind the catalogue knows, the
+    // spatial ones included: all are Chinese.
     let findings = &html[html.find("<ol class=\"findings\">").unwrap()..];
     let findings = &findings[..findings.find("</ol>").unwrap()];
     let items: Vec<&str> = findings.split("<li ").skip(1).collect();
@@ -223,8 +222,9 @@ fn the_chinese_report_of_the_example_has_no_leftover_english() {
         .iter()
         .filter(|i| i.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
         .count();
-    assert!(
-        chinese >= 5,
+    assert_eq!(
+        chinese,
+        items.len(),
         "{chinese} of {} findings in Chinese",
         items.len()
     );
@@ -399,4 +399,210 @@ fn a_one_year_run_has_its_cross_section_finding_in_chinese() {
         "{zh}"
     );
     assert_eq!(numbers(en), numbers(zh), "{en}\n{zh}");
+}
+
+/// The spatial section's findings of a report: their visible text.
+fn spatial_items(html: &str) -> Vec<String> {
+    let at = html
+        .find("<ul class=\"spatial-findings\">")
+        .expect("a list of spatial findings");
+    let list = &html[at..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    list.split("<li>")
+        .skip(1)
+        .map(|x| visible(&x[..x.find("</li>").unwrap()]).trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_spatial_findings_of_the_example_are_chinese_with_the_english_numbers() {
+    let (summary, out) = example();
+    let maps = out.maps.as_ref().unwrap();
+    let html = render_html_with_maps_in(&summary, Some(Maps::Input(maps)), Lang::Zh).unwrap();
+    let zh = spatial_items(&html);
+    let en = &summary
+        .findings
+        .as_ref()
+        .unwrap()
+        .spatial
+        .as_ref()
+        .unwrap()
+        .sentences;
+    assert_eq!(zh.len(), en.len());
+    assert_eq!(zh.len(), 4, "Moran's I, LISA, centre of gravity, Markov");
+    // No English sentence, no English word but names and symbols.
+    let allowed = names(&summary);
+    for (e, z) in en.iter().zip(&zh) {
+        assert_ne!(e, z);
+        let bad = leftover_english(z, &allowed);
+        assert!(bad.is_empty(), "English left: {bad:?} in {z}");
+        assert_eq!(numbers(e), numbers(z), "{e}\n{z}");
+    }
+    assert!(zh[0].contains("全局莫兰指数"), "{}", zh[0]);
+    // The example's Moran's I trend is one of the three verdicts.
+    assert!(
+        zh[0].contains("呈显著上升趋势")
+            || zh[0].contains("呈显著下降趋势")
+            || zh[0].contains("无显著变化"),
+        "{}",
+        zh[0]
+    );
+    assert!(
+        zh[1].contains("热点区（HH，高-高集聚）") && zh[1].contains("冷点区（LL，低-低集聚）"),
+        "{}",
+        zh[1]
+    );
+    assert!(
+        zh[2].contains("综合得分的重心向") && zh[2].contains(" km（方位角 "),
+        "{}",
+        zh[2]
+    );
+    assert!(zh[3].starts_with("空间马尔可夫链"), "{}", zh[3]);
+    // The English report keeps the summary's sentences.
+    let html_en = rurban_report::render_html_with_maps(&summary, Some(Maps::Input(maps))).unwrap();
+    let en_items = spatial_items(&html_en);
+    assert_eq!(&en_items, en);
+}
+
+/// A fixture summary with a hand-built spatial object (no maps, no chains)
+/// and hand-built spatial findings: their English sentences and typed
+/// parts, Moran's I going `direction`.
+fn with_spatial(direction: Option<rurban_trend::Direction>) -> rurban_results::Summary {
+    use rurban_results::spatial::{
+        GeometrySource, GravityFinding, MarkovFinding, MoranFinding, SpatialAnalysis,
+        SpatialFindings, Spot, SpotsFinding,
+    };
+    let mut s = rurban_report::read_summary(&fixture("summary_full.json")).unwrap();
+    s.spatial = Some(SpatialAnalysis {
+        geometry: GeometrySource {
+            file: "no-such-boundaries.geojson".into(),
+            key: "name".into(),
+            resolved: None,
+        },
+        alpha: 0.05,
+        moran: None,
+        markov: None,
+        gravity: None,
+        classes: None,
+    });
+    let sentences = vec![
+        "Moran's I of the composite rose from 0.2000 (p = 0.010) in 2011 to 0.3000 \
+         (p = 0.002) in 2020 (Mann-Kendall p = 0.031): similar levels cluster more and more."
+            .to_string(),
+        "In 2020 the LISA (alpha 0.05) finds hot spots (HH, high among high) in Nanjing \
+         (p = 0.004); no significant cold spots (LL, low among low)."
+            .to_string(),
+        "From 2011 to 2020 the centre of gravity of the composite moved 25.4 km towards the \
+         south-west (bearing 222 degrees), from (119.1000, 32.9000) to (118.9000, 32.7000) \
+         (lon, lat)."
+            .to_string(),
+        "Spatial Markov chain (4 classes of the composite, 4 lag classes): a region whose \
+         neighbours are in the lowest lag class moved up a class with probability 0.2500 \
+         (2 of 8 transitions from below the top class), one whose neighbours are in the \
+         highest lag class with probability 0.5000 (3 of 6 transitions from below the top \
+         class): prosperous neighbours go with moving up."
+            .to_string(),
+    ];
+    let f = s.findings.as_mut().unwrap();
+    f.sentences.extend(sentences.iter().cloned());
+    f.spatial = Some(SpatialFindings {
+        sentences,
+        moran: Some(MoranFinding {
+            first_year: "2011".into(),
+            first_i: 0.2,
+            first_p: 0.01,
+            last_year: "2020".into(),
+            last_i: 0.3,
+            last_p: 0.002,
+            mann_kendall_p: Some(0.031),
+            direction,
+        }),
+        spots: Some(SpotsFinding {
+            year: "2020".into(),
+            hot: vec![Spot {
+                region: "Nanjing".into(),
+                p_sim: 0.004,
+            }],
+            cold: vec![],
+        }),
+        gravity: Some(GravityFinding {
+            from: "2011".into(),
+            to: "2020".into(),
+            distance_km: 25.43,
+            bearing: 222.0,
+            towards: "south-west".into(),
+        }),
+        markov: Some(MarkovFinding {
+            low_up: 2,
+            low_from: 8,
+            high_up: 3,
+            high_from: 6,
+            low_p: Some(0.25),
+            high_p: Some(0.5),
+        }),
+    });
+    s
+}
+
+#[test]
+fn a_hand_built_spatial_summary_reads_in_chinese() {
+    use rurban_trend::Direction;
+    let s = with_spatial(Some(Direction::Increasing));
+    let html = rurban_report::render_html_summary_in(&s, Lang::Zh).unwrap();
+    let items = spatial_items(&html);
+    let markov_en = s
+        .findings
+        .as_ref()
+        .unwrap()
+        .sentences
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        items,
+        [
+            "综合得分的全局莫兰指数（Moran's I）由 2011 年的 0.2000（p = 0.010）变为 2020 年的 \
+             0.3000（p = 0.002），经 Mann-Kendall 检验呈显著上升趋势（p = 0.031），\
+             相近水平地区的空间集聚不断增强。"
+                .to_string(),
+            "2020 年局部空间自相关（LISA，显著性水平 0.05）分析显示：热点区（HH，高-高集聚）为 \
+             Nanjing（p = 0.004）；无显著的冷点区（LL，低-低集聚）。"
+                .to_string(),
+            // No centres in the spatial object: the move without them.
+            "2011—2020 年，综合得分的重心向西南方向移动了 25.4 km（方位角 222°）。".to_string(),
+            // No Markov chain in the spatial object (its classes are
+            // unknown): the English sentence.
+            markov_en,
+        ]
+    );
+    // The findings list holds the same Chinese sentences.
+    assert!(html.contains("呈显著上升趋势（p = 0.031）"));
+    // Falling, and no significant change.
+    let html =
+        rurban_report::render_html_summary_in(&with_spatial(Some(Direction::Decreasing)), Lang::Zh)
+            .unwrap();
+    assert!(
+        spatial_items(&html)[0]
+            .contains("呈显著下降趋势（p = 0.031），相近水平地区的空间集聚逐渐减弱。")
+    );
+    let html =
+        rurban_report::render_html_summary_in(&with_spatial(Some(Direction::NoTrend)), Lang::Zh)
+            .unwrap();
+    assert!(
+        spatial_items(&html)[0].ends_with("无显著变化（Mann-Kendall 检验 p = 0.031）。"),
+        "{}",
+        spatial_items(&html)[0]
+    );
+    // English: the hand-written sentences, verbatim.
+    let html = rurban_report::render_html_summary_in(&s, Lang::En).unwrap();
+    assert_eq!(
+        spatial_items(&html),
+        s.findings
+            .as_ref()
+            .unwrap()
+            .spatial
+            .as_ref()
+            .unwrap()
+            .sentences
+    );
 }

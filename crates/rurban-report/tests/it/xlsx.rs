@@ -10,7 +10,7 @@ use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx};
 use common::fixture;
-use rurban_report::{render_xlsx, render_xlsx_summary};
+use rurban_report::{render_xlsx, render_xlsx_summary, render_xlsx_summary_in};
 use serde_json::Value;
 
 /// A workbook's bytes, opened both ways.
@@ -606,7 +606,7 @@ fn both_documents_at_once_are_the_documents_rendered_apart() {
             let html = both.html.unwrap().unwrap();
             assert_eq!(html, render_html_summary_in(&s, lang).unwrap(), "{name}");
             let mut got = Book::new(both.xlsx.unwrap().unwrap());
-            let mut want = Book::new(render_xlsx_summary(&s).unwrap());
+            let mut want = Book::new(render_xlsx_summary_in(&s, lang).unwrap());
             assert_eq!(got.names(), want.names(), "{name}");
             for sheet in want.names() {
                 assert_eq!(got.rows(&sheet), want.rows(&sheet), "{name} {sheet}");
@@ -667,4 +667,186 @@ fn score_and_rank_columns_are_styled_as_their_cells() {
     assert_eq!(style(3), cell_style("C2"));
     assert_eq!(wb.format("scores", "B2"), "0");
     assert_eq!(wb.format("scores", "C2"), "0.0000");
+}
+
+/// The example's workbook in Chinese: sheet names and header row from the
+/// catalogue, the data cells those of the English workbook, the findings
+/// as the Chinese report writes them.
+#[test]
+fn the_chinese_workbook_names_its_sheets_and_headers_in_chinese() {
+    use rurban_report::Lang;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    let out = rurban_pipeline::run(
+        &spec,
+        &rurban_pipeline::RunOptions::default(),
+        &rurban_pipeline::Builtins,
+    )
+    .unwrap();
+    let summary = rurban_pipeline::output::summary(&out);
+    let mut en = Book::new(render_xlsx_summary(&summary).unwrap());
+    let mut zh = Book::new(render_xlsx_summary_in(&summary, Lang::Zh).unwrap());
+    zh.assert_tables();
+    let en_names = en.names();
+    assert_eq!(
+        en_names,
+        [
+            "findings",
+            "index_system",
+            "weights",
+            "scores",
+            "tiers",
+            "kde",
+            "kde_peaks",
+            "disparity",
+            "convergence_beta",
+            "convergence_sigma",
+            "convergence_points",
+            "grey",
+            "moran",
+            "lisa",
+            "gravity",
+            "markov",
+            "coverage",
+        ]
+    );
+    assert_eq!(
+        zh.names(),
+        [
+            "主要结论",
+            "指标体系",
+            "指标权重",
+            "得分与排名",
+            "聚类梯队",
+            "核密度估计",
+            "核密度波峰",
+            "区域差异",
+            "β收敛",
+            "σ收敛",
+            "β收敛散点",
+            "灰色关联度",
+            "全局莫兰指数",
+            "局部空间自相关",
+            "重心迁移",
+            "马尔可夫转移矩阵",
+            "数据覆盖",
+        ]
+    );
+    let head = |b: &mut Book, sheet: &str| header(&b.rows(sheet));
+    // The scores: the dimensions' ids stay, their ranks are `<id>排名`.
+    let ids: Vec<String> = summary.dimensions.iter().map(|d| d.id.clone()).collect();
+    let mut want = vec!["地区".to_string(), "年份".into(), "综合得分".into()];
+    want.extend(ids.iter().cloned());
+    want.push("综合得分排名".into());
+    want.extend(ids.iter().map(|id| format!("{id}排名")));
+    assert_eq!(head(&mut zh, "得分与排名"), want);
+    assert_eq!(
+        head(&mut zh, "指标体系"),
+        [
+            "维度",
+            "维度名称",
+            "指标",
+            "指标名称",
+            "指标方向",
+            "单位",
+            "权重"
+        ]
+    );
+    assert_eq!(
+        head(&mut zh, "指标权重"),
+        ["维度", "指标", "指标方向", "权重", "信息熵"]
+    );
+    assert_eq!(
+        head(&mut zh, "全局莫兰指数"),
+        [
+            "年份",
+            "样本数",
+            "莫兰指数 I",
+            "期望值 E[I]",
+            "方差（正态假设）",
+            "z 值（正态假设）",
+            "p 值（正态假设）",
+            "方差（随机化假设）",
+            "z 值（随机化假设）",
+            "p 值（随机化假设）",
+            "吉尔里指数 C",
+            "p 值（置换检验）",
+        ]
+    );
+    assert_eq!(
+        head(&mut zh, "局部空间自相关"),
+        [
+            "年份",
+            "地区",
+            "综合得分",
+            "空间滞后值",
+            "局部莫兰指数 I",
+            "象限",
+            "p 值（置换检验）",
+            "是否显著",
+        ]
+    );
+    assert_eq!(
+        head(&mut zh, "重心迁移"),
+        ["年份", "经度", "纬度", "移动距离（km）", "方位角（度）"]
+    );
+    assert_eq!(
+        head(&mut zh, "马尔可夫转移矩阵"),
+        ["转移矩阵", "初始类型", "转移后类型", "转移次数", "转移概率"]
+    );
+    // Every header cell of every sheet is Chinese but the dimension ids
+    // and symbols; the same sheets hold the same data cells.
+    let han = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (e, z) in en_names.iter().zip(zh.names()) {
+        let (er, zr) = (en.rows(e), zh.rows(&z));
+        assert_eq!(er.len(), zr.len(), "{e}: rows");
+        assert_eq!(er[0].len(), zr[0].len(), "{e}: columns");
+        for h in header(&zr) {
+            assert!(han(&h) || ids.contains(&h), "{z}: header {h}");
+        }
+        match e.as_str() {
+            "findings" => continue,
+            // The statistics' labels are Chinese, their values the same.
+            "convergence_beta" => {
+                for (a, b) in er[1..].iter().zip(&zr[1..]) {
+                    assert_eq!(a[1..], b[1..], "{e}: {}", a[0]);
+                    assert!(han(&b[0].to_string()), "{e}: {}", b[0]);
+                }
+            }
+            _ => assert_eq!(er[1..], zr[1..], "{e}: data cells"),
+        }
+    }
+    let beta = zh.rows("β收敛");
+    assert_eq!(header(&beta), ["统计量", "数值"]);
+    let labels: Vec<String> = beta[1..].iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(
+        labels,
+        [
+            "b（回归系数）",
+            "a（常数项）",
+            "标准误",
+            "t 值",
+            "p 值",
+            "拟合优度 R²",
+            "收敛速度 λ",
+            "半生命周期",
+            "样本数",
+            "基期年份",
+            "末期年份",
+        ]
+    );
+    // The findings, as the Chinese report writes them: all Chinese, the
+    // spatial ones last.
+    let f = zh.rows("主要结论");
+    assert_eq!(header(&f), ["序号", "结论"]);
+    let sentences = &summary.findings.as_ref().unwrap().sentences;
+    assert_eq!(f.len(), 1 + sentences.len());
+    for row in &f[1..] {
+        assert!(han(&row[1].to_string()), "{}", row[1]);
+    }
+    assert!(
+        f.iter()
+            .any(|r| r[1].to_string().starts_with("综合得分的全局莫兰指数")),
+        "no Moran's I finding"
+    );
 }
