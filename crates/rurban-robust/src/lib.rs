@@ -60,7 +60,7 @@ pub use factors::{
     AGGREGATIONS, DEFAULT_REPLICATIONS, DEFAULT_SEED, Factor, FactorKind, Factors, IMPUTATIONS,
     NORMALISATIONS, Nominal, UncertaintyOptions, pick,
 };
-pub use rank::{Layout, mean_abs_shift, rank_within_years};
+pub use rank::{Layout, mean_abs_shift, rank_shift, rank_within_years};
 pub use run::{Model, Output, Runs, run_design};
 pub use stats::{
     RankCorrelation, RankSummary, Robustness, RobustnessReport, SchemeCorrelation, Sensitivity,
