@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::design::{Design, Realisation};
 use crate::error::{ModelError, RobustError};
 use crate::factors::Factors;
-use crate::rank::{Layout, mean_abs_shift, rank_within_years};
+use crate::rank::{Layout, rank_shift, rank_within_years};
 
 /// Where a model writes one run's results.
 #[derive(Debug)]
@@ -97,8 +97,8 @@ struct Scratch {
     ranks: Vec<u32>,
 }
 
-/// Evaluates the model once and ranks the scores into `ranks`.
-#[allow(clippy::too_many_arguments)]
+/// Evaluates the model once into `scores` and checks that every score is
+/// finite.
 fn evaluate_into<M: Model + ?Sized>(
     model: &M,
     run: &Realisation<'_>,
@@ -106,8 +106,6 @@ fn evaluate_into<M: Model + ?Sized>(
     label: impl Fn() -> (String, usize),
     scores: &mut [f64],
     weights: &mut [f64],
-    order: &mut Vec<usize>,
-    ranks: &mut [u32],
 ) -> Result<(), RobustError> {
     scores.fill(f64::NAN);
     let mut out = Output { scores, weights };
@@ -115,7 +113,7 @@ fn evaluate_into<M: Model + ?Sized>(
         let (block, row) = label();
         RobustError::Model { block, row, source }
     })?;
-    if let Some(i) = scores.iter().position(|s| !s.is_finite()) {
+    if let Some(i) = first_non_finite(scores) {
         let (block, row) = label();
         return Err(RobustError::NonFiniteScore {
             block,
@@ -125,8 +123,64 @@ fn evaluate_into<M: Model + ?Sized>(
             value: scores[i],
         });
     }
-    rank_within_years(layout, scores, order, ranks);
     Ok(())
+}
+
+/// The position of the first NaN or infinite value. All values are
+/// checked at once first, with no early exit (a loop that vectorises);
+/// the position is looked for only when one is not finite.
+fn first_non_finite(v: &[f64]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            return unsafe { first_non_finite_avx512(v) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { first_non_finite_avx2(v) };
+        }
+    }
+    first_non_finite_portable(v)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn first_non_finite_avx512(v: &[f64]) -> Option<usize> {
+    first_non_finite_portable(v)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn first_non_finite_avx2(v: &[f64]) -> Option<usize> {
+    first_non_finite_portable(v)
+}
+
+/// [`first_non_finite`] compiled for the caller's features: a value is
+/// not finite when its exponent bits are all ones, i.e. when adding 1 to
+/// its exponent carries into the sign bit; those carries are OR-ed in
+/// independent lanes.
+#[inline(always)]
+fn first_non_finite_portable(v: &[f64]) -> Option<usize> {
+    const LANES: usize = 8;
+    const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
+    const EXPONENT_ONE: u64 = 1 << 52;
+    let carry = |x: f64| (x.to_bits() & EXPONENT).wrapping_add(EXPONENT_ONE);
+    let mut acc = [0u64; LANES];
+    let chunks = v.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a |= carry(x);
+        }
+    }
+    for (a, &x) in acc.iter_mut().zip(rest) {
+        *a |= carry(x);
+    }
+    if acc.iter().fold(0, |o, a| o | a) >> 63 == 0 {
+        return None;
+    }
+    v.iter().position(|x| !x.is_finite())
 }
 
 /// Runs of the design that one rayon task evaluates in a row.
@@ -161,9 +215,8 @@ pub fn run_design<M: Model + ?Sized>(
         || ("nominal".into(), 0),
         &mut scores,
         &mut [],
-        &mut order,
-        &mut nominal,
     )?;
+    rank_within_years(layout, &scores, &mut order, &mut nominal);
 
     let wm = if keep_weights { m } else { 0 };
     let wc = wm.max(1);
@@ -186,10 +239,6 @@ pub fn run_design<M: Model + ?Sized>(
         let (block, row) = design.locate(i);
         design.row_into(factors, block, row, &mut s.u);
         let run = Realisation::from_row(factors, &s.u);
-        let ranks_out = match keep {
-            Some(k) => k,
-            None => &mut s.ranks[..],
-        };
         let res = evaluate_into(
             model,
             &run,
@@ -197,11 +246,16 @@ pub fn run_design<M: Model + ?Sized>(
             || (block.label(factors), row),
             &mut s.scores,
             &mut w[..wm],
-            &mut s.order,
-            ranks_out,
         );
         match res {
-            Ok(()) => *yi = mean_abs_shift(ranks_out, &nominal),
+            Ok(()) => {
+                // the ranks of A and B are kept; the others only give y
+                let (ranks_out, kept) = match keep {
+                    Some(k) => (k, true),
+                    None => (&mut s.ranks[..], false),
+                };
+                *yi = rank_shift(layout, &s.scores, &nominal, &mut s.order, ranks_out, kept);
+            }
             Err(e) => {
                 first_fail.fetch_min(i, Ordering::Relaxed);
                 let mut f = failure
@@ -257,4 +311,39 @@ pub fn run_design<M: Model + ?Sized>(
         ranks,
         weights: keep_weights.then_some(weights),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first NaN or infinity is found wherever it is (in the
+    /// vectorised body or the remainder, several of them, -0.0 and the
+    /// largest finite values are finite).
+    #[test]
+    fn first_non_finite_finds_the_first_nan_or_infinity() {
+        for len in [0, 1, 7, 8, 9, 16, 17, 620] {
+            let v: Vec<f64> = (0..len)
+                .map(|i| match i % 4 {
+                    0 => -0.0,
+                    1 => f64::MAX,
+                    2 => -f64::MAX,
+                    _ => i as f64 * 1e-300,
+                })
+                .collect();
+            assert_eq!(first_non_finite(&v), None, "len {len}");
+            assert_eq!(first_non_finite_portable(&v), None, "len {len}");
+            for at in 0..len {
+                for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                    let mut w = v.clone();
+                    w[at] = bad;
+                    if at + 3 < len {
+                        w[at + 3] = f64::NAN;
+                    }
+                    assert_eq!(first_non_finite(&w), Some(at), "len {len}, at {at}");
+                    assert_eq!(first_non_finite_portable(&w), Some(at), "len {len}");
+                }
+            }
+        }
+    }
 }
