@@ -281,6 +281,13 @@ unsafe fn full_counts_avx512(
     let mut acc = _mm512_setzero_si512();
     let sp = scores.as_ptr();
     for t0 in (0..ny).step_by(8) {
+        if ny - t0 <= 4 {
+            // the last 1 to 4 years: half registers (half the work where
+            // the processor splits a full one in two)
+            // SAFETY: as this function's (t0 < ny).
+            let tail = unsafe { full_counts_avx512_tail(scores, nr, ny, t0, nominal, ranks) };
+            return _mm512_reduce_add_epi64(acc) as u64 + tail;
+        }
         let mask: __mmask8 = 0xff >> (8 - (ny - t0).min(8));
         // SAFETY: r < nr and t0 < ny, so r * ny + t0 is a cell, and the
         // mask keeps only the lanes t0 .. min(t0 + 8, ny) of row r: every
@@ -322,6 +329,65 @@ unsafe fn full_counts_avx512(
         }
     }
     _mm512_reduce_add_epi64(acc) as u64
+}
+
+/// The years `t0 ..` (at most four) of [`full_counts_avx512`], in
+/// 256-bit registers; returns their sum of shifts.
+///
+/// # Safety
+/// As [`full_counts_avx512`], and `t0 < ny`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn full_counts_avx512_tail(
+    scores: &[f64],
+    nr: usize,
+    ny: usize,
+    t0: usize,
+    nominal: Option<&[u32]>,
+    mut ranks: Option<&mut [u32]>,
+) -> u64 {
+    use std::arch::x86_64::*;
+    let one = _mm256_set1_epi64x(1);
+    let mut acc = _mm256_setzero_si256();
+    let sp = scores.as_ptr();
+    let mask: __mmask8 = 0xf >> (4 - (ny - t0).min(4));
+    // SAFETY: r < nr and t0 < ny, so r * ny + t0 is a cell, and the mask
+    // keeps only the lanes t0 .. min(t0 + 4, ny) of row r: every lane
+    // read is inside `scores` (masked-off lanes are not read).
+    let load = |r: usize| unsafe { _mm256_maskz_loadu_pd(mask, sp.add(r * ny + t0)) };
+    for rb in (0..nr).step_by(FULL_BLOCK) {
+        let real = (nr - rb).min(FULL_BLOCK);
+        // blocks past the last region repeat it (their counts are dropped)
+        let v: [__m256d; FULL_BLOCK] = std::array::from_fn(|k| load(rb + k.min(real - 1)));
+        let mut c = [one; FULL_BLOCK];
+        for r2 in 0..nr {
+            let x = load(r2);
+            for k in 0..FULL_BLOCK {
+                let m = _mm256_cmp_pd_mask::<_CMP_LT_OQ>(v[k], x);
+                c[k] = _mm256_mask_add_epi64(c[k], m, c[k], one);
+            }
+        }
+        for (k, &ck) in c.iter().enumerate().take(real) {
+            let at = (rb + k) * ny + t0;
+            if let Some(nom) = nominal {
+                // SAFETY: the lanes of `load`, in `nominal` (nr * ny long).
+                let nv = unsafe { _mm_maskz_loadu_epi32(mask, nom.as_ptr().add(at).cast()) };
+                let d = _mm256_abs_epi64(_mm256_sub_epi64(ck, _mm256_cvtepu32_epi64(nv)));
+                acc = _mm256_mask_add_epi64(acc, mask, acc, d);
+            }
+            if let Some(out) = ranks.as_deref_mut() {
+                // SAFETY: the lanes of `load`, in `out` (nr * ny long); a
+                // count is at most 65, so it fits 32 bits.
+                unsafe {
+                    _mm256_mask_cvtepi64_storeu_epi32(out.as_mut_ptr().add(at).cast(), mask, ck);
+                }
+            }
+        }
+    }
+    let mut lanes = [0u64; 4];
+    // SAFETY: `lanes` holds 4 u64.
+    unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), acc) };
+    lanes.iter().sum()
 }
 
 /// [`full_counts`] with AVX2: four years side by side in a register,
