@@ -158,26 +158,16 @@ fn first_non_finite_avx2(v: &[f64]) -> Option<usize> {
 
 /// [`first_non_finite`] compiled for the caller's features: a value is
 /// not finite when its exponent bits are all ones, i.e. when adding 1 to
-/// its exponent carries into the sign bit; those carries are OR-ed in
-/// independent lanes.
+/// its exponent carries into the sign bit; those carries are OR-ed (an
+/// integer reduction, which the compiler vectorises).
 #[inline(always)]
 fn first_non_finite_portable(v: &[f64]) -> Option<usize> {
-    const LANES: usize = 8;
     const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
     const EXPONENT_ONE: u64 = 1 << 52;
-    let carry = |x: f64| (x.to_bits() & EXPONENT).wrapping_add(EXPONENT_ONE);
-    let mut acc = [0u64; LANES];
-    let chunks = v.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (a, &x) in acc.iter_mut().zip(c) {
-            *a |= carry(x);
-        }
-    }
-    for (a, &x) in acc.iter_mut().zip(rest) {
-        *a |= carry(x);
-    }
-    if acc.iter().fold(0, |o, a| o | a) >> 63 == 0 {
+    let carries = v.iter().fold(0u64, |acc, x| {
+        acc | (x.to_bits() & EXPONENT).wrapping_add(EXPONENT_ONE)
+    });
+    if carries >> 63 == 0 {
         return None;
     }
     v.iter().position(|x| !x.is_finite())
