@@ -225,7 +225,11 @@ fn full_counts(
     full_counts_portable(scores, nr, ny, nominal, ranks)
 }
 
-/// [`full_counts`] in portable code, eight years side by side.
+/// [`full_counts`] in portable code, eight years side by side: each lane
+/// of years is first copied into a buffer of whole arrays (lanes past the
+/// last year keep stale values, whose counts are dropped: lanes do not
+/// mix); the counts are added as 0.0 / 1.0, so that the loops vectorise
+/// with no conversion (as [`count_ranks`]).
 fn full_counts_portable(
     scores: &[f64],
     nr: usize,
@@ -235,24 +239,29 @@ fn full_counts_portable(
 ) -> u64 {
     const LANES: usize = 8;
     let mut sum = 0u64;
+    let mut rows = [[0.0f64; LANES]; SMALL_GROUP];
+    let rows = &mut rows[..nr];
     for t0 in (0..ny).step_by(LANES) {
         let l = (ny - t0).min(LANES);
-        for r in 0..nr {
-            let v = &scores[r * ny + t0..r * ny + t0 + l];
-            let mut c = [1u32; LANES];
-            for r2 in 0..nr {
-                let x = &scores[r2 * ny + t0..r2 * ny + t0 + l];
-                for ((ck, &vk), &xk) in c.iter_mut().zip(v).zip(x) {
-                    *ck += u32::from(vk < xk);
+        for (r, row) in rows.iter_mut().enumerate() {
+            row[..l].copy_from_slice(&scores[r * ny + t0..r * ny + t0 + l]);
+        }
+        for (r, v) in rows.iter().enumerate() {
+            let mut c = [1.0f64; LANES];
+            for x in rows.iter() {
+                for i in 0..LANES {
+                    c[i] += if v[i] < x[i] { 1.0 } else { 0.0 };
                 }
             }
-            for (k, &ck) in c[..l].iter().enumerate() {
-                let at = r * ny + t0 + k;
+            for (i, &count) in c[..l].iter().enumerate() {
+                let at = r * ny + t0 + i;
+                // at most 65: exact in f64
+                let rank = count as u32;
                 if let Some(nom) = nominal {
-                    sum += u64::from(ck.abs_diff(nom[at]));
+                    sum += u64::from(rank.abs_diff(nom[at]));
                 }
                 if let Some(out) = ranks.as_deref_mut() {
-                    out[at] = ck;
+                    out[at] = rank;
                 }
             }
         }
