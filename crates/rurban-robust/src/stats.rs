@@ -240,35 +240,8 @@ pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
     let top = runs.ranks.iter().copied().max().unwrap_or(0) as usize;
     let stride = top + 1;
     let matrix = &runs.ranks[..runs_ab * r_len];
-    // The summaries of the region-years c0.. from their counts (stride
-    // per region-year).
-    let summarise = |c0: usize, counts: &[u32]| -> Vec<RankSummary> {
-        counts
-            .chunks_exact(stride)
-            .enumerate()
-            .map(|(k, c)| {
-                let i = c0 + k;
-                let nominal = runs.nominal[i];
-                let [q05, median, q95] = quantiles_counts(c, runs_ab, [0.05, 0.5, 0.95]);
-                // the sum of |rank - nominal| over the runs, from the
-                // counts of each rank (exact: integers)
-                let shift: u64 = c
-                    .iter()
-                    .zip(0u32..)
-                    .map(|(&n, r)| u64::from(n) * u64::from(r.abs_diff(nominal)))
-                    .sum();
-                RankSummary {
-                    region: layout.region(i).to_string(),
-                    year: layout.year(i),
-                    nominal,
-                    median,
-                    q05,
-                    q95,
-                    mean_abs_shift: shift as f64 / runs_ab as f64,
-                }
-            })
-            .collect()
-    };
+    let summarise =
+        |c0: usize, counts: &[u32]| summarise(layout, &runs.nominal, runs_ab, stride, c0, counts);
     let ranks: Vec<RankSummary> = if r_len * stride * 4 <= WHOLE_ROWS {
         // Few counts: the runs are shared among the tasks, each counting
         // whole rows (read in order) into its own table; the tables are
@@ -314,7 +287,66 @@ pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
             .collect();
         blocks.into_iter().flatten().collect()
     };
+    finish(factors, runs, ranks)
+}
 
+/// [`analyse`] of runs whose ranks were counted as they went
+/// ([`crate::run::run_counted`]): `counts` has `stride` entries per
+/// region-year (how many runs of A and B gave it each rank).
+pub(crate) fn analyse_counted(
+    factors: &Factors,
+    layout: &Layout,
+    runs: &Runs,
+    counts: &[u32],
+    stride: usize,
+) -> Robustness {
+    let runs_ab = 2 * factors.replications();
+    let ranks = summarise(layout, &runs.nominal, runs_ab, stride, 0, counts);
+    finish(factors, runs, ranks)
+}
+
+/// The rank summaries of the region-years `c0..` from their counts over
+/// the `runs_ab` runs of A and B (`stride` counts per region-year).
+fn summarise(
+    layout: &Layout,
+    nominal: &[u32],
+    runs_ab: usize,
+    stride: usize,
+    c0: usize,
+    counts: &[u32],
+) -> Vec<RankSummary> {
+    counts
+        .chunks_exact(stride)
+        .enumerate()
+        .map(|(k, c)| {
+            let i = c0 + k;
+            let nominal = nominal[i];
+            let [q05, median, q95] = quantiles_counts(c, runs_ab, [0.05, 0.5, 0.95]);
+            // the sum of |rank - nominal| over the runs, from the counts
+            // of each rank (exact: integers)
+            let shift: u64 = c
+                .iter()
+                .zip(0u32..)
+                .map(|(&n, r)| u64::from(n) * u64::from(r.abs_diff(nominal)))
+                .sum();
+            RankSummary {
+                region: layout.region(i).to_string(),
+                year: layout.year(i),
+                nominal,
+                median,
+                q05,
+                q95,
+                mean_abs_shift: shift as f64 / runs_ab as f64,
+            }
+        })
+        .collect()
+}
+
+/// The statistics of y (Sobol indices, summary) around the rank
+/// summaries.
+fn finish(factors: &Factors, runs: &Runs, ranks: Vec<RankSummary>) -> Robustness {
+    let n = factors.replications();
+    let runs_ab = 2 * n;
     let (y_a, rest) = runs.y.split_at(n);
     let (y_b, y_abs) = rest.split_at(n);
     let y_ab: Vec<&[f64]> = y_abs.chunks(n).collect();
