@@ -14,6 +14,7 @@
 //! (not Linux) the limit is unknown and only `try_reserve` guards.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// An allocation refused because it exceeds the memory available.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,14 @@ pub fn bytes_for<T>(count: u128) -> Option<u64> {
 
 /// The memory available to this process in bytes: the smaller of the
 /// physical memory and the address-space limit, `None` when neither is known.
+/// Read once per process (a command checks many allocations).
 pub fn available() -> Option<u64> {
+    static AVAILABLE: OnceLock<Option<u64>> = OnceLock::new();
+    *AVAILABLE.get_or_init(read_available)
+}
+
+/// [`available`], read from `/proc`.
+fn read_available() -> Option<u64> {
     let physical = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|s| meminfo_total(&s));

@@ -645,25 +645,25 @@ impl IndexRuns {
                     // run side by side (each row's sum keeps its order:
                     // the same bits)
                     let cols = &self.norm_cols[i][n][u];
+                    let wv = &*wv;
                     self.unit_scores(u, rows, scores, |out, start| {
-                        weighted_sum(cols, rows.len(), start, wv, out);
-                    });
-                    for &r in rows {
-                        let total = scores[r];
-                        scores[r] = if total.is_nan() {
-                            // given weights skip a missing value: the mean of the rest
-                            let (mut acc, mut sw) = (0.0, 0.0);
-                            for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
-                                if !zj.is_nan() && *wj != 0.0 {
-                                    acc += wj * zj;
-                                    sw += wj;
+                        if !weighted_sum(cols, rows.len(), start, wv, out) {
+                            return;
+                        }
+                        for (o, &r) in out.iter_mut().zip(&rows[start..]) {
+                            if o.is_nan() {
+                                // given weights skip a missing value: the mean of the rest
+                                let (mut acc, mut sw) = (0.0, 0.0);
+                                for (wj, zj) in wv.iter().zip(&z[r * m..(r + 1) * m]) {
+                                    if !zj.is_nan() && *wj != 0.0 {
+                                        acc += wj * zj;
+                                        sw += wj;
+                                    }
                                 }
+                                *o = acc / sw;
                             }
-                            acc / sw
-                        } else {
-                            total
-                        };
-                    }
+                        }
+                    });
                 }
                 Agg::Geometric => {
                     let lz = self.ln[i][n].as_deref().unwrap_or(&[]);
@@ -757,46 +757,70 @@ impl IndexRuns {
 /// [`rurban_index::WeightedSum`]) of the unit rows `start..start +
 /// out.len()`, from the unit's columns `cols` (each `len` long), into
 /// `out`. Compiled for AVX-512 or AVX2 when the processor has them (no
-/// fused multiply-add: the same bits).
-fn weighted_sum(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
+/// fused multiply-add: the same bits). True when a sum is NaN (a missing
+/// value met).
+fn weighted_sum(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F (checked just above).
-            unsafe { weighted_sum_avx512(cols, len, start, w, out) };
-            return;
+            return unsafe { weighted_sum_avx512(cols, len, start, w, out) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { weighted_sum_avx2(cols, len, start, w, out) };
-            return;
+            return unsafe { weighted_sum_avx2(cols, len, start, w, out) };
         }
     }
-    weighted_sum_portable(cols, len, start, w, out);
+    weighted_sum_portable(cols, len, start, w, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn weighted_sum_avx512(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
-    weighted_sum_portable(cols, len, start, w, out);
+fn weighted_sum_avx512(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) -> bool {
+    weighted_sum_portable(cols, len, start, w, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn weighted_sum_avx2(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
-    weighted_sum_portable(cols, len, start, w, out);
+fn weighted_sum_avx2(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) -> bool {
+    weighted_sum_portable(cols, len, start, w, out)
 }
 
+/// Rows whose sums a column kernel keeps in registers over all the
+/// indicators (read from memory once, written once).
+const LANES: usize = 16;
+
 #[inline(always)]
-fn weighted_sum_portable(cols: &[f64], len: usize, start: usize, w: &[f64], out: &mut [f64]) {
-    out.fill(-0.0);
+fn weighted_sum_portable(
+    cols: &[f64],
+    len: usize,
+    start: usize,
+    w: &[f64],
+    out: &mut [f64],
+) -> bool {
     let nb = out.len();
+    let full = nb - nb % LANES;
+    for (k, o) in out[..full].chunks_exact_mut(LANES).enumerate() {
+        let at = start + k * LANES;
+        let mut acc = [-0.0f64; LANES];
+        for (j, &wj) in w.iter().enumerate() {
+            let c = &cols[j * len + at..j * len + at + LANES];
+            for (a, &z) in acc.iter_mut().zip(c) {
+                *a += wj * z;
+            }
+        }
+        o.copy_from_slice(&acc);
+    }
+    let rest = &mut out[full..];
+    rest.fill(-0.0);
     for (j, &wj) in w.iter().enumerate() {
-        let c = &cols[j * len + start..j * len + start + nb];
-        for (o, &z) in out.iter_mut().zip(c) {
+        let c = &cols[j * len + start + full..j * len + start + nb];
+        for (o, &z) in rest.iter_mut().zip(c) {
             *o += wj * z;
         }
     }
+    // a reduction with no early exit, so that it vectorises
+    out.iter().fold(false, |nan, x| nan | x.is_nan())
 }
 
 /// TOPSIS closeness (as [`rurban_index::topsis`]: NaN where a row is at
@@ -856,21 +880,44 @@ fn topsis_portable(
     w: &[f64],
     out: &mut [f64],
 ) {
-    let nb = out.len().min(BLOCK);
-    let (mut dp, mut dm) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
-    let (dp, dm) = (&mut dp[..nb], &mut dm[..nb]);
-    for (j, &wj) in w.iter().enumerate() {
-        let (best, worst) = (wj * ext.max[j], wj * ext.min[j]);
-        let c = &cols[j * len + start..j * len + start + nb];
-        for ((p, q), &z) in dp.iter_mut().zip(dm.iter_mut()).zip(c) {
-            let v = wj * z;
-            *p += (v - best) * (v - best);
-            *q += (v - worst) * (v - worst);
-        }
+    let m = w.len();
+    let (mut best, mut worst) = ([0.0f64; MAX_TOPSIS_M], [0.0f64; MAX_TOPSIS_M]);
+    for j in 0..m {
+        best[j] = w[j] * ext.max[j];
+        worst[j] = w[j] * ext.min[j];
     }
-    for ((o, &p), &q) in out.iter_mut().zip(&*dp).zip(&*dm) {
+    let closeness = |p: f64, q: f64| {
         let (p, q) = (p.sqrt(), q.sqrt());
-        *o = if p + q > 0.0 { q / (p + q) } else { f64::NAN };
+        if p + q > 0.0 { q / (p + q) } else { f64::NAN }
+    };
+    // LANES rows at a time, their distances in registers over all the
+    // indicators; then the rows left, up to LANES - 1
+    for (k, o) in out.chunks_mut(LANES).enumerate() {
+        let at = start + k * LANES;
+        let l = o.len();
+        let (mut dp, mut dm) = ([0.0f64; LANES], [0.0f64; LANES]);
+        if l == LANES {
+            for j in 0..m {
+                let c = &cols[j * len + at..j * len + at + LANES];
+                for ((p, q), &z) in dp.iter_mut().zip(dm.iter_mut()).zip(c) {
+                    let v = w[j] * z;
+                    *p += (v - best[j]) * (v - best[j]);
+                    *q += (v - worst[j]) * (v - worst[j]);
+                }
+            }
+        } else {
+            for j in 0..m {
+                let c = &cols[j * len + at..j * len + at + l];
+                for ((p, q), &z) in dp.iter_mut().zip(dm.iter_mut()).zip(c) {
+                    let v = w[j] * z;
+                    *p += (v - best[j]) * (v - best[j]);
+                    *q += (v - worst[j]) * (v - worst[j]);
+                }
+            }
+        }
+        for ((o, &p), &q) in o.iter_mut().zip(&dp).zip(&dm) {
+            *o = closeness(p, q);
+        }
     }
 }
 
@@ -1029,8 +1076,8 @@ mod tests {
                 let nb = BLOCK.min(len - start);
                 let mut a = vec![0.0; nb];
                 let mut b = vec![0.0; nb];
-                weighted_sum(&cols, len, start, &w, &mut a);
-                weighted_sum_portable(&cols, len, start, &w, &mut b);
+                assert!(!weighted_sum(&cols, len, start, &w, &mut a));
+                assert!(!weighted_sum_portable(&cols, len, start, &w, &mut b));
                 let a: Vec<u64> = a.iter().map(|x| x.to_bits()).collect();
                 let b: Vec<u64> = b.iter().map(|x| x.to_bits()).collect();
                 assert_eq!(a, want_sum[start..start + nb], "sum {nrows} x {m}");

@@ -60,7 +60,7 @@ pub use factors::{
     AGGREGATIONS, DEFAULT_REPLICATIONS, DEFAULT_SEED, Factor, FactorKind, Factors, IMPUTATIONS,
     NORMALISATIONS, Nominal, UncertaintyOptions, pick,
 };
-pub use rank::{Layout, mean_abs_shift, rank_within_years};
+pub use rank::{Layout, mean_abs_shift, rank_shift, rank_within_years};
 pub use run::{Model, Output, Runs, run_design};
 pub use stats::{
     RankCorrelation, RankSummary, Robustness, RobustnessReport, SchemeCorrelation, Sensitivity,
@@ -72,7 +72,10 @@ pub use write::{samples_header, write_robustness, write_samples, write_sensitivi
 /// The whole analysis: the seeded design of `factors`, every run
 /// ([`run_design`]) and the statistics ([`analyse`]). Returns the runs too
 /// (for the samples file; `keep_weights` keeps the weights each run
-/// recorded).
+/// recorded). When the counts of every rank of every region-year take at
+/// most 512 KiB (e.g. 31 regions x 20 years), the ranks of A and B are
+/// counted as the runs go, not kept: the returned `Runs::ranks` is then
+/// empty (the statistics are the same).
 pub fn robustness<M: Model + ?Sized>(
     factors: &Factors,
     layout: &Layout,
@@ -81,6 +84,28 @@ pub fn robustness<M: Model + ?Sized>(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Robustness, Runs), RobustError> {
     let design = Design::new(factors);
+    // ranks are at most the largest year's size
+    let stride = layout.groups().iter().map(Vec::len).max().unwrap_or(0) + 1;
+    if layout.len() * stride * size_of::<u32>() <= COUNTED {
+        let (runs, counts) = run::run_counted(
+            factors,
+            &design,
+            layout,
+            model,
+            keep_weights,
+            progress,
+            stride,
+        )?;
+        return Ok((
+            stats::analyse_counted(factors, layout, &runs, &counts, stride),
+            runs,
+        ));
+    }
     let runs = run_design(factors, &design, layout, model, keep_weights, progress)?;
     Ok((analyse(factors, layout, &runs), runs))
 }
+
+/// Bytes of the rank counts of every region-year up to which
+/// [`robustness`] counts the ranks of A and B as the runs go (each task
+/// into its own table) instead of keeping them all for [`analyse`].
+const COUNTED: usize = 1 << 19;

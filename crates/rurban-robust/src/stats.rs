@@ -35,6 +35,10 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 /// Bytes of rank counts a block of region-years keeps in cache.
 const COUNTS_CACHE: usize = 1 << 16;
 
+/// Bytes of the rank counts of every region-year up to which each task
+/// counts whole rows of the rank matrix (half a typical L2 cache).
+const WHOLE_ROWS: usize = 1 << 19;
+
 /// At most this many quantiles from one count table.
 const MAX_QUANTILES: usize = 8;
 
@@ -233,48 +237,116 @@ pub fn analyse(factors: &Factors, layout: &Layout, runs: &Runs) -> Robustness {
     let r_len = layout.len();
     let runs_ab = 2 * n;
     // Ranks are small integers: their order statistics come from counts.
-    // The rank matrix is read run by run (row-major) for a block of
-    // region-years at a time, whose counts stay in cache.
     let top = runs.ranks.iter().copied().max().unwrap_or(0) as usize;
-    let block = (COUNTS_CACHE / (4 * (top + 1))).clamp(16, 256);
-    let mut ranks: Vec<RankSummary> = Vec::with_capacity(r_len);
-    let blocks: Vec<Vec<RankSummary>> = (0..r_len.div_ceil(block))
-        .into_par_iter()
-        .map(|b| {
-            let (c0, c1) = (b * block, ((b + 1) * block).min(r_len));
-            let width = c1 - c0;
-            let mut counts = vec![0u32; width * (top + 1)];
-            let mut shift = vec![0u64; width];
-            let nominal = &runs.nominal[c0..c1];
-            for run in 0..runs_ab {
-                let row = &runs.ranks[run * r_len + c0..run * r_len + c1];
-                for (k, (&r, &nom)) in row.iter().zip(nominal).enumerate() {
-                    shift[k] += u64::from(r.abs_diff(nom));
-                    counts[k * (top + 1) + r as usize] += 1;
+    let stride = top + 1;
+    let matrix = &runs.ranks[..runs_ab * r_len];
+    let summarise =
+        |c0: usize, counts: &[u32]| summarise(layout, &runs.nominal, runs_ab, stride, c0, counts);
+    let ranks: Vec<RankSummary> = if r_len * stride * 4 <= WHOLE_ROWS {
+        // Few counts: the runs are shared among the tasks, each counting
+        // whole rows (read in order) into its own table; the tables are
+        // added (exact: integers, whatever the split).
+        let tasks = rayon::current_num_threads().max(1);
+        let per_task = runs_ab.div_ceil(tasks).max(1);
+        let count_rows = |rows: &[u32]| {
+            let mut counts = vec![0u32; r_len * stride];
+            for row in rows.chunks_exact(r_len) {
+                for (k, &r) in row.iter().enumerate() {
+                    counts[k * stride + r as usize] += 1;
                 }
             }
-            (0..width)
-                .map(|k| {
-                    let i = c0 + k;
-                    let c = &counts[k * (top + 1)..(k + 1) * (top + 1)];
-                    let [q05, median, q95] = quantiles_counts(c, runs_ab, [0.05, 0.5, 0.95]);
-                    RankSummary {
-                        region: layout.region(i).to_string(),
-                        year: layout.year(i),
-                        nominal: nominal[k],
-                        median,
-                        q05,
-                        q95,
-                        mean_abs_shift: shift[k] as f64 / runs_ab as f64,
+            counts
+        };
+        let counts = matrix
+            .par_chunks(per_task * r_len)
+            .map(count_rows)
+            .reduce_with(|mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    *x += y;
+                }
+                a
+            })
+            .unwrap_or_else(|| vec![0u32; r_len * stride]);
+        summarise(0, &counts)
+    } else {
+        // The rank matrix is read run by run (row-major) for a block of
+        // region-years at a time, whose counts stay in cache.
+        let block = (COUNTS_CACHE / (4 * stride)).clamp(16, 256);
+        let blocks: Vec<Vec<RankSummary>> = (0..r_len.div_ceil(block))
+            .into_par_iter()
+            .map(|b| {
+                let (c0, c1) = (b * block, ((b + 1) * block).min(r_len));
+                let mut counts = vec![0u32; (c1 - c0) * stride];
+                for row in matrix.chunks_exact(r_len) {
+                    for (k, &r) in row[c0..c1].iter().enumerate() {
+                        counts[k * stride + r as usize] += 1;
                     }
-                })
-                .collect()
-        })
-        .collect();
-    for b in blocks {
-        ranks.extend(b);
-    }
+                }
+                summarise(c0, &counts)
+            })
+            .collect();
+        blocks.into_iter().flatten().collect()
+    };
+    finish(factors, runs, ranks)
+}
 
+/// [`analyse`] of runs whose ranks were counted as they went
+/// ([`crate::run::run_counted`]): `counts` has `stride` entries per
+/// region-year (how many runs of A and B gave it each rank).
+pub(crate) fn analyse_counted(
+    factors: &Factors,
+    layout: &Layout,
+    runs: &Runs,
+    counts: &[u32],
+    stride: usize,
+) -> Robustness {
+    let runs_ab = 2 * factors.replications();
+    let ranks = summarise(layout, &runs.nominal, runs_ab, stride, 0, counts);
+    finish(factors, runs, ranks)
+}
+
+/// The rank summaries of the region-years `c0..` from their counts over
+/// the `runs_ab` runs of A and B (`stride` counts per region-year).
+fn summarise(
+    layout: &Layout,
+    nominal: &[u32],
+    runs_ab: usize,
+    stride: usize,
+    c0: usize,
+    counts: &[u32],
+) -> Vec<RankSummary> {
+    counts
+        .chunks_exact(stride)
+        .enumerate()
+        .map(|(k, c)| {
+            let i = c0 + k;
+            let nominal = nominal[i];
+            let [q05, median, q95] = quantiles_counts(c, runs_ab, [0.05, 0.5, 0.95]);
+            // the sum of |rank - nominal| over the runs, from the counts
+            // of each rank (exact: integers)
+            let shift: u64 = c
+                .iter()
+                .zip(0u32..)
+                .map(|(&n, r)| u64::from(n) * u64::from(r.abs_diff(nominal)))
+                .sum();
+            RankSummary {
+                region: layout.region(i).to_string(),
+                year: layout.year(i),
+                nominal,
+                median,
+                q05,
+                q95,
+                mean_abs_shift: shift as f64 / runs_ab as f64,
+            }
+        })
+        .collect()
+}
+
+/// The statistics of y (Sobol indices, summary) around the rank
+/// summaries.
+fn finish(factors: &Factors, runs: &Runs, ranks: Vec<RankSummary>) -> Robustness {
+    let n = factors.replications();
+    let runs_ab = 2 * n;
     let (y_a, rest) = runs.y.split_at(n);
     let (y_b, y_abs) = rest.split_at(n);
     let y_ab: Vec<&[f64]> = y_abs.chunks(n).collect();
@@ -497,11 +569,18 @@ mod tests {
         }
     }
 
-    /// The rank statistics read block by block equal those of each
-    /// region-year's ranks sorted on their own, over several blocks
-    /// (600 region-years, ranks up to 600) and in two years.
+    /// The rank statistics, read block by block (600 region-years, ranks
+    /// up to 300: several blocks) or by whole rows (620 region-years of
+    /// 31 regions), equal those of each region-year's ranks sorted on
+    /// their own.
     #[test]
     fn rank_statistics_by_blocks_equal_the_sorted_ranks() {
+        for (nr, ny) in [(300, 2), (31, 20)] {
+            rank_statistics_equal_the_sorted_ranks(nr, ny);
+        }
+    }
+
+    fn rank_statistics_equal_the_sorted_ranks(nr: usize, ny: usize) {
         use crate::factors::UncertaintyOptions;
         let opts = UncertaintyOptions {
             replications: Some(25),
@@ -510,9 +589,14 @@ mod tests {
         };
         let inds = vec!["x1".to_string(), "x2".to_string()];
         let factors = Factors::new(&opts, &inds).expect("factors");
-        let (n, nr, ny) = (25, 300, 2);
-        let layout = Layout::full((0..nr).map(|r| format!("r{r}")).collect(), vec![2020, 2021])
-            .expect("layout");
+        let n = 25;
+        let layout = Layout::full(
+            (0..nr).map(|r| format!("r{r}")).collect(),
+            (2020..2020 + ny as i64).collect(),
+        )
+        .expect("layout");
+        // the path under test (ranks up to nr: nr + 1 counts a region-year)
+        assert_eq!(nr * ny * (nr + 1) * 4 <= WHOLE_ROWS, nr < 100);
         let r_len = nr * ny;
         let mut state = 5u64;
         let mut next = |k: u64| {
