@@ -968,27 +968,15 @@ mod tests {
             // and the general path decides (a panel or an error)
             let _ = general(text, b',', None);
         }
+        let read =
+            |bytes: &[u8]| from_bytes(bytes, b',', Path::new(PATH), &PanelColumns::default(), None);
         let (bytes, _, _) = encoding_rs::GB18030.encode("地区,年份,a\n哈尔滨,2011,1\n");
-        let p = from_bytes(
-            &bytes,
-            b',',
-            Path::new(PATH),
-            &PanelColumns::default(),
-            None,
-        );
-        assert!(p.is_none(), "GB18030 text");
+        assert!(read(&bytes).is_none(), "GB18030 text");
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "region,year,a\nq,2011,1\n".encode_utf16() {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
-        let p = from_bytes(
-            &utf16,
-            b',',
-            Path::new(PATH),
-            &PanelColumns::default(),
-            None,
-        );
-        assert!(p.is_none(), "UTF-16 with its mark");
+        assert!(read(&utf16).is_none(), "UTF-16 with its mark");
     }
 
     /// The second pass looks at every byte of a line, in every 64-byte

@@ -91,26 +91,22 @@ pub(crate) fn kind(sentence: &str) -> Option<Kind> {
 /// language each known kind rewritten from its typed part (falling back to
 /// the English sentence when the typed part is absent).
 pub(crate) fn sentences(s: &Summary, f: &Findings) -> Vec<String> {
-    if s.lang == Lang::En {
-        return f.sentences.clone();
-    }
-    f.sentences
-        .iter()
-        .map(|sentence| {
-            kind(sentence)
-                .and_then(|k| write(s, k))
-                .unwrap_or_else(|| sentence.clone())
-        })
-        .collect()
+    in_language(s, &f.sentences)
 }
 
 /// The spatial findings of the report's spatial section (the summary's
 /// spatial sentences), rewritten as [`sentences`] rewrites the findings.
 pub(crate) fn spatial_sentences(s: &Summary) -> Vec<String> {
+    in_language(s, &s.spatial_sentences)
+}
+
+/// English `sentences` in the report's language: each of a kind the
+/// catalogue knows rewritten from its typed part, the others kept.
+fn in_language(s: &Summary, sentences: &[String]) -> Vec<String> {
     if s.lang == Lang::En {
-        return s.spatial_sentences.clone();
+        return sentences.to_vec();
     }
-    s.spatial_sentences
+    sentences
         .iter()
         .map(|sentence| {
             kind(sentence)

@@ -151,3 +151,15 @@ pub const ALL_FIGURES: [&str; 10] = [
     "fig-grey",
     "fig-dendrogram",
 ];
+
+/// The example's run (examples/heilongjiang, with [geo]) with `options`.
+pub fn example_run_with(options: &rurban_pipeline::RunOptions) -> rurban_pipeline::RunOutput {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
+    rurban_pipeline::run(&spec, options, &rurban_pipeline::Builtins).unwrap()
+}
+
+/// The example's run (examples/heilongjiang, with [geo]).
+pub fn example_run() -> rurban_pipeline::RunOutput {
+    example_run_with(&rurban_pipeline::RunOptions::default())
+}

@@ -400,14 +400,7 @@ fn report_renders_in_headless_chromium() {
 /// The example's run (examples/heilongjiang, with [geo]): the maps are in
 /// the browser's DOM, each city a labelled region.
 fn check_example_maps() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
-    let out = rurban_pipeline::run(
-        &spec,
-        &rurban_pipeline::RunOptions::default(),
-        &rurban_pipeline::Builtins,
-    )
-    .unwrap();
+    let out = crate::common::example_run();
     let summary = rurban_pipeline::output::summary(&out);
     let maps = out.maps.as_ref().expect("the example has [geo]");
     let html =

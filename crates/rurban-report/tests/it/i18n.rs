@@ -13,14 +13,7 @@ use rurban_report::{Lang, Maps, render_html_with_maps_in};
 
 /// The example's run (examples/heilongjiang, with [geo]) and its maps.
 fn example() -> (rurban_results::Summary, rurban_pipeline::RunOutput) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
-    let out = rurban_pipeline::run(
-        &spec,
-        &rurban_pipeline::RunOptions::default(),
-        &rurban_pipeline::Builtins,
-    )
-    .unwrap();
+    let out = crate::common::example_run();
     (rurban_pipeline::output::summary(&out), out)
 }
 
@@ -371,13 +364,11 @@ fn the_new_findings_in_chinese_state_the_numbers_of_the_english_ones() {
 
 #[test]
 fn a_one_year_run_has_its_cross_section_finding_in_chinese() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
     let options = rurban_pipeline::RunOptions {
         years: Some("2020-2020".parse().unwrap()),
         ..Default::default()
     };
-    let out = rurban_pipeline::run(&spec, &options, &rurban_pipeline::Builtins).unwrap();
+    let out = crate::common::example_run_with(&options);
     let summary = rurban_pipeline::output::summary(&out);
     let pairs = findings_zh(&summary);
     let (en, zh) = pairs

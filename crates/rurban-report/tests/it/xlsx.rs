@@ -6,7 +6,6 @@ use crate::common;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx};
 use common::fixture;
@@ -524,14 +523,7 @@ fn chinese_columns_are_twice_as_wide() {
 /// numbers are those of the run's CSV files.
 #[test]
 fn workbook_of_a_run_equals_its_csv_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
-    let out = rurban_pipeline::run(
-        &spec,
-        &rurban_pipeline::RunOptions::default(),
-        &rurban_pipeline::Builtins,
-    )
-    .unwrap();
+    let out = crate::common::example_run();
     let summary = std::sync::Arc::new(rurban_pipeline::output::summary(&out));
     let files = rurban_pipeline::output::summary_files(&summary).unwrap();
     let mut wb = Book::new(render_xlsx_summary(&summary).unwrap());
@@ -675,14 +667,7 @@ fn score_and_rank_columns_are_styled_as_their_cells() {
 #[test]
 fn the_chinese_workbook_names_its_sheets_and_headers_in_chinese() {
     use rurban_report::Lang;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let spec = rurban_pipeline::read_spec(&root.join("examples/heilongjiang/index.toml")).unwrap();
-    let out = rurban_pipeline::run(
-        &spec,
-        &rurban_pipeline::RunOptions::default(),
-        &rurban_pipeline::Builtins,
-    )
-    .unwrap();
+    let out = crate::common::example_run();
     let summary = rurban_pipeline::output::summary(&out);
     let mut en = Book::new(render_xlsx_summary(&summary).unwrap());
     let mut zh = Book::new(render_xlsx_summary_in(&summary, Lang::Zh).unwrap());
