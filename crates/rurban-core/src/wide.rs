@@ -1020,6 +1020,29 @@ mod tests {
         assert_eq!(p.values[[1, 0, 29]], 12.5);
     }
 
+    /// Years whose range is too wide for a table are searched instead: the
+    /// same panel either way, extreme years included.
+    #[test]
+    fn years_far_apart_are_placed_by_search() {
+        let text = format!(
+            "region,year,a\nq,{},1\nq,2011,2\nr,{},3\nr,2011,4\nq,70000,5\n",
+            i64::MIN,
+            i64::MAX
+        );
+        assert!(check(&text, b',', None));
+        let p = fast(&text, b',', None).unwrap();
+        assert_eq!(p.years, [i64::MIN, 2011, 70000, i64::MAX]);
+        assert_eq!(p.values[[1, 3, 0]], 3.0);
+        assert_eq!(p.file_row(0, 2, 0), Some(5));
+        let near = YearIndex::of([2011, 2013, 2011].into_iter());
+        assert_eq!(near.years, [2011, 2013]);
+        assert!(!near.place.is_empty(), "a short range gets a table");
+        assert_eq!(
+            (near.index(2013), near.index(2012), near.index(i64::MIN)),
+            (Some(1), None, None)
+        );
+    }
+
     #[test]
     fn a_utf8_mark_and_an_empty_last_column_are_read_fast() {
         for text in [
